@@ -1,0 +1,31 @@
+package io.bdt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./bdt} command: every module's commands behind one entry point. */
+@Command(
+    name = "bdt",
+    mixinStandardHelpOptions = true,
+    version = "B-DT 0.1.0-SNAPSHOT",
+    description = "Blockchain-enabled digital twins for wireless industrial IoT.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Bdt implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Bdt());
+  }
+}

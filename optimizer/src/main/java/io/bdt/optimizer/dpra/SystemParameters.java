@@ -1,0 +1,32 @@
+package io.bdt.optimizer.dpra;
+
+/**
+ * The constants of the system model that stay fixed across slots, as the controller sees them.
+ *
+ * @param v {@code V}: Lyapunov trade-off weight (latency vs. reputation-queue backlog), 1/s units
+ *     of the drift bound
+ * @param apFlopsPerCycle {@code phi_A}: FLOPs per cycle on an AP
+ * @param cyclesPerHash {@code psi}: CPU cycles per PoW hash
+ * @param baseDifficulty {@code D_0}: expected hashes per block at zero reputation
+ * @param eta {@code eta}: how strongly reputation lowers the difficulty, {@code D_m = D_0 exp(-eta
+ *     R_m)}
+ * @param omega {@code omega}: reputation smoothing factor in (0, 1]
+ * @param rMin {@code R_min}: long-term reputation floor per AP, in [0, 1]
+ * @param consensusOverheadSeconds {@code delta_prop + delta_val}: block propagation and validation
+ *     time, seconds
+ */
+public record SystemParameters(
+    double v,
+    double apFlopsPerCycle,
+    double cyclesPerHash,
+    double baseDifficulty,
+    double eta,
+    double omega,
+    double rMin,
+    double consensusOverheadSeconds) {
+
+  /** {@code D_m = D_0 exp(-eta R_m)}: expected hashes per block for an AP of reputation r. */
+  public double difficulty(double reputation) {
+    return baseDifficulty * Math.exp(-eta * reputation);
+  }
+}
