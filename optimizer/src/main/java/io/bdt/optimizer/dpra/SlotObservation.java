@@ -2,6 +2,7 @@ package io.bdt.optimizer.dpra;
 
 import io.bdt.optimizer.cost.CostTable;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a controller knows at the start of slot {@code t}: tasks, channels, AP state and queues.
@@ -27,8 +28,85 @@ public record SlotObservation(
     double[] reputation,
     double[] virtualQueue) {
 
+  /**
+   * Checks the structure (array lengths, AP indices) and the sign rules of every field, so that a
+   * malformed observation fails here with the field's name instead of deep inside a solver.
+   */
   public SlotObservation {
+    Objects.requireNonNull(taskSamples, "taskSamples");
+    Objects.requireNonNull(models, "models");
+    Objects.requireNonNull(servingAp, "servingAp");
+    Objects.requireNonNull(uplinkRate, "uplinkRate");
+    Objects.requireNonNull(gatewayFlopsPerSecond, "gatewayFlopsPerSecond");
+    Objects.requireNonNull(apBudget, "apBudget");
+    Objects.requireNonNull(reputation, "reputation");
+    Objects.requireNonNull(virtualQueue, "virtualQueue");
     models = List.copyOf(models);
+    int n = taskSamples.length;
+    int m = apBudget.length;
+    requireLength("models", models.size(), n, "N");
+    requireLength("servingAp", servingAp.length, n, "N");
+    requireLength("uplinkRate", uplinkRate.length, n, "N");
+    requireLength("gatewayFlopsPerSecond", gatewayFlopsPerSecond.length, n, "N");
+    requireLength("reputation", reputation.length, m, "M");
+    requireLength("virtualQueue", virtualQueue.length, m, "M");
+    for (int g = 0; g < n; g++) {
+      if (taskSamples[g] < 0) {
+        throw invalid("taskSamples", g, "must be >= 0", taskSamples[g]);
+      }
+      if (servingAp[g] < 0 || servingAp[g] >= m) {
+        throw invalid("servingAp", g, "must be an AP index in [0, " + m + ")", servingAp[g]);
+      }
+      if (!(uplinkRate[g] >= 0) || Double.isInfinite(uplinkRate[g])) {
+        throw invalid("uplinkRate", g, "must be finite and >= 0 bit/s", uplinkRate[g]);
+      }
+      if (!(gatewayFlopsPerSecond[g] > 0) || Double.isInfinite(gatewayFlopsPerSecond[g])) {
+        throw invalid(
+            "gatewayFlopsPerSecond", g, "must be finite and > 0 FLOP/s", gatewayFlopsPerSecond[g]);
+      }
+      if (models.get(g).cuts().isEmpty()) {
+        throw invalid("models", g, "must have at least one cut", 0);
+      }
+    }
+    for (int a = 0; a < m; a++) {
+      if (!(apBudget[a] > 0) || Double.isInfinite(apBudget[a])) {
+        throw invalid("apBudget", a, "must be finite and > 0 Hz", apBudget[a]);
+      }
+      if (!(reputation[a] >= 0 && reputation[a] <= 1)) {
+        throw invalid("reputation", a, "must be in [0, 1]", reputation[a]);
+      }
+      if (!(virtualQueue[a] >= 0) || Double.isInfinite(virtualQueue[a])) {
+        throw invalid("virtualQueue", a, "must be finite and >= 0", virtualQueue[a]);
+      }
+    }
+  }
+
+  private static void requireLength(String field, int actual, int expected, String symbol) {
+    if (actual != expected) {
+      throw new IllegalArgumentException(
+          "SlotObservation."
+              + field
+              + " has length "
+              + actual
+              + " but must have one entry per "
+              + ("N".equals(symbol) ? "gateway" : "AP")
+              + " ("
+              + symbol
+              + " = "
+              + expected
+              + ")");
+    }
+  }
+
+  private static IllegalArgumentException invalid(
+      String field, int index, String rule, Object value) {
+    return new IllegalArgumentException(
+        "SlotObservation." + field + "[" + index + "] " + rule + ", got " + value);
+  }
+
+  /** Whether gateway {@code n} has a task this slot ({@code b_n(t) > 0}). */
+  public boolean hasTask(int n) {
+    return taskSamples[n] > 0;
   }
 
   /** {@code N}: number of gateways. */

@@ -25,6 +25,28 @@ public record SystemParameters(
     double rMin,
     double consensusOverheadSeconds) {
 
+  public SystemParameters {
+    requireFinite("v", v, v > 0, "> 0");
+    requireFinite("apFlopsPerCycle", apFlopsPerCycle, apFlopsPerCycle > 0, "> 0");
+    requireFinite("cyclesPerHash", cyclesPerHash, cyclesPerHash > 0, "> 0");
+    requireFinite("baseDifficulty", baseDifficulty, baseDifficulty > 0, "> 0");
+    requireFinite("eta", eta, eta >= 0, ">= 0");
+    requireFinite("omega", omega, omega > 0 && omega <= 1, "in (0, 1]");
+    requireFinite("rMin", rMin, rMin >= 0 && rMin <= 1, "in [0, 1]");
+    requireFinite(
+        "consensusOverheadSeconds",
+        consensusOverheadSeconds,
+        consensusOverheadSeconds >= 0,
+        ">= 0");
+  }
+
+  private static void requireFinite(String field, double value, boolean ok, String rule) {
+    if (!Double.isFinite(value) || !ok) {
+      throw new IllegalArgumentException(
+          "SystemParameters." + field + " must be finite and " + rule + ", got " + value);
+    }
+  }
+
   /** {@code D_m = D_0 exp(-eta R_m)}: expected hashes per block for an AP of reputation r. */
   public double difficulty(double reputation) {
     return baseDifficulty * Math.exp(-eta * reputation);
