@@ -1,0 +1,207 @@
+package io.bdt.optimizer.report;
+
+import io.bdt.optimizer.sim.AlgorithmRun;
+import io.bdt.optimizer.sim.AlgorithmSummary;
+import io.bdt.optimizer.sim.SlotOutcome;
+import io.bdt.optimizer.sim.Sweep;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Draws the reproduction charts as PNG files with JFreeChart, headless (no display needed).
+ *
+ * <p>Latencies are seconds; reputation is dimensionless. Time series are thinned to at most {@link
+ * #MAX_POINTS} points per line so that long runs still give small files.
+ */
+public final class Charts {
+
+  /** Default image size in pixels. */
+  public static final int WIDTH = 900;
+
+  public static final int HEIGHT = 500;
+
+  /** Most points drawn per time-series line. */
+  public static final int MAX_POINTS = 500;
+
+  static {
+    // Charts render into images only; without this, AWT looks for a display and fails on servers.
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Charts() {}
+
+  /**
+   * Time-average latency (left axis) and mean queue backlog (right axis) of one algorithm against
+   * {@code V} on a log axis: the {@code O(1/V)} / {@code O(V)} trade-off.
+   */
+  public static void latencyAndBacklogVersusV(Sweep sweep, String algorithm, Path png)
+      throws IOException {
+    XYSeries latency = new XYSeries("time-average latency (s)");
+    XYSeries backlog = new XYSeries("time-average backlog sum_m Q_m");
+    for (Sweep.Point point : sweep.points()) {
+      AlgorithmSummary summary = point.algorithm(algorithm);
+      latency.add(point.value(), summary.meanLatencySeconds());
+      backlog.add(point.value(), summary.meanBacklog());
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            algorithm + ": latency and queue backlog vs V",
+            "V",
+            "time-average latency (s)",
+            new XYSeriesCollection(latency));
+    XYPlot plot = chart.getXYPlot();
+    LogAxis vAxis = new LogAxis("V (log scale)");
+    vAxis.setSmallestValue(1e-9);
+    plot.setDomainAxis(vAxis);
+    NumberAxis latencyAxis = (NumberAxis) plot.getRangeAxis();
+    latencyAxis.setAutoRangeIncludesZero(false);
+    NumberAxis backlogAxis = new NumberAxis("time-average backlog");
+    plot.setRangeAxis(1, backlogAxis);
+    plot.setDataset(1, new XYSeriesCollection(backlog));
+    plot.mapDatasetToRangeAxis(1, 1);
+    plot.setRenderer(0, lines(new Color(0x1f77b4)));
+    plot.setRenderer(1, lines(new Color(0xd62728)));
+    chart.addSubtitle(
+        new TextTitle(
+            sweep.slots() + " slots per point", new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
+    save(chart, png);
+  }
+
+  /**
+   * Time-average latency per algorithm as bars; algorithms that miss the reputation floor are
+   * marked with {@code *}.
+   */
+  public static void latencyPerAlgorithm(List<AlgorithmSummary> summaries, int slots, Path png)
+      throws IOException {
+    DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+    for (AlgorithmSummary summary : summaries) {
+      String label = summary.name() + (summary.constraintSatisfied() ? "" : "*");
+      dataset.addValue(summary.meanInferenceLatencySeconds(), "task latency sum D_n", label);
+      dataset.addValue(summary.meanConsensusLatencySeconds(), "consensus latency D^C", label);
+    }
+    JFreeChart chart =
+        ChartFactory.createStackedBarChart(
+            "Time-average latency per algorithm (" + slots + " slots)",
+            "algorithm (* = violates the reputation floor R_min)",
+            "time-average latency (s)",
+            dataset,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    BarRenderer renderer = (BarRenderer) plot.getRenderer();
+    renderer.setBarPainter(new StandardBarPainter());
+    renderer.setShadowVisible(false);
+    renderer.setSeriesPaint(0, new Color(0x1f77b4));
+    renderer.setSeriesPaint(1, new Color(0xff7f0e));
+    save(chart, png);
+  }
+
+  /** Each AP's reputation {@code R_m(t)} over time for the given runs, against {@code R_min}. */
+  public static void reputationOverTime(List<AlgorithmRun> runs, double rMin, Path png)
+      throws IOException {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    for (AlgorithmRun run : runs) {
+      List<SlotOutcome> slots = run.slots();
+      int aps = slots.get(0).reputation().length;
+      int step = Math.max(1, slots.size() / MAX_POINTS);
+      for (int m = 0; m < aps; m++) {
+        XYSeries series = new XYSeries(run.name() + " AP " + (m + 1));
+        for (int t = 0; t < slots.size(); t += step) {
+          series.add(t + 1, slots.get(t).reputation()[m]);
+        }
+        dataset.addSeries(series);
+      }
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "AP reputation over time", "slot t", "reputation R_m(t)", dataset);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    int series = 0;
+    for (int r = 0; r < runs.size(); r++) {
+      int aps = runs.get(r).slots().get(0).reputation().length;
+      for (int m = 0; m < aps; m++, series++) {
+        renderer.setSeriesStroke(
+            series,
+            r == 0
+                ? new BasicStroke(1.5f)
+                : new BasicStroke(
+                    1.0f,
+                    BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER,
+                    1f,
+                    new float[] {6f, 4f},
+                    0f));
+      }
+    }
+    plot.setRenderer(renderer);
+    ValueMarker floor = new ValueMarker(rMin, Color.BLACK, new BasicStroke(2f));
+    floor.setLabel("R_min = " + rMin);
+    floor.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    plot.addRangeMarker(floor);
+    save(chart, png);
+  }
+
+  /** Time-average latency of every algorithm against the swept parameter. */
+  public static void latencyVersusParameter(Sweep sweep, String axisLabel, Path png)
+      throws IOException {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    List<AlgorithmSummary> first = sweep.points().get(0).algorithms();
+    for (AlgorithmSummary algorithm : first) {
+      XYSeries series = new XYSeries(algorithm.name());
+      for (Sweep.Point point : sweep.points()) {
+        double latency = point.algorithm(algorithm.name()).meanLatencySeconds();
+        if (Double.isFinite(latency)) {
+          series.add(point.value(), latency);
+        }
+      }
+      dataset.addSeries(series);
+    }
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Time-average latency vs " + sweep.parameter() + " (" + sweep.slots() + " slots)",
+            axisLabel,
+            "time-average latency (s)",
+            dataset);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    plot.setRenderer(renderer);
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
+    save(chart, png);
+  }
+
+  private static XYLineAndShapeRenderer lines(Color color) {
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    renderer.setSeriesPaint(0, color);
+    renderer.setSeriesStroke(0, new BasicStroke(2f));
+    return renderer;
+  }
+
+  private static void save(JFreeChart chart, Path png) throws IOException {
+    chart.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+  }
+}
