@@ -2,6 +2,7 @@ package io.bdt.optimizer.cost;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * The per-sample costs of one DNN at each of its cut points: the table the optimizer plans with.
@@ -25,8 +26,29 @@ public record CostTable(String model, double inputBits, double outputBits, List<
    * @param headFlops {@code c_k^head}: FLOPs per sample before the cut (on the gateway)
    * @param tailFlops {@code c_k^tail}: FLOPs per sample after the cut (on the AP)
    * @param bits {@code d_k}: bits per sample crossing the cut (0 for the fully local cut)
+   * @param headSeconds measured seconds per sample of the head on the profiling gateway, if the
+   *     table was profiled (empty when computed from layer shapes)
+   * @param tailSeconds measured seconds per sample of the tail on the profiling AP, if profiled
    */
-  public record Cut(int id, String label, double headFlops, double tailFlops, double bits) {}
+  public record Cut(
+      int id,
+      String label,
+      double headFlops,
+      double tailFlops,
+      double bits,
+      OptionalDouble headSeconds,
+      OptionalDouble tailSeconds) {
+
+    public Cut {
+      Objects.requireNonNull(headSeconds, "headSeconds");
+      Objects.requireNonNull(tailSeconds, "tailSeconds");
+    }
+
+    /** A cut with costs only (no measured times). */
+    public Cut(int id, String label, double headFlops, double tailFlops, double bits) {
+      this(id, label, headFlops, tailFlops, bits, OptionalDouble.empty(), OptionalDouble.empty());
+    }
+  }
 
   public CostTable {
     Objects.requireNonNull(model, "model");

@@ -1,0 +1,464 @@
+package io.bdt.optimizer.cost.layers;
+
+import java.util.List;
+
+/**
+ * One DNN layer or block in the layer-spec language: it maps an input shape to an output shape and
+ * counts the work per sample ({@link LayerCost}).
+ *
+ * <p>Counting rules (per sample; documented in {@code docs/cost-table.md}):
+ *
+ * <ul>
+ *   <li>convolution: {@code MACs = Cin/groups * kh * kw * Cout * Hout * Wout}, FLOPs = 2 MACs, plus
+ *       one FLOP per output element for the bias;
+ *   <li>linear: {@code MACs = in * out}, FLOPs = 2 MACs, plus {@code out} for the bias;
+ *   <li>batch norm (inference, folded to scale and shift): 2 FLOPs per element;
+ *   <li>ReLU / ReLU6: 1 FLOP per element; residual add: 1 FLOP per output element;
+ *   <li>pooling: kernel-window size per output element (comparisons or adds);
+ *   <li>flatten and channel concatenation: 0 FLOPs (they move no arithmetic).
+ * </ul>
+ */
+public sealed interface Layer {
+
+  /** Shape and cost of this layer applied to one sample of shape {@code input}. */
+  LayerCost apply(TensorShape input);
+
+  /** Short name for labels and errors, e.g. {@code conv2d}. */
+  String kind();
+
+  /**
+   * Convolution (2-D; a 1-D convolution is a 2-D one with a {@code 1 x k} kernel).
+   *
+   * @param outChannels {@code Cout}
+   * @param kernelHeight kernel rows
+   * @param kernelWidth kernel columns
+   * @param strideHeight row stride
+   * @param strideWidth column stride
+   * @param padHeight zero padding on the top and on the bottom
+   * @param padWidth zero padding on the left and on the right
+   * @param groups channel groups ({@code groups == Cin == Cout} is depth-wise)
+   * @param bias whether the layer adds a learned bias per output channel
+   */
+  record Conv(
+      int outChannels,
+      int kernelHeight,
+      int kernelWidth,
+      int strideHeight,
+      int strideWidth,
+      int padHeight,
+      int padWidth,
+      int groups,
+      boolean bias)
+      implements Layer {
+
+    public Conv {
+      requireAtLeast("outChannels", outChannels, 1);
+      requireAtLeast("kernel", Math.min(kernelHeight, kernelWidth), 1);
+      requireAtLeast("stride", Math.min(strideHeight, strideWidth), 1);
+      requireAtLeast("padding", Math.min(padHeight, padWidth), 0);
+      requireAtLeast("groups", groups, 1);
+    }
+
+    @Override
+    public String kind() {
+      return "conv";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      if (in.channels() % groups != 0 || outChannels % groups != 0) {
+        throw new IllegalArgumentException(
+            "conv: groups "
+                + groups
+                + " must divide input channels "
+                + in.channels()
+                + " and output channels "
+                + outChannels);
+      }
+      int outHeight =
+          slidingOutput("conv height", in.height(), kernelHeight, strideHeight, padHeight);
+      int outWidth = slidingOutput("conv width", in.width(), kernelWidth, strideWidth, padWidth);
+      TensorShape out = new TensorShape(outChannels, outHeight, outWidth);
+      long weightsPerOutput = (long) (in.channels() / groups) * kernelHeight * kernelWidth;
+      long macs = weightsPerOutput * out.elements();
+      long flops = 2 * macs + (bias ? out.elements() : 0);
+      long parameters = weightsPerOutput * outChannels + (bias ? outChannels : 0);
+      return new LayerCost(out, flops, macs, parameters);
+    }
+  }
+
+  /** Batch normalization in inference form (per-channel scale and shift). */
+  record BatchNorm() implements Layer {
+    @Override
+    public String kind() {
+      return "batchnorm";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      return new LayerCost(in, 2 * in.elements(), 0, 2L * in.channels());
+    }
+  }
+
+  /**
+   * An element-wise activation such as ReLU or ReLU6.
+   *
+   * @param name activation name, e.g. {@code relu}
+   */
+  record Activation(String name) implements Layer {
+    @Override
+    public String kind() {
+      return name;
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      return new LayerCost(in, in.elements(), 0, 0);
+    }
+  }
+
+  /** Max or average pooling over a fixed window. */
+  enum PoolKind {
+    MAX,
+    AVG
+  }
+
+  /**
+   * Pooling with a fixed window (floor rounding of the output size, as PyTorch's default).
+   *
+   * @param pool max or average
+   * @param kernelHeight window rows
+   * @param kernelWidth window columns
+   * @param strideHeight row stride
+   * @param strideWidth column stride
+   * @param padHeight padding top and bottom
+   * @param padWidth padding left and right
+   */
+  record Pool(
+      PoolKind pool,
+      int kernelHeight,
+      int kernelWidth,
+      int strideHeight,
+      int strideWidth,
+      int padHeight,
+      int padWidth)
+      implements Layer {
+
+    public Pool {
+      requireAtLeast("kernel", Math.min(kernelHeight, kernelWidth), 1);
+      requireAtLeast("stride", Math.min(strideHeight, strideWidth), 1);
+      requireAtLeast("padding", Math.min(padHeight, padWidth), 0);
+    }
+
+    @Override
+    public String kind() {
+      return pool == PoolKind.MAX ? "maxpool" : "avgpool";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      int outHeight =
+          slidingOutput(kind() + " height", in.height(), kernelHeight, strideHeight, padHeight);
+      int outWidth =
+          slidingOutput(kind() + " width", in.width(), kernelWidth, strideWidth, padWidth);
+      TensorShape out = new TensorShape(in.channels(), outHeight, outWidth);
+      return new LayerCost(out, out.elements() * kernelHeight * kernelWidth, 0, 0);
+    }
+  }
+
+  /**
+   * Adaptive average pooling to a fixed output size; windows follow PyTorch ({@code start =
+   * floor(i*in/out)}, {@code end = ceil((i+1)*in/out)}), each costing its size in FLOPs.
+   *
+   * @param outHeight output rows
+   * @param outWidth output columns
+   */
+  record AdaptiveAvgPool(int outHeight, int outWidth) implements Layer {
+
+    public AdaptiveAvgPool {
+      requireAtLeast("output size", Math.min(outHeight, outWidth), 1);
+    }
+
+    @Override
+    public String kind() {
+      return "adaptiveavgpool";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      TensorShape out = new TensorShape(in.channels(), outHeight, outWidth);
+      long flops =
+          in.channels() * windowSum(in.height(), outHeight) * windowSum(in.width(), outWidth);
+      return new LayerCost(out, flops, 0, 0);
+    }
+
+    private static long windowSum(int in, int out) {
+      long sum = 0;
+      for (int i = 0; i < out; i++) {
+        long start = Math.floorDiv((long) i * in, out);
+        long end = -Math.floorDiv(-(long) (i + 1) * in, out);
+        sum += end - start;
+      }
+      return sum;
+    }
+  }
+
+  /**
+   * Fully connected layer on a flat input.
+   *
+   * @param outFeatures output features
+   * @param bias whether the layer adds a learned bias
+   */
+  record Linear(int outFeatures, boolean bias) implements Layer {
+
+    public Linear {
+      requireAtLeast("outFeatures", outFeatures, 1);
+    }
+
+    @Override
+    public String kind() {
+      return "linear";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      if (!in.isFlat()) {
+        throw new IllegalArgumentException(
+            "linear: needs a flat input (add flatten before it), was " + in);
+      }
+      long macs = (long) in.channels() * outFeatures;
+      long parameters = macs + (bias ? outFeatures : 0);
+      return new LayerCost(
+          TensorShape.vector(outFeatures), 2 * macs + (bias ? outFeatures : 0), macs, parameters);
+    }
+  }
+
+  /** Reshapes {@code C x H x W} into a flat vector of {@code C*H*W} values; free. */
+  record Flatten() implements Layer {
+    @Override
+    public String kind() {
+      return "flatten";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      return LayerCost.identity(TensorShape.vector(Math.toIntExact(in.elements())));
+    }
+  }
+
+  /**
+   * Layers applied one after another, as one block.
+   *
+   * @param layers the layers in order
+   */
+  record Sequence(List<Layer> layers) implements Layer {
+
+    public Sequence {
+      layers = List.copyOf(layers);
+    }
+
+    @Override
+    public String kind() {
+      return layers.isEmpty()
+          ? "identity"
+          : String.join("+", layers.stream().map(Layer::kind).toList());
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      LayerCost total = LayerCost.identity(in);
+      for (Layer layer : layers) {
+        total = total.then(layer.apply(total.output()));
+      }
+      return total;
+    }
+  }
+
+  /**
+   * A residual block: {@code body(x) + shortcut(x)}; an empty shortcut is the identity. Both paths
+   * must produce the same shape.
+   *
+   * @param body the main path
+   * @param shortcut the skip path (empty for identity)
+   */
+  record Residual(List<Layer> body, List<Layer> shortcut) implements Layer {
+
+    public Residual {
+      body = List.copyOf(body);
+      shortcut = List.copyOf(shortcut);
+    }
+
+    @Override
+    public String kind() {
+      return "residual";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      LayerCost main = new Sequence(body).apply(in);
+      LayerCost skip = new Sequence(shortcut).apply(in);
+      if (!main.output().equals(skip.output())) {
+        throw new IllegalArgumentException(
+            "residual: body output "
+                + main.output()
+                + " and shortcut output "
+                + skip.output()
+                + " must have the same shape");
+      }
+      LayerCost both =
+          new LayerCost(
+              main.output(),
+              main.flops() + skip.flops(),
+              main.macs() + skip.macs(),
+              main.parameters() + skip.parameters());
+      return both.plusFlops(main.output().elements(), main.output());
+    }
+  }
+
+  /**
+   * Parallel branches on the same input, concatenated along channels. Branch outputs must agree in
+   * height and width.
+   *
+   * @param branches each branch's layers
+   */
+  record Concat(List<List<Layer>> branches) implements Layer {
+
+    public Concat {
+      branches = branches.stream().map(List::copyOf).toList();
+      if (branches.isEmpty()) {
+        throw new IllegalArgumentException("concat: needs at least one branch");
+      }
+    }
+
+    @Override
+    public String kind() {
+      return "concat";
+    }
+
+    @Override
+    public LayerCost apply(TensorShape in) {
+      long flops = 0;
+      long macs = 0;
+      long parameters = 0;
+      int channels = 0;
+      TensorShape first = null;
+      for (List<Layer> branch : branches) {
+        LayerCost cost = new Sequence(branch).apply(in);
+        TensorShape out = cost.output();
+        if (first == null) {
+          first = out;
+        } else if (out.height() != first.height() || out.width() != first.width()) {
+          throw new IllegalArgumentException(
+              "concat: branch outputs must agree in height and width, got "
+                  + first
+                  + " and "
+                  + out);
+        }
+        channels += out.channels();
+        flops += cost.flops();
+        macs += cost.macs();
+        parameters += cost.parameters();
+      }
+      return new LayerCost(
+          new TensorShape(channels, first.height(), first.width()), flops, macs, parameters);
+    }
+  }
+
+  // ---- the layer-spec language -------------------------------------------------------------
+
+  /** Square 2-D convolution with a bias (PyTorch's default). */
+  static Layer conv2d(int out, int kernel, int stride, int padding) {
+    return conv2d(out, kernel, stride, padding, 1, true);
+  }
+
+  /** Square 2-D convolution. */
+  static Layer conv2d(int out, int kernel, int stride, int padding, int groups, boolean bias) {
+    return new Conv(out, kernel, kernel, stride, stride, padding, padding, groups, bias);
+  }
+
+  /** 1-D convolution along the width of a {@code C x 1 x L} signal, with a bias. */
+  static Layer conv1d(int out, int kernel, int stride, int padding) {
+    return new Conv(out, 1, kernel, 1, stride, 0, padding, 1, true);
+  }
+
+  /** Batch normalization. */
+  static Layer batchnorm() {
+    return new BatchNorm();
+  }
+
+  /** ReLU. */
+  static Layer relu() {
+    return new Activation("relu");
+  }
+
+  /** ReLU6 (MobileNet). */
+  static Layer relu6() {
+    return new Activation("relu6");
+  }
+
+  /** Square max pooling. */
+  static Layer maxpool(int kernel, int stride, int padding) {
+    return new Pool(PoolKind.MAX, kernel, kernel, stride, stride, padding, padding);
+  }
+
+  /** 1-D max pooling along the width of a signal. */
+  static Layer maxpool1d(int kernel, int stride) {
+    return new Pool(PoolKind.MAX, 1, kernel, 1, stride, 0, 0);
+  }
+
+  /** Square average pooling. */
+  static Layer avgpool(int kernel, int stride, int padding) {
+    return new Pool(PoolKind.AVG, kernel, kernel, stride, stride, padding, padding);
+  }
+
+  /** Adaptive average pooling to {@code height x width}. */
+  static Layer adaptiveAvgPool(int height, int width) {
+    return new AdaptiveAvgPool(height, width);
+  }
+
+  /** Fully connected layer with a bias. */
+  static Layer linear(int out) {
+    return new Linear(out, true);
+  }
+
+  /** Flatten to a vector. */
+  static Layer flatten() {
+    return new Flatten();
+  }
+
+  /** Layers in order, as one block. */
+  static Layer sequence(Layer... layers) {
+    return new Sequence(List.of(layers));
+  }
+
+  /** {@code body(x) + x}. */
+  static Layer residual(List<Layer> body) {
+    return new Residual(body, List.of());
+  }
+
+  /** {@code body(x) + shortcut(x)}. */
+  static Layer residual(List<Layer> body, List<Layer> shortcut) {
+    return new Residual(body, shortcut);
+  }
+
+  /** Branches concatenated along channels. */
+  @SafeVarargs
+  static Layer concat(List<Layer>... branches) {
+    return new Concat(List.of(branches));
+  }
+
+  private static int slidingOutput(String what, int in, int kernel, int stride, int padding) {
+    int span = in + 2 * padding - kernel;
+    if (span < 0) {
+      throw new IllegalArgumentException(
+          what + ": kernel " + kernel + " is larger than the padded input " + (in + 2 * padding));
+    }
+    return span / stride + 1;
+  }
+
+  private static void requireAtLeast(String field, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(field + ": must be >= " + min + ", was " + value);
+    }
+  }
+}
