@@ -1,0 +1,21 @@
+package io.bdt.consensus.pow;
+
+import io.bdt.consensus.block.BlockHeader;
+import org.apache.tuweni.bytes.Bytes;
+
+/**
+ * The reputation R_m in [0, 1] of AP {@code miner} as recorded on chain at block {@code parent}:
+ * what a block built on {@code parent} by that miner may use for its difficulty.
+ */
+public interface ReputationSource {
+
+  /**
+   * R_m at {@code parent}.
+   *
+   * @throws IllegalArgumentException if {@code miner} is not a registered AP
+   */
+  double reputation(Bytes miner, BlockHeader parent);
+
+  /** Whether {@code miner} is an AP allowed to mine. */
+  boolean isRegistered(Bytes miner);
+}
