@@ -2,16 +2,17 @@ package io.bdt.optimizer.cost;
 
 import static io.bdt.optimizer.cost.layers.Layer.adaptiveAvgPool;
 import static io.bdt.optimizer.cost.layers.Layer.batchnorm;
-import static io.bdt.optimizer.cost.layers.Layer.conv1d;
 import static io.bdt.optimizer.cost.layers.Layer.conv2d;
+import static io.bdt.optimizer.cost.layers.Layer.elementwise;
 import static io.bdt.optimizer.cost.layers.Layer.flatten;
 import static io.bdt.optimizer.cost.layers.Layer.linear;
+import static io.bdt.optimizer.cost.layers.Layer.matmul;
 import static io.bdt.optimizer.cost.layers.Layer.maxpool;
-import static io.bdt.optimizer.cost.layers.Layer.maxpool1d;
 import static io.bdt.optimizer.cost.layers.Layer.relu;
 import static io.bdt.optimizer.cost.layers.Layer.relu6;
 import static io.bdt.optimizer.cost.layers.Layer.residual;
 import static io.bdt.optimizer.cost.layers.Layer.sequence;
+import static io.bdt.optimizer.cost.layers.Layer.softmax;
 
 import io.bdt.optimizer.cost.layers.Layer;
 import io.bdt.optimizer.cost.layers.Network;
@@ -26,8 +27,8 @@ import java.util.function.Supplier;
 
 /**
  * The built-in model zoo: layer specs of AlexNet, VGG-16, ResNet-18 and MobileNetV2 (torchvision's
- * exact layer shapes, one 3x224x224 image per sample) and the platform's vibration-fault 1-D CNN,
- * whose cost tables are computed from the layer shapes at runtime.
+ * exact layer shapes, one 3x224x224 image per sample) and the platform's vibration-fault
+ * classifier, whose cost tables are computed from the layer shapes at runtime.
  *
  * <p>Stage labels are torchvision's module paths ({@code features.3}, {@code layer2.0}), so a cut
  * here can be matched to the same node in an exported ONNX graph.
@@ -231,32 +232,25 @@ public final class BuiltinModels {
   }
 
   /**
-   * The platform's vibration-fault classifier: a WDCNN-style 1-D CNN (wide first kernel, then small
-   * kernels) on a tri-axial accelerometer window of 3 x 1024 samples, 10 fault classes; cut after
-   * each layer.
+   * The platform's vibration-fault classifier (the dnn module's {@code VibrationModel}, ONNX id
+   * {@code vibration-fault}): one 1024-sample accelerometer window, a spectral front end as matrix
+   * products (Hann-windowed DFT to 156 cos/sin bin pairs, squared, summed into 69 bands, {@code
+   * log(1 + power)}), then an MLP 69-64-32-4 over four machine states; cut after each of its eleven
+   * ONNX nodes, labelled with the node's output tensor name.
    */
   static Network vibration() {
-    Network.Builder builder =
-        Network.builder("vibration", TensorShape.signal(3, 1024))
-            // The wide, strided first kernel low-pass filters and decimates the raw signal 8x.
-            .stage("conv1", conv1d(16, 64, 8, 28))
-            .stage("bn1", batchnorm())
-            .stage("relu1", relu())
-            .stage("pool1", maxpool1d(2, 2));
-    int[] channels = {32, 64, 64};
-    for (int i = 0; i < channels.length; i++) {
-      int n = i + 2;
-      builder
-          .stage("conv" + n, conv1d(channels[i], 3, 1, 1))
-          .stage("bn" + n, batchnorm())
-          .stage("relu" + n, relu())
-          .stage("pool" + n, maxpool1d(2, 2));
-    }
-    return builder
-        .merge(flatten())
-        .stage("fc1", linear(100))
-        .stage("relu5", relu())
-        .stage("fc2", linear(10))
+    return Network.builder("vibration", TensorShape.vector(1024))
+        .stage("dft", matmul(2 * 156))
+        .stage("power_parts", elementwise("square"))
+        .stage("band_power", matmul(69))
+        .stage("band_power_plus_one", elementwise("add"))
+        .stage("log_band_power", elementwise("log"))
+        .stage("fc1", linear(64))
+        .stage("relu1", relu())
+        .stage("fc2", linear(32))
+        .stage("relu2", relu())
+        .stage("logits", linear(4))
+        .stage("probabilities", softmax())
         .build();
   }
 }

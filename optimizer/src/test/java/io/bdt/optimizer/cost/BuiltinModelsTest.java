@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.bdt.optimizer.cost.layers.LayerCost;
-import io.bdt.optimizer.cost.layers.TensorShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,10 +42,10 @@ class BuiltinModelsTest {
     "vgg16, 4816896, 32000",
     "resnet18, 4816896, 32000",
     "mobilenet_v2, 4816896, 32000",
-    "vibration, 98304, 320"
+    "vibration, 32768, 128"
   })
   void inputAndOutputBitsAreFloat32Tensors(String name, double inputBits, double outputBits) {
-    // 3*224*224*32 = 4 816 896; 1000 logits * 32; vibration: 3*1024*32 and 10 logits * 32.
+    // 3*224*224*32 = 4 816 896; 1000 logits * 32; vibration: 1024*32 and 4 probabilities * 32.
     CostTable table = BuiltinModels.get(name);
     assertThat(table.inputBits()).isEqualTo(inputBits);
     assertThat(table.outputBits()).isEqualTo(outputBits);
@@ -99,17 +98,27 @@ class BuiltinModelsTest {
   }
 
   @Test
-  void vibrationModelDecimatesTheWindowTo64Channels8Long() {
-    var profile = BuiltinModels.network("vibration").profile();
-    TensorShape beforeClassifier =
-        profile.stream()
-            .filter(p -> p.label().equals("pool4"))
-            .findFirst()
-            .orElseThrow()
-            .cost()
-            .output();
-    assertThat(beforeClassifier).isEqualTo(TensorShape.vector(512));
-    assertThat(profile.getLast().cost().output()).isEqualTo(TensorShape.vector(10));
+  void vibrationModelMirrorsThePlatformClassifierChain() {
+    CostTable table = BuiltinModels.get("vibration");
+    assertThat(table.cuts().stream().map(CostTable.Cut::label))
+        .containsExactly(
+            "input",
+            "dft",
+            "power_parts",
+            "band_power",
+            "band_power_plus_one",
+            "log_band_power",
+            "fc1",
+            "relu1",
+            "fc2",
+            "relu2",
+            "logits",
+            "probabilities");
+    // After the DFT: 156 cos/sin pairs; after the band sum: 69 bands.
+    assertThat(table.cut(1).bits()).isEqualTo(312.0 * 32);
+    assertThat(table.cut(3).bits()).isEqualTo(69.0 * 32);
+    // DFT as a 1024x312 matrix product: 2 FLOPs per multiply-add, no bias.
+    assertThat(table.cut(1).headFlops()).isEqualTo(2.0 * 1024 * 312);
   }
 
   @Test

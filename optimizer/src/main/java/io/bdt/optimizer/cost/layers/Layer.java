@@ -13,7 +13,8 @@ import java.util.List;
  *       one FLOP per output element for the bias;
  *   <li>linear: {@code MACs = in * out}, FLOPs = 2 MACs, plus {@code out} for the bias;
  *   <li>batch norm (inference, folded to scale and shift): 2 FLOPs per element;
- *   <li>ReLU / ReLU6: 1 FLOP per element; residual add: 1 FLOP per output element;
+ *   <li>ReLU, ReLU6, square, log, add-constant: 1 FLOP per element; softmax: 3 per element;
+ *       residual add: 1 FLOP per output element;
  *   <li>pooling: kernel-window size per output element (comparisons or adds);
  *   <li>flatten and channel concatenation: 0 FLOPs (they move no arithmetic).
  * </ul>
@@ -101,11 +102,18 @@ public sealed interface Layer {
   }
 
   /**
-   * An element-wise activation such as ReLU or ReLU6.
+   * An element-wise operation: an activation (ReLU, ReLU6), a square, a log, adding a constant, or
+   * a softmax over a vector.
    *
-   * @param name activation name, e.g. {@code relu}
+   * @param name operation name, e.g. {@code relu}
+   * @param flopsPerElement FLOPs per element: 1 for most; 3 for softmax (exp, sum, divide)
    */
-  record Activation(String name) implements Layer {
+  record Elementwise(String name, int flopsPerElement) implements Layer {
+
+    public Elementwise {
+      requireAtLeast("flopsPerElement", flopsPerElement, 0);
+    }
+
     @Override
     public String kind() {
       return name;
@@ -113,7 +121,7 @@ public sealed interface Layer {
 
     @Override
     public LayerCost apply(TensorShape in) {
-      return new LayerCost(in, in.elements(), 0, 0);
+      return new LayerCost(in, flopsPerElement * in.elements(), 0, 0);
     }
   }
 
@@ -388,12 +396,22 @@ public sealed interface Layer {
 
   /** ReLU. */
   static Layer relu() {
-    return new Activation("relu");
+    return new Elementwise("relu", 1);
   }
 
   /** ReLU6 (MobileNet). */
   static Layer relu6() {
-    return new Activation("relu6");
+    return new Elementwise("relu6", 1);
+  }
+
+  /** A one-FLOP-per-element operation such as {@code square}, {@code log} or {@code add}. */
+  static Layer elementwise(String name) {
+    return new Elementwise(name, 1);
+  }
+
+  /** Softmax over a vector: exp, sum and divide, 3 FLOPs per element. */
+  static Layer softmax() {
+    return new Elementwise("softmax", 3);
   }
 
   /** Square max pooling. */
@@ -419,6 +437,11 @@ public sealed interface Layer {
   /** Fully connected layer with a bias. */
   static Layer linear(int out) {
     return new Linear(out, true);
+  }
+
+  /** Matrix product with a fixed weight matrix and no bias (ONNX {@code MatMul}). */
+  static Layer matmul(int out) {
+    return new Linear(out, false);
   }
 
   /** Flatten to a vector. */
