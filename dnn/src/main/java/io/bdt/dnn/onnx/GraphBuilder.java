@@ -123,6 +123,29 @@ public final class GraphBuilder {
         name, TensorProto.DataType.FLOAT, UnsafeByteOperations.unsafeWrap(bytes), dims);
   }
 
+  /**
+   * Adds a float initializer whose {@code count(dims)} values come from {@code values} in row-major
+   * order, written straight into the raw bytes (no intermediate {@code float[]}, which matters for
+   * the 400 MB fully-connected layers of VGG-16); returns its name.
+   */
+  public String initializer(String name, java.util.function.DoubleSupplier values, long... dims) {
+    long count = 1;
+    for (long d : dims) {
+      count *= d;
+    }
+    if (count * Float.BYTES > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("initializer " + name + " is over 2 GB");
+    }
+    ByteBuffer bytes =
+        ByteBuffer.allocate((int) count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    java.nio.FloatBuffer floats = bytes.asFloatBuffer();
+    for (int i = 0; i < count; i++) {
+      floats.put(i, (float) values.getAsDouble());
+    }
+    return initializer(
+        name, TensorProto.DataType.FLOAT, UnsafeByteOperations.unsafeWrap(bytes), dims);
+  }
+
   /** Adds an int64 initializer (e.g. a Reshape target shape); returns its name. */
   public String initializer(String name, long[] data, long... dims) {
     checkCount(name, data.length, dims);

@@ -1,0 +1,134 @@
+package io.bdt.dnn.split;
+
+import io.bdt.dnn.graph.CutPoint;
+import io.bdt.dnn.graph.GraphAnalysis;
+import io.bdt.dnn.graph.Layer;
+import io.bdt.dnn.graph.TensorInfo;
+import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
+import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
+import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
+import io.bdt.dnn.onnx.proto.Onnx.TensorShapeProto;
+import io.bdt.dnn.onnx.proto.Onnx.TypeProto;
+import io.bdt.dnn.onnx.proto.Onnx.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Splits an analysed model at a cut into a head model and a tail model.
+ *
+ * <p>The head holds the compute nodes before the cut and returns the cut's tensors; the tail takes
+ * them as inputs and returns the model's outputs. Each side carries only the initializers and
+ * Constant nodes its own nodes use (a shared one is copied into both), and both keep the model's IR
+ * version, opset imports and producer. Cut tensors are declared with their inferred static shape,
+ * or with rank only when the model's inputs were dynamic, so the halves stay usable with other
+ * batch sizes.
+ */
+public final class ModelSplitter {
+
+  private ModelSplitter() {}
+
+  /** Splits {@code analysis}'s model at cut {@code cutId}. */
+  public static SplitModel split(GraphAnalysis analysis, int cutId) {
+    CutPoint cut = analysis.cut(cutId);
+    ModelProto model = analysis.model();
+    GraphProto graph = model.getGraph();
+    List<Layer> layers = analysis.layers();
+    List<NodeProto> headNodes =
+        layers.subList(0, cut.position()).stream().map(Layer::node).toList();
+    List<NodeProto> tailNodes =
+        layers.subList(cut.position(), layers.size()).stream().map(Layer::node).toList();
+
+    List<ValueInfoProto> cutValues = new ArrayList<>();
+    for (TensorInfo t : cut.tensors()) {
+      cutValues.add(valueInfo(t, analysis.dynamicInput()));
+    }
+
+    Map<String, ValueInfoProto> graphInputs = new HashMap<>();
+    for (ValueInfoProto vi : graph.getInputList()) {
+      graphInputs.put(vi.getName(), vi);
+    }
+    Set<String> headUses = uses(headNodes);
+    List<ValueInfoProto> headInputs = new ArrayList<>();
+    for (TensorInfo in : analysis.inputs()) {
+      if (headUses.contains(in.name()) || cut.tensorNames().contains(in.name())) {
+        headInputs.add(graphInputs.get(in.name()));
+      }
+    }
+    GraphProto head =
+        side(graph, graph.getName() + "_head", headNodes, analysis, headInputs, cutValues);
+    GraphProto tail =
+        side(
+            graph,
+            graph.getName() + "_tail",
+            tailNodes,
+            analysis,
+            cutValues,
+            graph.getOutputList());
+    return new SplitModel(
+        cut, model.toBuilder().setGraph(head).build(), model.toBuilder().setGraph(tail).build());
+  }
+
+  private static GraphProto side(
+      GraphProto graph,
+      String name,
+      List<NodeProto> nodes,
+      GraphAnalysis analysis,
+      List<ValueInfoProto> inputs,
+      List<ValueInfoProto> outputs) {
+    Set<String> used = uses(nodes);
+    GraphProto.Builder side = GraphProto.newBuilder().setName(name);
+    for (NodeProto constant : analysis.constantNodes()) {
+      if (used.contains(constant.getOutput(0))) {
+        side.addNode(constant);
+      }
+    }
+    side.addAllNode(nodes);
+    Set<String> initializers = new HashSet<>();
+    for (TensorProto init : graph.getInitializerList()) {
+      if (used.contains(init.getName())) {
+        side.addInitializer(init);
+        initializers.add(init.getName());
+      }
+    }
+    side.addAllInput(inputs);
+    // IR < 4 models list initializers among the inputs; keep that for the ones this side uses.
+    for (ValueInfoProto vi : graph.getInputList()) {
+      if (initializers.contains(vi.getName())) {
+        side.addInput(vi);
+      }
+    }
+    side.addAllOutput(outputs);
+    return side.build();
+  }
+
+  private static Set<String> uses(List<NodeProto> nodes) {
+    Set<String> used = new HashSet<>();
+    for (NodeProto n : nodes) {
+      used.addAll(n.getInputList());
+    }
+    return used;
+  }
+
+  private static ValueInfoProto valueInfo(TensorInfo t, boolean dynamic) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (long d : t.dims()) {
+      TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+      if (!dynamic) {
+        dim.setDimValue(d);
+      }
+      shape.addDim(dim);
+    }
+    return ValueInfoProto.newBuilder()
+        .setName(t.name())
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(t.elemType()).setShape(shape)))
+        .build();
+  }
+}
