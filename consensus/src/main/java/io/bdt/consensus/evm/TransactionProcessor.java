@@ -79,12 +79,7 @@ public final class TransactionProcessor {
               + ")");
     }
     if (tx.nonce() > expectedNonce) {
-      throw new InvalidTransactionException(
-          "transaction.nonce: nonce too high (expected "
-              + expectedNonce
-              + ", got "
-              + tx.nonce()
-              + ")");
+      throw InvalidTransactionException.nonceTooHigh(expectedNonce, tx.nonce());
     }
     if (tx.gasLimit() > blockGasLeft) {
       throw new InvalidTransactionException(
