@@ -1,0 +1,155 @@
+package io.bdt.optimizer.scenario;
+
+import io.bdt.optimizer.cost.BuiltinModels;
+import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.cost.CostTableJson;
+import io.bdt.optimizer.dpra.SystemParameters;
+import io.bdt.optimizer.model.Channel;
+import io.bdt.optimizer.model.PathLoss;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * The slot-independent part of a scenario, as the controller and simulator need it: constants, each
+ * gateway's cost table, serving AP, distance and compute rate, each AP's budget and initial
+ * reputation, and the uplink channel. {@link #slots(long)} gives the seeded per-slot draws.
+ *
+ * <p>Arrays indexed by gateway have length {@code N}, arrays indexed by AP length {@code M}; APs
+ * and gateways are 0-based. Distances are drawn from the scenario's seed, one independent stream
+ * per gateway, so adding gateways does not move the existing ones.
+ *
+ * @param scenario the scenario this was built from
+ * @param parameters the constants the controller plans with
+ * @param models {@code c^head, c^tail, d}: cost table of the DNN each gateway runs
+ * @param servingAp {@code m(n)}: AP serving gateway n
+ * @param distanceMeters {@code dist_n}: distance from gateway n to its serving AP, m
+ * @param gatewayFlopsPerSecond {@code phi_G f_n^G}: gateway n's compute rate, FLOP/s
+ * @param apBudget {@code F_m}: AP m's compute budget, cycles/s
+ * @param initialReputation {@code R_m(0)}: AP m's reputation before slot 0
+ * @param channel the uplink model every gateway uses (bandwidth, power, noise, path loss)
+ */
+public record Deployment(
+    Scenario scenario,
+    SystemParameters parameters,
+    List<CostTable> models,
+    int[] servingAp,
+    double[] distanceMeters,
+    double[] gatewayFlopsPerSecond,
+    double[] apBudget,
+    double[] initialReputation,
+    Channel channel) {
+
+  public Deployment {
+    Objects.requireNonNull(scenario, "scenario");
+    models = List.copyOf(models);
+  }
+
+  /**
+   * Builds the deployment of {@code scenario}: loads each distinct model once (built-in by name,
+   * else the cost-table file), places the gateways and associates them with APs.
+   */
+  public static Deployment of(Scenario scenario) {
+    int n = scenario.gateways();
+    int m = scenario.accessPoints();
+    Map<String, CostTable> loaded = new HashMap<>();
+    List<CostTable> models = new ArrayList<>(n);
+    for (int gateway = 0; gateway < n; gateway++) {
+      String entry = scenario.modelOf(gateway);
+      models.add(loaded.computeIfAbsent(entry, Deployment::loadModel));
+    }
+    int[] servingAp = new int[n];
+    double[] distance = new double[n];
+    for (int gateway = 0; gateway < n; gateway++) {
+      SplittableRandom placement =
+          SlotSource.stream(scenario.seed(), SlotSource.PLACEMENT, gateway, 0);
+      double width = scenario.maxDistanceMeters() - scenario.minDistanceMeters();
+      switch (scenario.association()) {
+        case ROUND_ROBIN -> {
+          servingAp[gateway] = gateway % m;
+          distance[gateway] = scenario.minDistanceMeters() + width * placement.nextDouble();
+        }
+        case NEAREST -> {
+          distance[gateway] = Double.POSITIVE_INFINITY;
+          for (int ap = 0; ap < m; ap++) {
+            double d = scenario.minDistanceMeters() + width * placement.nextDouble();
+            if (d < distance[gateway]) {
+              distance[gateway] = d;
+              servingAp[gateway] = ap;
+            }
+          }
+        }
+      }
+    }
+    double[] gatewayRate = new double[n];
+    Arrays.fill(gatewayRate, scenario.gatewayCpuHz() * scenario.gatewayFlopsPerCycle());
+    double[] budget = new double[m];
+    Arrays.fill(budget, scenario.apBudgetHz());
+    double[] reputation = new double[m];
+    Arrays.fill(reputation, scenario.initialReputation());
+    SystemParameters parameters =
+        new SystemParameters(
+            scenario.v(),
+            scenario.apFlopsPerCycle(),
+            scenario.cyclesPerHash(),
+            scenario.baseDifficulty(),
+            scenario.eta(),
+            scenario.omega(),
+            scenario.rMin(),
+            scenario.consensusOverheadSeconds());
+    Channel channel =
+        new Channel(
+            new PathLoss(scenario.pathLossInterceptDb(), scenario.pathLossSlopeDb()),
+            scenario.bandwidthHz(),
+            scenario.transmitPowerWatts(),
+            Channel.dbmPerHzToWattsPerHz(scenario.noiseDensityDbmPerHz()));
+    return new Deployment(
+        scenario,
+        parameters,
+        models,
+        servingAp,
+        distance,
+        gatewayRate,
+        budget,
+        reputation,
+        channel);
+  }
+
+  /** {@code N}. */
+  public int gateways() {
+    return models.size();
+  }
+
+  /** {@code M}. */
+  public int accessPoints() {
+    return apBudget.length;
+  }
+
+  /** {@code A_m}: the gateways AP {@code ap} serves, ascending. */
+  public int[] servedBy(int ap) {
+    return java.util.stream.IntStream.range(0, gateways())
+        .filter(n -> servingAp[n] == ap)
+        .toArray();
+  }
+
+  /** The per-slot draws seeded by the scenario's own seed. */
+  public SlotSource slots() {
+    return slots(scenario.seed());
+  }
+
+  /** The per-slot draws seeded by {@code seed}: same seed, same slots. */
+  public SlotSource slots(long seed) {
+    return new SlotSource(this, seed);
+  }
+
+  private static CostTable loadModel(String entry) {
+    return Scenario.isModelFile(entry)
+        ? CostTableJson.read(Path.of(entry))
+        : BuiltinModels.get(entry);
+  }
+}
