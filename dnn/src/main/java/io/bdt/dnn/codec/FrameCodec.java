@@ -295,11 +295,11 @@ public final class FrameCodec {
   public static float int8Scale(Tensor t) {
     float maxAbs = 0;
     for (float v : t.values()) {
-      if (!Float.isFinite(v)) {
-        throw new IllegalArgumentException(
-            "tensor " + t.name() + ": int8 encoding needs finite values, found " + v);
-      }
-      maxAbs = Math.max(maxAbs, Math.abs(v));
+      maxAbs = Math.max(maxAbs, Math.abs(v)); // NaN and infinities propagate to maxAbs
+    }
+    if (!Float.isFinite(maxAbs)) {
+      throw new IllegalArgumentException(
+          "tensor " + t.name() + ": int8 encoding needs finite values, found " + maxAbs);
     }
     return maxAbs / 127f;
   }
@@ -400,7 +400,9 @@ public final class FrameCodec {
     for (int from = 0; from < values.length; from += CHUNK) {
       int n = Math.min(CHUNK, values.length - from);
       for (int i = 0; i < n; i++) {
-        int q = Math.round(values[from + i] * inverse);
+        // Round half away from zero by truncation, a form the JIT vectorizes (Math.round is not).
+        float scaled = values[from + i] * inverse;
+        int q = (int) (scaled + Math.copySign(0.5f, scaled));
         chunk[i] = (byte) Math.max(-127, Math.min(127, q));
       }
       out.put(chunk, 0, n);

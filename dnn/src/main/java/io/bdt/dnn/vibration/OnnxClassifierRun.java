@@ -1,6 +1,7 @@
 package io.bdt.dnn.vibration;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -9,14 +10,18 @@ import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.FrameException;
 import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.graph.TensorInfo;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import io.bdt.dnn.split.SplitModel;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs an exported classifier in ONNX Runtime over labelled windows, whole or split at a cut with
- * the intermediate tensor sent through the {@link FrameCodec}, and counts the predictions.
+ * the crossing tensors sent through the {@link FrameCodec}, and counts the predictions.
  */
 public final class OnnxClassifierRun {
 
@@ -26,7 +31,7 @@ public final class OnnxClassifierRun {
    * The result of running a split classifier.
    *
    * @param confusion predictions against truth
-   * @param frameBytes bytes of one frame carrying the cut's tensor (header, payload, checksum)
+   * @param frameBytes bytes of one frame carrying the cut's tensors (header, payload, checksum)
    */
   public record SplitResult(ConfusionMatrix confusion, int frameBytes) {}
 
@@ -40,41 +45,59 @@ public final class OnnxClassifierRun {
     try (OrtSession session = session(env, model)) {
       String input = session.getInputNames().iterator().next();
       for (VibrationWindow w : windows) {
-        float[] p = run(env, session, input, w.samples());
-        confusion.add(w.state(), MachineState.ORDER.get(argMax(p)));
+        Map<String, float[]> out = run(env, session, Map.of(input, w.samples()), Map.of());
+        confusion.add(w.state(), MachineState.ORDER.get(argMax(out.values().iterator().next())));
       }
     }
     return confusion;
   }
 
   /**
-   * Runs {@code head} on each window, sends its single output through the codec as one frame in
-   * {@code encoding} for cut {@code cut}, decodes it and runs {@code tail} on the decoded tensor.
+   * Runs {@code split}'s head on each window (none for cut 0, where the window itself crosses),
+   * sends the crossing tensors through the codec as one frame in {@code encoding}, decodes it and
+   * runs the tail on the decoded tensors.
    */
   public static SplitResult evaluateSplit(
-      ModelProto head, ModelProto tail, int cut, Encoding encoding, List<VibrationWindow> windows)
+      SplitModel split, Encoding encoding, List<VibrationWindow> windows)
       throws OrtException, FrameException {
+    if (split.tail().getGraph().getNodeCount() == 0) {
+      throw new IllegalArgumentException(
+          "cut " + split.cut().id() + " is fully local: nothing crosses the link");
+    }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
+    boolean emptyHead = split.cut().position() == 0;
+    Map<String, long[]> shapes = new HashMap<>();
+    for (TensorInfo t : split.cut().tensors()) {
+      shapes.put(t.name(), t.dims().stream().mapToLong(Long::longValue).toArray());
+    }
     ConfusionMatrix confusion = ConfusionMatrix.empty();
     int frameBytes = 0;
-    try (OrtSession h = session(env, head);
-        OrtSession t = session(env, tail)) {
-      String headInput = h.getInputNames().iterator().next();
-      String tailInput = t.getInputNames().iterator().next();
+    try (OrtSession head = emptyHead ? null : session(env, split.head());
+        OrtSession tail = session(env, split.tail())) {
+      String modelInput = split.cut().position() == 0 ? split.cut().tensorNames().get(0) : null;
+      if (!emptyHead) {
+        modelInput = head.getInputNames().iterator().next();
+      }
       for (VibrationWindow w : windows) {
-        float[] intermediate = run(env, h, headInput, w.samples());
-        Frame sent =
-            new Frame(
-                VibrationModel.MODEL_ID,
-                cut,
-                List.of(
-                    new Tensor(
-                        tailInput, encoding, new int[] {1, intermediate.length}, intermediate)));
-        byte[] wire = FrameCodec.encode(sent);
+        Map<String, float[]> crossing =
+            emptyHead
+                ? Map.of(modelInput, w.samples())
+                : run(env, head, Map.of(modelInput, w.samples()), Map.of());
+        List<Tensor> tensors = new ArrayList<>();
+        for (String name : split.cut().tensorNames()) {
+          int[] shape =
+              java.util.Arrays.stream(shapes.get(name)).mapToInt(Math::toIntExact).toArray();
+          tensors.add(new Tensor(name, encoding, shape, crossing.get(name)));
+        }
+        byte[] wire =
+            FrameCodec.encode(new Frame(VibrationModel.MODEL_ID, split.cut().id(), tensors));
         frameBytes = wire.length;
-        Tensor received = FrameCodec.decode(wire).tensors().get(0);
-        float[] p = run(env, t, received.name(), received.values());
-        confusion.add(w.state(), MachineState.ORDER.get(argMax(p)));
+        Map<String, float[]> received = new HashMap<>();
+        for (Tensor t : FrameCodec.decode(wire).tensors()) {
+          received.put(t.name(), t.values());
+        }
+        Map<String, float[]> out = run(env, tail, received, shapes);
+        confusion.add(w.state(), MachineState.ORDER.get(argMax(out.values().iterator().next())));
       }
     }
     return new SplitResult(confusion, frameBytes);
@@ -87,12 +110,33 @@ public final class OnnxClassifierRun {
     }
   }
 
-  private static float[] run(OrtEnvironment env, OrtSession session, String input, float[] values)
+  /** Runs {@code session}; inputs absent from {@code shapes} are fed as {@code [1, n]}. */
+  private static Map<String, float[]> run(
+      OrtEnvironment env,
+      OrtSession session,
+      Map<String, float[]> inputs,
+      Map<String, long[]> shapes)
       throws OrtException {
-    try (OnnxTensor x =
-            OnnxTensor.createTensor(env, FloatBuffer.wrap(values), new long[] {1, values.length});
-        OrtSession.Result result = session.run(Map.of(input, x))) {
-      return ((float[][]) result.get(0).getValue())[0];
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      for (Map.Entry<String, float[]> in : inputs.entrySet()) {
+        long[] shape = shapes.getOrDefault(in.getKey(), new long[] {1, in.getValue().length});
+        feed.put(in.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(in.getValue()), shape));
+      }
+      Map<String, float[]> outputs = new java.util.LinkedHashMap<>();
+      try (OrtSession.Result result = session.run(feed)) {
+        for (Map.Entry<String, OnnxValue> out : result) {
+          FloatBuffer fb = ((OnnxTensor) out.getValue()).getFloatBuffer();
+          float[] values = new float[fb.remaining()];
+          fb.get(values);
+          outputs.put(out.getKey(), values);
+        }
+      }
+      return outputs;
+    } finally {
+      for (OnnxTensor t : feed.values()) {
+        t.close();
+      }
     }
   }
 

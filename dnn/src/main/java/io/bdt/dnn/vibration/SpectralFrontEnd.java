@@ -2,8 +2,11 @@ package io.bdt.dnn.vibration;
 
 /**
  * The classifier's fixed (untrained) first layers: a Hann-windowed DFT as one matrix product,
- * squared and summed into frequency bands, then {@code log(1 + power)}. The same matrices become
- * ONNX initializers, so the Java features and the exported model agree.
+ * squared and summed into frequency bands, then compressed. The same matrices become ONNX
+ * initializers, so the Java features and the exported model agree. The compression is the fourth
+ * root {@code sqrt(sqrt(power))} (a square root of the band magnitude): like {@code log(1 + power)}
+ * it squeezes a dynamic range of 10^5 into one an MLP handles, and it uses only operators (MatMul,
+ * Mul, Sqrt, Gemm) that the graph analyser counts FLOPs for.
  *
  * <p>Low bins 1..40 (9.8-391 Hz at 9.77 Hz per bin) stay one band each, because shaft harmonics at
  * 20-120 Hz must be resolved; every 4th bin from 44 to 504 (430-4920 Hz) is summed four at a time
@@ -54,7 +57,7 @@ public final class SpectralFrontEnd {
     }
   }
 
-  /** The band features {@code log(1 + band power)} of one window. */
+  /** The band features {@code (band power)^(1/4)} of one window. */
   public double[] features(float[] window) {
     if (window.length != N) {
       throw new IllegalArgumentException(
@@ -75,7 +78,7 @@ public final class SpectralFrontEnd {
       bands[bandOfBin[j]] += re * re + im * im;
     }
     for (int b = 0; b < BANDS; b++) {
-      bands[b] = Math.log1p(bands[b]);
+      bands[b] = Math.sqrt(Math.sqrt(bands[b]));
     }
     return bands;
   }

@@ -45,8 +45,8 @@ public final class VibrationModel {
           "dft",
           "power_parts",
           "band_power",
-          "band_power_plus_one",
-          "log_band_power",
+          "band_magnitude",
+          "band_root",
           "fc1",
           "relu1",
           "fc2",
@@ -167,8 +167,7 @@ public final class VibrationModel {
                 "MatMul",
                 name,
                 List.of(in, g.initializer("band_matrix", frontEnd.bandMatrix(), bins2, bands)));
-        case 3 -> g.node("Add", name, List.of(in, g.initializer("one", new float[] {1f}, 1)));
-        case 4 -> g.node("Log", name, List.of(in));
+        case 3, 4 -> g.node("Sqrt", name, List.of(in));
         case 5, 7, 9 -> {
           int l = (i - 5) / 2;
           g.node(

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.bdt.dnn.codec.Encoding;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -92,18 +91,6 @@ class VibrationModelTest {
           .as("cut %d", cut)
           .containsExactly(whole, org.assertj.core.data.Offset.offset(1e-6f));
     }
-  }
-
-  @Test
-  void float32ThroughTheCodecKeepsEveryPrediction() throws Exception {
-    List<VibrationWindow> some = heldOut.subList(0, 200);
-    ConfusionMatrix direct = OnnxClassifierRun.evaluate(onnx, some);
-    int cut = 5; // log band power -> fc1
-    OnnxClassifierRun.SplitResult viaCodec =
-        OnnxClassifierRun.evaluateSplit(
-            model.toOnnx(0, cut), model.toOnnx(cut, 11), cut, Encoding.FLOAT32, some);
-    assertThat(viaCodec.confusion()).isEqualTo(direct);
-    assertThat(viaCodec.frameBytes()).isGreaterThan(SpectralFrontEnd.BANDS * 4);
   }
 
   @Test
