@@ -58,7 +58,7 @@ public final class KktAllocator implements FrequencyAllocator {
    * = sqrtSum}.
    */
   static double inferenceLoad(double mu, double budget, double w, double q, double sqrtSum) {
-    if (sqrtSum == 0) {
+    if (sqrtSum <= 0) {
       return 0;
     }
     double slack = mu * w - q;

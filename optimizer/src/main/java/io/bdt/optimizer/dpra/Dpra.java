@@ -1,0 +1,326 @@
+package io.bdt.optimizer.dpra;
+
+import java.util.Objects;
+
+/**
+ * DPRA, the per-slot drift-plus-penalty controller: chooses every gateway's cut and every AP's
+ * inference and mining shares to minimize {@code V [sum_n D_n + D^C] - sum_m Q_m R_m(t+1)}.
+ *
+ * <p>For fixed cuts the frequencies come from the exact KKT solution ({@link KktAllocator}), whose
+ * value depends on the cuts only through the per-AP sums {@code A_m} of {@code sqrt(a_n)} (see
+ * {@link CutOptions}). The cut search then works on those sums:
+ *
+ * <ul>
+ *   <li>when the number of cut combinations (after dropping dominated cuts) is at most the
+ *       enumeration limit (4096 by default), every combination is scored exactly and the best is
+ *       returned: the slot optimum;
+ *   <li>otherwise, price coordination: with the APs' current net prices {@code p_m = nu_m - q_m},
+ *       each gateway picks the cut minimizing {@code V (T_loc + T_tx) + min_{0<f<=F_m} (a/f + p_m
+ *       f)} (that is {@code 2 sqrt(a p_m)} when unconstrained), the allocation is re-solved, and
+ *       this repeats until the cuts stop changing; then coordinate descent sweeps every gateway
+ *       through every cut with the others fixed, re-solving the allocation exactly, and accepts
+ *       improvements until none is left. The result is a local optimum over single-gateway cut
+ *       changes, and never worse than the best of the price iterates.
+ * </ul>
+ *
+ * Scoring one combination costs {@code O(M)} per Newton step of the coupling multiplier, warm
+ * started from the previous one (typically 2-4 steps), and allocates nothing.
+ *
+ * <p>Holds no per-slot state: every call works on its own arrays, so one instance may serve
+ * concurrent callers.
+ */
+public final class Dpra implements Policy {
+
+  /** Report name. */
+  public static final String NAME = "DPRA";
+
+  /** Default largest number of cut combinations that is enumerated exhaustively. */
+  public static final long DEFAULT_ENUMERATION_LIMIT = 4096;
+
+  private static final int MAX_PRICE_ROUNDS = 30;
+  private static final int MAX_SWEEPS = 100;
+
+  private final SystemParameters parameters;
+  private final long enumerationLimit;
+
+  /** DPRA with the default enumeration limit. */
+  public Dpra(SystemParameters parameters) {
+    this(parameters, DEFAULT_ENUMERATION_LIMIT);
+  }
+
+  /**
+   * DPRA that enumerates all cut combinations when there are at most {@code enumerationLimit} of
+   * them (0 = always use price coordination and coordinate descent).
+   */
+  public Dpra(SystemParameters parameters, long enumerationLimit) {
+    this.parameters = Objects.requireNonNull(parameters, "parameters");
+    if (enumerationLimit < 0) {
+      throw new IllegalArgumentException("enumerationLimit must be >= 0, got " + enumerationLimit);
+    }
+    this.enumerationLimit = enumerationLimit;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public SlotDecision decide(SlotObservation observation) {
+    return plan(observation).decision();
+  }
+
+  /** The slot decision with its drift-plus-penalty value. */
+  public SlotPlan plan(SlotObservation observation) {
+    Objects.requireNonNull(observation, "observation");
+    CutOptions options = new CutOptions(observation, parameters);
+    Search search = new Search(options);
+    if (combinations(options, enumerationLimit) <= enumerationLimit) {
+      search.enumerate();
+    } else {
+      search.coordinate();
+    }
+    return search.toPlan();
+  }
+
+  /** The number of cut combinations, or {@code limit + 1} if it exceeds {@code limit}. */
+  static long combinations(CutOptions options, long limit) {
+    long count = 1;
+    for (int n = 0; n < options.gateways; n++) {
+      count *= options.options(n);
+      if (count > limit) {
+        return limit + 1;
+      }
+    }
+    return count;
+  }
+
+  /** Working state of one slot's cut search. */
+  private static final class Search {
+
+    private final CutOptions o;
+
+    /** Chosen option index (into the flat option arrays) per gateway. */
+    private final int[] choice;
+
+    private final double[] sqrtSum;
+
+    /** Number of gateways with tail work per AP. */
+    private final int[] served;
+
+    private double localSum;
+    private double mu = Double.NaN;
+    private long evaluations;
+
+    private final int[] bestChoice;
+    private double bestValue = Double.POSITIVE_INFINITY;
+    private double bestMu = Double.NaN;
+
+    Search(CutOptions options) {
+      o = options;
+      choice = new int[o.gateways];
+      bestChoice = new int[o.gateways];
+      sqrtSum = new double[o.accessPoints];
+      served = new int[o.accessPoints];
+    }
+
+    /** {@code constant + localSum + G(sqrtSum)}; updates the warm-start {@code mu}. */
+    private double score() {
+      evaluations++;
+      mu =
+          KktAllocator.couplingPrice(o.v, o.budget, o.miningWeight, o.reputationPrice, sqrtSum, mu);
+      return o.constant
+          + localSum
+          + KktAllocator.optimalValue(
+              o.v, mu, o.budget, o.miningWeight, o.reputationPrice, sqrtSum);
+    }
+
+    private void set(int n, int option) {
+      int old = choice[n];
+      int m = o.servingAp[n];
+      served[m] += (o.root[option] > 0 ? 1 : 0) - (o.root[old] > 0 ? 1 : 0);
+      // an AP that serves nobody must see exactly 0, not the rounding residue of the updates:
+      // G jumps at A_m = 0 (the first served gateway earns the AP reputation)
+      sqrtSum[m] = served[m] == 0 ? 0 : sqrtSum[m] + o.root[option] - o.root[old];
+      localSum += o.local[option] - o.local[old];
+      choice[n] = option;
+    }
+
+    private void load(int[] options) {
+      java.util.Arrays.fill(sqrtSum, 0);
+      java.util.Arrays.fill(served, 0);
+      localSum = 0;
+      for (int n = 0; n < o.gateways; n++) {
+        choice[n] = options[n];
+        sqrtSum[o.servingAp[n]] += o.root[options[n]];
+        served[o.servingAp[n]] += o.root[options[n]] > 0 ? 1 : 0;
+        localSum += o.local[options[n]];
+      }
+    }
+
+    private void keepIfBest(double value) {
+      if (value < bestValue) {
+        bestValue = value;
+        bestMu = mu;
+        System.arraycopy(choice, 0, bestChoice, 0, choice.length);
+      }
+    }
+
+    /** Scores every combination (odometer order, sums updated incrementally). */
+    void enumerate() {
+      int[] first = new int[o.gateways];
+      for (int n = 0; n < o.gateways; n++) {
+        first[n] = o.start[n];
+      }
+      load(first);
+      while (true) {
+        keepIfBest(score());
+        int n = 0;
+        while (n < o.gateways) {
+          int next = choice[n] + 1;
+          if (next < o.start[n + 1]) {
+            set(n, next);
+            break;
+          }
+          set(n, o.start[n]);
+          n++;
+        }
+        if (n == o.gateways) {
+          break;
+        }
+      }
+      // recompute sums from scratch so that rounding from incremental updates does not leak
+      load(bestChoice);
+      mu = bestMu;
+      bestValue = score();
+    }
+
+    /** Price coordination, then coordinate descent from the best iterate. */
+    void coordinate() {
+      int[] start = new int[o.gateways];
+      for (int n = 0; n < o.gateways; n++) {
+        start[n] = bestByOwnLatency(n);
+      }
+      load(start);
+      double value = score();
+      keepIfBest(value);
+      int[] proposal = new int[o.gateways];
+      for (int round = 0; round < MAX_PRICE_ROUNDS; round++) {
+        boolean changed = false;
+        for (int n = 0; n < o.gateways; n++) {
+          proposal[n] = bestAtPrices(n);
+          changed |= proposal[n] != choice[n];
+        }
+        if (!changed) {
+          break;
+        }
+        load(proposal);
+        keepIfBest(score());
+      }
+      load(bestChoice);
+      mu = bestMu;
+      value = score();
+      for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+        boolean improved = false;
+        for (int n = 0; n < o.gateways; n++) {
+          int current = choice[n];
+          int bestOption = current;
+          double bestHere = value;
+          double currentMu = mu;
+          double bestHereMu = mu;
+          for (int option = o.start[n]; option < o.start[n + 1]; option++) {
+            if (option == current) {
+              continue;
+            }
+            set(n, option);
+            double candidate = score();
+            if (candidate < bestHere - 1e-13 * Math.abs(bestHere)) {
+              bestHere = candidate;
+              bestOption = option;
+              bestHereMu = mu;
+            }
+            mu = currentMu;
+          }
+          set(n, bestOption);
+          mu = bestHereMu;
+          if (bestOption != current) {
+            improved = true;
+            value = bestHere;
+          }
+        }
+        if (!improved) {
+          break;
+        }
+      }
+      bestValue = Double.POSITIVE_INFINITY;
+      keepIfBest(score());
+    }
+
+    /** The option with the lowest latency if the AP gave this gateway its whole budget. */
+    private int bestByOwnLatency(int n) {
+      double budget = o.budget[o.servingAp[n]];
+      int best = o.start[n];
+      double bestCost = Double.POSITIVE_INFINITY;
+      for (int option = o.start[n]; option < o.start[n + 1]; option++) {
+        double cost = o.local[option] + o.root[option] * o.root[option] / budget;
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = option;
+        }
+      }
+      return best;
+    }
+
+    /** The option that is cheapest at the APs' current net prices. */
+    private int bestAtPrices(int n) {
+      int m = o.servingAp[n];
+      double price =
+          KktAllocator.netPrice(
+              mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sqrtSum[m]);
+      double budget = o.budget[m];
+      int best = o.start[n];
+      double bestCost = Double.POSITIVE_INFINITY;
+      for (int option = o.start[n]; option < o.start[n + 1]; option++) {
+        double r = o.root[option];
+        double cost = o.local[option];
+        if (r > 0) {
+          // min over 0 < f <= F of a/f + price f, with a = r^2
+          cost +=
+              price > 0 && r / Math.sqrt(price) <= budget
+                  ? 2 * r * Math.sqrt(price)
+                  : r * r / budget + price * budget;
+        }
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = option;
+        }
+      }
+      return best;
+    }
+
+    SlotPlan toPlan() {
+      load(bestChoice);
+      mu = bestMu;
+      double value = score();
+      int[] cuts = new int[o.gateways];
+      double[] inference = new double[o.gateways];
+      double[] mining = new double[o.accessPoints];
+      double[] load = new double[o.accessPoints];
+      for (int m = 0; m < o.accessPoints; m++) {
+        load[m] =
+            KktAllocator.inferenceLoad(
+                mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sqrtSum[m]);
+        mining[m] = o.budget[m] - load[m];
+      }
+      for (int n = 0; n < o.gateways; n++) {
+        int option = choice[n];
+        cuts[n] = o.cut[option];
+        int m = o.servingAp[n];
+        if (o.root[option] > 0) {
+          inference[n] = o.root[option] * load[m] / sqrtSum[m];
+        }
+      }
+      return new SlotPlan(new SlotDecision(cuts, inference, mining), value, evaluations);
+    }
+  }
+}
