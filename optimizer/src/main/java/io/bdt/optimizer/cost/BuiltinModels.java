@@ -234,17 +234,17 @@ public final class BuiltinModels {
   /**
    * The platform's vibration-fault classifier (the dnn module's {@code VibrationModel}, ONNX id
    * {@code vibration-fault}): one 1024-sample accelerometer window, a spectral front end as matrix
-   * products (Hann-windowed DFT to 156 cos/sin bin pairs, squared, summed into 69 bands, {@code
-   * log(1 + power)}), then an MLP 69-64-32-4 over four machine states; cut after each of its eleven
-   * ONNX nodes, labelled with the node's output tensor name.
+   * products (Hann-windowed DFT to 156 cos/sin bin pairs, squared, summed into 69 bands, two square
+   * roots compressing the band power to its fourth root), then an MLP 69-64-32-4 over four machine
+   * states; cut after each of its eleven ONNX nodes, labelled with the node's output tensor name.
    */
   static Network vibration() {
     return Network.builder("vibration", TensorShape.vector(1024))
         .stage("dft", matmul(2 * 156))
         .stage("power_parts", elementwise("square"))
         .stage("band_power", matmul(69))
-        .stage("band_power_plus_one", elementwise("add"))
-        .stage("log_band_power", elementwise("log"))
+        .stage("band_magnitude", elementwise("sqrt"))
+        .stage("band_root", elementwise("sqrt"))
         .stage("fc1", linear(64))
         .stage("relu1", relu())
         .stage("fc2", linear(32))

@@ -13,7 +13,7 @@ import java.util.List;
  *       one FLOP per output element for the bias;
  *   <li>linear: {@code MACs = in * out}, FLOPs = 2 MACs, plus {@code out} for the bias;
  *   <li>batch norm (inference, folded to scale and shift): 2 FLOPs per element;
- *   <li>ReLU, ReLU6, square, log, add-constant: 1 FLOP per element; softmax: 3 per element;
+ *   <li>ReLU, ReLU6, square, sqrt, log, add-constant: 1 FLOP per element; softmax: 3 per element;
  *       residual add: 1 FLOP per output element;
  *   <li>pooling: kernel-window size per output element (comparisons or adds);
  *   <li>flatten and channel concatenation: 0 FLOPs (they move no arithmetic).
@@ -404,7 +404,7 @@ public sealed interface Layer {
     return new Elementwise("relu6", 1);
   }
 
-  /** A one-FLOP-per-element operation such as {@code square}, {@code log} or {@code add}. */
+  /** A one-FLOP-per-element operation such as {@code square}, {@code sqrt} or {@code log}. */
   static Layer elementwise(String name) {
     return new Elementwise(name, 1);
   }
