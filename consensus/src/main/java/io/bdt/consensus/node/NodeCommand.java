@@ -1,0 +1,95 @@
+package io.bdt.consensus.node;
+
+import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.pow.MiningShare;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bdt node}: runs a chain node; {@code --dev} runs a single-AP chain that mines alone. */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    description = "Run the APs' Ethereum-compatible chain node (reputation-weighted PoW).")
+public final class NodeCommand implements Callable<Integer> {
+  @Option(
+      names = "--dev",
+      description = "Single-node development chain (chain id 1337) with a prefunded dev account.")
+  boolean dev;
+
+  @Option(names = "--genesis", description = "Genesis JSON file (not needed with --dev).")
+  Path genesis;
+
+  @Option(names = "--data", description = "Data directory (default: a new temporary directory).")
+  Path data;
+
+  @Option(names = "--rpc-host", defaultValue = "127.0.0.1", description = "JSON-RPC bind address.")
+  String rpcHost;
+
+  @Option(names = "--rpc-port", defaultValue = "8545", description = "JSON-RPC port.")
+  int rpcPort;
+
+  @Option(names = "--mining-threads", defaultValue = "1", description = "Threads hashing for PoW.")
+  int threads;
+
+  @Option(
+      names = "--mining-duty-cycle",
+      defaultValue = "1.0",
+      description = "Share of time each mining thread hashes, in (0, 1].")
+  double dutyCycle;
+
+  @Option(
+      names = "--empty-block-interval",
+      defaultValue = "5",
+      description = "Seconds after which an empty block is mined when no transaction waits.")
+  long emptyBlockSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!dev) {
+      System.err.println(
+          "Only --dev is available in this version; multi-AP networks (--config) need the peer"
+              + " protocol, which is not built yet.");
+      return 2;
+    }
+    ChainSpec spec = genesis == null ? DevNetwork.spec() : ChainSpec.read(genesis);
+    Path dir = data != null ? data : Files.createTempDirectory("bdt-dev-");
+    Node.Config config =
+        new Node.Config(
+            spec,
+            dir,
+            new InetSocketAddress(rpcHost, rpcPort),
+            Optional.of(DevNetwork.MINER.getEcKeyPair()),
+            new MiningShare(threads, dutyCycle, 100),
+            Duration.ofSeconds(emptyBlockSeconds));
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (Node node = new Node(config)) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    node.close();
+                    stopped.countDown();
+                  }));
+      System.out.printf(
+          "B-DT dev chain (chain id %d) at head %d, data in %s%n",
+          spec.chainId(), node.chain().head().number(), dir);
+      System.out.printf("JSON-RPC: http://%s:%d%n", rpcHost, node.rpcPort());
+      System.out.printf("Mining AP: %s%n", DevNetwork.MINER.getAddress());
+      System.out.println(
+          "Prefunded dev account (publicly known key, never use it on a real network):");
+      System.out.printf("  address:     %s%n", DevNetwork.ACCOUNT.getAddress());
+      System.out.printf(
+          "  private key: 0x%064x%n", DevNetwork.ACCOUNT.getEcKeyPair().getPrivateKey());
+      System.out.flush();
+      stopped.await();
+    }
+    return 0;
+  }
+}
