@@ -1,5 +1,6 @@
 package io.bdt.cli;
 
+import io.bdt.consensus.node.NodeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "B-DT 0.1.0-SNAPSHOT",
     description = "Blockchain-enabled digital twins for wireless industrial IoT.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, NodeCommand.class})
 public final class Bdt implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
