@@ -3,6 +3,7 @@ package io.bdt.optimizer.scenario;
 import io.bdt.optimizer.cost.BuiltinModels;
 import io.bdt.optimizer.cost.CostTable;
 import io.bdt.optimizer.cost.CostTableJson;
+import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
 import io.bdt.optimizer.model.Channel;
 import io.bdt.optimizer.model.PathLoss;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The slot-independent part of a scenario, as the controller and simulator need it: constants, each
@@ -132,9 +134,26 @@ public record Deployment(
 
   /** {@code A_m}: the gateways AP {@code ap} serves, ascending. */
   public int[] servedBy(int ap) {
-    return java.util.stream.IntStream.range(0, gateways())
-        .filter(n -> servingAp[n] == ap)
-        .toArray();
+    return IntStream.range(0, gateways()).filter(n -> servingAp[n] == ap).toArray();
+  }
+
+  /**
+   * What a controller sees at the start of {@code slot}: this deployment's fixed part, the slot's
+   * tasks and uplink rates, and the caller's AP state.
+   *
+   * @param reputation {@code R_m(t)} per AP
+   * @param virtualQueue {@code Q_m(t)} per AP
+   */
+  public SlotObservation observe(SlotSource.Slot slot, double[] reputation, double[] virtualQueue) {
+    return new SlotObservation(
+        slot.taskSamples(),
+        models,
+        servingAp,
+        slot.uplinkRate(),
+        gatewayFlopsPerSecond,
+        apBudget,
+        reputation,
+        virtualQueue);
   }
 
   /** The per-slot draws seeded by the scenario's own seed. */

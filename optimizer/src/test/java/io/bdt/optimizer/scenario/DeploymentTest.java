@@ -3,6 +3,7 @@ package io.bdt.optimizer.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.optimizer.cost.BuiltinModels;
+import io.bdt.optimizer.dpra.SlotObservation;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -65,5 +66,19 @@ class DeploymentTest {
     assertThat(DEFAULT.parameters().consensusOverheadSeconds()).isEqualTo(0.1 + 0.05);
     assertThat(DEFAULT.parameters().v()).isEqualTo(10.0);
     assertThat(DEFAULT.channel().bandwidthHz()).isEqualTo(10e6);
+  }
+
+  @Test
+  void observationCombinesTheFixedPartTheSlotAndTheApState() {
+    SlotSource.Slot slot = DEFAULT.slots(2).slot(8);
+    double[] reputation = {0.1, 0.2, 0.3, 0.4};
+    double[] queue = {0, 1, 2, 3};
+    SlotObservation observation = DEFAULT.observe(slot, reputation, queue);
+    assertThat(observation.taskSamples()).containsExactly(slot.taskSamples());
+    assertThat(observation.uplinkRate()).containsExactly(slot.uplinkRate());
+    assertThat(observation.models()).isEqualTo(DEFAULT.models());
+    assertThat(observation.servingAp()).containsExactly(DEFAULT.servingAp());
+    assertThat(observation.reputation()).containsExactly(reputation);
+    assertThat(observation.virtualQueue()).containsExactly(queue);
   }
 }
