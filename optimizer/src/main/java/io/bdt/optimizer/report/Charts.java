@@ -13,6 +13,7 @@ import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -47,6 +48,18 @@ public final class Charts {
     // Charts render into images only; without this, AWT looks for a display and fails on servers.
     System.setProperty("java.awt.headless", "true");
   }
+
+  /** Distinct colours that stay readable on white (Tableau 10). */
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4),
+    new Color(0xd62728),
+    new Color(0x2ca02c),
+    new Color(0xff7f0e),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2),
+    new Color(0x7f7f7f),
+  };
 
   private Charts() {}
 
@@ -115,40 +128,44 @@ public final class Charts {
     renderer.setShadowVisible(false);
     renderer.setSeriesPaint(0, new Color(0x1f77b4));
     renderer.setSeriesPaint(1, new Color(0xff7f0e));
+    CategoryAxis algorithms = plot.getDomainAxis();
+    algorithms.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+    algorithms.setMaximumCategoryLabelWidthRatio(1.6f);
     save(chart, png);
   }
 
-  /** Each AP's reputation {@code R_m(t)} over time for the given runs, against {@code R_min}. */
+  /**
+   * Each AP's running time-average reputation {@code (1/t) sum_{s<t} R_m(s+1)} for the given runs
+   * (the first solid, the others dashed; one colour per AP), against the {@code R_min} line: the
+   * long-term constraint holds when every line ends above it.
+   */
   public static void reputationOverTime(List<AlgorithmRun> runs, double rMin, Path png)
       throws IOException {
     XYSeriesCollection dataset = new XYSeriesCollection();
-    for (AlgorithmRun run : runs) {
-      List<SlotOutcome> slots = run.slots();
-      int aps = slots.get(0).reputation().length;
-      int step = Math.max(1, slots.size() / MAX_POINTS);
-      for (int m = 0; m < aps; m++) {
-        XYSeries series = new XYSeries(run.name() + " AP " + (m + 1));
-        for (int t = 0; t < slots.size(); t += step) {
-          series.add(t + 1, slots.get(t).reputation()[m]);
-        }
-        dataset.addSeries(series);
-      }
-    }
-    JFreeChart chart =
-        ChartFactory.createXYLineChart(
-            "AP reputation over time", "slot t", "reputation R_m(t)", dataset);
-    XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     int series = 0;
     for (int r = 0; r < runs.size(); r++) {
-      int aps = runs.get(r).slots().get(0).reputation().length;
+      AlgorithmRun run = runs.get(r);
+      List<SlotOutcome> slots = run.slots();
+      int aps = slots.get(0).reputation().length;
+      int step = Math.max(1, slots.size() / MAX_POINTS);
       for (int m = 0; m < aps; m++, series++) {
+        XYSeries line = new XYSeries(run.name() + " AP " + (m + 1));
+        double sum = 0;
+        for (int t = 0; t < slots.size(); t++) {
+          sum += slots.get(t).reputation()[m];
+          if (t % step == 0 || t == slots.size() - 1) {
+            line.add(t + 1, sum / (t + 1));
+          }
+        }
+        dataset.addSeries(line);
+        renderer.setSeriesPaint(series, PALETTE[m % PALETTE.length]);
         renderer.setSeriesStroke(
             series,
             r == 0
-                ? new BasicStroke(1.5f)
+                ? new BasicStroke(2f)
                 : new BasicStroke(
-                    1.0f,
+                    1.5f,
                     BasicStroke.CAP_BUTT,
                     BasicStroke.JOIN_MITER,
                     1f,
@@ -156,17 +173,28 @@ public final class Charts {
                     0f));
       }
     }
+    String names = String.join(" (solid), ", runs.stream().map(AlgorithmRun::name).toList());
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            "Running time-average reputation per AP", "slot t", "(1/t) sum R_m", dataset);
+    chart.addSubtitle(
+        new TextTitle(
+            names + (runs.size() > 1 ? " (dashed)" : " (solid)"),
+            new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
+    XYPlot plot = chart.getXYPlot();
     plot.setRenderer(renderer);
-    ValueMarker floor = new ValueMarker(rMin, Color.BLACK, new BasicStroke(2f));
+    ValueMarker floor = new ValueMarker(rMin, Color.BLACK, new BasicStroke(1.5f));
     floor.setLabel("R_min = " + rMin);
     floor.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    floor.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+    floor.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
     plot.addRangeMarker(floor);
     save(chart, png);
   }
 
   /** Time-average latency of every algorithm against the swept parameter. */
-  public static void latencyVersusParameter(Sweep sweep, String axisLabel, Path png)
-      throws IOException {
+  public static void latencyVersusParameter(
+      Sweep sweep, String axisLabel, double unitScale, Path png) throws IOException {
     XYSeriesCollection dataset = new XYSeriesCollection();
     List<AlgorithmSummary> first = sweep.points().get(0).algorithms();
     for (AlgorithmSummary algorithm : first) {
@@ -174,7 +202,7 @@ public final class Charts {
       for (Sweep.Point point : sweep.points()) {
         double latency = point.algorithm(algorithm.name()).meanLatencySeconds();
         if (Double.isFinite(latency)) {
-          series.add(point.value(), latency);
+          series.add(point.value() / unitScale, latency);
         }
       }
       dataset.addSeries(series);
@@ -187,8 +215,14 @@ public final class Charts {
             dataset);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    for (int i = 0; i < first.size(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+    }
     plot.setRenderer(renderer);
-    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    LogAxis latencyAxis = new LogAxis("time-average latency (s, log scale)");
+    latencyAxis.setSmallestValue(1e-6);
+    plot.setRangeAxis(latencyAxis);
     ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
     save(chart, png);
   }
@@ -202,6 +236,14 @@ public final class Charts {
 
   private static void save(JFreeChart chart, Path png) throws IOException {
     chart.setBackgroundPaint(Color.WHITE);
+    if (chart.getPlot() instanceof XYPlot xy) {
+      xy.setBackgroundPaint(Color.WHITE);
+      xy.setDomainGridlinePaint(Color.LIGHT_GRAY);
+      xy.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    } else if (chart.getPlot() instanceof CategoryPlot category) {
+      category.setBackgroundPaint(Color.WHITE);
+      category.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
     ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
   }
 }

@@ -61,16 +61,17 @@ public final class ReportDirectory {
         reputationRuns.isEmpty() ? runs.subList(0, 1) : reputationRuns,
         rMin,
         dir.resolve(CHARTS.get(2)));
-    chart(sweeps, "gateways", "number of gateways N", dir.resolve(CHARTS.get(3)));
-    chart(sweeps, "bandwidth", "uplink bandwidth B_n (Hz)", dir.resolve(CHARTS.get(4)));
-    chart(sweeps, "apBudget", "AP compute budget F_m (Hz)", dir.resolve(CHARTS.get(5)));
+    chart(sweeps, "gateways", "number of gateways N", 1, dir.resolve(CHARTS.get(3)));
+    chart(sweeps, "bandwidth", "uplink bandwidth B_n (MHz)", 1e6, dir.resolve(CHARTS.get(4)));
+    chart(sweeps, "apBudget", "AP compute budget F_m (GHz)", 1e9, dir.resolve(CHARTS.get(5)));
     return summary;
   }
 
-  private static void chart(Map<String, Sweep> sweeps, String key, String axis, Path png)
+  private static void chart(
+      Map<String, Sweep> sweeps, String key, String axis, double unitScale, Path png)
       throws IOException {
     if (sweeps.containsKey(key)) {
-      Charts.latencyVersusParameter(sweeps.get(key), axis, png);
+      Charts.latencyVersusParameter(sweeps.get(key), axis, unitScale, png);
     }
   }
 }

@@ -103,7 +103,7 @@ class ReportFilesTest {
     Charts.latencyAndBacklogVersusV(sweep, "NEUROSURGEON", dir.resolve("v.png"));
     Charts.latencyPerAlgorithm(summaries(), 60, dir.resolve("bars.png"));
     Charts.reputationOverTime(runs.subList(1, 3), 0.3, dir.resolve("rep.png"));
-    Charts.latencyVersusParameter(sweep, "V", dir.resolve("sweep.png"));
+    Charts.latencyVersusParameter(sweep, "V", 1, dir.resolve("sweep.png"));
 
     for (String name : List.of("v.png", "bars.png", "rep.png", "sweep.png")) {
       Path png = dir.resolve(name);

@@ -23,7 +23,7 @@ public final class TinySystem {
               new CostTable.Cut(2, "output", 1e9, 0, 0)));
 
   public static final SystemParameters PARAMETERS =
-      new SystemParameters(10, 16, 1000, 1e9, 2, 0.1, 0.3, 0.1);
+      new SystemParameters(10, 16, 1000, 8e6, 2, 0.1, 0.3, 0.1);
 
   public static Environment environment() {
     return new Environment(
