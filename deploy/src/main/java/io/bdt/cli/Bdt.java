@@ -2,6 +2,8 @@ package io.bdt.cli;
 
 import io.bdt.consensus.node.NodeCommand;
 import io.bdt.dnn.cli.DnnCommand;
+import io.bdt.optimizer.cli.CompareCommand;
+import io.bdt.optimizer.cli.SimulateCommand;
 import io.bdt.optimizer.cost.CostTableCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "B-DT 0.1.0-SNAPSHOT",
     description = "Blockchain-enabled digital twins for wireless industrial IoT.",
-    subcommands = {CommandLine.HelpCommand.class, NodeCommand.class, DnnCommand.class, CostTableCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, NodeCommand.class, DnnCommand.class, CostTableCommand.class, SimulateCommand.class, CompareCommand.class})
 public final class Bdt implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
