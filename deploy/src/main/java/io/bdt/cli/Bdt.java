@@ -14,7 +14,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "B-DT 0.1.0-SNAPSHOT",
     description = "Blockchain-enabled digital twins for wireless industrial IoT.",
-    subcommands = {CommandLine.HelpCommand.class, NodeCommand.class, DnnCommand.class, CostTableCommand.class, SimulateCommand.class, CompareCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      NodeCommand.class,
+      DnnCommand.class,
+      CostTableCommand.class,
+      SimulateCommand.class,
+      CompareCommand.class
+    })
 public final class Bdt implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
