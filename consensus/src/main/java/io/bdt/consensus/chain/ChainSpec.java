@@ -7,6 +7,8 @@ import io.bdt.consensus.block.LogsBloom;
 import io.bdt.consensus.evm.StateStore;
 import io.bdt.consensus.pow.Difficulty;
 import io.bdt.consensus.pow.GenesisReputation;
+import io.bdt.consensus.pow.LedgerReputation;
+import io.bdt.consensus.pow.ReputationSource;
 import io.horizen.evm.Address;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,7 +22,8 @@ import org.apache.tuweni.bytes.Bytes32;
 /**
  * The genesis file: chain id, block gas limit (gas), initial base fee (wei per gas), the PoW
  * difficulty rule (D_0 in hashes, eta), genesis timestamp (seconds), prefunded accounts (wei), and
- * the APs allowed to mine with their reputation.
+ * the APs allowed to mine with their reputation, and optionally the address of the ReputationLedger
+ * contract whose state then supplies R_m (the genesis table until it is deployed).
  */
 public record ChainSpec(
     long chainId,
@@ -29,7 +32,8 @@ public record ChainSpec(
     long timestamp,
     DifficultySpec difficulty,
     Map<String, BigInteger> alloc,
-    List<AccessPoint> accessPoints) {
+    List<AccessPoint> accessPoints,
+    String reputationLedger) {
 
   /** D_0 (hashes) and eta of {@code D_m = D_0 exp(-eta R_m)}. */
   public record DifficultySpec(BigInteger base, double eta) {}
@@ -56,6 +60,34 @@ public record ChainSpec(
           "genesis.accessPoints: at least one AP must be registered");
     }
     accessPoints = List.copyOf(accessPoints);
+    if (reputationLedger != null && Bytes.fromHexString(reputationLedger).size() != 20) {
+      throw new IllegalArgumentException(
+          "genesis.reputationLedger: expected a 20-byte address, got " + reputationLedger);
+    }
+  }
+
+  /** A spec whose reputation stays the genesis table's. */
+  public ChainSpec(
+      long chainId,
+      long gasLimit,
+      BigInteger baseFeePerGas,
+      long timestamp,
+      DifficultySpec difficulty,
+      Map<String, BigInteger> alloc,
+      List<AccessPoint> accessPoints) {
+    this(chainId, gasLimit, baseFeePerGas, timestamp, difficulty, alloc, accessPoints, null);
+  }
+
+  /**
+   * Where R_m is read: the ReputationLedger at {@link #reputationLedger()} (in the state at each
+   * parent block) when one is configured, else the genesis table.
+   */
+  public ReputationSource reputationSource(StateStore states) {
+    if (reputationLedger == null) {
+      return reputation();
+    }
+    return new LedgerReputation(
+        states, Bytes.fromHexString(reputationLedger), reputation(), chainId);
   }
 
   /** The difficulty rule. */

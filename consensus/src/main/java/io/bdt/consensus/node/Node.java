@@ -62,7 +62,8 @@ public final class Node implements AutoCloseable {
     this.emptyBlockInterval = config.emptyBlockInterval();
     this.store = new ChainStore(config.dataDir().resolve("blocks"));
     this.states = new StateStore(config.dataDir().resolve("state"));
-    this.chain = new Blockchain(config.spec(), store, states, config.spec().reputation(), clock);
+    this.chain =
+        new Blockchain(config.spec(), store, states, config.spec().reputationSource(states), clock);
     this.pool = new TransactionPool(config.spec().chainId(), 100_000);
     chain.onNewHead(
         block ->
