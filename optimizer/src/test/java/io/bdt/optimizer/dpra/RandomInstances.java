@@ -100,4 +100,40 @@ public final class RandomInstances {
     }
     return cut;
   }
+
+  /** The same slot with every gateway given a task (idle ones get 5 samples). */
+  public static SlotObservation withAllTasks(SlotObservation o) {
+    int[] samples = o.taskSamples().clone();
+    for (int n = 0; n < samples.length; n++) {
+      if (samples[n] == 0) {
+        samples[n] = 5;
+      }
+    }
+    return new SlotObservation(
+        samples,
+        o.models(),
+        o.servingAp(),
+        o.uplinkRate(),
+        o.gatewayFlopsPerSecond(),
+        o.apBudget(),
+        o.reputation(),
+        o.virtualQueue());
+  }
+
+  /** The same slot with gateway n served by AP {@code n mod M}. */
+  public static SlotObservation roundRobin(SlotObservation o) {
+    int[] ap = new int[o.gateways()];
+    for (int n = 0; n < ap.length; n++) {
+      ap[n] = n % o.accessPoints();
+    }
+    return new SlotObservation(
+        o.taskSamples(),
+        o.models(),
+        ap,
+        o.uplinkRate(),
+        o.gatewayFlopsPerSecond(),
+        o.apBudget(),
+        o.reputation(),
+        o.virtualQueue());
+  }
 }
