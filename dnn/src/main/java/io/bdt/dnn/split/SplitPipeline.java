@@ -36,7 +36,10 @@ public final class SplitPipeline implements AutoCloseable {
   public OrtSession.Result run(Map<String, ? extends OnnxTensor> inputs) throws OrtException {
     Map<String, OnnxTensor> headInputs = new HashMap<>();
     for (String name : head.getInputNames()) {
-      headInputs.put(name, inputs.get(name));
+      OnnxTensor given = inputs.get(name);
+      if (given != null) {
+        headInputs.put(name, given);
+      }
     }
     try (OrtSession.Result headResult = head.run(headInputs)) {
       Map<String, OnnxTensor> tailInputs = new HashMap<>();
@@ -44,8 +47,9 @@ public final class SplitPipeline implements AutoCloseable {
         tailInputs.put(e.getKey(), (OnnxTensor) e.getValue());
       }
       for (String name : tail.getInputNames()) {
-        if (!tailInputs.containsKey(name)) {
-          tailInputs.put(name, inputs.get(name));
+        OnnxTensor given = inputs.get(name);
+        if (!tailInputs.containsKey(name) && given != null) {
+          tailInputs.put(name, given);
         }
       }
       return tail.run(tailInputs);
