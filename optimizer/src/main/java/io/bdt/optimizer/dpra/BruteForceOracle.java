@@ -1,6 +1,6 @@
 package io.bdt.optimizer.dpra;
 
-import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.model.SlotCost;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -93,18 +93,10 @@ public final class BruteForceOracle implements Policy {
     double constant = v * parameters.consensusOverheadSeconds();
     double[] weight = new double[n];
     for (int g = 0; g < n; g++) {
-      int b = observation.taskSamples()[g];
-      if (b == 0) {
-        continue;
-      }
-      CostTable table = observation.models().get(g);
-      CostTable.Cut c = table.cut(cut[g]);
-      double latency = b * c.headFlops() / observation.gatewayFlopsPerSecond()[g];
-      if (cut[g] != table.fullyLocalCut()) {
-        latency += b * c.bits() == 0 ? 0 : b * c.bits() / observation.uplinkRate()[g];
-        weight[g] = v * b * c.tailFlops() / parameters.apFlopsPerCycle();
-      }
-      constant += v * latency;
+      // an unlimited share leaves exactly T_loc + T_tx; the AP term is searched below
+      constant +=
+          v * SlotCost.gatewayLatency(observation, parameters, g, cut[g], Double.POSITIVE_INFINITY);
+      weight[g] = AllocationProblem.tailWeight(observation, parameters, g, cut[g]);
     }
     double[] fraction = new double[n];
     double[] splitCost = new double[m];

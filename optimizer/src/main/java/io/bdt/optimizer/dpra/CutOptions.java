@@ -1,6 +1,8 @@
 package io.bdt.optimizer.dpra;
 
 import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.model.SlotCost;
+import java.util.Arrays;
 
 /**
  * The cut choices of one slot, reduced to what the cut search needs: per gateway and candidate cut,
@@ -52,38 +54,29 @@ final class CutOptions {
       start[n] = size;
       CostTable table = observation.models().get(n);
       int full = table.fullyLocalCut();
-      int b = observation.taskSamples()[n];
-      if (b == 0) {
+      if (!observation.hasTask(n)) {
         cutTmp[size] = full;
         localTmp[size] = 0;
         rootTmp[size] = 0;
         size++;
         continue;
       }
-      double gatewayRate = observation.gatewayFlopsPerSecond()[n];
-      double uplink = observation.uplinkRate()[n];
       int first = size;
       for (int k = 0; k <= full; k++) {
-        CostTable.Cut c = table.cut(k);
-        double cost = b * c.headFlops() / gatewayRate;
-        double tail = 0;
-        if (k != full) {
-          double bits = b * c.bits();
-          cost += bits == 0 ? 0 : bits / uplink;
-          tail = b * c.tailFlops();
-        }
-        cost *= v;
-        double r = Math.sqrt(v * tail / parameters.apFlopsPerCycle());
+        // an unlimited share leaves exactly T_loc + T_tx
+        double cost =
+            v * SlotCost.gatewayLatency(observation, parameters, n, k, Double.POSITIVE_INFINITY);
         if (!(cost < Double.POSITIVE_INFINITY)) {
           continue; // no uplink: this cut cannot be used
         }
+        double r = Math.sqrt(AllocationProblem.tailWeight(observation, parameters, n, k));
         size = insertUnlessDominated(cutTmp, localTmp, rootTmp, first, size, k, cost, r);
       }
     }
     start[gateways] = size;
-    cut = java.util.Arrays.copyOf(cutTmp, size);
-    local = java.util.Arrays.copyOf(localTmp, size);
-    root = java.util.Arrays.copyOf(rootTmp, size);
+    cut = Arrays.copyOf(cutTmp, size);
+    local = Arrays.copyOf(localTmp, size);
+    root = Arrays.copyOf(rootTmp, size);
 
     budget = observation.apBudget();
     miningWeight = new double[accessPoints];

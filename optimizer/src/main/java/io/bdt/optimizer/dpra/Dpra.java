@@ -1,5 +1,6 @@
 package io.bdt.optimizer.dpra;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -147,8 +148,8 @@ public final class Dpra implements Policy {
     }
 
     private void load(int[] options) {
-      java.util.Arrays.fill(sqrtSum, 0);
-      java.util.Arrays.fill(served, 0);
+      Arrays.fill(sqrtSum, 0);
+      Arrays.fill(served, 0);
       localSum = 0;
       for (int n = 0; n < o.gateways; n++) {
         choice[n] = options[n];

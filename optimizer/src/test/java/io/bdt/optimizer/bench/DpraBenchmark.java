@@ -36,16 +36,26 @@ public class DpraBenchmark {
 
   private static final int SLOTS = 64;
 
+  /** Pre-drawn slots handed out in turn. */
+  public abstract static class Pool {
+    SlotObservation[] observations = new SlotObservation[SLOTS];
+    int next;
+
+    SlotObservation nextSlot() {
+      SlotObservation o = observations[next];
+      next = (next + 1) % SLOTS;
+      return o;
+    }
+  }
+
   /** A pool of slots of one size. */
   @State(Scope.Thread)
-  public static class Slots {
+  public static class Slots extends Pool {
 
     @Param({"10x4", "100x20"})
     public String size;
 
     Dpra dpra;
-    SlotObservation[] observations;
-    int next;
 
     @Setup
     public void setUp() {
@@ -53,7 +63,6 @@ public class DpraBenchmark {
       int n = Integer.parseInt(parts[0]);
       int m = Integer.parseInt(parts[1]);
       SplittableRandom random = new SplittableRandom(42);
-      observations = new SlotObservation[SLOTS];
       SystemParameters parameters = null;
       for (int i = 0; i < SLOTS; i++) {
         var instance = RandomInstances.instance(random, n, m, 18, 22);
@@ -64,26 +73,17 @@ public class DpraBenchmark {
       }
       dpra = new Dpra(parameters);
     }
-
-    SlotObservation nextSlot() {
-      SlotObservation o = observations[next];
-      next = (next + 1) % SLOTS;
-      return o;
-    }
   }
 
   /** Small slots where the oracle finishes. */
   @State(Scope.Thread)
-  public static class SmallSlots {
+  public static class SmallSlots extends Pool {
     Dpra dpra;
     BruteForceOracle oracle;
-    SlotObservation[] observations;
-    int next;
 
     @Setup
     public void setUp() {
       SplittableRandom random = new SplittableRandom(43);
-      observations = new SlotObservation[SLOTS];
       SystemParameters parameters = null;
       for (int i = 0; i < SLOTS; i++) {
         var instance = RandomInstances.instance(random, 3, 2, 6, 6);
@@ -94,12 +94,6 @@ public class DpraBenchmark {
       }
       dpra = new Dpra(parameters);
       oracle = new BruteForceOracle(parameters);
-    }
-
-    SlotObservation nextSlot() {
-      SlotObservation o = observations[next];
-      next = (next + 1) % SLOTS;
-      return o;
     }
   }
 
