@@ -57,11 +57,14 @@ public final class EthApi {
   private final Blockchain chain;
   private final TransactionPool pool;
   private final Optional<Miner> miner;
+  private final Filters filters;
 
   public EthApi(Blockchain chain, TransactionPool pool, Optional<Miner> miner) {
     this.chain = chain;
     this.pool = pool;
     this.miner = miner;
+    this.filters = new Filters(this);
+    chain.onNewHead(filters::onNewHead);
   }
 
   /** All methods by name. */
@@ -101,6 +104,16 @@ public final class EthApi {
     m.put("eth_estimateGas", this::estimateGas);
     m.put("eth_sendRawTransaction", this::sendRawTransaction);
     m.put("eth_getLogs", this::logs);
+    m.put("eth_feeHistory", this::feeHistory);
+    m.put("eth_getProof", this::proof);
+    m.put("eth_newFilter", p -> text(filters.newLogFilter(p.path(0))));
+    m.put("eth_newBlockFilter", p -> text(filters.newBlockFilter()));
+    m.put("eth_newPendingTransactionFilter", p -> text(filters.newPendingTransactionFilter()));
+    m.put("eth_getFilterChanges", p -> filters.changes(string(p, 0, "filterId")));
+    m.put("eth_getFilterLogs", p -> filters.logs(string(p, 0, "filterId")));
+    m.put(
+        "eth_uninstallFilter",
+        p -> BooleanNode.valueOf(filters.uninstall(string(p, 0, "filterId"))));
     m.put("bdt_miners", p -> miners());
     m.put("bdt_hashRate", p -> JSON.numberNode(miner.map(Miner::hashRate).orElse(0.0)));
     m.put("bdt_reputation", this::reputation);
@@ -422,6 +435,14 @@ public final class EthApi {
     if (!f.isObject()) {
       throw RpcException.invalidParams("params[0]: expected a filter object");
     }
+    return logs(f, Optional.empty());
+  }
+
+  /**
+   * Logs matching filter object {@code f}; {@code sinceExclusive} (for filter polling) limits the
+   * blocks to those above a number.
+   */
+  JsonNode logs(JsonNode f, Optional<Long> sinceExclusive) {
     List<Bytes> addresses = new ArrayList<>();
     JsonNode addr = f.path("address");
     if (addr.isTextual()) {
@@ -448,6 +469,9 @@ public final class EthApi {
     } else {
       long from = number(f.path("fromBlock"));
       long to = number(f.path("toBlock"));
+      if (sinceExclusive.isPresent()) {
+        from = Math.max(from, sinceExclusive.get() + 1);
+      }
       if (to - from > MAX_LOG_RANGE) {
         throw RpcException.invalidParams("eth_getLogs: block range exceeds " + MAX_LOG_RANGE);
       }
@@ -473,6 +497,116 @@ public final class EthApi {
       }
     }
     return out;
+  }
+
+  /** The canonical head number. */
+  long headNumber() {
+    return chain.head().number();
+  }
+
+  // ---- fees and proofs ----------------------------------------------------------------------
+
+  private JsonNode feeHistory(ArrayNode p) {
+    long count = Numeric.toBigInt(p.path(0).asText("0x1")).longValueExact();
+    if (p.path(0).isNumber()) {
+      count = p.path(0).asLong();
+    }
+    count = Math.max(1, Math.min(count, 1024));
+    BlockHeader newest = header(p, 1);
+    if (newest == null) {
+      throw new RpcException(RpcException.SERVER_ERROR, "header not found");
+    }
+    long oldest = Math.max(0, newest.number() - count + 1);
+    List<Double> percentiles = new ArrayList<>();
+    p.path(2).forEach(x -> percentiles.add(x.asDouble()));
+    ObjectNode o = JSON.objectNode();
+    o.put("oldestBlock", hexQ(oldest));
+    ArrayNode baseFees = o.putArray("baseFeePerGas");
+    ArrayNode ratios = o.putArray("gasUsedRatio");
+    ArrayNode rewards = percentiles.isEmpty() ? null : o.putArray("reward");
+    for (long n = oldest; n <= newest.number(); n++) {
+      Block b = chain.blockByNumber(n).orElseThrow();
+      BlockHeader h = b.header();
+      baseFees.add(hexQ(h.baseFee()));
+      ratios.add((double) h.gasUsed() / h.gasLimit());
+      if (rewards != null) {
+        rewards.add(rewardPercentiles(b, percentiles));
+      }
+    }
+    baseFees.add(hexQ(BaseFee.next(newest)));
+    return o;
+  }
+
+  /** Tips paid in {@code b} at each percentile of gas used (as geth computes them). */
+  private ArrayNode rewardPercentiles(Block b, List<Double> percentiles) {
+    ArrayNode out = JSON.arrayNode();
+    List<Receipt> receipts = chain.receipts(b.hash());
+    List<long[]> tipsByGas = new ArrayList<>();
+    for (int i = 0; i < b.transactions().size(); i++) {
+      BigInteger tip = b.transactions().get(i).fee().minerTip(b.header().baseFee());
+      tipsByGas.add(new long[] {tip.longValue(), receipts.get(i).gasUsed()});
+    }
+    tipsByGas.sort((x, y) -> Long.compare(x[0], y[0]));
+    for (double pct : percentiles) {
+      if (tipsByGas.isEmpty()) {
+        out.add("0x0");
+        continue;
+      }
+      double threshold = b.header().gasUsed() * pct / 100;
+      long sum = 0;
+      long tip = tipsByGas.get(tipsByGas.size() - 1)[0];
+      for (long[] t : tipsByGas) {
+        sum += t[1];
+        if (sum >= threshold) {
+          tip = t[0];
+          break;
+        }
+      }
+      out.add(hexQ(tip));
+    }
+    return out;
+  }
+
+  private JsonNode proof(ArrayNode p) {
+    Address a = address(p, 0);
+    List<Hash> keys = new ArrayList<>();
+    p.path(1)
+        .forEach(k -> keys.add(new Hash(Numeric.toBytesPadded(Numeric.toBigInt(k.asText()), 32))));
+    BlockHeader h = header(p, 2);
+    if (h == null) {
+      throw new RpcException(RpcException.SERVER_ERROR, "header not found");
+    }
+    io.horizen.evm.results.ProofAccountResult r =
+        chain
+            .states()
+            .withState(
+                h.stateRoot(),
+                s ->
+                    s.getProof(
+                        a, new Hash(h.stateRoot().toArrayUnsafe()), keys.toArray(new Hash[0])));
+    ObjectNode o = JSON.objectNode();
+    o.put("address", Bytes.wrap(a.toBytes()).toHexString());
+    ArrayNode accountProof = o.putArray("accountProof");
+    for (String node : r.accountProof) {
+      accountProof.add(node);
+    }
+    o.put("balance", hexQ(r.balance));
+    o.put("codeHash", r.codeHash.toString());
+    o.put("nonce", hexQ(r.nonce));
+    o.put("storageHash", r.storageHash.toString());
+    ArrayNode storage = o.putArray("storageProof");
+    if (r.storageProof != null) {
+      for (var sp : r.storageProof) {
+        ObjectNode s = storage.addObject();
+        s.put("key", sp.key);
+        s.put("value", hexQ(sp.value));
+        ArrayNode proof = s.putArray("proof");
+        for (String node : sp.proof) {
+          proof.add(node);
+        }
+      }
+    }
+    return o;
   }
 
   private static boolean bloomMayMatch(

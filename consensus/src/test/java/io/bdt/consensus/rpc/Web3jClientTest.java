@@ -235,4 +235,86 @@ class Web3jClientTest {
                 .getTransactionCount())
         .isGreaterThan(BigInteger.ONE);
   }
+
+  @Test
+  void feeHistoryReportsBaseFeesAndTips() throws Exception {
+    mined(
+        alice.sendTransaction(
+            GAS_PRICE,
+            BigInteger.valueOf(21_000),
+            Fixtures.BOB.getAddress(),
+            "0x",
+            BigInteger.ONE,
+            false));
+
+    var history =
+        web3j
+            .ethFeeHistory(3, DefaultBlockParameterName.LATEST, List.of(50.0))
+            .send()
+            .getFeeHistory();
+
+    assertThat(history.getBaseFeePerGas()).hasSize(history.getGasUsedRatio().size() + 1);
+    assertThat(history.getReward()).hasSize(history.getGasUsedRatio().size());
+    assertThat(history.getBaseFeePerGas()).allSatisfy(fee -> assertThat(fee).isPositive());
+  }
+
+  @Test
+  void logFilterReturnsOnlyNewLogsOnEachPoll() throws Exception {
+    String filter =
+        web3j
+            .ethNewFilter(
+                new EthFilter(
+                    DefaultBlockParameterName.LATEST, DefaultBlockParameterName.LATEST, counter))
+            .send()
+            .getFilterId()
+            .toString(16);
+    var first =
+        mined(
+            alice.sendTransaction(
+                GAS_PRICE,
+                BigInteger.valueOf(100_000),
+                counter,
+                encode("increment"),
+                BigInteger.ZERO,
+                false));
+
+    var changes = web3j.ethGetFilterChanges(new BigInteger(filter, 16)).send().getLogs();
+    var again = web3j.ethGetFilterChanges(new BigInteger(filter, 16)).send().getLogs();
+
+    assertThat(changes)
+        .anySatisfy(
+            l ->
+                assertThat(((EthLog.LogObject) l).getTransactionHash())
+                    .isEqualTo(first.getTransactionHash()));
+    assertThat(again).isEmpty();
+    assertThat(web3j.ethUninstallFilter(new BigInteger(filter, 16)).send().isUninstalled())
+        .isTrue();
+  }
+
+  @Test
+  void blockFilterReportsNewBlockHashes() throws Exception {
+    BigInteger filter = web3j.ethNewBlockFilter().send().getFilterId();
+    TransactionReceipt r =
+        mined(
+            alice.sendTransaction(
+                GAS_PRICE,
+                BigInteger.valueOf(21_000),
+                Fixtures.BOB.getAddress(),
+                "0x",
+                BigInteger.ONE,
+                false));
+
+    var hashes = web3j.ethGetFilterChanges(filter).send().getLogs();
+
+    assertThat(hashes).anySatisfy(h -> assertThat(h.get()).isEqualTo(r.getBlockHash()));
+  }
+
+  @Test
+  void proofNamesAccountStateAtBlock() throws Exception {
+    var proof = web3j.ethGetProof(counter, List.of("0x0"), "latest").send().getProof();
+
+    assertThat(proof.getAccountProof()).isNotEmpty();
+    assertThat(proof.getStorageProof()).hasSize(1);
+    assertThat(proof.getStorageProof().get(0).getValue()).hasToString("0x" + get().toString(16));
+  }
 }
