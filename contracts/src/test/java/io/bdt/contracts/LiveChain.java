@@ -1,0 +1,216 @@
+package io.bdt.contracts;
+
+import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.node.DevNetwork;
+import io.bdt.consensus.node.Node;
+import io.bdt.consensus.pow.MiningShare;
+import io.bdt.contracts.generated.DeviceRegistry;
+import io.bdt.contracts.generated.ReputationLedger;
+import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.contracts.reputation.FixedPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
+
+/**
+ * One real B-DT chain node (the consensus module's {@link Node}, mining in-process, JSON-RPC on a
+ * free loopback port) shared by every test class, with fixed test accounts. Its genesis names the
+ * ReputationLedger address {@link #GENESIS_LEDGER} (the first contract {@link #LEDGER_DEPLOYER}
+ * creates), so the node reads mining reputation from that ledger once it is deployed.
+ */
+public final class LiveChain {
+  public static final long CHAIN_ID = DevNetwork.CHAIN_ID;
+
+  /** D_0 (hashes) of the test chain: an AP at reputation 0 mines at 4096 hashes per block. */
+  public static final BigInteger BASE_DIFFICULTY = BigInteger.valueOf(4096);
+
+  public static final double ETA = 2.0;
+
+  public static final Credentials ADMIN_1 = key(1);
+  public static final Credentials ADMIN_2 = key(2);
+  public static final Credentials ADMIN_3 = key(3);
+  public static final Credentials GATEWAY_1 = key(11);
+  public static final Credentials GATEWAY_2 = key(12);
+  public static final Credentials OUTSIDER = key(21);
+  public static final Credentials AP_2 = key(31);
+  public static final Credentials LEDGER_DEPLOYER = key(41);
+
+  /** The mining AP is an AP of the ledgers too. */
+  public static final Credentials MINER = DevNetwork.MINER;
+
+  public static final String GENESIS_LEDGER =
+      Keys.toChecksumAddress(
+          org.web3j.crypto.ContractUtils.generateContractAddress(
+              LEDGER_DEPLOYER.getAddress(), BigInteger.ZERO));
+
+  /** omega = 0.1. */
+  public static final BigInteger OMEGA = FixedPoint.ONE.divide(BigInteger.TEN);
+
+  /** F_m of the test APs: 1 GFLOP per slot. */
+  public static final BigInteger CAPACITY = BigInteger.valueOf(1_000_000_000L);
+
+  public static final ContractGasProvider GAS =
+      new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
+
+  private static LiveChain instance;
+
+  public final Node node;
+  public final Web3j web3j;
+  private final PollingTransactionReceiptProcessor receipts;
+
+  private LiveChain(Node node) {
+    this.node = node;
+    this.web3j = Web3j.build(new HttpService("http://127.0.0.1:" + node.rpcPort()));
+    this.receipts = new PollingTransactionReceiptProcessor(web3j, 20, 3000);
+  }
+
+  /** The shared node, started on first use and closed when the test JVM exits. */
+  public static synchronized LiveChain get() {
+    if (instance == null) {
+      try {
+        Path dir = Files.createTempDirectory("bdt-contracts-");
+        Node node =
+            new Node(
+                new Node.Config(
+                    spec(),
+                    dir,
+                    new InetSocketAddress("127.0.0.1", 0),
+                    Optional.of(MINER.getEcKeyPair()),
+                    MiningShare.full(1),
+                    Duration.ofSeconds(2)));
+        instance = new LiveChain(node);
+        LiveChain chain = instance;
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      chain.web3j.shutdown();
+                      chain.node.close();
+                    }));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return instance;
+  }
+
+  /** The test genesis: every test account funded, the miner the only AP, the ledger address. */
+  public static ChainSpec spec() {
+    Map<String, BigInteger> alloc = new LinkedHashMap<>();
+    BigInteger funds = BigInteger.TEN.pow(24);
+    for (Credentials c :
+        List.of(
+            ADMIN_1,
+            ADMIN_2,
+            ADMIN_3,
+            GATEWAY_1,
+            GATEWAY_2,
+            OUTSIDER,
+            AP_2,
+            LEDGER_DEPLOYER,
+            MINER)) {
+      alloc.put(c.getAddress(), funds);
+    }
+    return new ChainSpec(
+        CHAIN_ID,
+        30_000_000,
+        BigInteger.valueOf(1_000_000_000L),
+        0,
+        new ChainSpec.DifficultySpec(BASE_DIFFICULTY, ETA),
+        alloc,
+        List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 0.0)),
+        GENESIS_LEDGER);
+  }
+
+  /** A transaction manager sending as {@code who}, waiting for each receipt. */
+  public TransactionManager as(Credentials who) {
+    return new RawTransactionManager(web3j, who, CHAIN_ID, receipts);
+  }
+
+  /** Deploys a ledger with admins 1..3, threshold 2 of 3, omega 0.1. */
+  public ReputationLedger deployLedger(Credentials deployer) throws Exception {
+    ReputationLedger ledger =
+        ReputationLedger.deploy(
+                web3j,
+                as(deployer),
+                GAS,
+                List.of(ADMIN_1.getAddress(), ADMIN_2.getAddress(), ADMIN_3.getAddress()),
+                BigInteger.TWO,
+                OMEGA)
+            .send();
+    GasReport.record(
+        "ReputationLedger", "deploy", ledger.getTransactionReceipt().orElseThrow().getGasUsed());
+    return ledger;
+  }
+
+  /**
+   * Deploys a ledger and registers gateways 1 and 2, the miner and AP 2 (capacity 1 GFLOP per slot,
+   * reputation 0), each with two admin approvals.
+   */
+  public ReputationLedger ledgerWithRoles(Credentials deployer) throws Exception {
+    ReputationLedger ledger = deployLedger(deployer);
+    for (Credentials gw : List.of(GATEWAY_1, GATEWAY_2)) {
+      for (Credentials admin : List.of(ADMIN_1, ADMIN_2)) {
+        as(admin, ledger).approveGateway(gw.getAddress()).send();
+      }
+    }
+    for (Credentials ap : List.of(MINER, AP_2)) {
+      for (Credentials admin : List.of(ADMIN_1, ADMIN_3)) {
+        as(admin, ledger).approveAccessPoint(ap.getAddress(), CAPACITY, BigInteger.ZERO).send();
+      }
+    }
+    return ledger;
+  }
+
+  public DeviceRegistry deployDeviceRegistry(ReputationLedger ledger) throws Exception {
+    DeviceRegistry registry =
+        DeviceRegistry.deploy(web3j, as(OUTSIDER), GAS, ledger.getContractAddress()).send();
+    GasReport.record(
+        "DeviceRegistry", "deploy", registry.getTransactionReceipt().orElseThrow().getGasUsed());
+    return registry;
+  }
+
+  public TwinAnchor deployTwinAnchor(ReputationLedger ledger) throws Exception {
+    TwinAnchor anchor =
+        TwinAnchor.deploy(web3j, as(OUTSIDER), GAS, ledger.getContractAddress()).send();
+    GasReport.record(
+        "TwinAnchor", "deploy", anchor.getTransactionReceipt().orElseThrow().getGasUsed());
+    return anchor;
+  }
+
+  /** The ledger wrapper bound to sender {@code who}. */
+  public ReputationLedger as(Credentials who, ReputationLedger ledger) {
+    return ReputationLedger.load(ledger.getContractAddress(), web3j, as(who), GAS);
+  }
+
+  public DeviceRegistry as(Credentials who, DeviceRegistry registry) {
+    return DeviceRegistry.load(registry.getContractAddress(), web3j, as(who), GAS);
+  }
+
+  public TwinAnchor as(Credentials who, TwinAnchor anchor) {
+    return TwinAnchor.load(anchor.getContractAddress(), web3j, as(who), GAS);
+  }
+
+  private static Credentials key(int n) {
+    return Credentials.create(
+        Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(0xB0D7_0000L + n), 64));
+  }
+}
