@@ -1,5 +1,7 @@
 package io.bdt.dnn.cli;
 
+import io.bdt.dnn.profile.ProfileCommand;
+import io.bdt.dnn.vibration.VibrationReportCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +10,14 @@ import picocli.CommandLine.Command;
     name = "dnn",
     mixinStandardHelpOptions = true,
     description = "Analyse, split and verify ONNX models; write the model zoo.",
-    subcommands = {InspectCommand.class, SplitCommand.class, VerifyCommand.class, ZooCommand.class})
+    subcommands = {
+      InspectCommand.class,
+      SplitCommand.class,
+      VerifyCommand.class,
+      ZooCommand.class,
+      ProfileCommand.class,
+      VibrationReportCommand.class
+    })
 public final class DnnCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,7 @@ public final class VibrationModel {
   public static final String OUTPUT = "probabilities";
 
   /** The model id used in zoo listings, cost tables and codec frames. */
-  public static final String MODEL_ID = "vibration-fault";
+  public static final String MODEL_ID = "vibration";
 
   /** The seed the zoo trains with. */
   public static final long DEFAULT_SEED = 1;

@@ -1,0 +1,131 @@
+package io.bdt.dnn.profile;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.dnn.codec.Encoding;
+import io.bdt.dnn.codec.Frame;
+import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.graph.GraphAnalysis;
+import io.bdt.dnn.graph.TensorInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes a {@link CutProfiler.Profile} as the cost-table JSON the optimizer reads ({@code
+ * docs/cost-table.md}, schema version 1): per cut {@code headFlops}, {@code tailFlops}, {@code
+ * bits} (per sample, from the graph analysis) and the measured {@code headSeconds}/{@code
+ * tailSeconds} (per sample, at the first thread count profiled). Every thread count's timings go
+ * into {@code metadata.secondsByThreads}.
+ *
+ * <p>Bits are the crossing tensors' raw size by default; with a wire {@link Encoding} they are the
+ * size of the {@link FrameCodec} frame that carries them (header, payload in that encoding, CRC),
+ * which is what the link really carries ({@code d_k} "as sent on the wire").
+ */
+public final class CostTableFile {
+
+  /** The cost-table schema version written. */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private CostTableFile() {}
+
+  /**
+   * The profile as cost-table JSON; {@code model} names it, {@code measuredAt} dates it, {@code
+   * wire} (if present) makes bits the codec frame's size in that encoding.
+   */
+  public static String json(
+      CutProfiler.Profile profile, String model, Instant measuredAt, Optional<Encoding> wire) {
+    GraphAnalysis analysis = profile.analysis();
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("schemaVersion", SCHEMA_VERSION);
+    root.put("model", model);
+    root.put(
+        "inputBits",
+        wire.isPresent()
+            ? frameBits(model, 0, analysis.inputs(), wire.get(), analysis.batch())
+            : analysis.inputBits());
+    root.put("outputBits", analysis.outputBits());
+    ArrayNode cuts = root.putArray("cuts");
+    for (CutProfiler.CutProfile c : profile.cuts()) {
+      ObjectNode cut = cuts.addObject();
+      cut.put("id", c.cut().id());
+      cut.put("label", c.cut().label());
+      cut.put("headFlops", c.cut().headFlops());
+      cut.put("tailFlops", c.cut().tailFlops());
+      boolean fullyLocal = c.cut().position() == analysis.layers().size();
+      cut.put(
+          "bits",
+          wire.isPresent() && !fullyLocal
+              ? frameBits(model, c.cut().id(), c.cut().tensors(), wire.get(), analysis.batch())
+              : c.cut().bits());
+      cut.put("headSeconds", c.timings().get(0).headSeconds());
+      cut.put("tailSeconds", c.timings().get(0).tailSeconds());
+    }
+    ObjectNode metadata = root.putObject("metadata");
+    metadata.put("source", "bdt dnn profile");
+    metadata.put("measuredAt", measuredAt.toString());
+    metadata.put("secondsAtThreads", profile.settings().threads().get(0));
+    metadata.put("warmup", profile.settings().warmup());
+    metadata.put("repeats", profile.settings().repeats());
+    metadata.put("statistic", "median");
+    metadata.put(
+        "bits", wire.map(e -> "codec frame, " + e.name().toLowerCase()).orElse("raw tensors"));
+    metadata.put("batch", analysis.batch());
+    metadata.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+    metadata.put("osArch", System.getProperty("os.arch"));
+    metadata.put("javaVersion", System.getProperty("java.version"));
+    ObjectNode byThreads = metadata.putObject("secondsByThreads");
+    for (int i = 0; i < profile.settings().threads().size(); i++) {
+      ArrayNode rows = byThreads.putArray(Integer.toString(profile.settings().threads().get(i)));
+      for (CutProfiler.CutProfile c : profile.cuts()) {
+        CutProfiler.Timing t = c.timings().get(i);
+        rows.addObject()
+            .put("id", c.cut().id())
+            .put("headSeconds", t.headSeconds())
+            .put("tailSeconds", t.tailSeconds());
+      }
+    }
+    try {
+      return MAPPER.writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize the cost table of " + model, e);
+    }
+  }
+
+  /** Writes {@link #json} to {@code file}, creating parent directories. */
+  public static void write(
+      CutProfiler.Profile profile,
+      String model,
+      Instant measuredAt,
+      Optional<Encoding> wire,
+      Path file)
+      throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, json(profile, model, measuredAt, wire));
+  }
+
+  /** Bits per sample of the frame carrying {@code tensors} across cut {@code cut}. */
+  static long frameBits(
+      String model, int cut, List<TensorInfo> tensors, Encoding encoding, long batch) {
+    List<Tensor> frameTensors = new ArrayList<>();
+    for (TensorInfo t : tensors) {
+      int[] shape = t.dims().stream().mapToInt(Math::toIntExact).toArray();
+      frameTensors.add(
+          new Tensor(t.name(), encoding, shape, new float[Math.toIntExact(t.elements())]));
+    }
+    return 8L * FrameCodec.encodedSize(new Frame(model, cut, frameTensors)) / batch;
+  }
+}
