@@ -2,6 +2,7 @@
 // deployable contract, <Name>.abi and <Name>.bin into contracts/src/main/resources/contracts,
 // plus manifest.json holding the SHA-256 of every source, of this script and of the lock file.
 // The Maven build (ArtifactsFreshnessTest) fails when a hash no longer matches.
+// `node compile.mjs --out DIR` writes into DIR instead (RecompileTest compares the two).
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,7 +11,9 @@ import solc from 'solc';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sourceDir = join(here, '..', 'src', 'main', 'solidity');
-const outDir = join(here, '..', 'src', 'main', 'resources', 'contracts');
+const outFlag = process.argv.indexOf('--out');
+const outDir =
+  outFlag > 0 ? process.argv[outFlag + 1] : join(here, '..', 'src', 'main', 'resources', 'contracts');
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
 export const SETTINGS = {
