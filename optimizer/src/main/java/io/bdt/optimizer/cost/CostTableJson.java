@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,8 +45,10 @@ public final class CostTableJson {
     String json;
     try {
       json = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("cannot read cost table " + file + ": no such file", e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read cost table " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read cost table " + file + ": " + e, e);
     }
     return parse(json, file.toString());
   }

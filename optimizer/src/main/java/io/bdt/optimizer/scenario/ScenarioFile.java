@@ -122,8 +122,17 @@ public final class ScenarioFile {
     ObjectNode merged = toTree(base);
     merged.setAll((ObjectNode) overrides);
     resolveModelFiles(merged, overrides.has("models") ? baseDirectory : null, problems);
+    Scenario scenario;
+    try {
+      scenario = convert(merged);
+    } catch (InvalidScenarioException e) {
+      // Field rules first (field order), then the model files, so one run reports everything.
+      List<String> all = new ArrayList<>(e.problems());
+      all.addAll(problems);
+      throw new InvalidScenarioException(all);
+    }
     throwIfAny(problems);
-    return convert(merged);
+    return scenario;
   }
 
   /** The scenario as JSON text; reading it back gives an equal scenario. */

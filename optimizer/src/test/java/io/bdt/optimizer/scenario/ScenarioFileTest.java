@@ -187,6 +187,22 @@ class ScenarioFileTest {
   }
 
   @Test
+  void reportsFieldRulesAndModelFilesTogether(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("scenario.json");
+    Files.writeString(file, "{\"rMin\": 2, \"models\": [\"vgg16\", \"gone.json\"]}");
+    assertThatThrownBy(() -> ScenarioFile.load(file))
+        .isInstanceOfSatisfying(
+            InvalidScenarioException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "scenario.rMin: must be in [0, 1], was 2.0",
+                        "scenario.models[1]: cannot read cost table "
+                            + dir.resolve("gone.json")
+                            + ": no such file"));
+  }
+
+  @Test
   void withersChangeOneFieldAndStillValidate() {
     Scenario s = Scenario.defaults();
     assertThat(s.withV(50).v()).isEqualTo(50);
