@@ -44,6 +44,9 @@ public record SlotObservation(
     models = List.copyOf(models);
     int n = taskSamples.length;
     int m = apBudget.length;
+    if (m == 0) {
+      throw new IllegalArgumentException("SlotObservation.apBudget must list at least one AP");
+    }
     requireLength("models", models.size(), n, "N");
     requireLength("servingAp", servingAp.length, n, "N");
     requireLength("uplinkRate", uplinkRate.length, n, "N");

@@ -169,6 +169,25 @@ class DpraTest {
   }
 
   @Test
+  void slotWithoutTasksMinesEveryWholeBudget() {
+    var instance = RandomInstances.instance(new SplittableRandom(13), 4, 2, 4, 4);
+    SlotObservation o = instance.observation();
+    SlotObservation idle =
+        new SlotObservation(
+            new int[4],
+            o.models(),
+            o.servingAp(),
+            o.uplinkRate(),
+            o.gatewayFlopsPerSecond(),
+            o.apBudget(),
+            o.reputation(),
+            o.virtualQueue());
+    SlotDecision decision = new Dpra(instance.parameters()).decide(idle);
+    assertThat(decision.inferenceShare()).containsOnly(0.0);
+    assertThat(decision.miningShare()).containsExactly(o.apBudget());
+  }
+
+  @Test
   void gatewayWithoutUplinkRunsFullyLocal() {
     var instance = RandomInstances.instance(new SplittableRandom(12), 3, 1, 4, 4);
     SlotObservation o = instance.observation();
