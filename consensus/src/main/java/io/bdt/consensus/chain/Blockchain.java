@@ -45,6 +45,7 @@ public final class Blockchain {
   private final ReputationSource reputation;
   private final BlockValidator validator;
   private final List<Consumer<Block>> headListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<List<Block>>> reorgListeners = new CopyOnWriteArrayList<>();
   private volatile BlockHeader head;
 
   public Blockchain(
@@ -106,6 +107,11 @@ public final class Blockchain {
   /** Calls {@code listener} with every new head block, after it is stored. */
   public void onNewHead(Consumer<Block> listener) {
     headListeners.add(listener);
+  }
+
+  /** Calls {@code listener} with the blocks that left the canonical chain in a reorganisation. */
+  public void onReorg(Consumer<List<Block>> listener) {
+    reorgListeners.add(listener);
   }
 
   /** The environment a block with {@code header} executes in. */
@@ -192,6 +198,10 @@ public final class Blockchain {
     store.put(block, execution.receipts(), td, change);
     if (newHead) {
       head = block.header();
+      List<Block> removed = change.get().removed();
+      if (!removed.isEmpty()) {
+        reorgListeners.forEach(l -> l.accept(removed));
+      }
       headListeners.forEach(l -> l.accept(block));
       return ImportResult.NEW_HEAD;
     }

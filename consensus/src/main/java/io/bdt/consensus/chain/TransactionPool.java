@@ -1,13 +1,19 @@
 package io.bdt.consensus.chain;
 
+import io.bdt.consensus.block.BlockHeader;
+import io.bdt.consensus.evm.BlockEnvironment;
+import io.bdt.consensus.evm.TransactionProcessor;
 import io.bdt.consensus.tx.InvalidTransactionException;
 import io.bdt.consensus.tx.SignedTransaction;
+import io.horizen.evm.Address;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.tuweni.bytes.Bytes;
 import org.apache.tuweni.bytes.Bytes32;
@@ -21,6 +27,7 @@ public final class TransactionPool {
   private final int capacity;
   private final Map<Bytes, TreeMap<Long, SignedTransaction>> bySender = new LinkedHashMap<>();
   private final Map<Bytes32, SignedTransaction> byHash = new LinkedHashMap<>();
+  private final List<Consumer<SignedTransaction>> listeners = new CopyOnWriteArrayList<>();
 
   public TransactionPool(long chainId, int capacity) {
     this.chainId = chainId;
@@ -58,6 +65,50 @@ public final class TransactionPool {
       byHash.remove(replaced.hash());
     }
     byHash.put(tx.hash(), tx);
+  }
+
+  /**
+   * Admits {@code tx} from a client or peer: it must be valid on the head state except for a nonce
+   * gap or a fee below the current base fee, which later blocks may close.
+   *
+   * @throws InvalidTransactionException naming the rule broken
+   */
+  public void admit(SignedTransaction tx, Blockchain chain) {
+    BlockHeader head = chain.head();
+    BlockEnvironment env = chain.environment(head);
+    long stateNonce =
+        chain
+            .states()
+            .withState(
+                head.stateRoot(),
+                s -> {
+                  long nonce =
+                      s.getNonce(new Address(tx.sender().toArrayUnsafe())).longValueExact();
+                  try {
+                    TransactionProcessor.check(s, tx, env, chain.spec().gasLimit());
+                  } catch (InvalidTransactionException e) {
+                    if (!e.mayBecomeValid() && !e.getMessage().contains("base fee")) {
+                      throw e;
+                    }
+                  }
+                  return nonce;
+                });
+    add(tx, stateNonce);
+    listeners.forEach(l -> l.accept(tx));
+  }
+
+  /** Calls {@code listener} with every transaction admitted through {@link #admit}. */
+  public void onAdmitted(Consumer<SignedTransaction> listener) {
+    listeners.add(listener);
+  }
+
+  /** Puts back a transaction of a block that left the canonical chain (no checks, no gossip). */
+  public void readmit(SignedTransaction tx) {
+    try {
+      add(tx, 0);
+    } catch (InvalidTransactionException e) {
+      // already waiting, or the pool is full: nothing to restore
+    }
   }
 
   /** A waiting transaction by hash. */

@@ -1,10 +1,12 @@
 package io.bdt.consensus.node;
 
+import io.bdt.consensus.block.Block;
 import io.bdt.consensus.chain.BlockProducer;
 import io.bdt.consensus.chain.Blockchain;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.evm.StateStore;
+import io.bdt.consensus.p2p.PeerNetwork;
 import io.bdt.consensus.pow.Miner;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.rpc.EthApi;
@@ -14,14 +16,17 @@ import io.bdt.consensus.validation.InvalidBlockException;
 import io.horizen.evm.Address;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
 
 /**
  * A running chain node: block store and state under one data directory, transaction pool, the AP's
@@ -36,7 +41,31 @@ public final class Node implements AutoCloseable {
       InetSocketAddress rpcAddress,
       Optional<ECKeyPair> minerKey,
       MiningShare miningShare,
-      Duration emptyBlockInterval) {}
+      Duration emptyBlockInterval,
+      Optional<InetSocketAddress> p2pAddress,
+      List<URI> peers,
+      boolean autoMine) {
+
+    /** A node without peers that mines on its own. */
+    public Config(
+        ChainSpec spec,
+        Path dataDir,
+        InetSocketAddress rpcAddress,
+        Optional<ECKeyPair> minerKey,
+        MiningShare miningShare,
+        Duration emptyBlockInterval) {
+      this(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          Optional.empty(),
+          List.of(),
+          true);
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
@@ -46,6 +75,7 @@ public final class Node implements AutoCloseable {
   private final TransactionPool pool;
   private final Optional<BlockProducer> producer;
   private final JsonRpcServer rpc;
+  private final Optional<PeerNetwork> network;
   private final Thread mining;
   private final Duration emptyBlockInterval;
   private volatile boolean running = true;
@@ -65,6 +95,10 @@ public final class Node implements AutoCloseable {
     this.chain =
         new Blockchain(config.spec(), store, states, config.spec().reputationSource(states), clock);
     this.pool = new TransactionPool(config.spec().chainId(), 100_000);
+    // transactions of blocks that a reorganisation removed go back to the pool; those the new
+    // branch also holds are pruned right after by the new head's nonces
+    chain.onReorg(
+        removed -> removed.forEach(b -> b.transactions().forEach(tx -> pool.readmit(tx))));
     chain.onNewHead(
         block ->
             states.withState(
@@ -77,14 +111,23 @@ public final class Node implements AutoCloseable {
         config
             .minerKey()
             .map(k -> new BlockProducer(chain, pool, new Miner(config.miningShare()), k, clock));
+    ECKeyPair nodeKey = config.minerKey().orElseGet(Node::randomKey);
+    this.network =
+        config.p2pAddress().isPresent()
+            ? Optional.of(
+                new PeerNetwork(chain, pool, nodeKey, config.p2pAddress().get(), config.peers()))
+            : Optional.empty();
+    network.ifPresent(PeerNetwork::syncFromPeers);
     this.rpc =
         new JsonRpcServer(
             config.rpcAddress(),
             new EthApi(chain, pool, producer.map(BlockProducer::miner)).methods());
     this.mining =
-        producer
-            .map(p -> Thread.ofPlatform().name("block-producer").daemon().start(() -> mine(p)))
-            .orElse(null);
+        config.autoMine()
+            ? producer
+                .map(p -> Thread.ofPlatform().name("block-producer").daemon().start(() -> mine(p)))
+                .orElse(null)
+            : null;
   }
 
   private void mine(BlockProducer p) {
@@ -100,14 +143,41 @@ public final class Node implements AutoCloseable {
         continue;
       }
       try {
-        if (p.mineOne(() -> !running).isPresent()) {
+        Optional<Block> block = p.mineOne(() -> !running);
+        if (block.isPresent()) {
           lastBlock = System.nanoTime();
+          network.ifPresent(n -> n.announce(block.get()));
         }
       } catch (InvalidBlockException | IllegalStateException e) {
         if (running) {
           LOG.error("mining failed", e);
         }
       }
+    }
+  }
+
+  /**
+   * Mines one block on the current head now (for nodes started without automatic mining) and
+   * announces it to peers.
+   */
+  public Optional<Block> mineBlock() {
+    BlockProducer p =
+        producer.orElseThrow(() -> new IllegalStateException("this node has no miner key"));
+    Optional<Block> block = p.mineOne(() -> !running);
+    block.ifPresent(b -> network.ifPresent(n -> n.announce(b)));
+    return block;
+  }
+
+  /** The peer network, if this node has one. */
+  public Optional<PeerNetwork> network() {
+    return network;
+  }
+
+  private static ECKeyPair randomKey() {
+    try {
+      return Keys.createEcKeyPair();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot create a node key", e);
     }
   }
 
@@ -133,6 +203,7 @@ public final class Node implements AutoCloseable {
     }
     running = false;
     rpc.close();
+    network.ifPresent(PeerNetwork::close);
     if (mining != null) {
       try {
         mining.join(10_000);

@@ -308,26 +308,7 @@ public final class EthApi {
     SignedTransaction tx;
     try {
       tx = SignedTransaction.decode(bytes(p, 0, "transaction"));
-      BlockHeader head = chain.head();
-      BlockEnvironment env = chain.environment(head);
-      long stateNonce =
-          chain
-              .states()
-              .withState(
-                  head.stateRoot(),
-                  s -> {
-                    long nonce =
-                        s.getNonce(new Address(tx.sender().toArrayUnsafe())).longValueExact();
-                    try {
-                      TransactionProcessor.check(s, tx, env, chain.spec().gasLimit());
-                    } catch (InvalidTransactionException e) {
-                      if (!e.mayBecomeValid() && !e.getMessage().contains("base fee")) {
-                        throw e;
-                      }
-                    }
-                    return nonce;
-                  });
-      pool.add(tx, stateNonce);
+      pool.admit(tx, chain);
     } catch (InvalidTransactionException e) {
       throw new RpcException(RpcException.SERVER_ERROR, e.getMessage());
     }
