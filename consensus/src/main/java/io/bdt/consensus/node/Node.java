@@ -76,6 +76,11 @@ public final class Node implements AutoCloseable {
   private final Optional<BlockProducer> producer;
   private final JsonRpcServer rpc;
   private final Optional<PeerNetwork> network;
+  private final Thread syncing;
+
+  /** How often a node with peers asks them for blocks it may have missed. */
+  public static final Duration SYNC_PERIOD = Duration.ofSeconds(10);
+
   private final Thread mining;
   private final Duration emptyBlockInterval;
   private volatile boolean running = true;
@@ -118,6 +123,26 @@ public final class Node implements AutoCloseable {
                 new PeerNetwork(chain, pool, nodeKey, config.p2pAddress().get(), config.peers()))
             : Optional.empty();
     network.ifPresent(PeerNetwork::syncFromPeers);
+    // peers that were down at start, or whose announcements were lost, are caught up periodically
+    this.syncing =
+        network
+            .map(
+                n ->
+                    Thread.ofPlatform()
+                        .name("p2p-sync")
+                        .daemon()
+                        .start(
+                            () -> {
+                              while (running) {
+                                try {
+                                  Thread.sleep(SYNC_PERIOD.toMillis());
+                                } catch (InterruptedException e) {
+                                  return;
+                                }
+                                n.syncFromPeers();
+                              }
+                            }))
+            .orElse(null);
     this.rpc =
         new JsonRpcServer(
             config.rpcAddress(),
@@ -203,6 +228,9 @@ public final class Node implements AutoCloseable {
     }
     running = false;
     rpc.close();
+    if (syncing != null) {
+      syncing.interrupt();
+    }
     network.ifPresent(PeerNetwork::close);
     if (mining != null) {
       try {

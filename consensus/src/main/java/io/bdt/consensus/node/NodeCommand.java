@@ -23,8 +23,13 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Single-node development chain (chain id 1337) with a prefunded dev account.")
   boolean dev;
 
-  @Option(names = "--genesis", description = "Genesis JSON file (not needed with --dev).")
+  @Option(names = "--genesis", description = "Genesis JSON file for --dev (default: built in).")
   Path genesis;
+
+  @Option(
+      names = "--config",
+      description = "Node config file (multi-AP network; see bdt genesis --generate).")
+  Path configFile;
 
   @Option(names = "--data", description = "Data directory (default: a new temporary directory).")
   Path data;
@@ -52,10 +57,12 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (configFile != null) {
+      Path base = configFile.toAbsolutePath().getParent();
+      return run(NodeFile.read(configFile).toConfig(base), false);
+    }
     if (!dev) {
-      System.err.println(
-          "Only --dev is available in this version; multi-AP networks (--config) need the peer"
-              + " protocol, which is not built yet.");
+      System.err.println("Give --dev (single-node development chain) or --config FILE.");
       return 2;
     }
     ChainSpec spec = genesis == null ? DevNetwork.spec() : ChainSpec.read(genesis);
@@ -68,6 +75,13 @@ public final class NodeCommand implements Callable<Integer> {
             Optional.of(DevNetwork.MINER.getEcKeyPair()),
             new MiningShare(threads, dutyCycle, 100),
             Duration.ofSeconds(emptyBlockSeconds));
+    return run(config, true);
+  }
+
+  private static int run(Node.Config config, boolean dev) throws Exception {
+    ChainSpec spec = config.spec();
+    Path dir = config.dataDir();
+    String rpcHost = config.rpcAddress().getHostString();
     CountDownLatch stopped = new CountDownLatch(1);
     try (Node node = new Node(config)) {
       Runtime.getRuntime()
@@ -78,9 +92,15 @@ public final class NodeCommand implements Callable<Integer> {
                     stopped.countDown();
                   }));
       System.out.printf(
-          "B-DT dev chain (chain id %d) at head %d, data in %s%n",
-          spec.chainId(), node.chain().head().number(), dir);
+          "B-DT %s (chain id %d) at head %d, data in %s%n",
+          dev ? "dev chain" : "node", spec.chainId(), node.chain().head().number(), dir);
       System.out.printf("JSON-RPC: http://%s:%d%n", rpcHost, node.rpcPort());
+      node.network().ifPresent(n -> System.out.printf("P2P: %s as %s%n", n.url(), n.address()));
+      if (!dev) {
+        System.out.flush();
+        stopped.await();
+        return 0;
+      }
       System.out.printf("Mining AP: %s%n", DevNetwork.MINER.getAddress());
       System.out.println(
           "Prefunded dev account (publicly known key, never use it on a real network):");

@@ -1,0 +1,73 @@
+package io.bdt.consensus.node;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.pow.MiningShare;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A node's configuration file for {@code bdt node --config FILE} (paths relative to the file):
+ * genesis file, data directory, RPC and P2P addresses ({@code host:port}), node key file (hex
+ * private key; the AP key when mining), peers' P2P URLs, and the mining share.
+ */
+public record NodeFile(
+    String genesis,
+    String dataDir,
+    String rpc,
+    String p2p,
+    String nodeKeyFile,
+    List<String> peers,
+    Mining mining) {
+
+  /** Mining settings: on/off, threads, duty cycle in (0, 1], seconds between empty blocks. */
+  public record Mining(boolean enabled, int threads, double dutyCycle, long emptyBlockSeconds) {}
+
+  /** Reads a node file. */
+  public static NodeFile read(Path file) throws IOException {
+    return new ObjectMapper().readValue(file.toFile(), NodeFile.class);
+  }
+
+  /** Writes this node file. */
+  public void write(Path file) throws IOException {
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+  }
+
+  /** The node configuration this file describes, resolving paths against {@code base}. */
+  public Node.Config toConfig(Path base) throws IOException {
+    if (genesis == null || dataDir == null || rpc == null || nodeKeyFile == null) {
+      throw new IllegalArgumentException(
+          "node config: genesis, dataDir, rpc and nodeKeyFile are required");
+    }
+    ChainSpec spec = ChainSpec.read(base.resolve(genesis));
+    Credentials key = Credentials.create(Files.readString(base.resolve(nodeKeyFile)).trim());
+    Mining m = mining == null ? new Mining(true, 1, 1.0, 5) : mining;
+    return new Node.Config(
+        spec,
+        base.resolve(dataDir),
+        address("rpc", rpc),
+        m.enabled() ? Optional.of(key.getEcKeyPair()) : Optional.empty(),
+        new MiningShare(m.threads(), m.dutyCycle(), 100),
+        Duration.ofSeconds(m.emptyBlockSeconds()),
+        p2p == null ? Optional.empty() : Optional.of(address("p2p", p2p)),
+        peers == null ? List.of() : peers.stream().map(URI::create).toList(),
+        m.enabled());
+  }
+
+  private static InetSocketAddress address(String field, String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(
+          "node config." + field + ": expected host:port, got " + hostPort);
+    }
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+}
