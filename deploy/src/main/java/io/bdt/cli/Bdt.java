@@ -1,5 +1,6 @@
 package io.bdt.cli;
 
+import io.bdt.consensus.node.GenesisCommand;
 import io.bdt.consensus.node.NodeCommand;
 import io.bdt.dnn.cli.DnnCommand;
 import io.bdt.optimizer.cli.CompareCommand;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       NodeCommand.class,
+      GenesisCommand.class,
       DnnCommand.class,
       CostTableCommand.class,
       SimulateCommand.class,
