@@ -18,6 +18,7 @@ import io.bdt.optimizer.cost.layers.Layer;
 import io.bdt.optimizer.cost.layers.Network;
 import io.bdt.optimizer.cost.layers.TensorShape;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class BuiltinModels {
 
   /** Names of the built-in models, in a fixed order. */
   public static Set<String> names() {
-    return java.util.Collections.unmodifiableSet(NETWORKS.keySet());
+    return Collections.unmodifiableSet(NETWORKS.keySet());
   }
 
   /** Whether {@code name} is a built-in model. */

@@ -24,39 +24,21 @@ public sealed interface Layer {
   /** Shape and cost of this layer applied to one sample of shape {@code input}. */
   LayerCost apply(TensorShape input);
 
-  /** Short name for labels and errors, e.g. {@code conv2d}. */
+  /** Short name for labels and errors, e.g. {@code conv}. */
   String kind();
 
   /**
-   * Convolution (2-D; a 1-D convolution is a 2-D one with a {@code 1 x k} kernel).
+   * Convolution (2-D; a 1-D convolution is a 2-D one with a {@code 1 x k} window).
    *
    * @param outChannels {@code Cout}
-   * @param kernelHeight kernel rows
-   * @param kernelWidth kernel columns
-   * @param strideHeight row stride
-   * @param strideWidth column stride
-   * @param padHeight zero padding on the top and on the bottom
-   * @param padWidth zero padding on the left and on the right
+   * @param window kernel, stride and padding
    * @param groups channel groups ({@code groups == Cin == Cout} is depth-wise)
    * @param bias whether the layer adds a learned bias per output channel
    */
-  record Conv(
-      int outChannels,
-      int kernelHeight,
-      int kernelWidth,
-      int strideHeight,
-      int strideWidth,
-      int padHeight,
-      int padWidth,
-      int groups,
-      boolean bias)
-      implements Layer {
+  record Conv(int outChannels, Window window, int groups, boolean bias) implements Layer {
 
     public Conv {
       requireAtLeast("outChannels", outChannels, 1);
-      requireAtLeast("kernel", Math.min(kernelHeight, kernelWidth), 1);
-      requireAtLeast("stride", Math.min(strideHeight, strideWidth), 1);
-      requireAtLeast("padding", Math.min(padHeight, padWidth), 0);
       requireAtLeast("groups", groups, 1);
     }
 
@@ -76,11 +58,8 @@ public sealed interface Layer {
                 + " and output channels "
                 + outChannels);
       }
-      int outHeight =
-          slidingOutput("conv height", in.height(), kernelHeight, strideHeight, padHeight);
-      int outWidth = slidingOutput("conv width", in.width(), kernelWidth, strideWidth, padWidth);
-      TensorShape out = new TensorShape(outChannels, outHeight, outWidth);
-      long weightsPerOutput = (long) (in.channels() / groups) * kernelHeight * kernelWidth;
+      TensorShape out = window.slide(kind(), in, outChannels);
+      long weightsPerOutput = (in.channels() / groups) * window.size();
       long macs = weightsPerOutput * out.elements();
       long flops = 2 * macs + (bias ? out.elements() : 0);
       long parameters = weightsPerOutput * outChannels + (bias ? outChannels : 0);
@@ -132,31 +111,12 @@ public sealed interface Layer {
   }
 
   /**
-   * Pooling with a fixed window (floor rounding of the output size, as PyTorch's default).
+   * Pooling with a fixed window.
    *
    * @param pool max or average
-   * @param kernelHeight window rows
-   * @param kernelWidth window columns
-   * @param strideHeight row stride
-   * @param strideWidth column stride
-   * @param padHeight padding top and bottom
-   * @param padWidth padding left and right
+   * @param window kernel, stride and padding
    */
-  record Pool(
-      PoolKind pool,
-      int kernelHeight,
-      int kernelWidth,
-      int strideHeight,
-      int strideWidth,
-      int padHeight,
-      int padWidth)
-      implements Layer {
-
-    public Pool {
-      requireAtLeast("kernel", Math.min(kernelHeight, kernelWidth), 1);
-      requireAtLeast("stride", Math.min(strideHeight, strideWidth), 1);
-      requireAtLeast("padding", Math.min(padHeight, padWidth), 0);
-    }
+  record Pool(PoolKind pool, Window window) implements Layer {
 
     @Override
     public String kind() {
@@ -165,12 +125,8 @@ public sealed interface Layer {
 
     @Override
     public LayerCost apply(TensorShape in) {
-      int outHeight =
-          slidingOutput(kind() + " height", in.height(), kernelHeight, strideHeight, padHeight);
-      int outWidth =
-          slidingOutput(kind() + " width", in.width(), kernelWidth, strideWidth, padWidth);
-      TensorShape out = new TensorShape(in.channels(), outHeight, outWidth);
-      return new LayerCost(out, out.elements() * kernelHeight * kernelWidth, 0, 0);
+      TensorShape out = window.slide(kind(), in, in.channels());
+      return new LayerCost(out, out.elements() * window.size(), 0, 0);
     }
   }
 
@@ -381,12 +337,12 @@ public sealed interface Layer {
 
   /** Square 2-D convolution. */
   static Layer conv2d(int out, int kernel, int stride, int padding, int groups, boolean bias) {
-    return new Conv(out, kernel, kernel, stride, stride, padding, padding, groups, bias);
+    return new Conv(out, Window.square(kernel, stride, padding), groups, bias);
   }
 
   /** 1-D convolution along the width of a {@code C x 1 x L} signal, with a bias. */
   static Layer conv1d(int out, int kernel, int stride, int padding) {
-    return new Conv(out, 1, kernel, 1, stride, 0, padding, 1, true);
+    return new Conv(out, Window.alongWidth(kernel, stride, padding), 1, true);
   }
 
   /** Batch normalization. */
@@ -416,17 +372,17 @@ public sealed interface Layer {
 
   /** Square max pooling. */
   static Layer maxpool(int kernel, int stride, int padding) {
-    return new Pool(PoolKind.MAX, kernel, kernel, stride, stride, padding, padding);
+    return new Pool(PoolKind.MAX, Window.square(kernel, stride, padding));
   }
 
   /** 1-D max pooling along the width of a signal. */
   static Layer maxpool1d(int kernel, int stride) {
-    return new Pool(PoolKind.MAX, 1, kernel, 1, stride, 0, 0);
+    return new Pool(PoolKind.MAX, Window.alongWidth(kernel, stride, 0));
   }
 
   /** Square average pooling. */
   static Layer avgpool(int kernel, int stride, int padding) {
-    return new Pool(PoolKind.AVG, kernel, kernel, stride, stride, padding, padding);
+    return new Pool(PoolKind.AVG, Window.square(kernel, stride, padding));
   }
 
   /** Adaptive average pooling to {@code height x width}. */
@@ -468,15 +424,6 @@ public sealed interface Layer {
   @SafeVarargs
   static Layer concat(List<Layer>... branches) {
     return new Concat(List.of(branches));
-  }
-
-  private static int slidingOutput(String what, int in, int kernel, int stride, int padding) {
-    int span = in + 2 * padding - kernel;
-    if (span < 0) {
-      throw new IllegalArgumentException(
-          what + ": kernel " + kernel + " is larger than the padded input " + (in + 2 * padding));
-    }
-    return span / stride + 1;
   }
 
   private static void requireAtLeast(String field, int value, int min) {

@@ -98,6 +98,11 @@ class NetworkTest {
   }
 
   @Test
+  void windowRejectsAZeroStride() {
+    assertThatThrownBy(() -> maxpool(2, 0, 0)).hasMessage("stride: must be >= 1, was 0");
+  }
+
+  @Test
   void linearNeedsAFlatInput() {
     assertThatThrownBy(() -> linear(10).apply(TensorShape.image(4, 2, 2)))
         .hasMessage("linear: needs a flat input (add flatten before it), was 4x2x2");
