@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -22,11 +23,13 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code bdt dnn profile}: measures every cut's head and tail latency on this machine and writes
@@ -55,7 +58,7 @@ public final class ProfileCommand implements Callable<Integer> {
       names = "--threads",
       split = ",",
       defaultValue = "1",
-      paramLabel = "N[,N...]",
+      paramLabel = "N",
       description =
           "intra-op thread counts to measure (default: ${DEFAULT-VALUE}); the table's"
               + " headSeconds/tailSeconds are at the first, all go into metadata.secondsByThreads")
@@ -70,18 +73,21 @@ public final class ProfileCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
+      paramLabel = "N",
       defaultValue = "5",
       description = "untimed runs before timing (default: ${DEFAULT-VALUE})")
   int warmup;
 
   @Option(
       names = "--repeats",
+      paramLabel = "N",
       defaultValue = "21",
       description = "timed runs per side, the median is reported (default: ${DEFAULT-VALUE})")
   int repeats;
 
   @Option(
       names = "--seed",
+      paramLabel = "SEED",
       defaultValue = "1",
       description = "seed of the random input values (default: ${DEFAULT-VALUE})")
   long seed;
@@ -95,8 +101,9 @@ public final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--encoding",
       paramLabel = "ENC",
+      converter = EncodingName.class,
       description =
-          "count bits as the codec frame in this wire encoding (${COMPLETION-CANDIDATES}) instead"
+          "count bits as the codec frame in this wire encoding (float32, float16, int8) instead"
               + " of the raw tensors")
   Encoding encoding;
 
@@ -183,5 +190,18 @@ public final class ProfileCommand implements Callable<Integer> {
       shapes.put(s.substring(0, eq), dims);
     }
     return shapes;
+  }
+
+  /** Reads an {@link Encoding} by name in any case ({@code int8}, {@code FLOAT16}). */
+  static final class EncodingName implements ITypeConverter<Encoding> {
+    @Override
+    public Encoding convert(String value) {
+      try {
+        return Encoding.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(
+            "'" + value + "' is not an encoding; use float32, float16 or int8");
+      }
+    }
   }
 }

@@ -71,6 +71,15 @@ class ProfileCommandTest {
   }
 
   @Test
+  void acceptsEncodingInAnyCaseAndRejectsUnknownOnes() {
+    Run r = run("whatever.onnx", "--encoding", "bf16");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("'bf16' is not an encoding");
+    assertThat(new ProfileCommand.EncodingName().convert("int8"))
+        .isEqualTo(io.bdt.dnn.codec.Encoding.INT8);
+  }
+
+  @Test
   void rejectsZeroThreads() {
     Run r = run("vibration", "--threads", "0");
     assertThat(r.exit()).isNotZero();
