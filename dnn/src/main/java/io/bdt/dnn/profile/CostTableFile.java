@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -77,7 +78,7 @@ public final class CostTableFile {
     metadata.put("secondsAtThreads", profile.settings().threads().get(0));
     metadata.put("warmup", profile.settings().warmup());
     metadata.put("repeats", profile.settings().repeats());
-    metadata.put("statistic", "median");
+    metadata.put("statistic", profile.settings().statistic().name().toLowerCase(Locale.ROOT));
     metadata.put(
         "bits", wire.map(e -> "codec frame, " + e.name().toLowerCase()).orElse("raw tensors"));
     metadata.put("batch", analysis.batch());

@@ -25,8 +25,8 @@ import java.util.function.Consumer;
 
 /**
  * Measures, on this machine, how long the head and the tail of every cut of a model take in ONNX
- * Runtime: per thread count, warm-up runs and then the median of repeated runs, in seconds per
- * sample.
+ * Runtime: per thread count, warm-up runs and then the median (or minimum) of repeated runs, in
+ * seconds per sample.
  *
  * <p>The head runs on random float inputs (seeded); the tail runs on the head's actual outputs, so
  * the tail sees realistic values. An empty side (the head of cut 0, the tail of the last cut) costs
@@ -39,12 +39,20 @@ public final class CutProfiler {
    *
    * @param threads intra-op thread counts to measure with, each {@code >= 1}
    * @param warmup runs discarded before timing (JIT of ORT's kernels, allocator warm-up)
-   * @param repeats timed runs whose median is reported, {@code >= 1}
+   * @param repeats timed runs whose {@code statistic} is reported, {@code >= 1}
    * @param seed seed of the random input values
+   * @param statistic how the repeated runs are summarized
    */
-  public record Settings(List<Integer> threads, int warmup, int repeats, long seed) {
+  public record Settings(
+      List<Integer> threads, int warmup, int repeats, long seed, Statistic statistic) {
+
+    /** Median runs, the default. */
+    public Settings(List<Integer> threads, int warmup, int repeats, long seed) {
+      this(threads, warmup, repeats, seed, Statistic.MEDIAN);
+    }
 
     public Settings {
+      Objects.requireNonNull(statistic, "statistic");
       threads = List.copyOf(threads);
       if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1)) {
         throw new IllegalArgumentException("threads must be a non-empty list of counts >= 1");
@@ -59,11 +67,27 @@ public final class CutProfiler {
   }
 
   /**
-   * Median latency of one cut's two sides with one thread count, in seconds per sample.
+   * How repeated timings become one number. The median is robust to a few runs delayed by other
+   * work; the minimum estimates the undisturbed cost when the machine is busy most of the time.
+   */
+  public enum Statistic {
+    MEDIAN,
+    MIN;
+
+    double of(double[] seconds) {
+      return switch (this) {
+        case MEDIAN -> median(seconds);
+        case MIN -> Arrays.stream(seconds).min().orElseThrow();
+      };
+    }
+  }
+
+  /**
+   * Summarized latency of one cut's two sides with one thread count, in seconds per sample.
    *
    * @param threads intra-op threads ONNX Runtime used
-   * @param headSeconds the head's median latency divided by the batch
-   * @param tailSeconds the tail's median latency divided by the batch
+   * @param headSeconds the head's latency (by the settings' statistic) divided by the batch
+   * @param tailSeconds the tail's latency (by the settings' statistic) divided by the batch
    */
   public record Timing(int threads, double headSeconds, double tailSeconds) {}
 
@@ -188,7 +212,7 @@ public final class CutProfiler {
             }
             result.close();
           }
-          return new Measured(median(seconds), outputs);
+          return new Measured(settings.statistic().of(seconds), outputs);
         } finally {
           for (OnnxTensor t : feed.values()) {
             t.close();

@@ -39,8 +39,8 @@ import picocli.CommandLine.TypeConversionException;
     name = "profile",
     mixinStandardHelpOptions = true,
     description = {
-      "Measure head and tail latency of every cut on this machine (ONNX Runtime, warm-up, median of"
-          + " repeated runs, per thread count) and write the optimizer's cost-table JSON"
+      "Measure head and tail latency of every cut on this machine (ONNX Runtime, warm-up, median"
+          + " or minimum of repeated runs, per thread count) and write the optimizer's cost-table JSON"
           + " (docs/cost-table.md).",
       "Progress goes to stderr; the table goes to --out, or to stdout."
     })
@@ -82,8 +82,17 @@ public final class ProfileCommand implements Callable<Integer> {
       names = "--repeats",
       paramLabel = "N",
       defaultValue = "21",
-      description = "timed runs per side, the median is reported (default: ${DEFAULT-VALUE})")
+      description = "timed runs per side (default: ${DEFAULT-VALUE})")
   int repeats;
+
+  @Option(
+      names = "--statistic",
+      paramLabel = "median|min",
+      defaultValue = "median",
+      converter = StatisticName.class,
+      description =
+          "summary of the timed runs (default: ${DEFAULT-VALUE}); min suits a busy shared machine")
+  CutProfiler.Statistic statistic;
 
   @Option(
       names = "--seed",
@@ -115,7 +124,7 @@ public final class ProfileCommand implements Callable<Integer> {
     Map<String, List<Long>> shapes = parseInputs(inputs);
     CutProfiler.Settings settings;
     try {
-      settings = new CutProfiler.Settings(threads, warmup, repeats, seed);
+      settings = new CutProfiler.Settings(threads, warmup, repeats, seed, statistic);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -201,6 +210,18 @@ public final class ProfileCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(
             "'" + value + "' is not an encoding; use float32, float16 or int8");
+      }
+    }
+  }
+
+  /** Reads a {@link CutProfiler.Statistic} by name in any case. */
+  static final class StatisticName implements ITypeConverter<CutProfiler.Statistic> {
+    @Override
+    public CutProfiler.Statistic convert(String value) {
+      try {
+        return CutProfiler.Statistic.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException("'" + value + "' is not a statistic; use median or min");
       }
     }
   }

@@ -119,6 +119,14 @@ class CutProfilerTest {
   }
 
   @Test
+  void minimumStatisticNeverExceedsTheMedianOfTheSameRuns() {
+    double[] runs = {3e-5, 1e-5, 9e-5, 2e-5};
+    assertThat(CutProfiler.Statistic.MIN.of(runs)).isEqualTo(1e-5);
+    assertThat(CutProfiler.Statistic.MEDIAN.of(runs)).isEqualTo(2.5e-5);
+    assertThat(profile.settings().statistic()).isEqualTo(CutProfiler.Statistic.MEDIAN);
+  }
+
+  @Test
   void medianOfOddAndEvenCounts() {
     assertThat(CutProfiler.median(new double[] {5, 1, 3})).isEqualTo(3);
     assertThat(CutProfiler.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);

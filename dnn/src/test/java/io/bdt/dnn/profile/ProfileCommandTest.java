@@ -45,6 +45,8 @@ class ProfileCommandTest {
             "1",
             "--repeats",
             "3",
+            "--statistic",
+            "MIN",
             "--input",
             "window=1x1024",
             "--out",
@@ -54,6 +56,7 @@ class ProfileCommandTest {
     assertThat(root.get("model").asText()).isEqualTo("vibration");
     assertThat(root.get("cuts").size()).isEqualTo(VibrationModel.LAYERS.size() + 1);
     assertThat(r.err()).contains("wrote");
+    assertThat(root.get("metadata").get("statistic").asText()).isEqualTo("min");
   }
 
   @Test
