@@ -52,9 +52,12 @@ public final class InspectCommand implements Callable<Integer> {
         });
   }
 
-  /** The cut table in the optimizer's {@code CostTable} JSON shape (docs/dnn.md). */
+  /**
+   * The cut table in the optimizer's cost-table JSON format, schema version 1 (docs/cost-table.md).
+   */
   static Map<String, Object> costTable(GraphAnalysis a) {
     Map<String, Object> table = new LinkedHashMap<>();
+    table.put("schemaVersion", 1);
     table.put("model", a.name());
     table.put("inputBits", a.inputBits());
     table.put("outputBits", a.outputBits());

@@ -17,6 +17,13 @@ public final class SplitPipeline implements AutoCloseable {
   private final OrtSession head;
   private final OrtSession tail;
 
+  /** Session options for split inference: intra-op threads do not spin between runs. */
+  public static OrtSession.SessionOptions sessionOptions() throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    return options;
+  }
+
   /** Opens sessions for both halves of {@code split}. */
   public SplitPipeline(OrtEnvironment env, SplitModel split, OrtSession.SessionOptions options)
       throws OrtException {

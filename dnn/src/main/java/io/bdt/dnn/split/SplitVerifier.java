@@ -37,7 +37,7 @@ public final class SplitVerifier implements AutoCloseable {
   public SplitVerifier(OrtEnvironment env, GraphAnalysis analysis, long seed) throws OrtException {
     this.env = env;
     this.analysis = analysis;
-    this.options = new OrtSession.SessionOptions();
+    this.options = SplitPipeline.sessionOptions();
     SplittableRandom random = new SplittableRandom(seed);
     try {
       for (TensorInfo in : analysis.inputs()) {

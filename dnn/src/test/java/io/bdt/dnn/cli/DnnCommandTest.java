@@ -50,6 +50,7 @@ class DnnCommandTest {
     Path model = save(TestModels.chain(), "chain.onnx");
     assertThat(run("inspect", model.toString(), "--json")).isZero();
     JsonNode table = new ObjectMapper().readTree(out.toString());
+    assertThat(table.get("schemaVersion").asInt()).isEqualTo(1);
     assertThat(table.get("inputBits").asLong()).isEqualTo(3 * 64 * 32);
     assertThat(table.get("cuts")).hasSize(6);
     assertThat(table.get("cuts").get(1).get("label").asText()).isEqualTo("conv");

@@ -1,0 +1,88 @@
+package io.bdt.dnn.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.bdt.dnn.graph.CutPoint;
+import io.bdt.dnn.graph.GraphAnalysis;
+import io.bdt.dnn.graph.GraphAnalyzer;
+import io.bdt.dnn.split.ModelSplitter;
+import io.bdt.dnn.split.SplitPipeline;
+import io.bdt.dnn.zoo.ResNet18;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * ResNet-18 at batch 1: the whole model vs head then tail in one process, both with the same
+ * session options.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class SplitInferenceBenchmark {
+
+  /** Cut label: after the first block, in the middle, before the classifier. */
+  @Param({"layer1.0.relu2", "layer2.1.relu2", "avgpool"})
+  public String cut;
+
+  /** Whether ONNX Runtime's intra-op threads spin between runs (its default) or sleep. */
+  @Param({"false", "true"})
+  public boolean spinning;
+
+  private OrtSession whole;
+  private SplitPipeline split;
+  private OnnxTensor input;
+
+  @Setup
+  public void setUp() throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    GraphAnalysis analysis = GraphAnalyzer.analyze(new ResNet18().build(), Map.of());
+    CutPoint point =
+        analysis.cuts().stream().filter(c -> c.label().equals(cut)).findFirst().orElseThrow();
+    OrtSession.SessionOptions options = SplitPipeline.sessionOptions();
+    if (spinning) {
+      options.addConfigEntry("session.intra_op.allow_spinning", "1");
+    }
+    whole = env.createSession(analysis.model().toByteArray(), options);
+    split = new SplitPipeline(env, ModelSplitter.split(analysis, point.id()), options);
+    float[] data = new float[3 * 224 * 224];
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) random.nextDouble(-1, 1);
+    }
+    input = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {1, 3, 224, 224});
+  }
+
+  @Benchmark
+  public float wholeModel() throws OrtException {
+    try (OrtSession.Result r = whole.run(Map.of("input", input))) {
+      return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
+    }
+  }
+
+  @Benchmark
+  public float headThenTail() throws OrtException {
+    try (OrtSession.Result r = split.run(Map.of("input", input))) {
+      return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
+    }
+  }
+
+  @TearDown
+  public void tearDown() throws OrtException {
+    input.close();
+    split.close();
+    whole.close();
+  }
+}
