@@ -69,7 +69,8 @@ public final class GenesisCommand implements Callable<Integer> {
   @Option(
       names = "--first-port",
       defaultValue = "8545",
-      description = "Generated node i gets RPC port first+i and P2P port first+100+i.")
+      description =
+          "Generated node i gets RPC port first+i, WebSocket first+50+i, P2P first+100+i.")
   int firstPort;
 
   @Override
@@ -121,6 +122,7 @@ public final class GenesisCommand implements Callable<Integer> {
               out.getFileName().toString(),
               "data/ap" + i,
               "127.0.0.1:" + (firstPort + i),
+              "127.0.0.1:" + (firstPort + 50 + i),
               "127.0.0.1:" + (firstPort + 100 + i),
               key.getFileName().toString(),
               peers,

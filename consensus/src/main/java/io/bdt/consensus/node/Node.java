@@ -11,6 +11,7 @@ import io.bdt.consensus.pow.Miner;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.rpc.EthApi;
 import io.bdt.consensus.rpc.JsonRpcServer;
+import io.bdt.consensus.rpc.WebSocketRpcServer;
 import io.bdt.consensus.store.ChainStore;
 import io.bdt.consensus.validation.InvalidBlockException;
 import io.horizen.evm.Address;
@@ -44,7 +45,8 @@ public final class Node implements AutoCloseable {
       Duration emptyBlockInterval,
       Optional<InetSocketAddress> p2pAddress,
       List<URI> peers,
-      boolean autoMine) {
+      boolean autoMine,
+      Optional<InetSocketAddress> wsAddress) {
 
     /** A node without peers that mines on its own. */
     public Config(
@@ -63,7 +65,8 @@ public final class Node implements AutoCloseable {
           emptyBlockInterval,
           Optional.empty(),
           List.of(),
-          true);
+          true,
+          Optional.empty());
     }
   }
 
@@ -76,6 +79,7 @@ public final class Node implements AutoCloseable {
   private final Optional<BlockProducer> producer;
   private final JsonRpcServer rpc;
   private final Optional<PeerNetwork> network;
+  private final Optional<WebSocketRpcServer> ws;
   private final Thread syncing;
 
   /** How often a node with peers asks them for blocks it may have missed. */
@@ -143,10 +147,17 @@ public final class Node implements AutoCloseable {
                               }
                             }))
             .orElse(null);
-    this.rpc =
-        new JsonRpcServer(
-            config.rpcAddress(),
-            new EthApi(chain, pool, producer.map(BlockProducer::miner)).methods());
+    EthApi api = new EthApi(chain, pool, producer.map(BlockProducer::miner));
+    this.rpc = new JsonRpcServer(config.rpcAddress(), api.methods());
+    try {
+      this.ws =
+          config.wsAddress().isPresent()
+              ? Optional.of(new WebSocketRpcServer(config.wsAddress().get(), rpc, api, chain, pool))
+              : Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the WebSocket server", e);
+    }
     this.mining =
         config.autoMine()
             ? producer
@@ -193,6 +204,11 @@ public final class Node implements AutoCloseable {
     return block;
   }
 
+  /** The WebSocket JSON-RPC port, if enabled. */
+  public Optional<Integer> wsPort() {
+    return ws.map(WebSocketRpcServer::port);
+  }
+
   /** The peer network, if this node has one. */
   public Optional<PeerNetwork> network() {
     return network;
@@ -227,6 +243,7 @@ public final class Node implements AutoCloseable {
       return;
     }
     running = false;
+    ws.ifPresent(WebSocketRpcServer::close);
     rpc.close();
     if (syncing != null) {
       syncing.interrupt();

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +40,11 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--rpc-port", defaultValue = "8545", description = "JSON-RPC port.")
   int rpcPort;
+
+  @Option(
+      names = "--ws-port",
+      description = "WebSocket JSON-RPC port (eth_subscribe); off if absent.")
+  Integer wsPort;
 
   @Option(names = "--mining-threads", defaultValue = "1", description = "Threads hashing for PoW.")
   int threads;
@@ -74,7 +80,11 @@ public final class NodeCommand implements Callable<Integer> {
             new InetSocketAddress(rpcHost, rpcPort),
             Optional.of(DevNetwork.MINER.getEcKeyPair()),
             new MiningShare(threads, dutyCycle, 100),
-            Duration.ofSeconds(emptyBlockSeconds));
+            Duration.ofSeconds(emptyBlockSeconds),
+            Optional.empty(),
+            List.of(),
+            true,
+            Optional.ofNullable(wsPort).map(p -> new InetSocketAddress(rpcHost, p)));
     return run(config, true);
   }
 
@@ -95,6 +105,7 @@ public final class NodeCommand implements Callable<Integer> {
           "B-DT %s (chain id %d) at head %d, data in %s%n",
           dev ? "dev chain" : "node", spec.chainId(), node.chain().head().number(), dir);
       System.out.printf("JSON-RPC: http://%s:%d%n", rpcHost, node.rpcPort());
+      node.wsPort().ifPresent(p -> System.out.printf("WebSocket: ws://%s:%d%n", rpcHost, p));
       node.network().ifPresent(n -> System.out.printf("P2P: %s as %s%n", n.url(), n.address()));
       if (!dev) {
         System.out.flush();

@@ -15,13 +15,14 @@ import org.web3j.crypto.Credentials;
 
 /**
  * A node's configuration file for {@code bdt node --config FILE} (paths relative to the file):
- * genesis file, data directory, RPC and P2P addresses ({@code host:port}), node key file (hex
- * private key; the AP key when mining), peers' P2P URLs, and the mining share.
+ * genesis file, data directory, RPC, WebSocket (optional) and P2P addresses ({@code host:port}),
+ * node key file (hex private key; the AP key when mining), peers' P2P URLs, and the mining share.
  */
 public record NodeFile(
     String genesis,
     String dataDir,
     String rpc,
+    String ws,
     String p2p,
     String nodeKeyFile,
     List<String> peers,
@@ -58,7 +59,8 @@ public record NodeFile(
         Duration.ofSeconds(m.emptyBlockSeconds()),
         p2p == null ? Optional.empty() : Optional.of(address("p2p", p2p)),
         peers == null ? List.of() : peers.stream().map(URI::create).toList(),
-        m.enabled());
+        m.enabled(),
+        ws == null ? Optional.empty() : Optional.of(address("ws", ws)));
   }
 
   private static InetSocketAddress address(String field, String hostPort) {

@@ -134,7 +134,8 @@ public final class EthApi {
     return chain.store().block(h.hash()).map(b -> quantity(b.transactions().size())).orElseThrow();
   }
 
-  private JsonNode blockJson(BlockHeader h, boolean fullTransactions) {
+  /** The JSON-RPC form of the block with header {@code h}. */
+  JsonNode blockJson(BlockHeader h, boolean fullTransactions) {
     if (h == null) {
       return NullNode.getInstance();
     }

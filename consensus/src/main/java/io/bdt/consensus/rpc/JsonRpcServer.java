@@ -85,7 +85,7 @@ public final class JsonRpcServer implements AutoCloseable {
   }
 
   /** The response to a request body, or null when it held only notifications. */
-  JsonNode respond(byte[] body) {
+  public JsonNode respond(byte[] body) {
     JsonNode request;
     try {
       request = mapper.readTree(body);

@@ -82,7 +82,8 @@ class PeerNetworkTest {
                   Duration.ofDays(1),
                   Optional.of(new InetSocketAddress("127.0.0.1", 0)),
                   peers,
-                  false)));
+                  false,
+                  Optional.empty())));
     }
     // make the mesh complete, as the node list in a config file would
     for (Node a : nodes) {
