@@ -1,0 +1,57 @@
+package io.bdt.gateway;
+
+import io.bdt.gateway.device.DeviceLedger;
+import io.bdt.gateway.device.DeviceProfile;
+import io.bdt.gateway.device.FileDeviceLedger;
+import io.bdt.gateway.device.Provisioner;
+import io.bdt.gateway.twin.TwinStore;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/** Builds the gateway's stateful parts (twin store, device ledger, provisioner) from its config. */
+public class GatewayBeans {
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @Singleton
+  TwinStore twinStore(GatewayConfig config, Clock clock) throws IOException {
+    return TwinStore.open(
+        Path.of(config.dataDir()).resolve("twins"), clock, config.twin().syncIntervalMillis());
+  }
+
+  void closeTwinStore(@Disposes TwinStore store) throws IOException {
+    store.close();
+  }
+
+  @Produces
+  @Singleton
+  DeviceLedger deviceLedger(GatewayConfig config) throws IOException {
+    return new FileDeviceLedger(Path.of(config.dataDir()).resolve("devices.json"));
+  }
+
+  @Produces
+  @Singleton
+  Provisioner provisioner(GatewayConfig config, DeviceLedger ledger, Clock clock) {
+    List<DeviceProfile> profiles =
+        config.profiles().entrySet().stream()
+            .map(
+                e ->
+                    new DeviceProfile(
+                        e.getKey(),
+                        e.getValue().key(),
+                        Provisioner.sha256Hex(e.getValue().secret())))
+            .toList();
+    return new Provisioner(profiles, ledger, config.id(), new SecureRandom(), clock);
+  }
+}

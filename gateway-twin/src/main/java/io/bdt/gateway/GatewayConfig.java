@@ -1,0 +1,110 @@
+package io.bdt.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every {@code bdt.gateway.*} setting (documented in docs/gateway-twin.md, "Configuration"). */
+@ConfigMapping(prefix = "bdt.gateway")
+public interface GatewayConfig {
+
+  /** The gateway's id, the {@code {gatewayId}} in its topics. */
+  @WithDefault("gw1")
+  String id();
+
+  /** Directory of the twin journal and the device ledger. */
+  @WithDefault("data/gateway")
+  String dataDir();
+
+  /** Namespace of the thing ids of this gateway's twins ({@code namespace:deviceId}). */
+  @WithDefault("bdt")
+  String namespace();
+
+  Mqtt mqtt();
+
+  Twin twin();
+
+  /** Device profiles by id: {@code bdt.gateway.profiles.<id>.key / .secret}. */
+  Map<String, Profile> profiles();
+
+  Inference inference();
+
+  /** MQTT connection. */
+  interface Mqtt {
+    /** Broker URL, e.g. {@code tcp://127.0.0.1:1883}; empty disables MQTT. */
+    Optional<String> url();
+
+    /** Telemetry subscriptions' QoS (0 or 1). */
+    @WithDefault("1")
+    int qos();
+  }
+
+  /** Twin store. */
+  interface Twin {
+    /** How often buffered telemetry updates are forced to disk, milliseconds. */
+    @WithDefault("10")
+    long syncIntervalMillis();
+  }
+
+  /** One device profile. */
+  interface Profile {
+    String key();
+
+    String secret();
+  }
+
+  /** Split inference under the DPRA controller. */
+  interface Inference {
+    /** Whether sensor windows become inference tasks. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Slot length {@code tau}, seconds. */
+    @WithDefault("1.0")
+    double tau();
+
+    /** Base URLs of the APs (index = AP index {@code m}). */
+    Optional<List<String>> aps();
+
+    /** Index of the AP that serves this gateway, {@code m(n)}. */
+    @WithDefault("0")
+    int servingAp();
+
+    /** {@code phi_G f_n^G}: this gateway's compute rate, FLOP/s. */
+    @WithDefault("1.2e10")
+    double gatewayFlopsPerSecond();
+
+    /** Uplink rate assumed before any transfer was measured, bit/s. */
+    @WithDefault("1.0e7")
+    double initialUplinkRate();
+
+    /** Weight of the newest transfer in the uplink-rate EWMA, in (0, 1]. */
+    @WithDefault("0.3")
+    double uplinkEwmaWeight();
+
+    /** At most this many windows become tasks per slot ({@code b_n(t)} cap). */
+    @WithDefault("16")
+    int maxTaskSamples();
+
+    /** Training seed of the vibration classifier the gateway builds. */
+    @WithDefault("1")
+    long modelSeed();
+
+    /** Lyapunov weight {@code V}. */
+    @WithDefault("10")
+    double v();
+
+    /** Hex secp256k1 private key that signs receipts; a fresh key if empty. */
+    Optional<String> signingKey();
+
+    /** Chain id in the receipt's EIP-712 domain. */
+    @WithDefault("1337")
+    long chainId();
+
+    /** ReputationLedger address in the receipt's EIP-712 domain. */
+    @WithDefault("0x0000000000000000000000000000000000000000")
+    String ledgerAddress();
+  }
+}

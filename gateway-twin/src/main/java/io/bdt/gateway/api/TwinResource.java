@@ -1,0 +1,185 @@
+package io.bdt.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.gateway.twin.InvalidTwinException;
+import io.bdt.gateway.twin.Twin;
+import io.bdt.gateway.twin.TwinCodec;
+import io.bdt.gateway.twin.TwinEvent;
+import io.bdt.gateway.twin.TwinRules;
+import io.bdt.gateway.twin.TwinStore;
+import io.bdt.gateway.twin.TwinUpdate;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import jakarta.annotation.PostConstruct;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/**
+ * REST API of the twins: read, replace (PUT), merge-patch (PATCH), delete, search, history in a
+ * time range, and a server-sent-event stream of every change. Thin: validates the request, calls
+ * the store, maps rule violations to {@code 400} problem responses.
+ */
+@Path("/twins")
+@Produces(MediaType.APPLICATION_JSON)
+public class TwinResource {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TwinStore store;
+  private final BroadcastProcessor<String> live = BroadcastProcessor.create();
+
+  public TwinResource(TwinStore store) {
+    this.store = store;
+  }
+
+  @PostConstruct
+  void listen() {
+    store.subscribe(event -> live.onNext(TwinCodec.toJson(event).toString()));
+  }
+
+  @GET
+  @Path("/{thingId}")
+  @Operation(summary = "The twin now")
+  public Response get(@PathParam("thingId") String thingId) {
+    return store
+        .get(thingId)
+        .map(t -> Response.ok(t.toJson()).build())
+        .orElseGet(() -> Problems.notFound("no twin " + thingId));
+  }
+
+  @PUT
+  @Path("/{thingId}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Create or replace a twin's attributes and features")
+  public Response put(@PathParam("thingId") String thingId, JsonNode body) {
+    return write(thingId, new TwinUpdate.Replace(body == null ? JSON.nullNode() : body));
+  }
+
+  @PATCH
+  @Path("/{thingId}")
+  @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+  @Operation(summary = "Merge-patch (RFC 7396) a twin's attributes and features")
+  public Response patch(@PathParam("thingId") String thingId, JsonNode patch) {
+    if (store.get(thingId).isEmpty()) {
+      return Problems.notFound("no twin " + thingId);
+    }
+    return write(thingId, new TwinUpdate.MergePatch(patch == null ? JSON.nullNode() : patch));
+  }
+
+  private Response write(String thingId, TwinUpdate update) {
+    try {
+      TwinEvent event = store.apply(thingId, update, true);
+      Twin twin =
+          switch (event) {
+            case TwinEvent.Created c -> c.twin();
+            case TwinEvent.Modified m -> m.twin();
+            case TwinEvent.Deleted d -> throw new IllegalStateException("a write deleted a twin");
+          };
+      return Response.status(event instanceof TwinEvent.Created ? 201 : 200)
+          .entity(twin.toJson())
+          .build();
+    } catch (InvalidTwinException e) {
+      return Problems.badRequest(e.getMessage());
+    }
+  }
+
+  @DELETE
+  @Path("/{thingId}")
+  @Operation(summary = "Delete a twin (its history stays)")
+  public Response delete(@PathParam("thingId") String thingId) {
+    return store.delete(thingId).isPresent()
+        ? Response.noContent().build()
+        : Problems.notFound("no twin " + thingId);
+  }
+
+  @GET
+  @Operation(
+      summary =
+          "Search twins: namespace, and filters path=value where path is a JSON pointer into the"
+              + " twin without the leading slash (e.g. attributes/location=hall-1)")
+  public Response search(
+      @QueryParam("namespace") String namespace,
+      @QueryParam("filter") List<String> filters,
+      @QueryParam("limit") @DefaultValue("100") int limit) {
+    if (limit < 1 || limit > 10_000) {
+      return Problems.badRequest("limit must be in [1, 10000], got " + limit);
+    }
+    for (String filter : filters) {
+      if (filter.indexOf('=') <= 0) {
+        return Problems.badRequest("filter must look like path=value, got " + filter);
+      }
+    }
+    ArrayNode out = JSON.createArrayNode();
+    store.all().stream()
+        .filter(t -> namespace == null || t.namespace().equals(namespace))
+        .sorted(Comparator.comparing(Twin::thingId))
+        .map(Twin::toJson)
+        .filter(json -> filters.stream().allMatch(f -> matches(json, f)))
+        .limit(limit)
+        .forEach(out::add);
+    return Response.ok(out).build();
+  }
+
+  private static boolean matches(ObjectNode twin, String filter) {
+    int eq = filter.indexOf('=');
+    JsonNode node = twin.at("/" + filter.substring(0, eq));
+    return !node.isMissingNode() && node.asText().equals(filter.substring(eq + 1));
+  }
+
+  @GET
+  @Path("/{thingId}/history")
+  @Operation(summary = "A twin's events in [from, to] (ISO-8601 instants), oldest first")
+  public Response history(
+      @PathParam("thingId") String thingId,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("limit") @DefaultValue("1000") int limit) {
+    try {
+      TwinRules.requireThingId(thingId);
+    } catch (InvalidTwinException e) {
+      return Problems.badRequest(e.getMessage());
+    }
+    Instant start;
+    Instant end;
+    try {
+      start = from == null ? Instant.EPOCH : Instant.parse(from);
+      end = to == null ? Instant.now().plusSeconds(1) : Instant.parse(to);
+    } catch (DateTimeParseException e) {
+      return Problems.badRequest("from and to must be ISO-8601 instants: " + e.getMessage());
+    }
+    if (limit < 1 || limit > 100_000) {
+      return Problems.badRequest("limit must be in [1, 100000], got " + limit);
+    }
+    ArrayNode out = JSON.createArrayNode();
+    store.history(thingId, start, end, limit).forEach(e -> out.add(TwinCodec.toJson(e)));
+    return Response.ok(out).build();
+  }
+
+  @GET
+  @Path("/events")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @RestStreamElementType(MediaType.APPLICATION_JSON)
+  @Operation(summary = "Live stream of twin events (server-sent events, one JSON event each)")
+  public Multi<String> events() {
+    return live;
+  }
+}

@@ -1,0 +1,67 @@
+package io.bdt.gateway.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * Decodes JSON telemetry: a JSON object whose optional {@code ts} is epoch milliseconds, optional
+ * {@code samples} is an array of numbers (accelerometer samples, g), and every other member is a
+ * reported property.
+ */
+public final class JsonTelemetryDecoder {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Decodes {@code payload} from {@code deviceId}, stamping {@code arrival} if it has no ts. */
+  public Telemetry decode(String deviceId, byte[] payload, Instant arrival)
+      throws MalformedTelemetryException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(payload);
+    } catch (JsonProcessingException e) {
+      throw new MalformedTelemetryException(RejectReason.NOT_JSON, e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new MalformedTelemetryException(RejectReason.NOT_JSON, e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new MalformedTelemetryException(
+          RejectReason.NOT_AN_OBJECT, "telemetry must be a JSON object");
+    }
+    ObjectNode properties = ((ObjectNode) root).deepCopy();
+    Instant at = arrival;
+    JsonNode ts = properties.remove("ts");
+    if (ts != null) {
+      if (!ts.canConvertToLong() || ts.asLong() < 0) {
+        throw new MalformedTelemetryException(
+            RejectReason.BAD_TIMESTAMP, "ts must be epoch milliseconds >= 0, got " + ts);
+      }
+      at = Instant.ofEpochMilli(ts.asLong());
+    }
+    float[] samples = new float[0];
+    JsonNode samplesNode = properties.remove("samples");
+    if (samplesNode != null) {
+      if (!samplesNode.isArray()) {
+        throw new MalformedTelemetryException(
+            RejectReason.BAD_SAMPLES, "samples must be an array of numbers");
+      }
+      samples = new float[samplesNode.size()];
+      for (int i = 0; i < samples.length; i++) {
+        JsonNode s = samplesNode.get(i);
+        if (!s.isNumber() || !Double.isFinite(s.asDouble())) {
+          throw new MalformedTelemetryException(
+              RejectReason.BAD_SAMPLES, "samples[" + i + "] must be a finite number, got " + s);
+        }
+        samples[i] = (float) s.asDouble();
+      }
+    }
+    if (properties.isEmpty() && samples.length == 0) {
+      throw new MalformedTelemetryException(
+          RejectReason.NO_VALUES, "telemetry has neither properties nor samples");
+    }
+    return new Telemetry(deviceId, at, properties, samples);
+  }
+}
