@@ -89,9 +89,14 @@ public record SignedTransaction(
       throw new InvalidTransactionException(
           "transaction.s: signature value out of range (EIP-2 requires s <= n/2)");
     }
-    String from;
+    Bytes sender;
     try {
-      from = signed.getFrom();
+      byte[] signingHash =
+          org.web3j.crypto.Hash.sha3(signed.getEncodedTransaction(signed.getChainId()));
+      int recId = signed.getRealV(Numeric.toBigInt(sig.getV())) - 27;
+      sender =
+          SenderRecovery.address(signingHash, r, s, recId)
+              .orElseThrow(() -> new SignatureException("no public key matches the signature"));
     } catch (SignatureException | RuntimeException e) {
       throw new InvalidTransactionException(
           "transaction.signature: no sender recoverable (" + e + ")");
@@ -114,7 +119,7 @@ public record SignedTransaction(
         raw,
         Keccak.of(raw),
         type,
-        Bytes.fromHexString(from),
+        sender,
         chainId,
         nonce.longValueExact(),
         fee,

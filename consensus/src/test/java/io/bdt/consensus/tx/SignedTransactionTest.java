@@ -105,4 +105,22 @@ class SignedTransactionTest {
         .isInstanceOf(InvalidTransactionException.class)
         .hasMessageContaining("EIP-2");
   }
+
+  @Test
+  void recoversTheSignerOfManyKeysForBothTypes() {
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 40; i++) {
+      org.web3j.crypto.Credentials who =
+          org.web3j.crypto.Credentials.create(
+              org.web3j.crypto.ECKeyPair.create(new BigInteger(250, random).add(BigInteger.ONE)));
+      Bytes raw =
+          i % 2 == 0
+              ? Fixtures.eip1559(who, i, BOB.getAddress(), BigInteger.ONE, Bytes.EMPTY, 21_000)
+              : Fixtures.legacy(who, i, BOB.getAddress(), BigInteger.ONE, Bytes.EMPTY, 21_000);
+
+      assertThat(SignedTransaction.decode(raw).sender())
+          .as("key %d", i)
+          .isEqualTo(Bytes.fromHexString(who.getAddress()));
+    }
+  }
 }
