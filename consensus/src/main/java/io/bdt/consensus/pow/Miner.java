@@ -63,8 +63,9 @@ public final class Miner {
       try {
         w.join();
       } catch (InterruptedException e) {
+        // the workers stop by themselves once stop() answers true; keep the interrupt for the
+        // caller
         Thread.currentThread().interrupt();
-        found.compareAndSet(null, null);
         break;
       }
     }
