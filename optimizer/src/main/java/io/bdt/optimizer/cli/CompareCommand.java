@@ -70,6 +70,10 @@ public final class CompareCommand implements Callable<Integer> {
       err.println("--slots must be >= 1, got " + slots);
       return 2;
     }
+    if (threads < 1) {
+      err.println("--threads must be >= 1, got " + threads);
+      return 2;
+    }
     SimulatedSystem system;
     try {
       system = ScenarioOption.load(scenario);

@@ -79,6 +79,10 @@ public final class SimulateCommand implements Callable<Integer> {
       err.println("--slots must be >= 1, got " + slots);
       return 2;
     }
+    if (threads < 1) {
+      err.println("--threads must be >= 1, got " + threads);
+      return 2;
+    }
     int perSweep = sweepSlots == null ? Math.min(slots, 1000) : sweepSlots;
     if (perSweep < 0) {
       err.println("--sweep-slots must be >= 0, got " + perSweep);

@@ -121,4 +121,14 @@ class SimulationCommandsTest {
     assertThat(lines).hasSize(8);
     assertThat(lines.get(0)).startsWith("algorithm,mean_latency_s");
   }
+
+  @Test
+  void compareRejectsNonPositiveSlotsAndThreadsWithoutAStackTrace() {
+    Result slots = run(new CompareCommand(), "--slots", "0");
+    assertThat(slots.exitCode()).isEqualTo(2);
+    assertThat(slots.err()).contains("--slots must be >= 1").doesNotContain("\tat ");
+    Result threads = run(new CompareCommand(), "--threads", "0");
+    assertThat(threads.exitCode()).isEqualTo(2);
+    assertThat(threads.err()).contains("--threads must be >= 1");
+  }
 }
