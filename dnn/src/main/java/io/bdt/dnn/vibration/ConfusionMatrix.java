@@ -1,6 +1,7 @@
 package io.bdt.dnn.vibration;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Counts of (true state, predicted state) pairs over an evaluation set, rows and columns in {@link
@@ -18,15 +19,18 @@ public record ConfusionMatrix(int[][] counts) {
     counts = Arrays.stream(counts).map(int[]::clone).toArray(int[][]::new);
   }
 
-  /** An all-zero matrix to count into with {@link #add}. */
-  public static ConfusionMatrix empty() {
+  /** The matrix of parallel lists of true and predicted states. */
+  public static ConfusionMatrix of(List<MachineState> truth, List<MachineState> predicted) {
+    if (truth.size() != predicted.size()) {
+      throw new IllegalArgumentException(
+          truth.size() + " true states but " + predicted.size() + " predictions");
+    }
     int n = MachineState.ORDER.size();
-    return new ConfusionMatrix(new int[n][n]);
-  }
-
-  /** Counts one prediction (mutates this matrix; used while evaluating). */
-  void add(MachineState truth, MachineState predicted) {
-    counts[truth.ordinal()][predicted.ordinal()]++;
+    int[][] counts = new int[n][n];
+    for (int i = 0; i < truth.size(); i++) {
+      counts[truth.get(i).ordinal()][predicted.get(i).ordinal()]++;
+    }
+    return new ConfusionMatrix(counts);
   }
 
   /** Number of samples counted. */
@@ -65,6 +69,12 @@ public record ConfusionMatrix(int[][] counts) {
       s.append(String.format(" %.1f%% |%n", 100 * recall(t)));
     }
     return s.toString();
+  }
+
+  /** {@code counts[true][predicted]} (a copy). */
+  @Override
+  public int[][] counts() {
+    return Arrays.stream(counts).map(int[]::clone).toArray(int[][]::new);
   }
 
   @Override

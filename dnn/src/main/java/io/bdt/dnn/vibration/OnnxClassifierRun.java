@@ -41,15 +41,15 @@ public final class OnnxClassifierRun {
   public static ConfusionMatrix evaluate(ModelProto model, List<VibrationWindow> windows)
       throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ConfusionMatrix confusion = ConfusionMatrix.empty();
+    List<MachineState> predicted = new ArrayList<>();
     try (OrtSession session = session(env, model)) {
       String input = session.getInputNames().iterator().next();
       for (VibrationWindow w : windows) {
         Map<String, float[]> out = run(env, session, Map.of(input, w.samples()), Map.of());
-        confusion.add(w.state(), MachineState.ORDER.get(argMax(out.values().iterator().next())));
+        predicted.add(MachineState.ORDER.get(argMax(out.values().iterator().next())));
       }
     }
-    return confusion;
+    return ConfusionMatrix.of(windows.stream().map(VibrationWindow::state).toList(), predicted);
   }
 
   /**
@@ -70,7 +70,7 @@ public final class OnnxClassifierRun {
     for (TensorInfo t : split.cut().tensors()) {
       shapes.put(t.name(), t.dims().stream().mapToLong(Long::longValue).toArray());
     }
-    ConfusionMatrix confusion = ConfusionMatrix.empty();
+    List<MachineState> predicted = new ArrayList<>();
     int frameBytes = 0;
     try (OrtSession head = emptyHead ? null : session(env, split.head());
         OrtSession tail = session(env, split.tail())) {
@@ -97,10 +97,12 @@ public final class OnnxClassifierRun {
           received.put(t.name(), t.values());
         }
         Map<String, float[]> out = run(env, tail, received, shapes);
-        confusion.add(w.state(), MachineState.ORDER.get(argMax(out.values().iterator().next())));
+        predicted.add(MachineState.ORDER.get(argMax(out.values().iterator().next())));
       }
     }
-    return new SplitResult(confusion, frameBytes);
+    return new SplitResult(
+        ConfusionMatrix.of(windows.stream().map(VibrationWindow::state).toList(), predicted),
+        frameBytes);
   }
 
   private static OrtSession session(OrtEnvironment env, ModelProto model) throws OrtException {
