@@ -1,0 +1,196 @@
+package io.bdt.ap;
+
+import io.bdt.ap.chain.ApChain;
+import io.bdt.ap.chain.MiningShares;
+import io.bdt.ap.offload.OffloadLane;
+import io.bdt.ap.offload.TailModels;
+import io.bdt.ap.receipt.ReceiptBook;
+import io.bdt.ap.status.ReputationTrack;
+import io.bdt.consensus.chain.ChainSpec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+
+/**
+ * One access point {@code m}: its offload lane, the receipts it holds, its chain node, and the
+ * per-slot loop that reads its reputation, advances its virtual queue and submits receipts.
+ */
+@ApplicationScoped
+public class AccessPoint {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessPoint.class);
+
+  private final ApConfig config;
+  private final MeterRegistry metrics;
+  private TailModels tails;
+  private OffloadLane lane;
+  private ReceiptBook receipts;
+  private ApChain chain;
+  private ReputationTrack track;
+  private ScheduledExecutorService loops;
+  private volatile double miningShareHz;
+  private int cores;
+
+  public AccessPoint(ApConfig config, MeterRegistry metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  void start(@Observes StartupEvent ev) throws IOException {
+    cores = config.cores() > 0 ? config.cores() : Runtime.getRuntime().availableProcessors();
+    Credentials key = Credentials.create(config.key());
+    ChainSpec spec = ChainSpec.read(config.chain().genesis());
+    tails = new TailModels(config.modelCache());
+    lane = new OffloadLane(tails, config.budget(), cores, config.maxQueue());
+    track = new ReputationTrack(config.reputationFloor());
+    Optional<String> ledger =
+        config.chain().ledger().or(() -> Optional.ofNullable(spec.reputationLedger()));
+    Optional<Set<String>> gateways =
+        config
+            .chain()
+            .gateways()
+            .map(l -> l.stream().map(String::toLowerCase).collect(Collectors.toSet()));
+    receipts =
+        new ReceiptBook(
+            key.getAddress(),
+            spec.chainId(),
+            ledger.orElse("0x0000000000000000000000000000000000000000"),
+            gateways);
+    miningShareHz = config.chain().miningShare();
+    List<URI> peers = config.chain().peers().orElse(List.of()).stream().map(URI::create).toList();
+    chain =
+        new ApChain(
+            spec,
+            config.chain().data(),
+            key,
+            MiningShares.of(miningShareHz, config.budget(), cores),
+            Duration.ofMillis((long) (config.chain().emptyBlockSeconds() * 1000)),
+            config.chain().rpcPort(),
+            config.chain().p2pPort(),
+            peers,
+            ledger);
+    registerMetrics();
+    loops =
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().name("ap-loop-", 0).daemon().factory());
+    long slotMillis = (long) (config.slotSeconds() * 1000);
+    long start = System.currentTimeMillis();
+    loops.scheduleAtFixedRate(
+        () -> closeSlot((System.currentTimeMillis() - start) / slotMillis),
+        slotMillis,
+        slotMillis,
+        TimeUnit.MILLISECONDS);
+    long submitMillis = (long) (config.chain().submitSeconds() * 1000);
+    loops.scheduleWithFixedDelay(
+        this::submitReceipts, submitMillis, submitMillis, TimeUnit.MILLISECONDS);
+    LOG.info(
+        "AP {} up: budget {} Hz on {} cores, chain RPC {}, p2p {}, peers {}, ledger {}",
+        key.getAddress(),
+        config.budget(),
+        cores,
+        chain.rpcUrl(),
+        chain.p2pUrl(),
+        peers,
+        ledger.orElse("none"));
+  }
+
+  private void registerMetrics() {
+    metrics.gauge("bdt_ap_queue_waiting", lane, l -> l.counters().waiting());
+    metrics.more().counter("bdt_ap_tasks_served", List.of(), lane, l -> l.counters().served());
+    metrics
+        .more()
+        .counter("bdt_ap_frames_malformed", List.of(), lane, l -> l.counters().malformed());
+    metrics
+        .more()
+        .counter("bdt_ap_tasks_overloaded", List.of(), lane, l -> l.counters().overloaded());
+    metrics.gauge("bdt_ap_receipts_pending", receipts, ReceiptBook::pendingCount);
+    metrics.gauge("bdt_ap_reputation", track, ReputationTrack::reputation);
+    metrics.gauge("bdt_ap_virtual_queue", track, ReputationTrack::queue);
+    metrics.gauge("bdt_ap_block_height", chain, c -> c.height());
+  }
+
+  private void closeSlot(long slot) {
+    try {
+      track.advance(
+          slot, System.currentTimeMillis(), chain.height(), chain.reputation(chain.address()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("slot {}: cannot read reputation: {}", slot, e.getMessage());
+    }
+  }
+
+  private void submitReceipts() {
+    try {
+      int n = chain.submit(receipts, config.chain().receiptBatch());
+      if (n > 0) {
+        LOG.info("recorded {} receipts on chain", n);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("receipt submission failed: {}", e.getMessage());
+    }
+  }
+
+  void stop(@Observes ShutdownEvent ev) {
+    if (loops != null) {
+      loops.shutdownNow();
+    }
+    if (chain != null) {
+      chain.close();
+    }
+    try {
+      if (tails != null) {
+        tails.close();
+      }
+    } catch (Exception e) {
+      throw new UncheckedIOException(new IOException("closing tail sessions", e));
+    }
+  }
+
+  public OffloadLane lane() {
+    return lane;
+  }
+
+  public ReceiptBook receipts() {
+    return receipts;
+  }
+
+  public ApChain chain() {
+    return chain;
+  }
+
+  public ReputationTrack track() {
+    return track;
+  }
+
+  public ApConfig config() {
+    return config;
+  }
+
+  /** {@code f_m^B} of the latest decision, Hz. */
+  public double miningShareHz() {
+    return miningShareHz;
+  }
+
+  /** Records the latest decision's mining share (Hz). */
+  public void decidedMiningShare(double hz) {
+    this.miningShareHz = hz;
+  }
+
+  public int cores() {
+    return cores;
+  }
+}

@@ -1,0 +1,84 @@
+package io.bdt.ap;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The AP's configuration ({@code bdt.ap.*}; env {@code BDT_AP_*}); units in each name's doc. */
+@ConfigMapping(prefix = "bdt.ap")
+public interface ApConfig {
+
+  /** The AP's private key (hex): its chain address, miner key and receipt submitter. */
+  String key();
+
+  /** {@code F_m}, the AP's compute budget in Hz; stands for all of {@link #cores()}. */
+  @WithDefault("2.0e10")
+  double budget();
+
+  /** Cores the budget stands for; 0 = the JVM's available processors. */
+  @WithDefault("0")
+  int cores();
+
+  /** Most tasks waiting in the offload queue before the AP answers 503. */
+  @WithDefault("64")
+  int maxQueue();
+
+  /** Directory of the split tail models. */
+  @WithDefault("target/ap/models")
+  Path modelCache();
+
+  /** The chain node's settings. */
+  Chain chain();
+
+  /** The chain node this AP runs. */
+  interface Chain {
+    /** Genesis file (the consensus module's format). */
+    Path genesis();
+
+    /** Data directory of the node (blocks, state). */
+    Path data();
+
+    /** JSON-RPC port; 0 = any free port. */
+    @WithDefault("0")
+    int rpcPort();
+
+    /** Peer-to-peer port; 0 = any free port. */
+    @WithDefault("0")
+    int p2pPort();
+
+    /** Peer URLs ({@code http://host:port}) of the other APs' nodes. */
+    Optional<List<String>> peers();
+
+    /** {@code f_m^B} at start, Hz: the node mines with this share (see docs/access-point.md). */
+    @WithDefault("1.0e10")
+    double miningShare();
+
+    /** Seconds between empty blocks when no transaction waits. */
+    @WithDefault("2")
+    double emptyBlockSeconds();
+
+    /** ReputationLedger address; without it receipts are held but not submitted. */
+    Optional<String> ledger();
+
+    /** Gateways whose receipts the AP holds (addresses); empty = any correct signature. */
+    Optional<List<String>> gateways();
+
+    /** Most receipts per {@code submitReceipts} transaction. */
+    @WithDefault("20")
+    int receiptBatch();
+
+    /** Seconds between receipt submissions. */
+    @WithDefault("2")
+    double submitSeconds();
+  }
+
+  /** {@code tau}, slot length in seconds (the virtual queue advances once per slot). */
+  @WithDefault("1")
+  double slotSeconds();
+
+  /** {@code R_min}, the long-term reputation floor of the virtual queue. */
+  @WithDefault("0.3")
+  double reputationFloor();
+}

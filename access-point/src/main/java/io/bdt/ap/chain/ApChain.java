@@ -1,0 +1,243 @@
+package io.bdt.ap.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.ap.receipt.ReceiptBook;
+import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.node.Node;
+import io.bdt.contracts.generated.ReputationLedger;
+import io.bdt.contracts.receipt.ServiceReceipt;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * This AP's chain node (the consensus module's {@link Node}, in-process, mining with the AP's
+ * mining share and gossiping with the other APs' nodes) and what the AP does on chain: read its
+ * reputation and submit the receipts it holds to ReputationLedger.
+ */
+public final class ApChain implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApChain.class);
+
+  /** Gas price and limit for the AP's transactions: fixed, the dev chain's base fee is 1 gwei. */
+  static final StaticGasProvider GAS =
+      new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
+
+  private final Node node;
+  private final ChainSpec spec;
+  private final Credentials credentials;
+  private final Web3j web3j;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private final Optional<String> ledger;
+
+  /** Starts the node. */
+  public ApChain(
+      ChainSpec spec,
+      Path data,
+      Credentials credentials,
+      io.bdt.consensus.pow.MiningShare miningShare,
+      Duration emptyBlockInterval,
+      int rpcPort,
+      int p2pPort,
+      List<URI> peers,
+      Optional<String> ledger)
+      throws IOException {
+    this.spec = spec;
+    this.credentials = credentials;
+    this.ledger = ledger;
+    this.node =
+        new Node(
+            nodeConfig(
+                java.util.Map.of(
+                    "spec", spec,
+                    "dataDir", data,
+                    "rpcAddress", new InetSocketAddress("127.0.0.1", rpcPort),
+                    "minerKey", Optional.of(credentials.getEcKeyPair()),
+                    "miningShare", miningShare,
+                    "emptyBlockInterval", emptyBlockInterval,
+                    "p2pAddress", Optional.of(new InetSocketAddress("127.0.0.1", p2pPort)),
+                    "peers", peers,
+                    "autoMine", true)));
+    this.web3j = Web3j.build(new HttpService(rpcUrl()));
+  }
+
+  /**
+   * The node's configuration from named components; components this class does not know (the
+   * consensus module adds optional endpoints over time) are left empty, so the AP keeps building
+   * while {@link Node.Config} grows.
+   */
+  static Node.Config nodeConfig(java.util.Map<String, Object> given) {
+    java.lang.reflect.RecordComponent[] components = Node.Config.class.getRecordComponents();
+    Object[] args = new Object[components.length];
+    Class<?>[] types = new Class<?>[components.length];
+    for (int i = 0; i < components.length; i++) {
+      types[i] = components[i].getType();
+      Object v = given.get(components[i].getName());
+      if (v == null && types[i] == Optional.class) {
+        v = Optional.empty();
+      } else if (v == null && types[i] == List.class) {
+        v = List.of();
+      } else if (v == null) {
+        throw new IllegalStateException(
+            "Node.Config." + components[i].getName() + " has no value from the AP");
+      }
+      args[i] = v;
+    }
+    try {
+      return Node.Config.class.getDeclaredConstructor(types).newInstance(args);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot build the node configuration", e);
+    }
+  }
+
+  /** The node's JSON-RPC URL. */
+  public String rpcUrl() {
+    return "http://127.0.0.1:" + node.rpcPort();
+  }
+
+  /** The node's peer-to-peer URL, for the other APs' {@code peers}. */
+  public String p2pUrl() {
+    return node.network().map(n -> n.url().toString()).orElse("");
+  }
+
+  /** The node. */
+  public Node node() {
+    return node;
+  }
+
+  /** The chain's id. */
+  public long chainId() {
+    return spec.chainId();
+  }
+
+  /** The ledger address, if configured. */
+  public Optional<String> ledger() {
+    return ledger;
+  }
+
+  /** This AP's address. */
+  public String address() {
+    return credentials.getAddress();
+  }
+
+  /** The head block number. */
+  public long height() {
+    return node.chain().head().number();
+  }
+
+  /** One JSON-RPC call to this node; the result node. */
+  public JsonNode rpc(String method, Object... params) throws IOException {
+    String body =
+        json.writeValueAsString(
+            java.util.Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params));
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(rpcUrl()))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode tree = json.readTree(r.body());
+      if (tree.has("error")) {
+        throw new IOException(method + ": " + tree.path("error").path("message").asText());
+      }
+      return tree.path("result");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted calling " + method, e);
+    }
+  }
+
+  /** {@code R_m} of {@code address} at the head, as the chain computes it (bdt_reputation). */
+  public double reputation(String address) throws IOException {
+    return rpc("bdt_reputation", address).path("reputation").asDouble();
+  }
+
+  /**
+   * Submits up to {@code max} held receipts in one {@code submitReceipts} transaction and waits for
+   * it; on a revert, submits them one by one so one bad receipt does not hold back the others.
+   *
+   * @return receipts recorded
+   */
+  public int submit(ReceiptBook book, int max) {
+    if (ledger.isEmpty()) {
+      return 0;
+    }
+    List<ReceiptBook.Signed> batch = book.batch(max);
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    ReputationLedger contract =
+        ReputationLedger.load(
+            ledger.get(),
+            web3j,
+            new RawTransactionManager(
+                web3j,
+                credentials,
+                spec.chainId(),
+                new PollingTransactionReceiptProcessor(web3j, 100, 300)),
+            GAS);
+    // the ledger closes slots in order: a batch must not go back in slot
+    List<ReceiptBook.Signed> ordered = new ArrayList<>(batch);
+    ordered.sort(java.util.Comparator.comparingLong(s -> s.receipt().slot()));
+    try {
+      var tx =
+          contract
+              .submitReceipts(
+                  ordered.stream().map(s -> s.receipt().toContract()).toList(),
+                  ordered.stream().map(ReceiptBook.Signed::signature).toList())
+              .send();
+      if (tx.isStatusOK()) {
+        book.recorded(ordered);
+        return ordered.size();
+      }
+    } catch (Exception e) {
+      LOG.info(
+          "batch of {} receipts reverted ({}); submitting one by one",
+          ordered.size(),
+          e.getMessage());
+    }
+    int recorded = 0;
+    for (ReceiptBook.Signed s : ordered) {
+      try {
+        ServiceReceipt r = s.receipt();
+        var tx = contract.submitReceipt(r.toContract(), s.signature()).send();
+        if (tx.isStatusOK()) {
+          book.recorded(List.of(s));
+          recorded++;
+        } else {
+          book.drop(s);
+        }
+      } catch (Exception e) {
+        LOG.warn("receipt {} refused by the ledger: {}", s.receipt(), e.getMessage());
+        book.drop(s);
+      }
+    }
+    return recorded;
+  }
+
+  @Override
+  public void close() {
+    web3j.shutdown();
+    node.close();
+  }
+}

@@ -1,0 +1,136 @@
+package io.bdt.ap.chain;
+
+import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.contracts.generated.ReputationLedger;
+import io.bdt.contracts.generated.TwinAnchor;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.web3j.crypto.ContractUtils;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.Web3j;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
+
+/**
+ * The one-machine platform's chain: fixed, publicly known dev keys (admins, gateways, APs, the
+ * ledger deployer), a genesis with every AP as a miner and the ReputationLedger address in it, and
+ * the deployment of ReputationLedger (with every gateway and AP approved) and TwinAnchor.
+ *
+ * <p>The keys are derived from small integers and must never hold value.
+ */
+public final class PlatformChain {
+  private PlatformChain() {}
+
+  /** Chain id of the platform chain. */
+  public static final long CHAIN_ID = 1337;
+
+  /** D_0 (hashes per block at reputation 0) and eta. */
+  public static final BigInteger BASE_DIFFICULTY = BigInteger.valueOf(20_000);
+
+  public static final double ETA = 2.0;
+
+  /** omega = 0.1 in the ledger's 1e18 fixed point. */
+  public static final BigInteger OMEGA = BigInteger.TEN.pow(17);
+
+  /** F_m the ledger divides served FLOPs by (FLOPs per slot at full share). */
+  public static final BigInteger CAPACITY_FLOPS_PER_SLOT = BigInteger.valueOf(2_000_000L);
+
+  public static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
+  public static final Credentials DEPLOYER = key(41);
+
+  /** AP {@code m}'s key (m = 0, 1, ...). */
+  public static Credentials ap(int m) {
+    return key(100 + m);
+  }
+
+  /** Gateway {@code n}'s key (n = 0, 1, ...). */
+  public static Credentials gateway(int n) {
+    return key(200 + n);
+  }
+
+  /** The ReputationLedger address: the deployer's first contract. */
+  public static String ledgerAddress() {
+    return Keys.toChecksumAddress(
+        ContractUtils.generateContractAddress(DEPLOYER.getAddress(), BigInteger.ZERO));
+  }
+
+  /** The genesis of a platform with {@code aps} APs and {@code gateways} gateways. */
+  public static ChainSpec genesis(int aps, int gateways) {
+    Map<String, BigInteger> alloc = new LinkedHashMap<>();
+    BigInteger funds = BigInteger.TEN.pow(24);
+    List<Credentials> funded = new ArrayList<>(ADMINS);
+    funded.add(DEPLOYER);
+    List<ChainSpec.AccessPoint> miners = new ArrayList<>();
+    for (int m = 0; m < aps; m++) {
+      funded.add(ap(m));
+      miners.add(new ChainSpec.AccessPoint(ap(m).getAddress(), 0.0));
+    }
+    for (int n = 0; n < gateways; n++) {
+      funded.add(gateway(n));
+    }
+    funded.forEach(c -> alloc.put(c.getAddress(), funds));
+    return new ChainSpec(
+        CHAIN_ID,
+        30_000_000,
+        BigInteger.valueOf(1_000_000_000L),
+        0,
+        new ChainSpec.DifficultySpec(BASE_DIFFICULTY, ETA),
+        alloc,
+        miners,
+        ledgerAddress());
+  }
+
+  /** Contracts deployed on the platform chain. */
+  public record Contracts(String reputationLedger, String twinAnchor) {}
+
+  /**
+   * Deploys ReputationLedger (admins 1..3, 2 of 3, omega 0.1) as the deployer's first transaction,
+   * approves {@code aps} APs and {@code gateways} gateways, and deploys TwinAnchor.
+   */
+  public static Contracts deploy(Web3j web3j, int aps, int gateways) throws Exception {
+    ReputationLedger ledger =
+        ReputationLedger.deploy(
+                web3j,
+                as(web3j, DEPLOYER),
+                ApChain.GAS,
+                ADMINS.stream().map(Credentials::getAddress).toList(),
+                BigInteger.TWO,
+                OMEGA)
+            .send();
+    for (int n = 0; n < gateways; n++) {
+      for (Credentials admin : ADMINS.subList(0, 2)) {
+        load(web3j, ledger, admin).approveGateway(gateway(n).getAddress()).send();
+      }
+    }
+    for (int m = 0; m < aps; m++) {
+      for (Credentials admin : ADMINS.subList(0, 2)) {
+        load(web3j, ledger, admin)
+            .approveAccessPoint(ap(m).getAddress(), CAPACITY_FLOPS_PER_SLOT, BigInteger.ZERO)
+            .send();
+      }
+    }
+    TwinAnchor anchor =
+        TwinAnchor.deploy(web3j, as(web3j, DEPLOYER), ApChain.GAS, ledger.getContractAddress())
+            .send();
+    return new Contracts(ledger.getContractAddress(), anchor.getContractAddress());
+  }
+
+  private static ReputationLedger load(Web3j web3j, ReputationLedger ledger, Credentials who) {
+    return ReputationLedger.load(ledger.getContractAddress(), web3j, as(web3j, who), ApChain.GAS);
+  }
+
+  private static RawTransactionManager as(Web3j web3j, Credentials who) {
+    return new RawTransactionManager(
+        web3j, who, CHAIN_ID, new PollingTransactionReceiptProcessor(web3j, 100, 600));
+  }
+
+  private static Credentials key(int n) {
+    return Credentials.create(
+        Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(0xB0D7_A000L + n), 64));
+  }
+}

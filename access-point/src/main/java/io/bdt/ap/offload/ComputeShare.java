@@ -1,0 +1,54 @@
+package io.bdt.ap.offload;
+
+/**
+ * How a compute share in Hz becomes something the operating system enforces: intra-op threads and a
+ * duty cycle.
+ *
+ * <p>The AP's budget {@code F_m} (Hz) stands for all of its {@code cores}. A share {@code f} is the
+ * fraction {@code f / F_m} of them: {@code threads = clamp(round(f / F_m * cores), 1, cores)}, and
+ * since whole threads overshoot small shares, each run is followed by an idle pause so that the
+ * lane is busy only {@code dutyCycle = (f / F_m * cores) / threads} of the time (at least {@link
+ * #MIN_DUTY_CYCLE}).
+ *
+ * @param threads ONNX Runtime intra-op threads for a run
+ * @param dutyCycle fraction of wall time the lane may compute, in (0, 1]
+ */
+public record ComputeShare(int threads, double dutyCycle) {
+
+  /** The smallest duty cycle: a share near 0 still serves, 50x slower than its full core. */
+  public static final double MIN_DUTY_CYCLE = 0.02;
+
+  public ComputeShare {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: must be >= 1, got " + threads);
+    }
+    if (!(dutyCycle > 0 && dutyCycle <= 1)) {
+      throw new IllegalArgumentException("dutyCycle: must be in (0, 1], got " + dutyCycle);
+    }
+  }
+
+  /**
+   * The threads and duty cycle for share {@code shareHz} of budget {@code budgetHz} on {@code
+   * cores} cores.
+   */
+  public static ComputeShare of(double shareHz, double budgetHz, int cores) {
+    if (!(budgetHz > 0)) {
+      throw new IllegalArgumentException("budget: must be > 0 Hz, got " + budgetHz);
+    }
+    if (!(shareHz >= 0) || Double.isInfinite(shareHz)) {
+      throw new IllegalArgumentException("share: must be a finite number >= 0 Hz, got " + shareHz);
+    }
+    if (cores < 1) {
+      throw new IllegalArgumentException("cores: must be >= 1, got " + cores);
+    }
+    double coresWanted = Math.min(shareHz, budgetHz) / budgetHz * cores;
+    int threads = (int) Math.max(1, Math.min(cores, Math.round(coresWanted)));
+    double duty = Math.max(MIN_DUTY_CYCLE, Math.min(1.0, coresWanted / threads));
+    return new ComputeShare(threads, duty);
+  }
+
+  /** The idle pause (seconds) that keeps a run of {@code busySeconds} within the duty cycle. */
+  public double pauseAfter(double busySeconds) {
+    return busySeconds * (1 / dutyCycle - 1);
+  }
+}

@@ -1,0 +1,213 @@
+package io.bdt.ap.offload;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.bdt.dnn.codec.Frame;
+import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.FrameException;
+import io.bdt.dnn.codec.Tensor;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Serves offloaded tasks one at a time: decodes the frame, runs the tail with the threads of the
+ * task's inference share, then idles for the rest of the share's duty cycle before the next task.
+ *
+ * <p>One lane, because the share is a slice of the AP's cores: two tasks running side by side would
+ * each get more than their share. Tasks wait in a FIFO of at most {@code maxQueue}; beyond that the
+ * AP answers "overloaded" instead of letting latency grow without bound.
+ */
+public final class OffloadLane {
+
+  /** Counters since start, for {@code /status} and metrics. */
+  public record Counters(long served, long malformed, long overloaded, int waiting) {}
+
+  private final TailModels tails;
+  private final double budgetHz;
+  private final int cores;
+  private final int maxQueue;
+  private final ReentrantLock lane = new ReentrantLock(true);
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final AtomicLong served = new AtomicLong();
+  private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong overloaded = new AtomicLong();
+  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private volatile double inferenceShareHz;
+
+  /**
+   * @param budgetHz {@code F_m}, the AP's compute budget (Hz) standing for all {@code cores}
+   * @param maxQueue most tasks waiting (not counting the one running)
+   */
+  public OffloadLane(TailModels tails, double budgetHz, int cores, int maxQueue) {
+    this.tails = tails;
+    this.budgetHz = budgetHz;
+    this.cores = cores;
+    this.maxQueue = maxQueue;
+  }
+
+  /**
+   * Serves one task.
+   *
+   * @param frameBytes the codec frame
+   * @param inferenceShareHz {@code f_mn^I} decided for this task's gateway, Hz
+   * @throws OffloadRejected.Exception with a {@link OffloadRejected.BadRequest} or {@link
+   *     OffloadRejected.Overloaded}
+   */
+  public OffloadResult serve(String taskId, byte[] frameBytes, double inferenceShareHz) {
+    Frame frame;
+    try {
+      frame = FrameCodec.decode(frameBytes);
+    } catch (FrameException e) {
+      malformed.incrementAndGet();
+      throw reject(new OffloadRejected.BadRequest("frame: " + e.getMessage()));
+    }
+    ComputeShare share;
+    TailModels.Tail tail;
+    try {
+      share = ComputeShare.of(inferenceShareHz, budgetHz, cores);
+      tail = tails.tail(frame.modelId(), frame.cut(), share.threads());
+    } catch (IllegalArgumentException e) {
+      malformed.incrementAndGet();
+      throw reject(new OffloadRejected.BadRequest(e.getMessage()));
+    }
+    if (waiting.incrementAndGet() > maxQueue + 1) {
+      waiting.decrementAndGet();
+      overloaded.incrementAndGet();
+      throw reject(
+          new OffloadRejected.Overloaded(
+              "queue: " + maxQueue + " tasks already wait at this AP; retry in the next slot"));
+    }
+    long arrived = System.nanoTime();
+    lane.lock();
+    try {
+      long started = System.nanoTime();
+      this.inferenceShareHz = inferenceShareHz;
+      OffloadResult result = run(taskId, frame, tail, (started - arrived) / 1e9);
+      served.incrementAndGet();
+      long pauseNanos = (long) (share.pauseAfter(result.apSeconds()) * 1e9);
+      if (pauseNanos > 0) {
+        // the lane stays held: the next task starts only after the share's idle time
+        TimeUnit.NANOSECONDS.sleep(pauseNanos);
+      }
+      return result;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while serving task " + taskId, e);
+    } finally {
+      lane.unlock();
+      waiting.decrementAndGet();
+    }
+  }
+
+  private OffloadResult run(String taskId, Frame frame, TailModels.Tail tail, double queued) {
+    OrtSession session = tail.session();
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try {
+      for (Tensor t : frame.tensors()) {
+        if (!session.getInputNames().contains(t.name())) {
+          throw reject(
+              new OffloadRejected.BadRequest(
+                  "frame: tensor '"
+                      + t.name()
+                      + "' is not an input of "
+                      + tail.modelId()
+                      + " after cut "
+                      + tail.cut().id()
+                      + " (inputs: "
+                      + session.getInputNames()
+                      + ")"));
+        }
+        long[] shape = new long[t.shape().length];
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = t.shape()[i];
+        }
+        inputs.put(t.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.values()), shape));
+      }
+      for (String name : session.getInputNames()) {
+        if (!inputs.containsKey(name)) {
+          throw reject(
+              new OffloadRejected.BadRequest(
+                  "frame: tensor '" + name + "' is missing for cut " + tail.cut().id()));
+        }
+      }
+      long samples =
+          frame.tensors().getFirst().shape().length == 0
+              ? 1
+              : Math.max(1, frame.tensors().getFirst().shape()[0]);
+      long t0 = System.nanoTime();
+      float[] out;
+      try (OrtSession.Result result = session.run(inputs)) {
+        OnnxValue first = result.get(0);
+        out = flatten(((OnnxTensor) first).getFloatBuffer());
+      }
+      double apSeconds = (System.nanoTime() - t0) / 1e9;
+      return new OffloadResult(
+          taskId, label(session, out), boxed(out), samples * tail.tailFlops(), apSeconds, queued);
+    } catch (OrtException e) {
+      malformed.incrementAndGet();
+      throw reject(
+          new OffloadRejected.BadRequest("frame: ONNX Runtime refused it: " + e.getMessage()));
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private static float[] flatten(FloatBuffer b) {
+    float[] out = new float[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  private static List<Float> boxed(float[] v) {
+    List<Float> out = new ArrayList<>(v.length);
+    for (float f : v) {
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static String label(OrtSession session, float[] probabilities) {
+    int best = 0;
+    for (int i = 1; i < probabilities.length; i++) {
+      if (probabilities[i] > probabilities[best]) {
+        best = i;
+      }
+    }
+    try {
+      String labels = session.getMetadata().getCustomMetadata().get("labels");
+      if (labels != null) {
+        String[] names = labels.split(",");
+        if (best < names.length) {
+          return names[best];
+        }
+      }
+    } catch (OrtException e) {
+      // no metadata: fall back to the index
+    }
+    return Integer.toString(best);
+  }
+
+  private static OffloadRejected.Exception reject(OffloadRejected r) {
+    return new OffloadRejected.Exception(r);
+  }
+
+  /** The inference share (Hz) of the last task served. */
+  public double inferenceShareHz() {
+    return inferenceShareHz;
+  }
+
+  /** Counters since start. */
+  public Counters counters() {
+    return new Counters(served.get(), malformed.get(), overloaded.get(), waiting.get());
+  }
+}

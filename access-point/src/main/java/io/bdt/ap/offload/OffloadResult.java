@@ -1,0 +1,22 @@
+package io.bdt.ap.offload;
+
+import java.util.List;
+
+/**
+ * What the AP returns for one served task (the AP protocol's {@code POST /offload} response).
+ *
+ * @param taskId the task id, {@code 0x} + 64 hex digits
+ * @param label the most probable class (model metadata {@code labels}), or its index if the model
+ *     has none
+ * @param probabilities the model's output for the sample, flattened
+ * @param tailFlops FLOPs the AP ran for this task ({@code b * c_k^tail})
+ * @param apSeconds the AP's compute time for the tail, seconds (pauses of the duty cycle excluded)
+ * @param queueSeconds time the task waited in the AP's queue, seconds
+ */
+public record OffloadResult(
+    String taskId,
+    String label,
+    List<Float> probabilities,
+    long tailFlops,
+    double apSeconds,
+    double queueSeconds) {}

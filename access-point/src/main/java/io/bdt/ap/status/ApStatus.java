@@ -1,0 +1,45 @@
+package io.bdt.ap.status;
+
+/**
+ * The AP's state for {@code GET /status}: the AP protocol's fields first, then counters.
+ *
+ * @param ap chain address
+ * @param budget {@code F_m}, Hz
+ * @param queue {@code Q_m(t)}
+ * @param reputation {@code R_m(t)} recorded on chain
+ * @param inferenceShare {@code f^I} of the last served task, Hz
+ * @param miningShare {@code f_m^B} of the latest decision, Hz
+ * @param inferenceThreads intra-op threads that inference share maps to
+ * @param inferenceDutyCycle its duty cycle
+ * @param miningThreads miner threads the node runs with
+ * @param miningDutyCycle the miner's duty cycle
+ * @param waiting tasks in the offload queue (running one included)
+ * @param served tasks served since start
+ * @param malformed frames rejected since start
+ * @param receiptsPending receipts held, not yet on chain
+ * @param receiptsRecorded receipts this AP recorded on chain since start
+ * @param blockHeight the node's head block
+ * @param hashRate the node's miner hash rate, hashes/s
+ * @param rpc the node's JSON-RPC URL
+ * @param p2p the node's peer URL
+ */
+public record ApStatus(
+    String ap,
+    double budget,
+    double queue,
+    double reputation,
+    double inferenceShare,
+    double miningShare,
+    int inferenceThreads,
+    double inferenceDutyCycle,
+    int miningThreads,
+    double miningDutyCycle,
+    int waiting,
+    long served,
+    long malformed,
+    int receiptsPending,
+    long receiptsRecorded,
+    long blockHeight,
+    double hashRate,
+    String rpc,
+    String p2p) {}

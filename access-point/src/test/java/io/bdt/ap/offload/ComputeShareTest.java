@@ -1,0 +1,43 @@
+package io.bdt.ap.offload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class ComputeShareTest {
+
+  @Test
+  void fullBudgetGetsEveryCoreAlways() {
+    assertThat(ComputeShare.of(2e10, 2e10, 4)).isEqualTo(new ComputeShare(4, 1.0));
+  }
+
+  @Test
+  void halfBudgetGetsHalfTheCores() {
+    assertThat(ComputeShare.of(1e10, 2e10, 4)).isEqualTo(new ComputeShare(2, 1.0));
+  }
+
+  @Test
+  void smallShareGetsOneThreadForPartOfTheTime() {
+    ComputeShare s = ComputeShare.of(2e9, 2e10, 2); // 0.2 of a core
+    assertThat(s.threads()).isEqualTo(1);
+    assertThat(s.dutyCycle()).isCloseTo(0.2, within(1e-12));
+    assertThat(s.pauseAfter(0.01)).isCloseTo(0.04, within(1e-12));
+  }
+
+  @Test
+  void zeroShareStillServesAtTheMinimumDutyCycle() {
+    assertThat(ComputeShare.of(0, 2e10, 2).dutyCycle()).isEqualTo(ComputeShare.MIN_DUTY_CYCLE);
+  }
+
+  @Test
+  void shareAboveBudgetIsCappedAtTheBudget() {
+    assertThat(ComputeShare.of(5e10, 2e10, 2)).isEqualTo(new ComputeShare(2, 1.0));
+  }
+
+  @Test
+  void rejectsNegativeShareNamingIt() {
+    assertThatThrownBy(() -> ComputeShare.of(-1, 2e10, 2)).hasMessageContaining("share");
+  }
+}

@@ -1,0 +1,145 @@
+package io.bdt.ap.offload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.bdt.dnn.codec.Frame;
+import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.graph.GraphAnalyzer;
+import io.bdt.dnn.split.ModelSplitter;
+import io.bdt.dnn.split.SplitModel;
+import io.bdt.dnn.vibration.MachineState;
+import io.bdt.dnn.vibration.VibrationGenerator;
+import io.bdt.dnn.vibration.VibrationModel;
+import io.bdt.dnn.zoo.ModelZoo;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lane on the real vibration classifier: the gateway's head in ORT, the frame, the AP's tail.
+ */
+class OffloadLaneTest {
+  static final int CUT = 5; // band_root: the AP runs the MLP
+  static @TempDir Path cache;
+  static TailModels tails;
+  static OffloadLane lane;
+  static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  @BeforeAll
+  static void open() {
+    tails = new TailModels(cache);
+    lane = new OffloadLane(tails, 2e10, 2, 4);
+  }
+
+  @AfterAll
+  static void close() throws Exception {
+    tails.close();
+  }
+
+  static byte[] headFrame(int cut, float[] window) throws Exception {
+    SplitModel split =
+        ModelSplitter.split(
+            GraphAnalyzer.analyze(ModelZoo.named("vibration").build(), Map.of()), cut);
+    try (OrtSession head = ENV.createSession(split.head().toByteArray());
+        OnnxTensor in =
+            OnnxTensor.createTensor(ENV, FloatBuffer.wrap(window), new long[] {1, window.length});
+        OrtSession.Result r = head.run(Map.of(VibrationModel.INPUT, in))) {
+      OnnxTensor out = (OnnxTensor) r.get(0);
+      FloatBuffer b = out.getFloatBuffer();
+      float[] values = new float[b.remaining()];
+      b.get(values);
+      long[] shape = out.getInfo().getShape();
+      int[] dims = new int[shape.length];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = (int) shape[i];
+      }
+      String name = split.cut().tensorNames().getFirst();
+      return FrameCodec.encode(new Frame("vibration", cut, List.of(Tensor.of(name, dims, values))));
+    }
+  }
+
+  @Test
+  void servesBearingFaultWindowAsBearingFault() throws Exception {
+    float[] window = new VibrationGenerator(7).next(MachineState.BEARING_FAULT).samples();
+    OffloadResult r = lane.serve("0x01", headFrame(CUT, window), 2e10);
+    assertThat(r.label()).isEqualTo("bearing_fault");
+    assertThat(r.probabilities()).hasSize(4);
+    assertThat(r.tailFlops())
+        .isEqualTo(
+            GraphAnalyzer.analyze(ModelZoo.named("vibration").build(), Map.of())
+                .cut(CUT)
+                .tailFlops())
+        .isPositive();
+  }
+
+  @Test
+  void fullOffloadRunsTheWholeModelOnTheAp() throws Exception {
+    float[] window = new VibrationGenerator(8).next(MachineState.IMBALANCE).samples();
+    byte[] frame =
+        FrameCodec.encode(
+            new Frame(
+                "vibration",
+                0,
+                List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window))));
+    assertThat(lane.serve("0x02", frame, 1e10).label()).isEqualTo("imbalance");
+  }
+
+  @Test
+  void tailIsCachedOnDisk() throws Exception {
+    lane.serve("0x03", headFrame(CUT, new float[1024]), 2e10);
+    assertThat(Files.exists(cache.resolve("vibration").resolve("cut-" + CUT + ".onnx"))).isTrue();
+  }
+
+  @Test
+  void malformedFrameIsRejectedWithTheCodecsReasonAndCounted() {
+    long before = lane.counters().malformed();
+    assertThatThrownBy(() -> lane.serve("0x04", new byte[] {1, 2, 3, 4, 5}, 2e10))
+        .isInstanceOfSatisfying(
+            OffloadRejected.Exception.class,
+            e -> {
+              assertThat(e.rejection()).isInstanceOf(OffloadRejected.BadRequest.class);
+              assertThat(e.getMessage()).startsWith("frame: ").contains("TRUNCATED");
+            });
+    assertThat(lane.counters().malformed()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void unknownModelIsRejectedNamingIt() throws Exception {
+    byte[] frame =
+        FrameCodec.encode(
+            new Frame("no-such-model", 0, List.of(Tensor.of("x", new int[] {1, 1}, new float[1]))));
+    assertThatThrownBy(() -> lane.serve("0x05", frame, 2e10)).hasMessageContaining("no-such-model");
+  }
+
+  @Test
+  void fullyLocalCutIsNotOffloadable() throws Exception {
+    byte[] frame =
+        FrameCodec.encode(
+            new Frame(
+                "vibration",
+                11,
+                List.of(Tensor.of("probabilities", new int[] {1, 4}, new float[4]))));
+    assertThatThrownBy(() -> lane.serve("0x06", frame, 2e10)).hasMessageContaining("fully local");
+  }
+
+  @Test
+  void smallShareStretchesTheLaneByItsDutyCycle() throws Exception {
+    byte[] frame = headFrame(0, new VibrationGenerator(9).next(MachineState.NORMAL).samples());
+    lane.serve("0x07", frame, 2e10); // warm the session of one thread
+    long t0 = System.nanoTime();
+    OffloadResult r = lane.serve("0x08", frame, 1e9); // 0.1 of a core: busy 10% of the time
+    double wall = (System.nanoTime() - t0) / 1e9;
+    assertThat(wall).isGreaterThanOrEqualTo(r.apSeconds() * 9);
+  }
+}
