@@ -10,7 +10,7 @@ import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
  * Searches PoW nonces with the configured {@link MiningShare} and measures the hash rate (hashes
- * per second of wall time, duty-cycle pauses included).
+ * per second of search time, duty-cycle pauses included).
  */
 public final class Miner {
   /** A nonce and its digest that meet the target. */
@@ -18,7 +18,7 @@ public final class Miner {
 
   private final MiningShare share;
   private final AtomicLong totalHashes = new AtomicLong();
-  private volatile double hashRate;
+  private final AtomicLong searchNanos = new AtomicLong();
 
   public Miner(MiningShare share) {
     this.share = share;
@@ -29,9 +29,13 @@ public final class Miner {
     return totalHashes.get();
   }
 
-  /** Hash rate of the last search (hashes per second). */
+  /**
+   * Hash rate while searching (hashes per second): all hashes over all time spent in searches,
+   * duty-cycle pauses included, idle time between blocks excluded.
+   */
   public double hashRate() {
-    return hashRate;
+    long nanos = searchNanos.get();
+    return nanos == 0 ? 0 : totalHashes.get() / (nanos / 1e9);
   }
 
   /** The configured compute share. */
@@ -50,7 +54,6 @@ public final class Miner {
     int n = share.threads();
     Thread[] workers = new Thread[n];
     long begin = System.nanoTime();
-    long before = totalHashes.get();
     for (int t = 0; t < n; t++) {
       long first = startNonce + t;
       workers[t] =
@@ -69,10 +72,7 @@ public final class Miner {
         break;
       }
     }
-    double seconds = (System.nanoTime() - begin) / 1e9;
-    if (seconds > 0) {
-      hashRate = (totalHashes.get() - before) / seconds;
-    }
+    searchNanos.addAndGet(System.nanoTime() - begin);
     return Optional.ofNullable(found.get());
   }
 
