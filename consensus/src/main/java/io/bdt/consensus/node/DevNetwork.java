@@ -1,9 +1,14 @@
 package io.bdt.consensus.node;
 
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.pow.MiningShare;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -41,5 +46,24 @@ public final class DevNetwork {
         new ChainSpec.DifficultySpec(BigInteger.valueOf(4096), 2.0),
         Map.of(ACCOUNT.getAddress(), FUNDS),
         List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 1.0)));
+  }
+
+  /**
+   * A dev node on loopback: RPC (and WebSocket, if {@code withWebSocket}) on free ports, mining
+   * with one thread, an empty block every {@code emptyBlockInterval}.
+   */
+  public static Node.Config loopback(
+      Path dataDir, Duration emptyBlockInterval, boolean withWebSocket) {
+    return new Node.Config(
+        spec(),
+        dataDir,
+        new InetSocketAddress("127.0.0.1", 0),
+        Optional.of(MINER.getEcKeyPair()),
+        MiningShare.full(1),
+        emptyBlockInterval,
+        Optional.empty(),
+        List.of(),
+        true,
+        withWebSocket ? Optional.of(new InetSocketAddress("127.0.0.1", 0)) : Optional.empty());
   }
 }

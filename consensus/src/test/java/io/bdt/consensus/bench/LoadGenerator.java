@@ -8,10 +8,8 @@ import io.bdt.consensus.chain.Blockchain;
 import io.bdt.consensus.evm.StateStore;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
-import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.store.ChainStore;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.tuweni.bytes.Bytes;
 import org.web3j.abi.FunctionEncoder;
@@ -95,15 +92,7 @@ public final class LoadGenerator {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     Path dir = Files.createTempDirectory("bdt-load-");
-    Node node =
-        new Node(
-            new Node.Config(
-                DevNetwork.spec(),
-                dir,
-                new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(DevNetwork.MINER.getEcKeyPair()),
-                MiningShare.full(1),
-                Duration.ofSeconds(5)));
+    Node node = new Node(DevNetwork.loopback(dir, Duration.ofSeconds(5), false));
     LoadGenerator load = new LoadGenerator(node.rpcPort());
     String to = Fixtures.BOB.getAddress();
 

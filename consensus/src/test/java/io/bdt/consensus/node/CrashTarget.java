@@ -1,11 +1,8 @@
 package io.bdt.consensus.node;
 
-import io.bdt.consensus.pow.MiningShare;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /** A dev node in its own JVM for the kill -9 test: writes its RPC port to DIR/port and runs. */
 public final class CrashTarget {
@@ -13,15 +10,7 @@ public final class CrashTarget {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    Node node =
-        new Node(
-            new Node.Config(
-                DevNetwork.spec(),
-                dir,
-                new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(DevNetwork.MINER.getEcKeyPair()),
-                MiningShare.full(1),
-                Duration.ofMillis(200)));
+    Node node = new Node(DevNetwork.loopback(dir, Duration.ofMillis(200), false));
     Path tmp = dir.resolve("port.tmp");
     Files.writeString(tmp, Integer.toString(node.rpcPort()));
     Files.move(tmp, dir.resolve("port"));

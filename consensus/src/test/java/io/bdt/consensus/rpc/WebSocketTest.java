@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
-import io.bdt.consensus.pow.MiningShare;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.tuweni.bytes.Bytes;
 import org.junit.jupiter.api.Test;
@@ -29,19 +26,7 @@ class WebSocketTest {
 
   @Test
   void web3jReceivesNewHeadsAndLogsSubscriptions(@TempDir Path dir) throws Exception {
-    try (Node node =
-        new Node(
-            new Node.Config(
-                DevNetwork.spec(),
-                dir,
-                new InetSocketAddress("127.0.0.1", 0),
-                Optional.of(DevNetwork.MINER.getEcKeyPair()),
-                MiningShare.full(1),
-                Duration.ofSeconds(1),
-                Optional.empty(),
-                List.of(),
-                true,
-                Optional.of(new InetSocketAddress("127.0.0.1", 0))))) {
+    try (Node node = new Node(DevNetwork.loopback(dir, Duration.ofSeconds(1), true))) {
       WebSocketService ws =
           new WebSocketService("ws://127.0.0.1:" + node.wsPort().orElseThrow(), false);
       ws.connect();
