@@ -89,6 +89,22 @@ public final class EthApi {
     m.put("eth_getBlockByNumber", p -> blockJson(header(p, 0), p.path(1).asBoolean(false)));
     m.put("eth_getBlockByHash", this::blockByHash);
     m.put("eth_getBlockTransactionCountByNumber", p -> txCount(header(p, 0)));
+    m.put(
+        "eth_getBlockTransactionCountByHash",
+        p ->
+            chain
+                .store()
+                .header(hash(p, 0, "blockHash"))
+                .<JsonNode>map(this::txCount)
+                .orElse(NullNode.getInstance()));
+    m.put("eth_getUncleCountByBlockNumber", p -> quantity(0));
+    m.put("eth_getUncleCountByBlockHash", p -> quantity(0));
+    m.put(
+        "eth_getTransactionByBlockNumberAndIndex",
+        p -> transactionAt(Optional.ofNullable(header(p, 0)), p, 1));
+    m.put(
+        "eth_getTransactionByBlockHashAndIndex",
+        p -> transactionAt(chain.store().header(hash(p, 0, "blockHash")), p, 1));
     m.put("eth_getTransactionByHash", this::transactionByHash);
     m.put("eth_getTransactionReceipt", this::receipt);
     m.put("eth_getTransactionCount", this::transactionCount);
@@ -170,6 +186,18 @@ public final class EthApi {
   }
 
   // ---- transactions -------------------------------------------------------------------------
+
+  private JsonNode transactionAt(Optional<BlockHeader> h, ArrayNode p, int indexParam) {
+    if (h.isEmpty()) {
+      return NullNode.getInstance();
+    }
+    int index = Numeric.toBigInt(string(p, indexParam, "index")).intValueExact();
+    Block b = chain.store().block(h.get().hash()).orElseThrow();
+    if (index < 0 || index >= b.transactions().size()) {
+      return NullNode.getInstance();
+    }
+    return txJson(b.transactions().get(index), h, index);
+  }
 
   private JsonNode transactionByHash(ArrayNode p) {
     Bytes32 hash = hash(p, 0, "transactionHash");

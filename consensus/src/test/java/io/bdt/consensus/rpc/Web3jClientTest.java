@@ -317,4 +317,38 @@ class Web3jClientTest {
     assertThat(proof.getStorageProof()).hasSize(1);
     assertThat(proof.getStorageProof().get(0).getValue()).hasToString("0x" + get().toString(16));
   }
+
+  @Test
+  void transactionsReadBackByBlockAndIndex() throws Exception {
+    TransactionReceipt r =
+        mined(
+            alice.sendTransaction(
+                GAS_PRICE,
+                BigInteger.valueOf(21_000),
+                Fixtures.CAROL.getAddress(),
+                "0x",
+                BigInteger.ONE,
+                false));
+
+    var byHash =
+        web3j
+            .ethGetTransactionByBlockHashAndIndex(r.getBlockHash(), r.getTransactionIndex())
+            .send()
+            .getTransaction()
+            .orElseThrow();
+    var byNumber =
+        web3j
+            .ethGetTransactionByBlockNumberAndIndex(
+                org.web3j.protocol.core.DefaultBlockParameter.valueOf(r.getBlockNumber()),
+                r.getTransactionIndex())
+            .send()
+            .getTransaction()
+            .orElseThrow();
+
+    assertThat(byHash.getHash()).isEqualTo(r.getTransactionHash());
+    assertThat(byNumber.getHash()).isEqualTo(r.getTransactionHash());
+    assertThat(
+            web3j.ethGetBlockTransactionCountByHash(r.getBlockHash()).send().getTransactionCount())
+        .isPositive();
+  }
 }
