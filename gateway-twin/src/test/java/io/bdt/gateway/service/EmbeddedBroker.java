@@ -1,0 +1,74 @@
+package io.bdt.gateway.service;
+
+import com.hivemq.embedded.EmbeddedHiveMQ;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Test resource: a real MQTT broker (HiveMQ CE, embedded) on a free port, and a fresh data
+ * directory for the gateway; passes both to the service as config.
+ */
+public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
+
+  static volatile String url;
+  static volatile Path dataDir;
+  private EmbeddedHiveMQ hivemq;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      Path root = Files.createTempDirectory("bdt-gateway-test");
+      Path conf = Files.createDirectories(root.resolve("hivemq-conf"));
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      Files.writeString(
+          conf.resolve("config.xml"),
+          """
+          <?xml version="1.0"?>
+          <hivemq>
+            <listeners>
+              <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+            </listeners>
+            <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
+          </hivemq>
+          """
+              .formatted(port));
+      hivemq =
+          EmbeddedHiveMQ.builder()
+              .withConfigurationFolder(conf)
+              .withDataFolder(Files.createDirectories(root.resolve("hivemq-data")))
+              .withExtensionsFolder(Files.createDirectories(root.resolve("hivemq-ext")))
+              .withoutLoggingBootstrap()
+              .build();
+      hivemq.start().join();
+      url = "tcp://127.0.0.1:" + port;
+      dataDir = root.resolve("gateway");
+      return Map.of(
+          "bdt.gateway.mqtt.url", url,
+          "bdt.gateway.data-dir", dataDir.toString(),
+          "bdt.gateway.id", "gw-test",
+          "bdt.gateway.profiles.vibration-sensor.key", "vib-key",
+          "bdt.gateway.profiles.vibration-sensor.secret", "vib-secret");
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start the embedded broker", e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (hivemq != null) {
+      hivemq.stop().join();
+      try {
+        hivemq.close();
+      } catch (Exception e) {
+        // the broker is going away with the test JVM anyway
+      }
+    }
+  }
+}

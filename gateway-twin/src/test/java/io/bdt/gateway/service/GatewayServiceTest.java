@@ -1,0 +1,233 @@
+package io.bdt.gateway.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.gateway.ingest.RejectReason;
+import io.bdt.gateway.ingest.TelemetryIngest;
+import io.bdt.gateway.sim.DeviceSimulator;
+import io.bdt.gateway.twin.TwinStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = EmbeddedBroker.class, restrictToAnnotatedClass = true)
+class GatewayServiceTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject TwinStore twins;
+  @Inject TelemetryIngest ingest;
+
+  private DeviceSimulator device;
+
+  @BeforeEach
+  void connect() throws Exception {
+    device = new DeviceSimulator(EmbeddedBroker.url, "gw-test");
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    device.close();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private String provisioned(String deviceId) throws Exception {
+    JsonNode reply = device.provision("vib-key", "vib-secret", deviceId);
+    assertThat(reply.path("status").asText()).isEqualTo("provisioned");
+    return reply.path("deviceId").asText();
+  }
+
+  @Test
+  void provisioningOverMqttIssuesCredentialsAndRecordsTheDevice() throws Exception {
+    JsonNode reply = device.provision("vib-key", "vib-secret", "press-1");
+    assertThat(reply.path("status").asText()).isEqualTo("provisioned");
+    assertThat(reply.path("deviceSecret").asText()).hasSize(64);
+    assertThat(reply.path("telemetryTopic").asText())
+        .isEqualTo("bdt/gw-test/devices/press-1/telemetry");
+    given()
+        .get("/devices/press-1")
+        .then()
+        .statusCode(200)
+        .body("revoked", equalTo(false))
+        .body("profileId", equalTo("vibration-sensor"));
+  }
+
+  @Test
+  void provisioningRefusesUnknownProfilesWrongSecretsAndRevokedDevices() throws Exception {
+    assertThat(device.provision("nope", "vib-secret", "x1").path("reason").asText())
+        .isEqualTo("UNKNOWN_PROFILE");
+    assertThat(device.provision("vib-key", "wrong", "x2").path("reason").asText())
+        .isEqualTo("WRONG_SECRET");
+    provisioned("x3");
+    given().post("/devices/x3/revoke").then().statusCode(200).body("revoked", equalTo(true));
+    assertThat(device.provision("vib-key", "vib-secret", "x3").path("reason").asText())
+        .isEqualTo("REVOKED_DEVICE");
+    assertThat(
+            device
+                .request("garbage", "not json".getBytes(StandardCharsets.UTF_8))
+                .path("reason")
+                .asText())
+        .isEqualTo("MALFORMED_REQUEST");
+  }
+
+  @Test
+  void jsonTelemetryUpdatesTheTwin() throws Exception {
+    String id = provisioned("pump-json");
+    ObjectNode props = JSON.createObjectNode().put("temperature", 41.5).put("rpm", 1480);
+    device.publishJson(id, props, new float[0], 1);
+    await("twin of " + id, () -> twins.get("bdt:" + id).isPresent());
+    given()
+        .get("/twins/bdt:" + id)
+        .then()
+        .statusCode(200)
+        .body("features.telemetry.properties.temperature", equalTo(41.5f))
+        .body("features.telemetry.properties.rpm", equalTo(1480));
+  }
+
+  @Test
+  void sparkplugTelemetryUpdatesTheTwin() throws Exception {
+    String id = provisioned("pump-spb");
+    device.publishSparkplug("plant", "edge-1", id, 37.25, new float[0], 1);
+    await("twin of " + id, () -> twins.get("bdt:" + id).isPresent());
+    assertThat(
+            twins
+                .get("bdt:" + id)
+                .orElseThrow()
+                .features()
+                .get("telemetry")
+                .properties()
+                .get("temperature")
+                .asDouble())
+        .isEqualTo(37.25);
+  }
+
+  @Test
+  void malformedAndUnauthorizedTelemetryIsCountedAndDroppedWithoutTouchingTheTwin()
+      throws Exception {
+    String id = provisioned("pump-bad");
+    device.publishJson(id, JSON.createObjectNode().put("rpm", 1), new float[0], 1);
+    await("first telemetry", () -> twins.get("bdt:" + id).isPresent());
+    long revision = twins.get("bdt:" + id).orElseThrow().revision();
+    double notJson = ingest.rejectedCount(RejectReason.NOT_JSON);
+    double notSparkplug = ingest.rejectedCount(RejectReason.NOT_SPARKPLUG);
+    double unknown = ingest.rejectedCount(RejectReason.UNKNOWN_DEVICE);
+    device.publishJson(id, "{\"rpm\": ".getBytes(StandardCharsets.UTF_8), 1);
+    device.publishRaw(
+        "spBv1.0/plant/DDATA/edge-1/" + id, new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, 1);
+    device.publishJson("stranger", "{\"rpm\":2}".getBytes(StandardCharsets.UTF_8), 1);
+    // a valid message after the bad ones proves the service kept going
+    device.publishJson(id, JSON.createObjectNode().put("rpm", 3), new float[0], 1);
+    await(
+        "the valid message after the bad ones",
+        () -> twins.get("bdt:" + id).orElseThrow().revision() == revision + 1);
+    assertThat(ingest.rejectedCount(RejectReason.NOT_JSON)).isEqualTo(notJson + 1);
+    assertThat(ingest.rejectedCount(RejectReason.NOT_SPARKPLUG)).isEqualTo(notSparkplug + 1);
+    assertThat(ingest.rejectedCount(RejectReason.UNKNOWN_DEVICE)).isEqualTo(unknown + 1);
+    assertThat(twins.get("bdt:stranger")).isEmpty();
+    assertThat(
+            twins
+                .get("bdt:" + id)
+                .orElseThrow()
+                .features()
+                .get("telemetry")
+                .properties()
+                .get("rpm")
+                .asInt())
+        .isEqualTo(3);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            org.hamcrest.Matchers.containsString(
+                "bdt_telemetry_rejected_total{reason=\"not-json\""));
+  }
+
+  @Test
+  void restPutPatchSearchAndHistory() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"attributes\":{\"location\":\"hall-9\"},\"features\":{\"health\":{}}}")
+        .put("/twins/plant:robot-1")
+        .then()
+        .statusCode(201)
+        .body("revision", equalTo(1));
+    given()
+        .contentType("application/merge-patch+json")
+        .body(
+            "{\"attributes\":{\"line\":4},\"features\":{\"health\":{\"desiredProperties\":{\"mode\":\"eco\"}}}}")
+        .patch("/twins/plant:robot-1")
+        .then()
+        .statusCode(200)
+        .body("revision", equalTo(2))
+        .body("attributes.location", equalTo("hall-9"))
+        .body("features.health.desiredProperties.mode", equalTo("eco"));
+    given()
+        .contentType("application/merge-patch+json")
+        .body("{\"attributes\":[1]}")
+        .patch("/twins/plant:robot-1")
+        .then()
+        .statusCode(400)
+        .body("error", org.hamcrest.Matchers.containsString("attributes must be a JSON object"));
+    given()
+        .queryParam("namespace", "plant")
+        .queryParam("filter", "attributes/location=hall-9")
+        .get("/twins")
+        .then()
+        .statusCode(200)
+        .body("$", hasSize(1))
+        .body("[0].thingId", equalTo("plant:robot-1"));
+    given()
+        .queryParam("filter", "attributes/location=nowhere")
+        .get("/twins")
+        .then()
+        .body("$", hasSize(0));
+    given()
+        .get("/twins/plant:robot-1/history")
+        .then()
+        .statusCode(200)
+        .body("$", hasSize(2))
+        .body("[0].type", equalTo("created"))
+        .body("[1].twin.revision", equalTo(2));
+    given().get("/twins/plant:nobody").then().statusCode(404);
+    given()
+        .queryParam("from", "yesterday")
+        .get("/twins/plant:robot-1/history")
+        .then()
+        .statusCode(400);
+  }
+
+  @Test
+  void healthAndOpenApiAreServed() {
+    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    given()
+        .get("/q/openapi")
+        .then()
+        .statusCode(200)
+        .body(org.hamcrest.Matchers.containsString("/twins/{thingId}/history"));
+  }
+}
