@@ -6,6 +6,7 @@ import io.bdt.consensus.evm.TransactionProcessor;
 import io.bdt.consensus.tx.InvalidTransactionException;
 import io.bdt.consensus.tx.SignedTransaction;
 import io.horizen.evm.Address;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,20 @@ public final class TransactionPool {
     }
     TreeMap<Long, SignedTransaction> queue =
         bySender.computeIfAbsent(tx.sender(), s -> new TreeMap<>());
+    SignedTransaction waiting = queue.get(tx.nonce());
+    if (waiting != null) {
+      // as geth: replacing a waiting transaction takes a 10% higher fee cap
+      BigInteger needed =
+          waiting
+              .fee()
+              .maxPricePerGas()
+              .multiply(BigInteger.valueOf(110))
+              .divide(BigInteger.valueOf(100));
+      if (tx.fee().maxPricePerGas().compareTo(needed) < 0) {
+        throw new InvalidTransactionException(
+            "transaction: replacement transaction underpriced (fee cap must be >= " + needed + ")");
+      }
+    }
     SignedTransaction replaced = queue.put(tx.nonce(), tx);
     if (replaced != null) {
       byHash.remove(replaced.hash());

@@ -270,7 +270,10 @@ public final class PeerNetwork implements AutoCloseable {
   private static boolean alreadyKnownOrRecoverable(InvalidTransactionException e) {
     String msg = String.valueOf(e.getMessage());
     // a transaction we already have, or one that the sender's newer state made stale, is not abuse
-    return msg.contains("already known") || msg.contains("nonce too low") || e.mayBecomeValid();
+    return msg.contains("already known")
+        || msg.contains("nonce too low")
+        || msg.contains("underpriced")
+        || e.mayBecomeValid();
   }
 
   private String dispatch(Envelope m, URI sender) throws IOException {
