@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -54,16 +53,12 @@ public final class DevNetwork {
    */
   public static Node.Config loopback(
       Path dataDir, Duration emptyBlockInterval, boolean withWebSocket) {
-    return new Node.Config(
-        spec(),
-        dataDir,
-        new InetSocketAddress("127.0.0.1", 0),
-        Optional.of(MINER.getEcKeyPair()),
-        MiningShare.full(1),
-        emptyBlockInterval,
-        Optional.empty(),
-        List.of(),
-        true,
-        withWebSocket ? Optional.of(new InetSocketAddress("127.0.0.1", 0)) : Optional.empty());
+    InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+    Node.Config config =
+        Node.Config.of(spec(), dataDir)
+            .withRpc(any)
+            .withMiner(MINER.getEcKeyPair(), MiningShare.full(1))
+            .withAutoMine(true, emptyBlockInterval);
+    return withWebSocket ? config.withWebSocket(any) : config;
   }
 }

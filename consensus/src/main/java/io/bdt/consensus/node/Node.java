@@ -48,6 +48,104 @@ public final class Node implements AutoCloseable {
       boolean autoMine,
       Optional<InetSocketAddress> wsAddress) {
 
+    /**
+     * Defaults for a node on {@code spec} in {@code dataDir}: RPC on 127.0.0.1:8545, no miner key,
+     * one mining thread at full duty, an empty block every 5 s, no peers, no WebSocket. Adjust with
+     * the {@code with...} methods, which stay stable as fields are added.
+     */
+    public static Config of(ChainSpec spec, Path dataDir) {
+      return new Config(
+          spec,
+          dataDir,
+          new InetSocketAddress("127.0.0.1", 8545),
+          Optional.empty(),
+          MiningShare.full(1),
+          Duration.ofSeconds(5),
+          Optional.empty(),
+          List.of(),
+          true,
+          Optional.empty());
+    }
+
+    /** This configuration with JSON-RPC over HTTP at {@code address} (port 0: any free port). */
+    public Config withRpc(InetSocketAddress address) {
+      return new Config(
+          spec,
+          dataDir,
+          address,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress);
+    }
+
+    /** This configuration mining as the AP whose key is {@code key}. */
+    public Config withMiner(ECKeyPair key, MiningShare share) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          Optional.of(key),
+          share,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress);
+    }
+
+    /**
+     * This configuration mining on its own ({@code true}) or only through {@link Node#mineBlock}.
+     */
+    public Config withAutoMine(boolean auto, Duration emptyInterval) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyInterval,
+          p2pAddress,
+          peers,
+          auto,
+          wsAddress);
+    }
+
+    /**
+     * This configuration listening for peers at {@code address} and knowing {@code initialPeers}.
+     */
+    public Config withPeers(InetSocketAddress address, List<URI> initialPeers) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          Optional.of(address),
+          List.copyOf(initialPeers),
+          autoMine,
+          wsAddress);
+    }
+
+    /** This configuration with JSON-RPC over WebSocket at {@code address}. */
+    public Config withWebSocket(InetSocketAddress address) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          Optional.of(address));
+    }
+
     /** A node without peers that mines on its own. */
     public Config(
         ChainSpec spec,

@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.tuweni.bytes.Bytes;
@@ -73,17 +72,11 @@ class PeerNetworkTest {
       List<URI> peers = nodes.stream().map(n -> n.network().orElseThrow().url()).toList();
       nodes.add(
           new Node(
-              new Node.Config(
-                  SPEC,
-                  dir.resolve("node" + i),
-                  new InetSocketAddress("127.0.0.1", 0),
-                  Optional.of(APS.get(i).getEcKeyPair()),
-                  MiningShare.full(1),
-                  Duration.ofDays(1),
-                  Optional.of(new InetSocketAddress("127.0.0.1", 0)),
-                  peers,
-                  false,
-                  Optional.empty())));
+              Node.Config.of(SPEC, dir.resolve("node" + i))
+                  .withRpc(new InetSocketAddress("127.0.0.1", 0))
+                  .withMiner(APS.get(i).getEcKeyPair(), MiningShare.full(1))
+                  .withAutoMine(false, Duration.ofDays(1))
+                  .withPeers(new InetSocketAddress("127.0.0.1", 0), peers)));
     }
     // make the mesh complete, as the node list in a config file would
     for (Node a : nodes) {
