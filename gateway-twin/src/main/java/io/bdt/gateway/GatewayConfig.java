@@ -31,6 +31,31 @@ public interface GatewayConfig {
 
   Inference inference();
 
+  Anchor anchor();
+
+  Kafka kafka();
+
+  /** Anchoring of twin snapshots and results. */
+  interface Anchor {
+    /** Anchor period, seconds (0 disables anchoring). */
+    @WithDefault("60")
+    double period();
+  }
+
+  /** CloudEvents to Kafka. */
+  interface Kafka {
+    /** Bootstrap servers; when absent no events are published. */
+    Optional<String> bootstrapServers();
+
+    /** Topic of twin events. */
+    @WithDefault("bdt.twin-events")
+    String twinTopic();
+
+    /** Topic of inference results. */
+    @WithDefault("bdt.inference-results")
+    String inferenceTopic();
+  }
+
   /** MQTT connection. */
   interface Mqtt {
     /** Broker URL, e.g. {@code tcp://127.0.0.1:1883}; empty disables MQTT. */

@@ -16,6 +16,7 @@ public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
 
   static volatile String url;
   static volatile Path dataDir;
+  static volatile TestAccessPoint accessPoint;
   private EmbeddedHiveMQ hivemq;
 
   @Override
@@ -49,12 +50,19 @@ public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
       hivemq.start().join();
       url = "tcp://127.0.0.1:" + port;
       dataDir = root.resolve("gateway");
-      return Map.of(
-          "bdt.gateway.mqtt.url", url,
-          "bdt.gateway.data-dir", dataDir.toString(),
-          "bdt.gateway.id", "gw-test",
-          "bdt.gateway.profiles.vibration-sensor.key", "vib-key",
-          "bdt.gateway.profiles.vibration-sensor.secret", "vib-secret");
+      accessPoint = new TestAccessPoint(dataDir.resolve("models/vibration-seed1/model.onnx"));
+      return Map.ofEntries(
+          Map.entry("bdt.gateway.inference.enabled", "true"),
+          Map.entry("bdt.gateway.inference.tau", "0.1"),
+          Map.entry("bdt.gateway.inference.aps", accessPoint.url()),
+          // a slow gateway (1 MFLOP/s) makes the whole model take 0.7 s locally: DPRA offloads
+          Map.entry("bdt.gateway.inference.gateway-flops-per-second", "1.0e6"),
+          Map.entry("bdt.gateway.anchor.period", "0.5"),
+          Map.entry("bdt.gateway.mqtt.url", url),
+          Map.entry("bdt.gateway.data-dir", dataDir.toString()),
+          Map.entry("bdt.gateway.id", "gw-test"),
+          Map.entry("bdt.gateway.profiles.vibration-sensor.key", "vib-key"),
+          Map.entry("bdt.gateway.profiles.vibration-sensor.secret", "vib-secret"));
     } catch (IOException e) {
       throw new IllegalStateException("could not start the embedded broker", e);
     }
@@ -62,6 +70,9 @@ public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public void stop() {
+    if (accessPoint != null) {
+      accessPoint.close();
+    }
     if (hivemq != null) {
       hivemq.stop().join();
       try {

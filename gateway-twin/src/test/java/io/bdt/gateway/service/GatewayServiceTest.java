@@ -222,6 +222,66 @@ class GatewayServiceTest {
   }
 
   @Test
+  void aSensorWindowIsClassifiedThroughTheApAndTheResultLandsInTheHealthFeature() throws Exception {
+    String id = provisioned("motor-7");
+    float[] window =
+        new io.bdt.dnn.vibration.VibrationGenerator(7)
+            .next(io.bdt.dnn.vibration.MachineState.IMBALANCE)
+            .samples();
+    for (int part = 0; part < 4; part++) {
+      device.publishJson(
+          id,
+          JSON.createObjectNode(),
+          java.util.Arrays.copyOfRange(window, part * 256, (part + 1) * 256),
+          1);
+    }
+    await(
+        "health feature of " + id,
+        () -> twins.get("bdt:" + id).map(t -> t.features().containsKey("health")).orElse(false));
+    var health = twins.get("bdt:" + id).orElseThrow().features().get("health").properties();
+    assertThat(health.get("label").asText()).isEqualTo("imbalance");
+    assertThat(health.get("probabilities")).hasSize(4);
+    // a 1 MFLOP/s gateway and an AP with a reputation deficit: DPRA offloads at cut 0
+    assertThat(health.get("cut").asInt()).isEqualTo(0);
+    assertThat(EmbeddedBroker.accessPoint.cuts).contains(0);
+    await("the receipt", () -> !EmbeddedBroker.accessPoint.receipts.isEmpty());
+    JsonNode receipt = EmbeddedBroker.accessPoint.receipts.get(0);
+    var signed =
+        new io.bdt.contracts.receipt.ServiceReceipt(
+            org.web3j.utils.Numeric.hexStringToByteArray(receipt.get("taskId").asText()),
+            receipt.get("ap").asText(),
+            new java.math.BigInteger(receipt.get("flopsServed").asText()),
+            receipt.get("latencyMicros").asLong(),
+            receipt.get("slot").asLong());
+    assertThat(receipt.get("ap").asText()).isEqualTo(TestAccessPoint.ADDRESS);
+    assertThat(
+            signed.signer(
+                1337,
+                "0x0000000000000000000000000000000000000000",
+                org.web3j.utils.Numeric.hexStringToByteArray(receipt.get("signature").asText())))
+        .isEqualToIgnoringCase(receipt.get("gateway").asText());
+    assertThat(health.get("taskId").asText()).isEqualTo(receipt.get("taskId").asText());
+  }
+
+  @Test
+  void anchorsArePostedEveryPeriod() throws Exception {
+    java.nio.file.Path anchors = EmbeddedBroker.dataDir.resolve("anchors.jsonl");
+    await(
+        "an anchor line",
+        () -> {
+          try {
+            return java.nio.file.Files.exists(anchors)
+                && !java.nio.file.Files.readAllLines(anchors).isEmpty();
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        });
+    JsonNode first = JSON.readTree(java.nio.file.Files.readAllLines(anchors).get(0));
+    assertThat(first.get("root").asText()).matches("0x[0-9a-f]{64}");
+    assertThat(first.get("leafCount").asInt()).isPositive();
+  }
+
+  @Test
   void healthAndOpenApiAreServed() {
     given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     given()

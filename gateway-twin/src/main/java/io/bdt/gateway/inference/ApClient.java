@@ -1,0 +1,117 @@
+package io.bdt.gateway.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * HTTP client of the AP protocol (docs/gateway-twin.md): {@code GET /status}, {@code POST /offload}
+ * with a codec frame, {@code POST /receipts}. Every failure is an {@link IOException} naming the AP
+ * and what went wrong.
+ */
+public final class ApClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+
+  /** The AP's status; throws if it does not answer within {@code timeout}. */
+  public ApStatus status(String baseUrl, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(timeout).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode body = ok(baseUrl + "/status", response);
+    return new ApStatus(
+        body.path("ap").asText(""),
+        number(body, "budget", baseUrl),
+        number(body, "queue", baseUrl),
+        number(body, "reputation", baseUrl),
+        body.path("inferenceShare").asDouble(0),
+        body.path("miningShare").asDouble(0));
+  }
+
+  /** Offloads one frame; {@code headers} are the {@code X-Bdt-*} headers of the protocol. */
+  public OffloadResult offload(String baseUrl, byte[] frame, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/offload"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/vnd.bdt.frame")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(frame));
+    headers.forEach(request::header);
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    JsonNode body = ok(baseUrl + "/offload", response);
+    JsonNode p = body.path("probabilities");
+    if (!p.isArray() || p.isEmpty() || !body.path("label").isTextual()) {
+      throw new IOException(baseUrl + "/offload answered without label and probabilities: " + body);
+    }
+    double[] probabilities = new double[p.size()];
+    for (int i = 0; i < probabilities.length; i++) {
+      probabilities[i] = p.get(i).asDouble();
+    }
+    return new OffloadResult(
+        body.get("label").asText(),
+        probabilities,
+        body.path("tailFlops").asLong(0),
+        body.path("apSeconds").asDouble(0),
+        seconds);
+  }
+
+  /** Hands a signed receipt to the AP ({@code 202} expected). */
+  public void submitReceipt(String baseUrl, ObjectNode receipt)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/receipts"))
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(receipt)))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException(
+          baseUrl
+              + "/receipts answered "
+              + response.statusCode()
+              + ": "
+              + new String(response.body()));
+    }
+  }
+
+  private static JsonNode ok(String url, HttpResponse<byte[]> response) throws IOException {
+    if (response.statusCode() != 200) {
+      throw new IOException(
+          url + " answered " + response.statusCode() + ": " + new String(response.body()));
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new IOException(url + " answered with invalid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static double number(JsonNode body, String field, String url) throws IOException {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
+      throw new IOException(
+          url + "/status: field " + field + " must be a finite number, got " + value);
+    }
+    return value.asDouble();
+  }
+}

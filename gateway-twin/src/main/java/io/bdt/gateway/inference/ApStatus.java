@@ -1,0 +1,19 @@
+package io.bdt.gateway.inference;
+
+/**
+ * What an AP reports at {@code GET /status} (docs/gateway-twin.md, "AP protocol").
+ *
+ * @param ap the AP's chain address
+ * @param budget {@code F_m}, Hz
+ * @param queue {@code Q_m(t)}, the AP's reputation-deficit virtual queue
+ * @param reputation {@code R_m(t)} in [0, 1]
+ * @param inferenceShare cycles/s the AP gives to inference now, Hz
+ * @param miningShare {@code f_m^B}, Hz
+ */
+public record ApStatus(
+    String ap,
+    double budget,
+    double queue,
+    double reputation,
+    double inferenceShare,
+    double miningShare) {}

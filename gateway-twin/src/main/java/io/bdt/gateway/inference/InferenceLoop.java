@@ -1,0 +1,338 @@
+package io.bdt.gateway.inference;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.vibration.MachineState;
+import io.bdt.gateway.GatewayConfig;
+import io.bdt.gateway.twin.TwinStore;
+import io.bdt.gateway.twin.TwinUpdate;
+import io.bdt.optimizer.dpra.DpraController;
+import io.bdt.optimizer.dpra.SlotDecision;
+import io.bdt.optimizer.dpra.SlotObservation;
+import io.bdt.optimizer.dpra.SystemParameters;
+import io.bdt.optimizer.model.SlotCost;
+import io.bdt.optimizer.scenario.Scenario;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
+
+/**
+ * The gateway's per-slot inference loop. Every {@code tau} seconds it takes the pending sensor
+ * windows ({@code b_n(t)} of them), reads each AP's budget, queue and reputation from its {@code
+ * /status}, asks the DPRA controller for the cut and shares with the measured uplink rate, runs the
+ * head, offloads the frame to the serving AP (or runs the whole model at the fully local cut),
+ * writes the result into the device twin's {@code health} feature, and signs a receipt for the AP.
+ *
+ * <p>This gateway plans for itself ({@code N = 1}); each gateway runs its own controller with the
+ * AP-reported {@code R_m} and {@code Q_m}, which the chain keeps consistent across gateways.
+ */
+@ApplicationScoped
+public class InferenceLoop {
+
+  private static final Logger LOG = Logger.getLogger(InferenceLoop.class);
+
+  private final GatewayConfig config;
+  private final SensorWindows windows;
+  private final TwinStore twins;
+  private final MeterRegistry registry;
+  private final ApClient aps = new ApClient();
+  private final List<Consumer<TaskResult>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<TaskResult> unanchored = new ConcurrentLinkedQueue<>();
+  private final Map<Integer, Counter> cutCounters = new HashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private SplitHeads heads;
+  private DpraController controller;
+  private SystemParameters parameters;
+  private UplinkEstimator uplink;
+  private ReceiptSigner signer;
+  private ScheduledExecutorService executor;
+  private DistributionSummary predicted;
+  private DistributionSummary measured;
+  private long slot;
+
+  public InferenceLoop(
+      GatewayConfig config, SensorWindows windows, TwinStore twins, MeterRegistry registry) {
+    this.config = config;
+    this.windows = windows;
+    this.twins = twins;
+    this.registry = registry;
+  }
+
+  void start(@Observes StartupEvent event) throws IOException {
+    GatewayConfig.Inference c = config.inference();
+    if (!c.enabled()) {
+      return;
+    }
+    List<String> apUrls = c.aps().orElse(List.of());
+    heads = SplitHeads.vibration(Path.of(config.dataDir()).resolve("models"), c.modelSeed());
+    Scenario defaults = Scenario.defaults();
+    parameters =
+        new SystemParameters(
+            c.v(),
+            defaults.apFlopsPerCycle(),
+            defaults.cyclesPerHash(),
+            defaults.baseDifficulty(),
+            defaults.eta(),
+            defaults.omega(),
+            defaults.rMin(),
+            defaults.consensusOverheadSeconds());
+    controller = new DpraController(parameters, new double[Math.max(1, apUrls.size())]);
+    uplink =
+        new UplinkEstimator(
+            Math.max(1, apUrls.size()), c.initialUplinkRate(), c.uplinkEwmaWeight());
+    ECKeyPair key =
+        c.signingKey().isPresent()
+            ? ECKeyPair.create(Numeric.toBigInt(c.signingKey().get()))
+            : createKey();
+    signer = new ReceiptSigner(key, c.chainId(), c.ledgerAddress());
+    predicted =
+        DistributionSummary.builder("bdt.inference.latency.predicted")
+            .description("DPRA-predicted task latency D_n per sample, seconds")
+            .baseUnit("seconds")
+            .register(registry);
+    measured =
+        DistributionSummary.builder("bdt.inference.latency.measured")
+            .description("measured task latency per sample (head + transfer + AP), seconds")
+            .baseUnit("seconds")
+            .register(registry);
+    long periodMicros = Math.round(c.tau() * 1e6);
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "dpra-slot-loop");
+              t.setDaemon(true);
+              return t;
+            });
+    executor.scheduleAtFixedRate(this::safeSlot, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+    LOG.infof(
+        "inference loop: tau=%.3f s, %d AP(s), gateway %s signs receipts",
+        c.tau(), apUrls.size(), signer.address());
+  }
+
+  private static ECKeyPair createKey() {
+    try {
+      return Keys.createEcKeyPair();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("could not create a secp256k1 key", e);
+    }
+  }
+
+  void stop(@Observes ShutdownEvent event) throws Exception {
+    if (executor != null) {
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (heads != null) {
+      heads.close();
+    }
+  }
+
+  /** Adds a listener for every finished task (Kafka events). */
+  public void subscribe(Consumer<TaskResult> listener) {
+    listeners.add(listener);
+  }
+
+  /** Removes and returns results not yet anchored. */
+  public List<TaskResult> drainUnanchored() {
+    List<TaskResult> out = new ArrayList<>();
+    TaskResult r;
+    while ((r = unanchored.poll()) != null) {
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** The gateway's receipt-signing address, or empty when inference is off. */
+  public java.util.Optional<String> gatewayAddress() {
+    return signer == null ? java.util.Optional.empty() : java.util.Optional.of(signer.address());
+  }
+
+  private void safeSlot() {
+    try {
+      runSlot();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.warnf(e, "slot %d failed", slot);
+    }
+  }
+
+  /** Runs one slot now (also used by tests through the scheduler). */
+  synchronized void runSlot() throws Exception {
+    long t = slot++;
+    GatewayConfig.Inference c = config.inference();
+    List<SensorWindow> tasks = windows.take(c.maxTaskSamples());
+    if (tasks.isEmpty()) {
+      return;
+    }
+    List<String> urls = c.aps().orElse(List.of());
+    int m = Math.max(1, urls.size());
+    ApStatus[] status = new ApStatus[m];
+    double[] budget = new double[m];
+    double[] reputation = new double[m];
+    double[] queue = new double[m];
+    boolean servingUp = false;
+    for (int a = 0; a < m; a++) {
+      budget[a] = Scenario.defaults().apBudgetHz();
+      if (a < urls.size()) {
+        try {
+          status[a] = aps.status(urls.get(a), java.time.Duration.ofMillis(500));
+          budget[a] = status[a].budget() > 0 ? status[a].budget() : budget[a];
+          reputation[a] = Math.min(1, Math.max(0, status[a].reputation()));
+          queue[a] = Math.max(0, status[a].queue());
+          servingUp |= a == c.servingAp();
+        } catch (IOException e) {
+          LOG.debugf("AP %s is not answering: %s", urls.get(a), e.getMessage());
+        }
+      }
+    }
+    int serving = Math.min(c.servingAp(), m - 1);
+    SlotObservation observation =
+        new SlotObservation(
+            new int[] {tasks.size()},
+            List.of(heads.costTable()),
+            new int[] {serving},
+            new double[] {uplink.rate(serving)},
+            new double[] {c.gatewayFlopsPerSecond()},
+            budget,
+            reputation,
+            queue);
+    int cut;
+    double share;
+    if (servingUp) {
+      SlotDecision decision = controller.decide(observation);
+      cut = decision.cut()[0];
+      share = decision.inferenceShare()[0];
+    } else {
+      cut = heads.fullyLocalCut(); // no AP to offload to: the only feasible cut
+      share = 0;
+    }
+    cutCounters
+        .computeIfAbsent(
+            cut,
+            k ->
+                Counter.builder("bdt.inference.cut")
+                    .description("tasks run at each cut k")
+                    .tag("cut", Integer.toString(k))
+                    .register(registry))
+        .increment(tasks.size());
+    double predictedSeconds =
+        SlotCost.gatewayLatency(observation, parameters, 0, cut, share) / tasks.size();
+    for (SensorWindow window : tasks) {
+      TaskResult result =
+          runTask(t, window, cut, share, serving, status[serving], urls, predictedSeconds);
+      if (result != null) {
+        predicted.record(predictedSeconds);
+        measured.record(result.latencySeconds());
+        unanchored.add(result);
+        listeners.forEach(l -> l.accept(result));
+      }
+    }
+  }
+
+  private TaskResult runTask(
+      long t,
+      SensorWindow window,
+      int cut,
+      double share,
+      int serving,
+      ApStatus ap,
+      List<String> urls,
+      double predictedSeconds)
+      throws Exception {
+    byte[] taskId = new byte[32];
+    random.nextBytes(taskId);
+    long start = System.nanoTime();
+    String label;
+    double[] probabilities;
+    if (cut == heads.fullyLocalCut()) {
+      float[] p = heads.local(window.samples());
+      probabilities = new double[p.length];
+      int best = 0;
+      for (int i = 0; i < p.length; i++) {
+        probabilities[i] = p[i];
+        best = p[i] > p[best] ? i : best;
+      }
+      label = MachineState.ORDER.get(best).label();
+    } else {
+      byte[] frame = FrameCodec.encode(heads.head(cut, window.samples()));
+      Map<String, String> headers =
+          Map.of(
+              "X-Bdt-Task-Id", Numeric.toHexString(taskId),
+              "X-Bdt-Gateway", signer.address(),
+              "X-Bdt-Slot", Long.toString(t),
+              "X-Bdt-Inference-Share", Double.toString(share),
+              "X-Bdt-Mining-Share", "0");
+      OffloadResult offload;
+      try {
+        offload = aps.offload(urls.get(serving), frame, headers);
+      } catch (IOException e) {
+        LOG.warnf("offload to %s failed: %s", urls.get(serving), e.getMessage());
+        return null;
+      }
+      uplink.record(serving, frame.length * 8.0, offload.roundTripSeconds() - offload.apSeconds());
+      label = offload.label();
+      probabilities = offload.probabilities();
+      long latencyMicros = (System.nanoTime() - start) / 1000;
+      long flops =
+          offload.tailFlops() > 0
+              ? offload.tailFlops()
+              : Math.round(heads.costTable().cut(cut).tailFlops());
+      try {
+        aps.submitReceipt(
+            urls.get(serving),
+            signer.sign(ReceiptSigner.receipt(taskId, ap.ap(), flops, latencyMicros, t)));
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.warnf(
+            "receipt for task %s not delivered: %s", Numeric.toHexString(taskId), e.getMessage());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ObjectNode health = JsonNodeFactory.instance.objectNode();
+    health.put("label", label);
+    var p = health.putArray("probabilities");
+    for (double v : probabilities) {
+      p.add(v);
+    }
+    health.put("cut", cut);
+    health.put("slot", t);
+    health.put("taskId", Numeric.toHexString(taskId));
+    health.put("predictedLatency", predictedSeconds);
+    health.put("measuredLatency", seconds);
+    health.put("windowClosedAt", window.closedAt().toString());
+    String thingId = config.namespace() + ":" + window.deviceId();
+    twins.apply(thingId, new TwinUpdate.ReportProperties("health", health), false);
+    return new TaskResult(
+        HexFormat.of().formatHex(taskId),
+        thingId,
+        t,
+        cut,
+        label,
+        probabilities,
+        predictedSeconds,
+        seconds);
+  }
+}

@@ -1,0 +1,130 @@
+package io.bdt.gateway.service;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.bdt.dnn.codec.Frame;
+import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.graph.GraphAnalysis;
+import io.bdt.dnn.graph.GraphAnalyzer;
+import io.bdt.dnn.onnx.OnnxModels;
+import io.bdt.dnn.split.ModelSplitter;
+import io.bdt.dnn.vibration.MachineState;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A minimal real access point for tests: serves the AP protocol over HTTP, runs the tail of the
+ * offloaded cut in ONNX Runtime (split by the dnn module from the gateway's cached model) and keeps
+ * the receipts it is handed.
+ */
+final class TestAccessPoint implements AutoCloseable {
+
+  static final String ADDRESS = "0x00000000000000000000000000000000000000a1";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final List<JsonNode> receipts = new CopyOnWriteArrayList<>();
+  final List<Integer> cuts = new CopyOnWriteArrayList<>();
+  volatile double queue = 5.0;
+  private final HttpServer server;
+  private final Path modelFile;
+  private GraphAnalysis analysis;
+
+  TestAccessPoint(Path modelFile) throws IOException {
+    this.modelFile = modelFile;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/status", this::status);
+    server.createContext("/offload", this::offload);
+    server.createContext("/receipts", this::receipt);
+    server.start();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void status(HttpExchange exchange) throws IOException {
+    respond(
+        exchange,
+        200,
+        JSON.createObjectNode()
+            .put("ap", ADDRESS)
+            .put("budget", 2.0e10)
+            .put("queue", queue)
+            .put("reputation", 0.2)
+            .put("inferenceShare", 0)
+            .put("miningShare", 2.0e10)
+            .toString());
+  }
+
+  private synchronized void offload(HttpExchange exchange) throws IOException {
+    try {
+      Frame frame = FrameCodec.decode(exchange.getRequestBody().readAllBytes());
+      if (analysis == null) {
+        analysis = GraphAnalyzer.analyze(OnnxModels.read(modelFile), Map.of());
+      }
+      cuts.add(frame.cut());
+      var tail = ModelSplitter.split(analysis, frame.cut()).tail();
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      long start = System.nanoTime();
+      try (OrtSession session = env.createSession(tail.toByteArray())) {
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        for (Tensor t : frame.tensors()) {
+          long[] shape = new long[t.shape().length];
+          for (int i = 0; i < shape.length; i++) {
+            shape[i] = t.shape()[i];
+          }
+          inputs.put(t.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.values()), shape));
+        }
+        try (OrtSession.Result result = session.run(inputs)) {
+          float[] p = ((float[][]) result.get(0).getValue())[0];
+          int best = 0;
+          var json = JSON.createObjectNode();
+          var array = json.putArray("probabilities");
+          for (int i = 0; i < p.length; i++) {
+            array.add(p[i]);
+            best = p[i] > p[best] ? i : best;
+          }
+          json.put("taskId", exchange.getRequestHeaders().getFirst("X-Bdt-Task-Id"));
+          json.put("label", MachineState.ORDER.get(best).label());
+          json.put("tailFlops", analysis.cut(frame.cut()).tailFlops());
+          json.put("apSeconds", (System.nanoTime() - start) / 1e9);
+          respond(exchange, 200, json.toString());
+        } finally {
+          inputs.values().forEach(OnnxTensor::close);
+        }
+      }
+    } catch (Exception e) {
+      respond(exchange, 400, JSON.createObjectNode().put("error", e.toString()).toString());
+    }
+  }
+
+  private void receipt(HttpExchange exchange) throws IOException {
+    receipts.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+    respond(exchange, 202, "{}");
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
