@@ -6,6 +6,7 @@ import io.bdt.dnn.cli.DnnCommand;
 import io.bdt.optimizer.cli.CompareCommand;
 import io.bdt.optimizer.cli.SimulateCommand;
 import io.bdt.optimizer.cost.CostTableCommand;
+import io.bdt.platform.PlatformCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     description = "Blockchain-enabled digital twins for wireless industrial IoT.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      PlatformCommand.class,
       NodeCommand.class,
       GenesisCommand.class,
       DnnCommand.class,

@@ -43,6 +43,8 @@ public final class OffloadLane {
   private final AtomicLong overloaded = new AtomicLong();
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private volatile double inferenceShareHz;
+  private final Map<Integer, AtomicLong> servedByCut =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   /**
    * @param budgetHz {@code F_m}, the AP's compute budget (Hz) standing for all {@code cores}
@@ -94,6 +96,7 @@ public final class OffloadLane {
       this.inferenceShareHz = inferenceShareHz;
       OffloadResult result = run(taskId, frame, tail, (started - arrived) / 1e9);
       served.incrementAndGet();
+      servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
       long pauseNanos = (long) (share.pauseAfter(result.apSeconds()) * 1e9);
       if (pauseNanos > 0) {
         // the lane stays held: the next task starts only after the share's idle time
@@ -204,6 +207,13 @@ public final class OffloadLane {
   /** The inference share (Hz) of the last task served. */
   public double inferenceShareHz() {
     return inferenceShareHz;
+  }
+
+  /** Tasks served since start per cut {@code k}, in cut order. */
+  public Map<Integer, Long> servedByCut() {
+    Map<Integer, Long> out = new java.util.LinkedHashMap<>();
+    servedByCut.forEach((k, v) -> out.put(k, v.get()));
+    return out;
   }
 
   /** Counters since start. */

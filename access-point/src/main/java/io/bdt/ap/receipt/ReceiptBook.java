@@ -30,6 +30,8 @@ public final class ReceiptBook {
   private final Map<String, Signed> pending = new LinkedHashMap<>();
   private final Map<String, Boolean> submitted = new LinkedHashMap<>();
   private long recorded;
+  private long accepted;
+  private double latencySum;
 
   /**
    * @param self this AP's address
@@ -79,8 +81,9 @@ public final class ReceiptBook {
     }
     String key = Numeric.toHexString(r.taskId());
     Signed signed = new Signed(r, signature, signer);
-    if (!submitted.containsKey(key)) {
-      pending.putIfAbsent(key, signed);
+    if (!submitted.containsKey(key) && pending.putIfAbsent(key, signed) == null) {
+      accepted++;
+      latencySum += m.latencyMicros();
     }
     return signed;
   }
@@ -106,6 +109,11 @@ public final class ReceiptBook {
     String key = Numeric.toHexString(s.receipt().taskId());
     pending.remove(key);
     submitted.put(key, false);
+  }
+
+  /** Mean end-to-end latency (microseconds) the gateways signed in the receipts held so far. */
+  public synchronized double meanLatencyMicros() {
+    return accepted == 0 ? 0 : latencySum / accepted;
   }
 
   /** Receipts waiting for submission. */

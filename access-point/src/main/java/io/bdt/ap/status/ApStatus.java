@@ -18,6 +18,8 @@ package io.bdt.ap.status;
  * @param malformed frames rejected since start
  * @param receiptsPending receipts held, not yet on chain
  * @param receiptsRecorded receipts this AP recorded on chain since start
+ * @param servedByCut tasks served per cut {@code k}
+ * @param meanLatencyMicros mean end-to-end latency in the receipts gateways signed, microseconds
  * @param blockHeight the node's head block
  * @param hashRate the node's miner hash rate, hashes/s
  * @param rpc the node's JSON-RPC URL
@@ -39,6 +41,8 @@ public record ApStatus(
     long malformed,
     int receiptsPending,
     long receiptsRecorded,
+    java.util.Map<Integer, Long> servedByCut,
+    double meanLatencyMicros,
     long blockHeight,
     double hashRate,
     String rpc,

@@ -43,6 +43,8 @@ public class StatusResource {
         c.malformed(),
         ap.receipts().pendingCount(),
         ap.receipts().recordedCount(),
+        ap.lane().servedByCut(),
+        ap.receipts().meanLatencyMicros(),
         ap.chain().height(),
         ap.chain().rpc("bdt_hashRate").asDouble(),
         ap.chain().rpcUrl(),

@@ -1,0 +1,265 @@
+package io.bdt.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.ap.chain.PlatformChain;
+import io.bdt.consensus.chain.ChainSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The whole platform on one machine: an MQTT broker (embedded unless a URL is given), {@code aps}
+ * access points whose chain nodes form one chain, the contracts deployed on it, {@code gateways}
+ * gateways, and a simulated sensor fleet. Services run as child processes from their Quarkus
+ * builds; everything stops on {@link #close}.
+ */
+final class Platform implements AutoCloseable {
+
+  /** What to run. */
+  record Settings(
+      Path root,
+      Path work,
+      int aps,
+      int gateways,
+      int devices,
+      Optional<String> mqttUrl,
+      Optional<String> kafkaServers,
+      int basePort,
+      long periodMillis,
+      Map<String, String> faults) {}
+
+  /** A snapshot of one AP's {@code /status}. */
+  record ApSnapshot(String name, String url, JsonNode status) {}
+
+  static final String PROFILE_KEY = "vibration-sensor";
+  static final String PROFILE_SECRET = "platform-dev-secret";
+
+  private final Settings settings;
+  private final PrintStream out;
+  private final List<ServiceProcess> aps = new ArrayList<>();
+  private final List<ServiceProcess> gateways = new ArrayList<>();
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private MqttBroker broker;
+  private SensorFleet fleet;
+  private String mqttUrl;
+  private PlatformChain.Contracts contracts;
+  private final List<Integer> rpcPorts = new ArrayList<>();
+
+  Platform(Settings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  /** Starts every part, in dependency order. */
+  void start() throws Exception {
+    Files.createDirectories(settings.work());
+    ChainSpec genesis = PlatformChain.genesis(settings.aps(), settings.gateways());
+    Path genesisFile = settings.work().resolve("genesis.json");
+    genesis.write(genesisFile);
+    Path apJar = settings.root().resolve("access-point/target/quarkus-app/quarkus-run.jar");
+    int[] p2p = new int[settings.aps()];
+    for (int m = 0; m < settings.aps(); m++) {
+      p2p[m] = freePort();
+      rpcPorts.add(freePort());
+    }
+    for (int m = 0; m < settings.aps(); m++) {
+      List<String> peers = new ArrayList<>();
+      for (int i = 0; i < settings.aps(); i++) {
+        if (i != m) {
+          peers.add("http://127.0.0.1:" + p2p[i]);
+        }
+      }
+      int port = settings.basePort() + 10 + m;
+      Map<String, String> conf = new LinkedHashMap<>();
+      conf.put("quarkus.http.port", Integer.toString(port));
+      conf.put("bdt.ap.key", PlatformChain.ap(m).getEcKeyPair().getPrivateKey().toString(16));
+      conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
+      conf.put("bdt.ap.chain.genesis", genesisFile.toString());
+      conf.put("bdt.ap.chain.data", settings.work().resolve("ap" + m + "/chain").toString());
+      conf.put("bdt.ap.chain.rpc-port", Integer.toString(rpcPorts.get(m)));
+      conf.put("bdt.ap.chain.p2p-port", Integer.toString(p2p[m]));
+      conf.put("bdt.ap.chain.peers", String.join(",", peers));
+      conf.put("bdt.ap.cores", "1");
+      ServiceProcess ap =
+          new ServiceProcess(
+              "ap" + m, apJar, conf, settings.work().resolve("logs/ap" + m + ".log"), port);
+      ap.start();
+      aps.add(ap);
+    }
+    for (ServiceProcess ap : aps) {
+      ap.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+    }
+    out.println("platform: " + aps.size() + " APs up, chain forming; deploying contracts");
+    Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPorts.getFirst()));
+    try {
+      contracts = PlatformChain.deploy(web3j, settings.aps(), settings.gateways());
+    } finally {
+      web3j.shutdown();
+    }
+    out.println(
+        "platform: ReputationLedger "
+            + contracts.reputationLedger()
+            + ", TwinAnchor "
+            + contracts.twinAnchor());
+
+    if (settings.mqttUrl().isPresent()) {
+      mqttUrl = settings.mqttUrl().get();
+    } else {
+      broker = new MqttBroker(settings.work().resolve("mqtt"), 0);
+      mqttUrl = broker.url();
+    }
+
+    Path gatewayJar = settings.root().resolve("gateway-twin/target/quarkus-app/quarkus-run.jar");
+    List<String> apUrls = aps.stream().map(ServiceProcess::baseUrl).toList();
+    List<String> gatewayIds = new ArrayList<>();
+    if (!Files.exists(gatewayJar)) {
+      out.println(
+          "platform: WARNING "
+              + gatewayJar
+              + " is not built; running without gateways (the fleet publishes, nothing infers)");
+    }
+    for (int n = 0; n < settings.gateways(); n++) {
+      String id = "gw" + (n + 1);
+      gatewayIds.add(id);
+      int port = settings.basePort() + n;
+      Map<String, String> conf = new LinkedHashMap<>();
+      conf.put("quarkus.http.port", Integer.toString(port));
+      conf.put("bdt.gateway.id", id);
+      conf.put("bdt.gateway.data-dir", settings.work().resolve(id).toString());
+      conf.put("bdt.gateway.mqtt.url", mqttUrl);
+      conf.put("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY);
+      conf.put("bdt.gateway.profiles.vibration-sensor.secret", PROFILE_SECRET);
+      conf.put("bdt.gateway.inference.enabled", "true");
+      conf.put("bdt.gateway.inference.aps", String.join(",", apUrls));
+      conf.put("bdt.gateway.inference.serving-ap", Integer.toString(n % settings.aps()));
+      conf.put(
+          "bdt.gateway.inference.signing-key",
+          PlatformChain.gateway(n).getEcKeyPair().getPrivateKey().toString(16));
+      conf.put("bdt.gateway.inference.chain-id", Long.toString(PlatformChain.CHAIN_ID));
+      conf.put("bdt.gateway.inference.ledger-address", contracts.reputationLedger());
+      conf.put("bdt.gateway.chain.rpc-url", "http://127.0.0.1:" + rpcPorts.get(n % settings.aps()));
+      conf.put("bdt.gateway.chain.twin-anchor", contracts.twinAnchor());
+      settings.kafkaServers().ifPresent(k -> conf.put("kafka.bootstrap.servers", k));
+      ServiceProcess gw =
+          new ServiceProcess(
+              id, gatewayJar, conf, settings.work().resolve("logs/" + id + ".log"), port);
+      if (Files.exists(gatewayJar)) {
+        gw.start();
+        gateways.add(gw);
+      }
+    }
+    for (ServiceProcess gw : gateways) {
+      gw.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+    }
+
+    fleet =
+        new SensorFleet(mqttUrl, SensorFleet.spread(settings.devices(), gatewayIds), 20_261_124L);
+    fleet.provision(PROFILE_KEY, PROFILE_SECRET);
+    settings.faults().forEach(fleet::inject);
+    Thread.sleep(500); // provisioning replies before the first window
+    fleet.start(settings.periodMillis());
+  }
+
+  /** The URLs of every API, for the user. */
+  Map<String, String> urls() {
+    Map<String, String> u = new LinkedHashMap<>();
+    u.put("mqtt", mqttUrl + (broker != null ? " (embedded HiveMQ CE)" : ""));
+    for (ServiceProcess gw : gateways) {
+      u.put(
+          gw.name(), gw.baseUrl() + "  (twins: /twins, OpenAPI: /q/openapi, metrics: /q/metrics)");
+    }
+    for (int m = 0; m < aps.size(); m++) {
+      u.put(
+          aps.get(m).name(),
+          aps.get(m).baseUrl()
+              + "  (status: /status, explorer: /explorer, chain JSON-RPC: http://127.0.0.1:"
+              + rpcPorts.get(m)
+              + ")");
+    }
+    return u;
+  }
+
+  SensorFleet fleet() {
+    return fleet;
+  }
+
+  List<ServiceProcess> gatewayProcesses() {
+    return gateways;
+  }
+
+  List<ServiceProcess> apProcesses() {
+    return aps;
+  }
+
+  PlatformChain.Contracts contracts() {
+    return contracts;
+  }
+
+  int rpcPort(int m) {
+    return rpcPorts.get(m);
+  }
+
+  /** Each AP's {@code /status} now (a null status for an AP that does not answer). */
+  List<ApSnapshot> apStatus() {
+    List<ApSnapshot> out = new ArrayList<>();
+    for (ServiceProcess ap : aps) {
+      out.add(new ApSnapshot(ap.name(), ap.baseUrl(), getJson(ap.baseUrl() + "/status")));
+    }
+    return out;
+  }
+
+  /** GET {@code url} as JSON, or null. */
+  JsonNode getJson(String url) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? json.readTree(r.body()) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (fleet != null) {
+      fleet.close();
+    }
+    for (ServiceProcess gw : gateways) {
+      gw.close();
+    }
+    for (ServiceProcess ap : aps) {
+      ap.close();
+    }
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}

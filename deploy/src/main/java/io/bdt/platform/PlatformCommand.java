@@ -1,0 +1,267 @@
+package io.bdt.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./bdt platform}: the whole platform on one machine with a live summary. */
+@Command(
+    name = "platform",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole platform on this machine: an embedded MQTT broker (unless --mqtt), three APs"
+          + " whose chain nodes form one chain, two gateways, and a simulated fleet of vibration"
+          + " sensors; prints a live summary and the API URLs. Ctrl-C stops everything.",
+      "While it runs, type 'fault DEVICE STATE' (e.g. fault vib-2 bearing_fault) to inject a fault."
+    })
+public final class PlatformCommand implements Callable<Integer> {
+
+  @Option(names = "--mqtt", description = "MQTT broker URL to use instead of the embedded one")
+  String mqtt;
+
+  @Option(names = "--kafka", description = "Kafka bootstrap servers for the gateways' events")
+  String kafka;
+
+  @Option(
+      names = "--devices",
+      defaultValue = "6",
+      description = "sensors in the fleet (${DEFAULT-VALUE})")
+  int devices;
+
+  @Option(names = "--gateways", defaultValue = "2", description = "gateways (${DEFAULT-VALUE})")
+  int gateways;
+
+  @Option(names = "--aps", defaultValue = "3", description = "access points (${DEFAULT-VALUE})")
+  int aps;
+
+  @Option(
+      names = "--fault",
+      description = "DEVICE=STATE injected from the start, e.g. vib-2=bearing_fault (repeatable)")
+  Map<String, String> faults = new LinkedHashMap<>();
+
+  @Option(
+      names = "--duration",
+      description = "stop after this many seconds (default: until Ctrl-C)")
+  Long duration;
+
+  @Option(
+      names = "--period-ms",
+      defaultValue = "1000",
+      description = "ms between a sensor's windows (${DEFAULT-VALUE})")
+  long periodMillis;
+
+  @Option(
+      names = "--summary-s",
+      defaultValue = "5",
+      description = "seconds between summaries (${DEFAULT-VALUE})")
+  long summarySeconds;
+
+  @Option(
+      names = "--base-port",
+      defaultValue = "8080",
+      description = "gateways listen on base+n, APs on base+10+m (${DEFAULT-VALUE})")
+  int basePort;
+
+  @Option(names = "--work", description = "working directory (default: a new temporary one)")
+  Path work;
+
+  @Override
+  public Integer call() throws Exception {
+    // HiveMQ configures logging through Logback; the launcher's default SLF4J provider is simple.
+    System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+    for (String[] rule :
+        new String[][] {
+          {"--aps", "" + aps}, {"--gateways", "" + gateways}, {"--devices", "" + devices}
+        }) {
+      if (Integer.parseInt(rule[1]) < 1) {
+        System.err.println("platform: " + rule[0] + " must be >= 1, got " + rule[1]);
+        return 2;
+      }
+    }
+    Path root = repositoryRoot();
+    Path dir = work != null ? work : Files.createTempDirectory("bdt-platform-");
+    Platform platform =
+        new Platform(
+            new Platform.Settings(
+                root,
+                dir,
+                aps,
+                gateways,
+                devices,
+                Optional.ofNullable(mqtt),
+                Optional.ofNullable(kafka),
+                basePort,
+                periodMillis,
+                faults),
+            System.out);
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              closeQuietly(platform);
+            });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      System.out.println("platform: starting in " + dir + " (logs in " + dir.resolve("logs") + ")");
+      platform.start();
+      System.out.println("platform: up. APIs:");
+      platform.urls().forEach((k, v) -> System.out.printf("  %-6s %s%n", k, v));
+      startConsole(platform);
+      long started = System.nanoTime();
+      Summary summary = new Summary(platform);
+      while (!stop.await(summarySeconds, TimeUnit.SECONDS)) {
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        System.out.println(summary.line(elapsed));
+        if (duration != null && elapsed >= duration) {
+          break;
+        }
+      }
+      return 0;
+    } catch (Exception e) {
+      System.err.println("platform: " + e.getMessage());
+      return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        closeQuietly(platform);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook closes it
+      }
+    }
+  }
+
+  /**
+   * The checkout the services' builds are in: {@code -Dbdt.root}, else the root of the {@code
+   * deploy/target/bdt.jar} this runs from, else the working directory.
+   */
+  static Path repositoryRoot() {
+    String given = System.getProperty("bdt.root");
+    if (given != null) {
+      return Path.of(given).toAbsolutePath().normalize();
+    }
+    try {
+      Path jar =
+          Path.of(
+              PlatformCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (jar.endsWith(Path.of("deploy", "target", "bdt.jar"))) {
+        return jar.getParent().getParent().getParent();
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // fall back to the working directory
+    }
+    return Path.of("").toAbsolutePath();
+  }
+
+  private static void closeQuietly(Platform platform) {
+    try {
+      platform.close();
+    } catch (Exception e) {
+      System.err.println("platform: while stopping: " + e.getMessage());
+    }
+  }
+
+  private static void startConsole(Platform platform) {
+    Thread.ofPlatform()
+        .daemon()
+        .name("platform-console")
+        .start(
+            () -> {
+              BufferedReader in =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+              try {
+                for (String line; (line = in.readLine()) != null; ) {
+                  String[] w = line.trim().split("\\s+");
+                  if (w.length == 3 && w[0].equals("fault")) {
+                    try {
+                      platform.fleet().inject(w[1], w[2]);
+                      System.out.println("platform: " + w[1] + " is now " + w[2]);
+                    } catch (IllegalArgumentException e) {
+                      System.out.println("platform: " + e.getMessage());
+                    }
+                  } else if (!line.isBlank()) {
+                    System.out.println("platform: commands: fault DEVICE STATE");
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // no console
+              }
+            });
+  }
+
+  /** Turns successive AP snapshots into one summary line with rates. */
+  static final class Summary {
+    private final Platform platform;
+    private long lastPublished;
+    private long lastServed;
+    private long lastNanos = System.nanoTime();
+
+    Summary(Platform platform) {
+      this.platform = platform;
+    }
+
+    String line(double elapsed) {
+      long now = System.nanoTime();
+      double dt = Math.max(1e-3, (now - lastNanos) / 1e9);
+      lastNanos = now;
+      long published = platform.fleet().published();
+      List<Platform.ApSnapshot> snapshots = platform.apStatus();
+      long served = 0;
+      long height = 0;
+      double latencySum = 0;
+      int latencyCount = 0;
+      Map<Integer, Long> cuts = new TreeMap<>();
+      StringBuilder reputations = new StringBuilder();
+      for (Platform.ApSnapshot s : snapshots) {
+        JsonNode st = s.status();
+        if (st == null) {
+          reputations.append(' ').append(s.name()).append(" down");
+          continue;
+        }
+        served += st.path("served").asLong();
+        height = Math.max(height, st.path("blockHeight").asLong());
+        if (st.path("meanLatencyMicros").asDouble() > 0) {
+          latencySum += st.path("meanLatencyMicros").asDouble();
+          latencyCount++;
+        }
+        st.path("servedByCut")
+            .properties()
+            .forEach(
+                e -> cuts.merge(Integer.parseInt(e.getKey()), e.getValue().asLong(), Long::sum));
+        reputations.append(
+            String.format(Locale.ROOT, " %s %.3f", s.name(), st.path("reputation").asDouble()));
+      }
+      String line =
+          String.format(
+              Locale.ROOT,
+              "[%4.0f s] devices %d | msgs/s %.1f | inferences/s %.1f | cuts %s | latency %s | block %d | reputation%s",
+              elapsed,
+              platform.fleet().devices().size(),
+              (published - lastPublished) / dt,
+              (served - lastServed) / dt,
+              cuts.isEmpty() ? "-" : cuts.toString(),
+              latencyCount == 0
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.1f ms", latencySum / latencyCount / 1000),
+              height,
+              reputations);
+      lastPublished = published;
+      lastServed = served;
+      return line;
+    }
+  }
+}
