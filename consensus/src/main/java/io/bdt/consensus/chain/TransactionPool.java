@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -91,26 +92,58 @@ public final class TransactionPool {
   public void admit(SignedTransaction tx, Blockchain chain) {
     BlockHeader head = chain.head();
     BlockEnvironment env = chain.environment(head);
-    long stateNonce =
+    HeadAccount account = headAccount(chain, head, tx.sender());
+    try {
+      TransactionProcessor.check(
+          tx, env, chain.spec().gasLimit(), account.nonce(), account.balance(), account::balance);
+    } catch (InvalidTransactionException e) {
+      if (!e.mayBecomeValid() && !e.getMessage().contains("base fee")) {
+        throw e;
+      }
+    }
+    add(tx, account.nonce());
+    listeners.forEach(l -> l.accept(tx));
+  }
+
+  /** A sender's nonce and balance (wei) in the head state. */
+  private record HeadAccount(long nonce, BigInteger balance) {}
+
+  /**
+   * The sender's account at {@code head}, read through libevm once per sender and head: a burst of
+   * one sender's transactions then needs no state access (nor the state lock) to be admitted.
+   */
+  private HeadAccount headAccount(Blockchain chain, BlockHeader head, Bytes sender) {
+    HeadAccounts cache = headAccounts;
+    if (!cache.root().equals(head.stateRoot())) {
+      cache = new HeadAccounts(head.stateRoot(), new ConcurrentHashMap<>());
+      headAccounts = cache;
+    }
+    HeadAccount known = cache.accounts().get(sender);
+    if (known != null) {
+      return known;
+    }
+    HeadAccount read =
         chain
             .states()
             .withState(
                 head.stateRoot(),
                 s -> {
-                  long nonce =
-                      s.getNonce(new Address(tx.sender().toArrayUnsafe())).longValueExact();
-                  try {
-                    TransactionProcessor.check(s, tx, env, chain.spec().gasLimit());
-                  } catch (InvalidTransactionException e) {
-                    if (!e.mayBecomeValid() && !e.getMessage().contains("base fee")) {
-                      throw e;
-                    }
-                  }
-                  return nonce;
+                  Address a = new Address(sender.toArrayUnsafe());
+                  return new HeadAccount(s.getNonce(a).longValueExact(), s.getBalance(a));
                 });
-    add(tx, stateNonce);
-    listeners.forEach(l -> l.accept(tx));
+    if (cache.accounts().size() < HEAD_ACCOUNTS) {
+      cache.accounts().put(sender, read);
+    }
+    return read;
   }
+
+  private record HeadAccounts(Bytes32 root, Map<Bytes, HeadAccount> accounts) {}
+
+  /** Most senders whose head accounts are kept (the cache starts empty at every new head). */
+  private static final int HEAD_ACCOUNTS = 100_000;
+
+  private volatile HeadAccounts headAccounts =
+      new HeadAccounts(Bytes32.ZERO, new ConcurrentHashMap<>());
 
   /** Calls {@code listener} with every transaction admitted through {@link #admit}. */
   public void onAdmitted(Consumer<SignedTransaction> listener) {

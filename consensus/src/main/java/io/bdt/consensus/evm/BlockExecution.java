@@ -5,7 +5,6 @@ import io.bdt.consensus.block.Receipt;
 import io.bdt.consensus.block.TrieRoot;
 import io.bdt.consensus.tx.InvalidTransactionException;
 import io.bdt.consensus.tx.SignedTransaction;
-import io.horizen.evm.StateDB;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.tuweni.bytes.Bytes;
@@ -13,24 +12,33 @@ import org.apache.tuweni.bytes.Bytes32;
 
 /**
  * The result of running a block's transactions on its parent's state: the transactions included (a
- * miner drops invalid ones, an importer rejects the block), their receipts, gas used, and the
- * committed state root.
+ * miner drops invalid ones, an importer rejects the block), their receipts, gas used, the committed
+ * state root, and the receipts root and logs bloom the header must carry (computed once, here).
  */
 public record BlockExecution(
-    List<SignedTransaction> transactions, List<Receipt> receipts, long gasUsed, Bytes32 stateRoot) {
+    List<SignedTransaction> transactions,
+    List<Receipt> receipts,
+    long gasUsed,
+    Bytes32 stateRoot,
+    Bytes32 receiptsRoot,
+    Bytes logsBloom) {
 
-  /** Receipts root the header must carry. */
-  public Bytes32 receiptsRoot() {
-    return TrieRoot.ordered(receipts.stream().map(Receipt::consensusEncoding).toList());
-  }
-
-  /** Logs bloom the header must carry. */
-  public Bytes logsBloom() {
-    return LogsBloom.or(receipts.stream().map(Receipt::bloom).toList());
+  /** An execution result with its receipts root and logs bloom computed from {@code receipts}. */
+  public static BlockExecution of(
+      List<SignedTransaction> transactions, List<Receipt> receipts, long gasUsed, Bytes32 root) {
+    return new BlockExecution(
+        transactions,
+        receipts,
+        gasUsed,
+        root,
+        TrieRoot.ordered(receipts.stream().map(Receipt::consensusEncoding).toList()),
+        LogsBloom.or(receipts.stream().map(Receipt::bloom).toList()));
   }
 
   /**
-   * Runs {@code transactions} in order on the state at {@code parentRoot} and commits.
+   * Runs {@code transactions} in order on the state at {@code parentRoot} and commits. One state
+   * handle serves the whole block; the store's lock is taken per transaction, so RPC reads are not
+   * held up for a whole block.
    *
    * @param strict true when importing (any invalid transaction rejects the block); false when
    *     building a block (invalid transactions are skipped and reported to {@code rejected})
@@ -42,35 +50,31 @@ public record BlockExecution(
       BlockEnvironment env,
       boolean strict,
       List<SignedTransaction> rejected) {
-    return states.withState(
-        parentRoot,
-        (StateDB state) -> {
-          List<SignedTransaction> included = new ArrayList<>();
-          List<Receipt> receipts = new ArrayList<>();
-          long gas = 0;
-          for (SignedTransaction tx : transactions) {
-            Receipt r;
-            try {
-              r = TransactionProcessor.apply(state, tx, included.size(), env, gas);
-            } catch (InvalidTransactionException e) {
-              if (strict) {
-                throw new InvalidTransactionException(
-                    "transaction "
-                        + tx.hash()
-                        + " at index "
-                        + included.size()
-                        + ": "
-                        + e.getMessage());
-              }
-              rejected.add(tx);
-              continue;
-            }
-            included.add(tx);
-            receipts.add(r);
-            gas = r.cumulativeGasUsed();
+    try (StateStore.OpenState state = states.open(parentRoot)) {
+      KnownSenders known = new KnownSenders();
+      List<SignedTransaction> included = new ArrayList<>();
+      List<Receipt> receipts = new ArrayList<>();
+      long gas = 0;
+      for (SignedTransaction tx : transactions) {
+        Receipt r;
+        int index = included.size();
+        long gasBefore = gas;
+        try {
+          r = state.step(s -> TransactionProcessor.apply(s, tx, index, env, gasBefore, known));
+        } catch (InvalidTransactionException e) {
+          if (strict) {
+            throw new InvalidTransactionException(
+                "transaction " + tx.hash() + " at index " + index + ": " + e.getMessage());
           }
-          Bytes32 root = Bytes32.wrap(state.commit().toBytes());
-          return new BlockExecution(included, receipts, gas, root);
-        });
+          rejected.add(tx);
+          continue;
+        }
+        included.add(tx);
+        receipts.add(r);
+        gas = r.cumulativeGasUsed();
+      }
+      Bytes32 root = state.step(s -> Bytes32.wrap(s.commit().toBytes()));
+      return of(included, receipts, gas, root);
+    }
   }
 }

@@ -18,6 +18,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.tuweni.bytes.Bytes;
 import org.apache.tuweni.bytes.Bytes32;
 
@@ -64,12 +65,48 @@ public final class TransactionProcessor {
    */
   public static void check(
       StateDB state, SignedTransaction tx, BlockEnvironment env, long blockGasLeft) {
+    check(state, tx, env, blockGasLeft, new KnownSenders());
+  }
+
+  private static void check(
+      StateDB state,
+      SignedTransaction tx,
+      BlockEnvironment env,
+      long blockGasLeft,
+      KnownSenders known) {
+    if (tx.chainId() != env.chainId()) {
+      // before reading the state: a wrong chain id is rejected whatever the sender's account
+      check(tx, env, blockGasLeft, tx.nonce(), BigInteger.ZERO, () -> BigInteger.ZERO);
+    }
+    KnownSenders.Account account = known.account(state, tx.sender());
+    check(
+        tx,
+        env,
+        blockGasLeft,
+        account.nonce(),
+        account.balanceAtLeast(),
+        () -> known.exactBalance(state, tx.sender()));
+  }
+
+  /**
+   * Checks {@code tx} against its sender's account: {@code stateNonce}, a balance of at least
+   * {@code balanceAtLeast} wei, and {@code exactBalance} read only when that bound does not cover
+   * the cost.
+   *
+   * @throws InvalidTransactionException naming the rule broken
+   */
+  public static void check(
+      SignedTransaction tx,
+      BlockEnvironment env,
+      long blockGasLeft,
+      long stateNonce,
+      BigInteger balanceAtLeast,
+      Supplier<BigInteger> exactBalance) {
     if (tx.chainId() != env.chainId()) {
       throw new InvalidTransactionException(
           "transaction.chainId: expected " + env.chainId() + ", got " + tx.chainId());
     }
-    Address sender = new Address(tx.sender().toArrayUnsafe());
-    long expectedNonce = state.getNonce(sender).longValueExact();
+    long expectedNonce = stateNonce;
     if (tx.nonce() < expectedNonce) {
       throw new InvalidTransactionException(
           "transaction.nonce: nonce too low (expected "
@@ -107,7 +144,10 @@ public final class TransactionProcessor {
     }
     BigInteger cost =
         tx.fee().maxPricePerGas().multiply(BigInteger.valueOf(tx.gasLimit())).add(tx.value());
-    BigInteger balance = state.getBalance(sender);
+    if (balanceAtLeast.compareTo(cost) >= 0) {
+      return;
+    }
+    BigInteger balance = exactBalance.get();
     if (balance.compareTo(cost) < 0) {
       throw new InvalidTransactionException(
           "transaction: insufficient funds for gas * price + value (balance "
@@ -130,7 +170,22 @@ public final class TransactionProcessor {
       int index,
       BlockEnvironment env,
       long cumulativeGasBefore) {
-    check(state, tx, env, env.gasLimit() - cumulativeGasBefore);
+    return apply(state, tx, index, env, cumulativeGasBefore, new KnownSenders());
+  }
+
+  /**
+   * As {@link #apply(StateDB, SignedTransaction, int, BlockEnvironment, long)}, with what the
+   * block's execution already knows of the senders (updated here), so that a sender's later
+   * transactions in the block skip reading its nonce and balance.
+   */
+  public static Receipt apply(
+      StateDB state,
+      SignedTransaction tx,
+      int index,
+      BlockEnvironment env,
+      long cumulativeGasBefore,
+      KnownSenders known) {
+    check(state, tx, env, env.gasLimit() - cumulativeGasBefore, known);
     Address sender = new Address(tx.sender().toArrayUnsafe());
     Address coinbase = new Address(env.coinbase().toArrayUnsafe());
     Address to = tx.to().map(b -> new Address(b.toArrayUnsafe())).orElse(null);
@@ -172,6 +227,12 @@ public final class TransactionProcessor {
       logs.add(new Log(Bytes.wrap(l.address.toBytes()), topics, bytes(l.data)));
     }
     state.finalizeChanges();
+    if (tx.isContractCreation()) {
+      known.forget(tx.sender());
+    } else {
+      known.applied(
+          tx.sender(), tx.nonce() + 1, price.multiply(BigInteger.valueOf(gasUsed)).add(tx.value()));
+    }
     Optional<Bytes> created =
         tx.isContractCreation() && success && result.contractAddress != null
             ? Optional.of(Bytes.wrap(result.contractAddress.toBytes()))

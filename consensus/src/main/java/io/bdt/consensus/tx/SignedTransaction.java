@@ -3,7 +3,9 @@ package io.bdt.consensus.tx;
 import io.bdt.consensus.block.Keccak;
 import java.math.BigInteger;
 import java.security.SignatureException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.tuweni.bytes.Bytes;
 import org.apache.tuweni.bytes.Bytes32;
 import org.web3j.crypto.RawTransaction;
@@ -89,17 +91,14 @@ public record SignedTransaction(
       throw new InvalidTransactionException(
           "transaction.s: signature value out of range (EIP-2 requires s <= n/2)");
     }
-    Bytes sender;
-    try {
-      byte[] signingHash =
-          org.web3j.crypto.Hash.sha3(signed.getEncodedTransaction(signed.getChainId()));
-      int recId = signed.getRealV(Numeric.toBigInt(sig.getV())) - 27;
-      sender =
-          SenderRecovery.address(signingHash, r, s, recId)
-              .orElseThrow(() -> new SignatureException("no public key matches the signature"));
-    } catch (SignatureException | RuntimeException e) {
-      throw new InvalidTransactionException(
-          "transaction.signature: no sender recoverable (" + e + ")");
+    Bytes32 hash = Keccak.of(raw);
+    Bytes sender = RECOVERED.get(hash);
+    if (sender == null) {
+      sender = recover(signed, r, s, sig);
+      if (RECOVERED.size() >= RECOVERED_MAX) {
+        RECOVERED.clear();
+      }
+      RECOVERED.put(hash, sender);
     }
     String to = decoded.getTo();
     Optional<Bytes> recipient =
@@ -117,7 +116,7 @@ public record SignedTransaction(
     String data = decoded.getData();
     return new SignedTransaction(
         raw,
-        Keccak.of(raw),
+        hash,
         type,
         sender,
         chainId,
@@ -127,5 +126,30 @@ public record SignedTransaction(
         recipient,
         decoded.getValue() == null ? BigInteger.ZERO : decoded.getValue(),
         data == null || data.isEmpty() ? Bytes.EMPTY : Bytes.fromHexString(data));
+  }
+
+  /**
+   * Senders already recovered, by transaction hash (Keccak of the whole signed encoding, so the
+   * same hash means the same signature over the same fields and the same sender): a transaction
+   * admitted over RPC or gossip is not recovered again when a block carrying it is imported or read
+   * from the store. A transaction never seen still has its signature verified.
+   */
+  private static final Map<Bytes32, Bytes> RECOVERED = new ConcurrentHashMap<>();
+
+  /** Entries kept before the sender cache starts over (about 100 bytes each). */
+  private static final int RECOVERED_MAX = 200_000;
+
+  private static Bytes recover(
+      SignedRawTransaction signed, BigInteger r, BigInteger s, Sign.SignatureData sig) {
+    try {
+      byte[] signingHash =
+          org.web3j.crypto.Hash.sha3(signed.getEncodedTransaction(signed.getChainId()));
+      int recId = signed.getRealV(Numeric.toBigInt(sig.getV())) - 27;
+      return SenderRecovery.address(signingHash, r, s, recId)
+          .orElseThrow(() -> new SignatureException("no public key matches the signature"));
+    } catch (SignatureException | RuntimeException e) {
+      throw new InvalidTransactionException(
+          "transaction.signature: no sender recoverable (" + e + ")");
+    }
   }
 }
