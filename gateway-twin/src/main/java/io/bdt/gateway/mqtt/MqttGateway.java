@@ -56,6 +56,11 @@ public class MqttGateway {
   }
 
   void start(@Observes StartupEvent event) throws MqttException {
+    connect();
+  }
+
+  /** Connects to the configured broker and subscribes (no-op when MQTT is not configured). */
+  public void connect() throws MqttException {
     if (config.mqtt().url().isEmpty()) {
       LOG.info("bdt.gateway.mqtt.url is not set: MQTT is off");
       return;
@@ -76,6 +81,11 @@ public class MqttGateway {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    disconnect();
+  }
+
+  /** Disconnects from the broker. */
+  public void disconnect() {
     MqttAsyncClient mqtt = client;
     if (mqtt == null) {
       return;
