@@ -46,6 +46,12 @@ final class Platform implements AutoCloseable {
   /** A snapshot of one AP's {@code /status}. */
   record ApSnapshot(String name, String url, JsonNode status) {}
 
+  static {
+    // HiveMQ configures logging through Logback; the launcher's default SLF4J provider is simple.
+    // Set before anything logs (this class is loaded before any part starts).
+    System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+  }
+
   static final String PROFILE_KEY = "vibration-sensor";
   static final String PROFILE_SECRET = "platform-dev-secret";
 
@@ -154,9 +160,7 @@ final class Platform implements AutoCloseable {
           PlatformChain.gateway(n).getEcKeyPair().getPrivateKey().toString(16));
       conf.put("bdt.gateway.inference.chain-id", Long.toString(PlatformChain.CHAIN_ID));
       conf.put("bdt.gateway.inference.ledger-address", contracts.reputationLedger());
-      conf.put("bdt.gateway.chain.rpc-url", "http://127.0.0.1:" + rpcPorts.get(n % settings.aps()));
-      conf.put("bdt.gateway.chain.twin-anchor", contracts.twinAnchor());
-      settings.kafkaServers().ifPresent(k -> conf.put("kafka.bootstrap.servers", k));
+      settings.kafkaServers().ifPresent(k -> conf.put("bdt.gateway.kafka.bootstrap-servers", k));
       ServiceProcess gw =
           new ServiceProcess(
               id, gatewayJar, conf, settings.work().resolve("logs/" + id + ".log"), port);

@@ -81,8 +81,6 @@ public final class PlatformCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // HiveMQ configures logging through Logback; the launcher's default SLF4J provider is simple.
-    System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
     for (String[] rule :
         new String[][] {
           {"--aps", "" + aps}, {"--gateways", "" + gateways}, {"--devices", "" + devices}
