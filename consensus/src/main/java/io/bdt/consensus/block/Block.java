@@ -33,17 +33,18 @@ public record Block(BlockHeader header, List<SignedTransaction> transactions) {
 
   /** RLP encoding of the whole block. */
   public Bytes rlp() {
-    List<RlpType> txs = new ArrayList<>();
-    for (SignedTransaction tx : transactions) {
-      if (tx.type() == TransactionType.LEGACY) {
-        txs.add(RlpDecoder.decode(tx.raw().toArrayUnsafe()).getValues().get(0));
-      } else {
-        txs.add(RlpString.create(tx.raw().toArrayUnsafe()));
-      }
+    byte[][] txs = new byte[transactions.size()][];
+    for (int i = 0; i < txs.length; i++) {
+      SignedTransaction tx = transactions.get(i);
+      // a legacy transaction's network encoding is its RLP list; a typed one goes in as a string
+      txs[i] =
+          tx.type() == TransactionType.LEGACY
+              ? tx.raw().toArrayUnsafe()
+              : RlpEncoder.encode(RlpString.create(tx.raw().toArrayUnsafe()));
     }
     return Bytes.wrap(
-        RlpEncoder.encode(
-            new RlpList(header.rlpList(true, true), new RlpList(txs), new RlpList(List.of()))));
+        Rlp.wrapList(
+            RlpEncoder.encode(header.rlpList(true, true)), Rlp.wrapList(txs), Rlp.wrapList()));
   }
 
   /** Decodes a block, verifying every transaction's signature on the way. */

@@ -3,6 +3,7 @@ package io.bdt.consensus.store;
 import io.bdt.consensus.block.Block;
 import io.bdt.consensus.block.BlockHeader;
 import io.bdt.consensus.block.Receipt;
+import io.bdt.consensus.block.Rlp;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.web3j.rlp.RlpDecoder;
-import org.web3j.rlp.RlpEncoder;
 import org.web3j.rlp.RlpList;
 import org.web3j.rlp.RlpType;
 
@@ -128,7 +128,7 @@ public final class ChainStore implements AutoCloseable {
     try (WriteBatch batch = new WriteBatch()) {
       batch.put(key(BLOCK, hash), block.rlp().toArrayUnsafe());
       batch.put(key(HEADER, hash), block.header().rlp().toArrayUnsafe());
-      batch.put(key(RECEIPTS, hash), RlpEncoder.encode(new RlpList(rs)));
+      batch.put(key(RECEIPTS, hash), Rlp.encodeList(rs));
       batch.put(key(TOTAL_DIFFICULTY, hash), totalDifficulty.toByteArray());
       if (change.isPresent()) {
         CanonicalChange c = change.get();
