@@ -8,9 +8,13 @@ import io.bdt.optimizer.dpra.SlotObservation;
  * Baseline 4, {@code GREEDY}: the per-slot latency optimum that ignores the reputation constraint.
  *
  * <p>It is the {@code V -> infinity} limit of DPRA: with every virtual queue {@code Q_m} read as 0
- * the drift-plus-penalty objective is {@code V [sum_n D_n + D^C]}, whose minimiser does not depend
- * on {@code V}. So this policy hands DPRA the slot with zeroed queues and takes its decision: the
- * same cut search and exact frequency allocation, minimising latency alone.
+ * the drift-plus-penalty objective is {@code V [sum_n D_n + D^C]} (plus, for DPRA with the
+ * reputation-value term, {@code -V sum_m rho_m omega x_m}, the future consensus saving of the
+ * reputation earned), whose minimiser does not depend on {@code V}. So this policy hands DPRA the
+ * slot with zeroed queues and takes its decision: the same cut search, exact frequency allocation
+ * and latency objective, without the reputation floor. Wrapping the default DPRA makes GREEDY
+ * differ from it in the constraint alone; wrapping {@code Dpra.plain} gives the per-slot latency
+ * optimum.
  */
 public final class Greedy implements Policy {
 

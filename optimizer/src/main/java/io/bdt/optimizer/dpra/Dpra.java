@@ -27,6 +27,17 @@ import java.util.Objects;
  * Scoring one combination costs {@code O(M)} per Newton step of the coupling multiplier, warm
  * started from the previous one (typically 2-4 steps), and allocates nothing.
  *
+ * <p><b>Reputation value</b> (on by default, see {@code docs/dpra.md}): reputation lowers the PoW
+ * difficulty ({@code D_m = D_0 exp(-eta R_m)}), so reputation earned this slot also shortens the
+ * consensus latency of later slots, which the per-slot objective of the system model does not see.
+ * With the option on, each AP's reputation reward becomes {@code (Q_m + V rho_m) omega x_m} with
+ * {@code rho_m = eta lambda_m / (omega Lambda^2)}, seconds per unit of reputation: the first-order
+ * saving of {@code 1/Lambda} per unit of {@code R_m}, kept for the {@code 1/omega} slots a unit of
+ * reputation persists. The block rates {@code lambda_m} (and {@code Lambda = sum_m lambda_m}) are
+ * those of the plain decision of the same slot, so a slot is solved twice; the second solve is the
+ * plain problem with {@code Q_m} replaced by {@link #pricedObservation}'s {@code Q_m + V rho_m},
+ * which keeps the KKT allocation exact (the term is linear in the shares).
+ *
  * <p>Holds no per-slot state: every call works on its own arrays, so one instance may serve
  * concurrent callers.
  */
@@ -43,22 +54,42 @@ public final class Dpra implements Policy {
 
   private final SystemParameters parameters;
   private final long enumerationLimit;
+  private final boolean reputationValue;
 
-  /** DPRA with the default enumeration limit. */
+  /** DPRA with the default enumeration limit and the reputation-value term. */
   public Dpra(SystemParameters parameters) {
     this(parameters, DEFAULT_ENUMERATION_LIMIT);
   }
 
   /**
-   * DPRA that enumerates all cut combinations when there are at most {@code enumerationLimit} of
-   * them (0 = always use price coordination and coordinate descent).
+   * DPRA with the reputation-value term that enumerates all cut combinations when there are at most
+   * {@code enumerationLimit} of them (0 = always use price coordination and coordinate descent).
    */
   public Dpra(SystemParameters parameters, long enumerationLimit) {
+    this(parameters, enumerationLimit, true);
+  }
+
+  /**
+   * DPRA with an explicit enumeration limit; {@code reputationValue = false} is the plain per-slot
+   * objective of the system model, {@code V [sum_n D_n + D^C] - sum_m Q_m R_m(t+1)}.
+   */
+  public Dpra(SystemParameters parameters, long enumerationLimit, boolean reputationValue) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     if (enumerationLimit < 0) {
       throw new IllegalArgumentException("enumerationLimit must be >= 0, got " + enumerationLimit);
     }
     this.enumerationLimit = enumerationLimit;
+    this.reputationValue = reputationValue;
+  }
+
+  /** The plain system-model form: no reputation-value term. */
+  public static Dpra plain(SystemParameters parameters) {
+    return new Dpra(parameters, DEFAULT_ENUMERATION_LIMIT, false);
+  }
+
+  /** Whether this instance adds the future consensus value of reputation to the objective. */
+  public boolean valuesReputation() {
+    return reputationValue;
   }
 
   @Override
@@ -71,9 +102,89 @@ public final class Dpra implements Policy {
     return plan(observation).decision();
   }
 
-  /** The slot decision with its drift-plus-penalty value. */
+  /**
+   * The slot decision with its drift-plus-penalty value. With the reputation-value term the value
+   * is that of {@link #pricedObservation} (queues {@code Q_m + V rho_m}), the objective the
+   * decision minimizes.
+   */
   public SlotPlan plan(SlotObservation observation) {
     Objects.requireNonNull(observation, "observation");
+    SlotPlan plain = solve(observation);
+    if (!reputationValue || parameters.eta() == 0) {
+      return plain;
+    }
+    SlotPlan priced = solve(pricedObservation(observation, plain.decision().miningShare()));
+    return new SlotPlan(
+        priced.decision(), priced.objective(), plain.evaluations() + priced.evaluations());
+  }
+
+  /**
+   * The observation whose plain drift-plus-penalty value this instance minimizes: {@code
+   * observation} itself for the plain form (or {@code eta = 0}), else its {@link
+   * #pricedObservation} at the mining shares of the plain decision. For checking a plan against
+   * {@link io.bdt.optimizer.model.SlotCost} or an oracle on the same objective.
+   */
+  public SlotObservation objectiveObservation(SlotObservation observation) {
+    Objects.requireNonNull(observation, "observation");
+    if (!reputationValue || parameters.eta() == 0) {
+      return observation;
+    }
+    return pricedObservation(observation, solve(observation).decision().miningShare());
+  }
+
+  /**
+   * The observation whose plain objective is DPRA's objective with the reputation-value term:
+   * {@code Q_m} replaced by {@code Q_m + V rho_m}, {@code rho_m = eta lambda_m / (omega Lambda^2)},
+   * with {@code lambda_m = f_m^B / (psi D_m(R_m(t)))} from {@code miningShare} (Hz).
+   */
+  public SlotObservation pricedObservation(SlotObservation observation, double[] miningShare) {
+    double[] rho = reputationValue(parameters, observation.reputation(), miningShare);
+    double[] queue = observation.virtualQueue().clone();
+    for (int m = 0; m < queue.length; m++) {
+      queue[m] += parameters.v() * rho[m];
+    }
+    return new SlotObservation(
+        observation.taskSamples(),
+        observation.models(),
+        observation.servingAp(),
+        observation.uplinkRate(),
+        observation.gatewayFlopsPerSecond(),
+        observation.apBudget(),
+        observation.reputation(),
+        queue);
+  }
+
+  /**
+   * {@code rho_m = eta lambda_m / (omega Lambda^2)}: seconds of consensus latency saved over the
+   * following slots per unit of {@code R_m(t+1)}, to first order. {@code -d(1/Lambda)/dR_m = eta
+   * lambda_m / Lambda^2} because {@code lambda_m} is proportional to {@code exp(eta R_m)}; a unit
+   * of reputation decays by {@code (1 - omega)} per slot, so it acts for {@code sum_s (1-omega)^s =
+   * 1/omega} slots. All zeros if no AP mines.
+   */
+  public static double[] reputationValue(
+      SystemParameters parameters, double[] reputation, double[] miningShare) {
+    int m = reputation.length;
+    if (miningShare.length != m) {
+      throw new IllegalArgumentException(
+          "miningShare needs one entry per AP (" + m + "), got " + miningShare.length);
+    }
+    double[] rate = new double[m];
+    double total = 0;
+    for (int a = 0; a < m; a++) {
+      rate[a] =
+          miningShare[a] / (parameters.cyclesPerHash() * parameters.difficulty(reputation[a]));
+      total += rate[a];
+    }
+    double[] rho = new double[m];
+    if (total > 0) {
+      for (int a = 0; a < m; a++) {
+        rho[a] = parameters.eta() * rate[a] / (parameters.omega() * total * total);
+      }
+    }
+    return rho;
+  }
+
+  private SlotPlan solve(SlotObservation observation) {
     CutOptions options = new CutOptions(observation, parameters);
     Search search = new Search(options);
     if (combinations(options, enumerationLimit) <= enumerationLimit) {

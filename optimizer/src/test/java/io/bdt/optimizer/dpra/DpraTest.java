@@ -17,23 +17,34 @@ class DpraTest {
    */
   @Test
   void staysWithinHalfAPercentOfTheOracleOnSmallSlots() {
-    assertWithinOracle(new SplittableRandom(7), Dpra.DEFAULT_ENUMERATION_LIMIT, 200);
+    assertWithinOracle(new SplittableRandom(7), Dpra.DEFAULT_ENUMERATION_LIMIT, false, 200);
   }
 
   /** The same criterion with enumeration switched off, so the coordination heuristic is tested. */
   @Test
   void priceCoordinationAloneStaysWithinHalfAPercentOfTheOracle() {
-    assertWithinOracle(new SplittableRandom(8), 0, 200);
+    assertWithinOracle(new SplittableRandom(8), 0, false, 200);
   }
 
-  private static void assertWithinOracle(SplittableRandom random, long limit, int instances) {
+  /**
+   * With the reputation-value term the oracle solves the same objective: the plain one of the
+   * priced observation ({@code Q_m + V rho_m}), which is what the second solve minimizes.
+   */
+  @Test
+  void withReputationValueStaysWithinHalfAPercentOfTheOracleOnTheSameObjective() {
+    assertWithinOracle(new SplittableRandom(9), Dpra.DEFAULT_ENUMERATION_LIMIT, true, 200);
+  }
+
+  private static void assertWithinOracle(
+      SplittableRandom random, long limit, boolean reputationValue, int instances) {
     int accepted = 0;
     double worst = Double.NEGATIVE_INFINITY;
     while (accepted < instances) {
       var instance =
           RandomInstances.instance(random, 1 + random.nextInt(3), 1 + random.nextInt(2), 3, 6);
-      SlotObservation observation = instance.observation();
       SystemParameters parameters = instance.parameters();
+      Dpra policy = new Dpra(parameters, limit, reputationValue);
+      SlotObservation observation = policy.objectiveObservation(instance.observation());
       SlotPlan oracle = new BruteForceOracle(parameters).plan(observation);
       SlotCost oracleCost = SlotCost.evaluate(observation, parameters, oracle.decision());
       if (Math.abs(oracleCost.objective())
@@ -41,14 +52,16 @@ class DpraTest {
         continue;
       }
       accepted++;
-      SlotPlan dpra = new Dpra(parameters, limit).plan(observation);
+      SlotPlan dpra = policy.plan(instance.observation());
       double dpraObjective =
           SlotCost.evaluate(observation, parameters, dpra.decision()).objective();
       double gap = (dpraObjective - oracleCost.objective()) / Math.abs(oracleCost.objective());
       worst = Math.max(worst, gap);
       assertThat(gap).as("relative gap to the oracle, instance %d", accepted).isLessThan(0.005);
     }
-    System.out.printf("DPRA vs oracle (limit %d): worst relative gap %.3e%n", limit, worst);
+    System.out.printf(
+        "DPRA vs oracle (limit %d, reputation value %b): worst relative gap %.3e%n",
+        limit, reputationValue, worst);
   }
 
   /** {@code V (sum D_n + D^C) + sum_m Q_m R_m(t+1)}: the objective's terms taken positive. */
@@ -67,9 +80,10 @@ class DpraTest {
     for (int trial = 0; trial < 100; trial++) {
       var instance =
           RandomInstances.instance(random, 5 + random.nextInt(4), 2 + random.nextInt(2), 3, 4);
+      // plain form: with the reputation-value term each search would price its own plain decision
       SlotPlan exhaustive =
-          new Dpra(instance.parameters(), Long.MAX_VALUE).plan(instance.observation());
-      SlotPlan coordinated = new Dpra(instance.parameters(), 0).plan(instance.observation());
+          new Dpra(instance.parameters(), Long.MAX_VALUE, false).plan(instance.observation());
+      SlotPlan coordinated = new Dpra(instance.parameters(), 0, false).plan(instance.observation());
       assertThat(coordinated.objective())
           .isGreaterThanOrEqualTo(exhaustive.objective() - 1e-9 * Math.abs(exhaustive.objective()));
       worst =
@@ -88,9 +102,13 @@ class DpraTest {
     for (int trial = 0; trial < 50; trial++) {
       var instance =
           RandomInstances.instance(random, 1 + random.nextInt(20), 1 + random.nextInt(5), 2, 10);
-      SlotPlan plan = new Dpra(instance.parameters()).plan(instance.observation());
+      Dpra dpra = new Dpra(instance.parameters());
+      SlotPlan plan = dpra.plan(instance.observation());
       double evaluated =
-          SlotCost.evaluate(instance.observation(), instance.parameters(), plan.decision())
+          SlotCost.evaluate(
+                  dpra.objectiveObservation(instance.observation()),
+                  instance.parameters(),
+                  plan.decision())
               .objective();
       assertThat(plan.objective()).isCloseTo(evaluated, within(1e-9 * Math.abs(evaluated)));
     }
@@ -123,9 +141,13 @@ class DpraTest {
     for (int trial = 0; trial < 100; trial++) {
       var instance =
           RandomInstances.instance(random, 1 + random.nextInt(30), 1 + random.nextInt(6), 2, 12);
-      SlotDecision decision = new Dpra(instance.parameters()).decide(instance.observation());
+      Dpra dpra = new Dpra(instance.parameters());
+      SlotDecision decision = dpra.decide(instance.observation());
       AllocationProblem problem =
-          AllocationProblem.of(instance.observation(), instance.parameters(), decision.cut());
+          AllocationProblem.of(
+              dpra.objectiveObservation(instance.observation()),
+              instance.parameters(),
+              decision.cut());
       Allocation allocation =
           new Allocation(
               decision.inferenceShare(),
@@ -142,9 +164,10 @@ class DpraTest {
     for (int trial = 0; trial < 20; trial++) {
       var instance =
           RandomInstances.instance(random, 10 + random.nextInt(10), 2 + random.nextInt(3), 4, 8);
-      SlotObservation observation = instance.observation();
       SystemParameters parameters = instance.parameters();
-      SlotPlan plan = new Dpra(parameters, 0).plan(observation);
+      Dpra dpra = new Dpra(parameters, 0);
+      SlotPlan plan = dpra.plan(instance.observation());
+      SlotObservation observation = dpra.objectiveObservation(instance.observation());
       for (int n = 0; n < observation.gateways(); n++) {
         if (!observation.hasTask(n)) {
           continue;
@@ -207,5 +230,68 @@ class DpraTest {
             o.virtualQueue());
     SlotDecision decision = new Dpra(instance.parameters()).decide(noLink);
     assertThat(decision.cut()[0]).isEqualTo(o.models().get(0).fullyLocalCut());
+  }
+
+  @Test
+  void reputationValueIsEtaTimesBlockRateOverOmegaTimesTotalRateSquared() {
+    SystemParameters p = new SystemParameters(10, 16, 1000, 8e7, 2, 0.1, 0.3, 0.15);
+    double[] reputation = {0.0, 0.5};
+    double[] mining = {8e9, 0};
+    double[] rho = Dpra.reputationValue(p, reputation, mining);
+    double rate = 8e9 / (1000 * 8e7); // 0.1 blocks/s, only AP 0 mines
+    assertThat(rho[0]).isCloseTo(2 * rate / (0.1 * rate * rate), within(1e-9));
+    assertThat(rho[1]).isZero();
+  }
+
+  @Test
+  void reputationValueRaisesEveryQueueByVTimesRho() {
+    var instance = RandomInstances.instance(new SplittableRandom(21), 6, 3, 4, 8);
+    SystemParameters p = instance.parameters();
+    SlotObservation o = instance.observation();
+    Dpra dpra = new Dpra(p);
+    double[] mining = Dpra.plain(p).decide(o).miningShare();
+    double[] rho = Dpra.reputationValue(p, o.reputation(), mining);
+    SlotObservation priced = dpra.objectiveObservation(o);
+    for (int m = 0; m < o.accessPoints(); m++) {
+      assertThat(priced.virtualQueue()[m])
+          .isCloseTo(o.virtualQueue()[m] + p.v() * rho[m], within(1e-12));
+    }
+  }
+
+  @Test
+  void decisionWithReputationValueIsThePlainOptimumOfThePricedObservation() {
+    SplittableRandom random = new SplittableRandom(22);
+    for (int trial = 0; trial < 30; trial++) {
+      var instance =
+          RandomInstances.instance(random, 1 + random.nextInt(12), 1 + random.nextInt(4), 2, 10);
+      Dpra dpra = new Dpra(instance.parameters());
+      SlotDecision priced =
+          Dpra.plain(instance.parameters())
+              .decide(dpra.objectiveObservation(instance.observation()));
+      SlotDecision decision = dpra.decide(instance.observation());
+      assertThat(decision.cut()).containsExactly(priced.cut());
+      assertThat(decision.miningShare()).containsExactly(priced.miningShare());
+    }
+  }
+
+  @Test
+  void withoutDifficultyDiscountReputationValueChangesNothing() {
+    var instance = RandomInstances.instance(new SplittableRandom(23), 6, 2, 4, 8);
+    SystemParameters p = instance.parameters();
+    SystemParameters noDiscount =
+        new SystemParameters(
+            p.v(),
+            p.apFlopsPerCycle(),
+            p.cyclesPerHash(),
+            p.baseDifficulty(),
+            0,
+            p.omega(),
+            p.rMin(),
+            p.consensusOverheadSeconds());
+    SlotObservation o = instance.observation();
+    SlotDecision valued = new Dpra(noDiscount).decide(o);
+    SlotDecision plain = Dpra.plain(noDiscount).decide(o);
+    assertThat(valued.cut()).containsExactly(plain.cut());
+    assertThat(valued.miningShare()).containsExactly(plain.miningShare());
   }
 }

@@ -64,7 +64,7 @@ class DeploymentTest {
     assertThat(DEFAULT.apBudget()).containsExactly(20e9, 20e9, 20e9, 20e9);
     assertThat(DEFAULT.initialReputation()).containsOnly(0.5);
     assertThat(DEFAULT.parameters().consensusOverheadSeconds()).isEqualTo(0.1 + 0.05);
-    assertThat(DEFAULT.parameters().v()).isEqualTo(10.0);
+    assertThat(DEFAULT.parameters().v()).isEqualTo(1.0);
     assertThat(DEFAULT.channel().bandwidthHz()).isEqualTo(10e6);
   }
 

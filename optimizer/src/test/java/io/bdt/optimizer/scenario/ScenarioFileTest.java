@@ -35,7 +35,7 @@ class ScenarioFileTest {
     assertThat(s.maxDistanceMeters()).isEqualTo(200);
     assertThat(s.gatewayCpuHz() * s.gatewayFlopsPerCycle()).isEqualTo(1.5e9 * 8);
     assertThat(s.apBudgetHz() * s.apFlopsPerCycle()).isEqualTo(20e9 * 16);
-    assertThat(List.of(s.omega(), s.rMin(), s.eta())).containsExactly(0.1, 0.3, 2.0);
+    assertThat(List.of(s.omega(), s.rMin(), s.eta())).containsExactly(0.1, 0.57, 2.0);
     assertThat(s.models())
         .containsExactly("alexnet", "vgg16", "resnet18", "mobilenet_v2", "vibration");
   }
