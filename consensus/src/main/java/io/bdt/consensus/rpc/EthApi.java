@@ -693,8 +693,13 @@ public final class EthApi {
     if (tag.isObject() && tag.hasNonNull("blockNumber")) {
       tag = tag.get("blockNumber");
     }
+    BlockHeader head = chain.head();
     long n = number(tag);
-    return chain.blockByNumber(n).map(Block::header).orElse(null);
+    if (n == head.number()) {
+      return head;
+    }
+    // the header alone: reading the block would decode every transaction in it
+    return chain.store().canonicalHash(n).flatMap(chain.store()::header).orElse(null);
   }
 
   private long number(JsonNode tag) {
