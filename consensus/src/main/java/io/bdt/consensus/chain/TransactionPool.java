@@ -183,10 +183,17 @@ public final class TransactionPool {
     return out;
   }
 
-  /** The highest waiting nonce of {@code sender}, for eth_getTransactionCount("pending"). */
-  public synchronized Optional<Long> highestNonce(Bytes sender) {
+  /**
+   * The nonce after {@code sender}'s run of waiting transactions that continue {@code stateNonce}
+   * without a gap (eth_getTransactionCount "pending", as geth's pool nonce).
+   */
+  public synchronized long nextNonce(Bytes sender, long stateNonce) {
     TreeMap<Long, SignedTransaction> q = bySender.get(sender);
-    return q == null || q.isEmpty() ? Optional.empty() : Optional.of(q.lastKey());
+    long next = stateNonce;
+    while (q != null && q.containsKey(next)) {
+      next++;
+    }
+    return next;
   }
 
   /** Drops transactions whose nonce is below the sender's nonce in the new head state. */

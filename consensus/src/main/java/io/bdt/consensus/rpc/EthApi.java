@@ -14,6 +14,7 @@ import io.bdt.consensus.block.LogsBloom;
 import io.bdt.consensus.block.Receipt;
 import io.bdt.consensus.chain.BaseFee;
 import io.bdt.consensus.chain.Blockchain;
+import io.bdt.consensus.chain.PendingState;
 import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.evm.BlockEnvironment;
 import io.bdt.consensus.evm.RevertReason;
@@ -26,6 +27,7 @@ import io.bdt.consensus.tx.SignedTransaction;
 import io.horizen.evm.Address;
 import io.horizen.evm.Hash;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +60,14 @@ public final class EthApi {
   private final TransactionPool pool;
   private final Optional<Miner> miner;
   private final Filters filters;
+  private final PendingState pending;
 
   public EthApi(Blockchain chain, TransactionPool pool, Optional<Miner> miner) {
     this.chain = chain;
     this.pool = pool;
     this.miner = miner;
     this.filters = new Filters(this);
+    this.pending = new PendingState(chain, pool, Clock.systemUTC());
     chain.onNewHead(filters::onNewHead);
   }
 
@@ -325,12 +329,14 @@ public final class EthApi {
 
   private JsonNode transactionCount(ArrayNode p) {
     Address a = address(p, 0);
-    long stateNonce = atState(p, 1, s -> s.getNonce(a)).longValueExact();
-    if ("pending".equals(p.path(1).asText())) {
-      long next = pool.highestNonce(Bytes.wrap(a.toBytes())).map(n -> n + 1).orElse(stateNonce);
-      return quantity(Math.max(next, stateNonce));
+    if (isPending(p, 1)) {
+      // the pool's whole run of consecutive nonces, not one block's worth: a wallet sending its
+      // next transaction needs the nonce after every one it has waiting
+      long stateNonce =
+          chain.states().withState(chain.head().stateRoot(), s -> s.getNonce(a)).longValueExact();
+      return quantity(pool.nextNonce(Bytes.wrap(a.toBytes()), stateNonce));
     }
-    return quantity(stateNonce);
+    return quantity(atState(p, 1, s -> s.getNonce(a)).longValueExact());
   }
 
   private JsonNode sendRawTransaction(ArrayNode p) {
@@ -354,7 +360,14 @@ public final class EthApi {
     return text(Bytes.wrap(value).toHexString());
   }
 
+  private static boolean isPending(ArrayNode p, int tagIndex) {
+    return "pending".equals(p.path(tagIndex).asText());
+  }
+
   private <T> T atState(ArrayNode p, int tagIndex, Function<io.horizen.evm.StateDB, T> read) {
+    if (isPending(p, tagIndex)) {
+      return pending.read((s, env) -> read.apply(s));
+    }
     BlockHeader h = header(p, tagIndex);
     if (h == null) {
       throw new RpcException(RpcException.SERVER_ERROR, "header not found");
@@ -408,7 +421,8 @@ public final class EthApi {
     if (!c.isObject()) {
       throw RpcException.invalidParams("params[0]: expected a call object");
     }
-    BlockHeader h = p.size() > 1 ? header(p, 1) : chain.head();
+    boolean atPending = isPending(p, 1);
+    BlockHeader h = atPending ? pending.nextHeader() : p.size() > 1 ? header(p, 1) : chain.head();
     if (h == null) {
       throw new RpcException(RpcException.SERVER_ERROR, "header not found");
     }
@@ -431,6 +445,10 @@ public final class EthApi {
             : c.hasNonNull("gas")
                 ? Numeric.toBigInt(c.get("gas").asText()).longValueExact()
                 : chain.spec().gasLimit();
+    if (atPending) {
+      return pending.read(
+          (s, env) -> TransactionProcessor.call(s, from, to, value, data, gas, env));
+    }
     BlockEnvironment env = chain.environment(h);
     return chain
         .states()
