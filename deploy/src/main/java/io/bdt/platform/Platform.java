@@ -41,6 +41,7 @@ final class Platform implements AutoCloseable {
       Optional<String> kafkaServers,
       int basePort,
       long periodMillis,
+      double gatewayFlops,
       Map<String, String> faults) {}
 
   /** A snapshot of one AP's {@code /status}. */
@@ -158,6 +159,9 @@ final class Platform implements AutoCloseable {
       conf.put(
           "bdt.gateway.inference.signing-key",
           PlatformChain.gateway(n).getEcKeyPair().getPrivateKey().toString(16));
+      conf.put(
+          "bdt.gateway.inference.gateway-flops-per-second",
+          Double.toString(settings.gatewayFlops()));
       conf.put("bdt.gateway.inference.chain-id", Long.toString(PlatformChain.CHAIN_ID));
       conf.put("bdt.gateway.inference.ledger-address", contracts.reputationLedger());
       settings.kafkaServers().ifPresent(k -> conf.put("bdt.gateway.kafka.bootstrap-servers", k));

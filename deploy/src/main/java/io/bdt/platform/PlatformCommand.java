@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +75,14 @@ public final class PlatformCommand implements Callable<Integer> {
       description = "gateways listen on base+n, APs on base+10+m (${DEFAULT-VALUE})")
   int basePort;
 
+  @Option(
+      names = "--gateway-flops",
+      defaultValue = "5e6",
+      description =
+          "phi_G f_n^G of each gateway, FLOP/s (${DEFAULT-VALUE}: a constrained gateway, so that"
+              + " offloading pays for the small vibration model)")
+  double gatewayFlops;
+
   @Option(names = "--work", description = "working directory (default: a new temporary one)")
   Path work;
 
@@ -104,6 +111,7 @@ public final class PlatformCommand implements Callable<Integer> {
                 Optional.ofNullable(kafka),
                 basePort,
                 periodMillis,
+                gatewayFlops,
                 faults),
             System.out);
     CountDownLatch stop = new CountDownLatch(1);
@@ -205,7 +213,7 @@ public final class PlatformCommand implements Callable<Integer> {
   static final class Summary {
     private final Platform platform;
     private long lastPublished;
-    private long lastServed;
+    private final Map<String, Long> lastSlot = new java.util.HashMap<>();
     private long lastNanos = System.nanoTime();
 
     Summary(Platform platform) {
@@ -217,48 +225,64 @@ public final class PlatformCommand implements Callable<Integer> {
       double dt = Math.max(1e-3, (now - lastNanos) / 1e9);
       lastNanos = now;
       long published = platform.fleet().published();
-      List<Platform.ApSnapshot> snapshots = platform.apStatus();
-      long served = 0;
       long height = 0;
-      double latencySum = 0;
-      int latencyCount = 0;
-      Map<Integer, Long> cuts = new TreeMap<>();
       StringBuilder reputations = new StringBuilder();
-      for (Platform.ApSnapshot s : snapshots) {
+      for (Platform.ApSnapshot s : platform.apStatus()) {
         JsonNode st = s.status();
         if (st == null) {
           reputations.append(' ').append(s.name()).append(" down");
           continue;
         }
-        served += st.path("served").asLong();
         height = Math.max(height, st.path("blockHeight").asLong());
-        if (st.path("meanLatencyMicros").asDouble() > 0) {
-          latencySum += st.path("meanLatencyMicros").asDouble();
-          latencyCount++;
-        }
-        st.path("servedByCut")
-            .properties()
-            .forEach(
-                e -> cuts.merge(Integer.parseInt(e.getKey()), e.getValue().asLong(), Long::sum));
         reputations.append(
             String.format(Locale.ROOT, " %s %.3f", s.name(), st.path("reputation").asDouble()));
+      }
+      // each twin's health holds its latest task: cut, slot, measured and predicted latency
+      Map<Integer, Long> cuts = new TreeMap<>();
+      double measured = 0;
+      double predicted = 0;
+      int twins = 0;
+      long tasks = 0;
+      for (ServiceProcess gw : platform.gatewayProcesses()) {
+        JsonNode all = platform.getJson(gw.baseUrl() + "/twins");
+        if (all == null) {
+          continue;
+        }
+        for (JsonNode twin : all) {
+          JsonNode health = twin.at("/features/health/properties");
+          if (health.isMissingNode()) {
+            continue;
+          }
+          String id = twin.path("thingId").asText();
+          long slot = health.path("slot").asLong();
+          Long seen = lastSlot.put(id, slot);
+          tasks += seen == null ? 0 : Math.max(0, slot - seen);
+          cuts.merge(health.path("cut").asInt(), 1L, Long::sum);
+          measured += health.path("measuredLatency").asDouble();
+          predicted += health.path("predictedLatency").asDouble();
+          twins++;
+        }
       }
       String line =
           String.format(
               Locale.ROOT,
-              "[%4.0f s] devices %d | msgs/s %.1f | inferences/s %.1f | cuts %s | latency %s | block %d | reputation%s",
+              "[%4.0f s] devices %d | msgs/s %.1f | inferences/s %.1f | cuts %s | latency %s |"
+                  + " block %d | reputation%s",
               elapsed,
               platform.fleet().devices().size(),
               (published - lastPublished) / dt,
-              (served - lastServed) / dt,
+              tasks / dt,
               cuts.isEmpty() ? "-" : cuts.toString(),
-              latencyCount == 0
+              twins == 0
                   ? "-"
-                  : String.format(Locale.ROOT, "%.1f ms", latencySum / latencyCount / 1000),
+                  : String.format(
+                      Locale.ROOT,
+                      "%.2f ms (predicted %.2f ms)",
+                      measured / twins * 1000,
+                      predicted / twins * 1000),
               height,
               reputations);
       lastPublished = published;
-      lastServed = served;
       return line;
     }
   }

@@ -74,6 +74,7 @@ class PlatformIT {
                 Optional.empty(),
                 18_600,
                 1000,
+                5e6,
                 Map.of("vib-2", "bearing_fault")),
             new PrintStream(OutputStream.nullOutputStream()));
     platform.start();
