@@ -222,13 +222,16 @@ public class InferenceLoop {
             queue);
     int cut;
     double share;
+    double miningShare;
     if (servingUp) {
       SlotDecision decision = controller.decide(observation);
       cut = decision.cut()[0];
       share = decision.inferenceShare()[0];
+      miningShare = decision.miningShare()[serving];
     } else {
       cut = heads.fullyLocalCut(); // no AP to offload to: the only feasible cut
       share = 0;
+      miningShare = 0;
     }
     cutCounters
         .computeIfAbsent(
@@ -243,7 +246,8 @@ public class InferenceLoop {
         SlotCost.gatewayLatency(observation, parameters, 0, cut, share) / tasks.size();
     for (SensorWindow window : tasks) {
       TaskResult result =
-          runTask(t, window, cut, share, serving, status[serving], urls, predictedSeconds);
+          runTask(
+              t, window, cut, share, miningShare, serving, status[serving], urls, predictedSeconds);
       if (result != null) {
         predicted.record(predictedSeconds);
         measured.record(result.latencySeconds());
@@ -258,6 +262,7 @@ public class InferenceLoop {
       SensorWindow window,
       int cut,
       double share,
+      double miningShare,
       int serving,
       ApStatus ap,
       List<String> urls,
@@ -285,7 +290,7 @@ public class InferenceLoop {
               "X-Bdt-Gateway", signer.address(),
               "X-Bdt-Slot", Long.toString(t),
               "X-Bdt-Inference-Share", Double.toString(share),
-              "X-Bdt-Mining-Share", "0");
+              "X-Bdt-Mining-Share", Double.toString(miningShare));
       OffloadResult offload;
       try {
         offload = aps.offload(urls.get(serving), frame, headers);

@@ -244,6 +244,8 @@ class GatewayServiceTest {
     // a 1 MFLOP/s gateway and an AP with a reputation deficit: DPRA offloads at cut 0
     assertThat(health.get("cut").asInt()).isEqualTo(0);
     assertThat(EmbeddedBroker.accessPoint.cuts).contains(0);
+    // the AP is told DPRA's mining share for it: mining never stops (docs/dpra.md)
+    assertThat(EmbeddedBroker.accessPoint.miningShares).allMatch(f -> f > 0 && f < 2.0e10);
     await("the receipt", () -> !EmbeddedBroker.accessPoint.receipts.isEmpty());
     JsonNode receipt = EmbeddedBroker.accessPoint.receipts.get(0);
     var signed =

@@ -36,6 +36,7 @@ final class TestAccessPoint implements AutoCloseable {
 
   final List<JsonNode> receipts = new CopyOnWriteArrayList<>();
   final List<Integer> cuts = new CopyOnWriteArrayList<>();
+  final List<Double> miningShares = new CopyOnWriteArrayList<>();
   volatile double queue = 5.0;
   private final HttpServer server;
   private final Path modelFile;
@@ -75,6 +76,8 @@ final class TestAccessPoint implements AutoCloseable {
         analysis = GraphAnalyzer.analyze(OnnxModels.read(modelFile), Map.of());
       }
       cuts.add(frame.cut());
+      miningShares.add(
+          Double.parseDouble(exchange.getRequestHeaders().getFirst("X-Bdt-Mining-Share")));
       var tail = ModelSplitter.split(analysis, frame.cut()).tail();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       long start = System.nanoTime();
