@@ -211,15 +211,21 @@ public final class TransactionProcessor {
                   false),
               context);
     }
-    long gasUsed = tx.gasLimit() - result.leftOverGas.longValueExact();
-    long refund = Math.min(state.getRefund().longValueExact(), gasUsed / 5);
+    long leftOver = result.leftOverGas.longValueExact();
+    // EVM code that used no gas ran no LOG and no SSTORE (both cost gas): a plain transfer then
+    // skips two native calls, reading the refund counter and the logs
+    boolean codeUsedGas = leftOver < tx.gasLimit() - intrinsic;
+    long gasUsed = tx.gasLimit() - leftOver;
+    long refund = codeUsedGas ? Math.min(state.getRefund().longValueExact(), gasUsed / 5) : 0;
     gasUsed -= refund;
     state.addBalance(sender, price.multiply(BigInteger.valueOf(tx.gasLimit() - gasUsed)));
     state.addBalance(
         coinbase, tx.fee().minerTip(env.baseFee()).multiply(BigInteger.valueOf(gasUsed)));
     boolean success = result.executionError == null || result.executionError.isEmpty();
     List<Log> logs = new ArrayList<>();
-    for (EvmLog l : state.getLogs(txHash)) {
+    // a failed call's logs are discarded, so they are not read either
+    EvmLog[] emitted = success && codeUsedGas ? state.getLogs(txHash) : new EvmLog[0];
+    for (EvmLog l : emitted) {
       List<Bytes32> topics = new ArrayList<>();
       for (Hash t : l.topics) {
         topics.add(Bytes32.wrap(t.toBytes()));
