@@ -311,6 +311,34 @@ class PlatformIT {
 
   @Test
   @Order(6)
+  void restartedGatewayKeepsItsTwins() throws Exception {
+    Assumptions.assumeTrue(
+        !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
+    ServiceProcess gw = platform.gatewayProcesses().getFirst();
+    JsonNode before = platform.getJson(gw.baseUrl() + "/twins");
+    assertThat(before).isNotEmpty();
+    gw.close();
+    gw.start();
+    gw.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+    JsonNode after = platform.getJson(gw.baseUrl() + "/twins");
+    for (JsonNode twin : before) {
+      String id = twin.path("thingId").asText();
+      JsonNode same = null;
+      for (JsonNode t : after) {
+        if (t.path("thingId").asText().equals(id)) {
+          same = t;
+        }
+      }
+      assertThat(same).as("twin " + id + " after the restart").isNotNull();
+      assertThat(same.path("revision").asLong())
+          .isGreaterThanOrEqualTo(twin.path("revision").asLong());
+      assertThat(same.at("/features/health/properties/label").asText())
+          .isEqualTo(twin.at("/features/health/properties/label").asText());
+    }
+  }
+
+  @Test
+  @Order(7)
   void machinesMosquittoCarriesTheFleetToo() throws Exception {
     boolean reachable;
     try (Socket s = new Socket()) {
