@@ -284,6 +284,48 @@ class GatewayServiceTest {
   }
 
   @Test
+  void twinChangesAreStreamedLiveAsServerSentEvents() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var lines =
+        http.sendAsync(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        "http://localhost:" + io.restassured.RestAssured.port + "/twins/events"))
+                .header("Accept", "text/event-stream")
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var response = lines.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    var seen = new java.util.concurrent.CompletableFuture<String>();
+    Thread reader =
+        new Thread(
+            () ->
+                response
+                    .body()
+                    .filter(l -> l.startsWith("data:") && l.contains("live:sse-1"))
+                    .findFirst()
+                    .ifPresent(seen::complete));
+    reader.setDaemon(true);
+    reader.start();
+    // the stream only carries events after its subscription is registered: write until one shows
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (!seen.isDone() && Instant.now().isBefore(deadline)) {
+      given()
+          .contentType(ContentType.JSON)
+          .body("{\"attributes\":{\"k\":\"v\"}}")
+          .put("/twins/live:sse-1")
+          .then()
+          .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+      Thread.sleep(200);
+    }
+    JsonNode event =
+        JSON.readTree(seen.get(10, java.util.concurrent.TimeUnit.SECONDS).substring(5).trim());
+    assertThat(event.get("type").asText()).isIn("created", "modified");
+    assertThat(event.at("/twin/thingId").asText()).isEqualTo("live:sse-1");
+    assertThat(event.at("/twin/attributes/k").asText()).isEqualTo("v");
+  }
+
+  @Test
   void healthAndOpenApiAreServed() {
     given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     given()
