@@ -57,11 +57,22 @@ class PlatformIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final int CUT = 5;
   static Platform platform;
+  static io.github.embeddedkafka.EmbeddedK kafka;
+  static String kafkaServers;
 
   @BeforeAll
   static void start() throws Exception {
     Path root = Path.of("").toAbsolutePath().getParent();
+    // Logback must be the SLF4J provider before Kafka logs (the platform's broker needs it)
+    System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
     Path work = Files.createTempDirectory("bdt-platform-it-");
+    scala.collection.immutable.Map<String, String> none =
+        scala.collection.immutable.Map$.MODULE$.empty();
+    kafka =
+        io.github.embeddedkafka.EmbeddedKafka$.MODULE$.start(
+            io.github.embeddedkafka.EmbeddedKafkaConfig$.MODULE$.apply(0, 0, none, none, none));
+    kafkaServers =
+        "127.0.0.1:" + io.github.embeddedkafka.EmbeddedKafka$.MODULE$.kafkaPort(kafka.broker());
     platform =
         new Platform(
             new Platform.Settings(
@@ -71,7 +82,7 @@ class PlatformIT {
                 2,
                 4,
                 Optional.empty(),
-                Optional.empty(),
+                Optional.of(kafkaServers),
                 18_600,
                 1000,
                 5e6,
@@ -84,6 +95,9 @@ class PlatformIT {
   static void stop() throws Exception {
     if (platform != null) {
       platform.close();
+    }
+    if (kafka != null) {
+      kafka.stop(true);
     }
   }
 
@@ -311,6 +325,33 @@ class PlatformIT {
 
   @Test
   @Order(6)
+  void bearingFaultResultReachesKafka() throws Exception {
+    Assumptions.assumeTrue(
+        !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafkaServers);
+    props.put("group.id", "platform-it");
+    props.put("auto.offset.reset", "earliest");
+    props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    boolean found = false;
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props)) {
+      consumer.subscribe(List.of("bdt.inference-results"));
+      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!found && System.nanoTime() < end) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value().contains("vib-2") && r.value().contains("bearing_fault")) {
+            found = true;
+          }
+        }
+      }
+    }
+    assertThat(found).as("a bearing_fault result of vib-2 on bdt.inference-results").isTrue();
+  }
+
+  @Test
+  @Order(7)
   void restartedGatewayKeepsItsTwins() throws Exception {
     Assumptions.assumeTrue(
         !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
@@ -338,7 +379,7 @@ class PlatformIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void machinesMosquittoCarriesTheFleetToo() throws Exception {
     boolean reachable;
     try (Socket s = new Socket()) {
