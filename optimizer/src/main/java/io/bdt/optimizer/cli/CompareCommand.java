@@ -10,9 +10,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,12 +35,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--scenario",
-      defaultValue = "default",
-      description =
-          "Scenario JSON file, or 'default' for the built-in one (default: ${DEFAULT-VALUE}).")
-  String scenario;
+  @Mixin RunOptions run;
 
   @Option(
       names = "--slots",
@@ -46,51 +43,28 @@ public final class CompareCommand implements Callable<Integer> {
       description = "T: slots to simulate (default: ${DEFAULT-VALUE}).")
   int slots;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Seed of channels, tasks and the RANDOM policy (default: ${DEFAULT-VALUE}).")
-  long seed;
-
   @Option(names = "--out", description = "Also write the table as CSV to this file.")
   Path out;
-
-  @Option(
-      names = "--threads",
-      defaultValue = "2",
-      description =
-          "Policies simulated at once; results do not depend on it (default: ${DEFAULT-VALUE}).")
-  int threads;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    if (slots < 1) {
-      err.println("--slots must be >= 1, got " + slots);
+    Optional<SimulatedSystem> loaded = run.system("compare", slots, err);
+    if (loaded.isEmpty()) {
       return 2;
     }
-    if (threads < 1) {
-      err.println("--threads must be >= 1, got " + threads);
-      return 2;
-    }
-    SimulatedSystem system;
-    try {
-      system = ScenarioOption.load(scenario);
-    } catch (IllegalArgumentException e) {
-      err.println("bdt compare: invalid scenario " + scenario + ": " + e.getMessage());
-      return 2;
-    }
+    SimulatedSystem system = loaded.get();
     List<AlgorithmRun> runs;
     try (ProgressBar bar =
         SimulateCommand.progressBar("compare", (long) slots * Algorithms.NAMES.size())) {
-      runs = new Experiment(system, seed, threads, bar::step).compare(slots);
+      runs = new Experiment(system, run.seed, run.threads, bar::step).compare(slots);
     }
     double rMin = system.environment().parameters().rMin();
     List<AlgorithmSummary> summaries = runs.stream().map(r -> r.summary(rMin)).toList();
     stdout.printf(
         "%d slots, seed %d, R_min = %s (rank: by latency among algorithms with R >= R_min)%n",
-        slots, seed, rMin);
+        slots, run.seed, rMin);
     stdout.print(ComparisonTable.text(summaries));
     if (out != null) {
       Path parent = out.toAbsolutePath().getParent();

@@ -12,11 +12,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,24 +39,13 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--scenario",
-      defaultValue = "default",
-      description =
-          "Scenario JSON file, or 'default' for the built-in one (default: ${DEFAULT-VALUE}).")
-  String scenario;
+  @Mixin RunOptions run;
 
   @Option(
       names = "--slots",
       defaultValue = "5000",
       description = "T: slots of the main run (default: ${DEFAULT-VALUE}).")
   int slots;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      description = "Seed of channels, tasks and the RANDOM policy (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--out", required = true, description = "Directory to write the reports to.")
   Path out;
@@ -64,23 +55,12 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Slots per sweep point (default: min(T, 1000)); 0 skips the sweeps.")
   Integer sweepSlots;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "2",
-      description =
-          "Policies simulated at once; results do not depend on it (default: ${DEFAULT-VALUE}).")
-  int threads;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    if (slots < 1) {
-      err.println("--slots must be >= 1, got " + slots);
-      return 2;
-    }
-    if (threads < 1) {
-      err.println("--threads must be >= 1, got " + threads);
+    Optional<SimulatedSystem> loaded = run.system("simulate", slots, err);
+    if (loaded.isEmpty()) {
       return 2;
     }
     int perSweep = sweepSlots == null ? Math.min(slots, 1000) : sweepSlots;
@@ -88,29 +68,23 @@ public final class SimulateCommand implements Callable<Integer> {
       err.println("--sweep-slots must be >= 0, got " + perSweep);
       return 2;
     }
-    SimulatedSystem system;
-    try {
-      system = ScenarioOption.load(scenario);
-    } catch (IllegalArgumentException e) {
-      err.println("bdt simulate: invalid scenario " + scenario + ": " + e.getMessage());
-      return 2;
-    }
+    SimulatedSystem system = loaded.get();
     long steps = (long) slots * Algorithms.NAMES.size();
     List<AlgorithmRun> runs;
     Map<String, Sweep> sweeps = Map.of();
     try (ProgressBar bar = progressBar("simulate", steps)) {
-      Experiment experiment = new Experiment(system, seed, threads, bar::step);
+      Experiment experiment = new Experiment(system, run.seed, run.threads, bar::step);
       runs = experiment.compare(slots);
     }
     if (perSweep > 0) {
-      Experiment probe = new Experiment(system, seed, threads, () -> {});
+      Experiment probe = new Experiment(system, run.seed, run.threads, () -> {});
       try (ProgressBar bar = progressBar("sweeps", probe.sweepSteps(perSweep))) {
-        sweeps = new Experiment(system, seed, threads, bar::step).sweeps(perSweep);
+        sweeps = new Experiment(system, run.seed, run.threads, bar::step).sweeps(perSweep);
       }
     }
     double rMin = system.environment().parameters().rMin();
     SimulationSummary summary =
-        ReportDirectory.write(out, system.description(), seed, rMin, runs, sweeps);
+        ReportDirectory.write(out, system.description(), run.seed, rMin, runs, sweeps);
     stdout.print(ComparisonTable.text(summary.algorithms()));
     stdout.println("wrote " + out.resolve("slots.csv") + ", summary.json and charts");
     stdout.flush();
