@@ -1,10 +1,13 @@
 package io.bdt.gateway;
 
+import io.bdt.gateway.chain.ChainDeviceLedger;
+import io.bdt.gateway.chain.GatewayChain;
 import io.bdt.gateway.device.DeviceLedger;
 import io.bdt.gateway.device.DeviceProfile;
 import io.bdt.gateway.device.FileDeviceLedger;
 import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.twin.TwinStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -14,7 +17,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 
-/** Builds the gateway's stateful parts (twin store, device ledger, provisioner) from its config. */
+/**
+ * Builds the gateway's stateful parts (twin store, chain connection, device ledger, provisioner)
+ * from its config.
+ */
 public class GatewayBeans {
 
   @Produces
@@ -36,8 +42,25 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  DeviceLedger deviceLedger(GatewayConfig config) throws IOException {
-    return new FileDeviceLedger(Path.of(config.dataDir()).resolve("devices.json"));
+  GatewayChain chain(GatewayConfig config, MeterRegistry meters) {
+    return GatewayChain.connect(config, meters);
+  }
+
+  void closeChain(@Disposes GatewayChain chain) {
+    chain.close();
+  }
+
+  @Produces
+  @Singleton
+  DeviceLedger deviceLedger(GatewayConfig config, GatewayChain chain, Clock clock)
+      throws IOException {
+    FileDeviceLedger journal =
+        new FileDeviceLedger(Path.of(config.dataDir()).resolve("devices.json"));
+    if (chain.registry().isEmpty()) {
+      return journal;
+    }
+    return new ChainDeviceLedger(
+        journal, chain.registry().get(), chain.outbox(), clock, chain.statusTtl());
   }
 
   @Produces

@@ -35,6 +35,32 @@ public interface GatewayConfig {
 
   Kafka kafka();
 
+  Chain chain();
+
+  /**
+   * The chain the gateway writes device registrations and anchors to; absent {@code rpc-url} = the
+   * standalone file ledger and anchor journal. Transactions are signed with {@code
+   * inference.signing-key} for {@code inference.chain-id}.
+   */
+  interface Chain {
+    /** JSON-RPC URL of a chain node, e.g. {@code http://127.0.0.1:8545}. */
+    Optional<String> rpcUrl();
+
+    /** TwinAnchor address (anchors stay in the file journal only when absent). */
+    Optional<String> anchorAddress();
+
+    /** DeviceRegistry address (devices stay in the file ledger only when absent). */
+    Optional<String> registryAddress();
+
+    /** Seconds between retries of a chain write that failed. */
+    @WithDefault("5")
+    double retryPeriod();
+
+    /** How long a device's on-chain status is trusted before it is read again, seconds. */
+    @WithDefault("10")
+    double statusTtl();
+  }
+
   /** Anchoring of twin snapshots and results. */
   interface Anchor {
     /** Anchor period, seconds (0 disables anchoring). */

@@ -1,6 +1,9 @@
 package io.bdt.gateway.anchor;
 
+import io.bdt.contracts.merkle.MerkleTree;
 import io.bdt.gateway.GatewayConfig;
+import io.bdt.gateway.chain.ChainAnchorSink;
+import io.bdt.gateway.chain.GatewayChain;
 import io.bdt.gateway.inference.InferenceLoop;
 import io.bdt.gateway.inference.TaskResult;
 import io.bdt.gateway.twin.TwinStore;
@@ -11,9 +14,13 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Every anchor period, computes the Merkle root of the twin snapshots and the results served since
- * the last anchor ({@link AnchorBatch}) and posts it to the {@link AnchorSink}.
+ * the last anchor ({@link AnchorBatch}) and posts it to the {@link AnchorSink} (TwinAnchor when the
+ * chain is configured); keeps the recent batches to answer inclusion proofs.
  */
 @ApplicationScoped
 public class TwinAnchoring {
@@ -33,6 +41,8 @@ public class TwinAnchoring {
   private final InferenceLoop inference;
   private final Clock clock;
   private final Counter anchors;
+  private final GatewayChain chain;
+  private final Deque<Posted> recent = new ArrayDeque<>();
   private AnchorSink sink;
   private ScheduledExecutorService executor;
   private volatile String lastAnchor = "";
@@ -42,7 +52,9 @@ public class TwinAnchoring {
       TwinStore twins,
       InferenceLoop inference,
       Clock clock,
+      GatewayChain chain,
       MeterRegistry registry) {
+    this.chain = chain;
     this.config = config;
     this.twins = twins;
     this.inference = inference;
@@ -55,7 +67,12 @@ public class TwinAnchoring {
     if (!(period > 0)) {
       return;
     }
-    sink = new FileAnchorSink(Path.of(config.dataDir()).resolve("anchors.jsonl"), clock);
+    FileAnchorSink journal =
+        new FileAnchorSink(Path.of(config.dataDir()).resolve("anchors.jsonl"), clock);
+    sink =
+        chain.anchor().isPresent()
+            ? new ChainAnchorSink(journal, chain.anchor().get(), chain.outbox())
+            : journal;
     executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -88,8 +105,37 @@ public class TwinAnchoring {
     if (batch.items().isEmpty()) {
       return lastAnchor;
     }
-    lastAnchor = sink.anchor(batch.tree().root(), batch.items().size());
+    MerkleTree tree = batch.tree();
+    lastAnchor = sink.anchor(tree.root(), batch.items().size());
     anchors.increment();
+    recent.addFirst(new Posted(batch, tree, lastAnchor));
+    while (recent.size() > RECENT) {
+      recent.removeLast();
+    }
     return lastAnchor;
   }
+
+  /**
+   * The inclusion proof of the result of task {@code taskId} (hex, with or without 0x) in the
+   * anchor that committed to it, if that anchor is among the last {@value #RECENT}.
+   */
+  public synchronized Optional<AnchorProof> proofOfResult(String taskId) {
+    // result items carry the task id as bare lower-case hex; the twin's health shows it with 0x
+    String bare = taskId.toLowerCase(java.util.Locale.ROOT);
+    String prefix = "result:" + (bare.startsWith("0x") ? bare.substring(2) : bare) + ":";
+    for (Posted p : recent) {
+      List<byte[]> items = p.batch().items();
+      for (int i = 0; i < items.size(); i++) {
+        if (new String(items.get(i), StandardCharsets.UTF_8).startsWith(prefix)) {
+          return Optional.of(AnchorProof.of(p.tree(), items.get(i), i, p.reference()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** How many recent anchors keep their batch for proofs. */
+  static final int RECENT = 64;
+
+  private record Posted(AnchorBatch batch, MerkleTree tree, String reference) {}
 }

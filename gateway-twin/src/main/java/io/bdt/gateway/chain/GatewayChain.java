@@ -1,0 +1,122 @@
+package io.bdt.gateway.chain;
+
+import io.bdt.contracts.generated.DeviceRegistry;
+import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.gateway.GatewayConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
+
+/**
+ * The gateway's connection to the chain, when {@code bdt.gateway.chain.rpc-url} is set: the
+ * TwinAnchor and DeviceRegistry wrappers bound to the gateway's key, and the {@link ChainOutbox}
+ * their writes go through. {@link #off()} when the gateway runs standalone.
+ */
+public final class GatewayChain implements AutoCloseable {
+
+  /**
+   * Gas price (wei) and limit of the gateway's transactions: the dev chain's base fee is 1 gwei.
+   */
+  private static final StaticGasProvider GAS =
+      new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(1_000_000));
+
+  private final Web3j web3j;
+  private final Optional<TwinAnchor> anchor;
+  private final Optional<DeviceRegistry> registry;
+  private final ChainOutbox outbox;
+  private final Duration statusTtl;
+
+  private GatewayChain(
+      Web3j web3j,
+      Optional<TwinAnchor> anchor,
+      Optional<DeviceRegistry> registry,
+      ChainOutbox outbox,
+      Duration statusTtl) {
+    this.web3j = web3j;
+    this.anchor = anchor;
+    this.registry = registry;
+    this.outbox = outbox;
+    this.statusTtl = statusTtl;
+  }
+
+  /** No chain: the gateway keeps its file ledger and anchor journal only. */
+  public static GatewayChain off() {
+    return new GatewayChain(null, Optional.empty(), Optional.empty(), null, Duration.ZERO);
+  }
+
+  /** Connects as configured, or {@link #off()} when no {@code rpc-url} is set. */
+  public static GatewayChain connect(GatewayConfig config, MeterRegistry meters) {
+    GatewayConfig.Chain c = config.chain();
+    if (c.rpcUrl().isEmpty()) {
+      return off();
+    }
+    String key =
+        config
+            .inference()
+            .signingKey()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "bdt.gateway.inference.signing-key: required when bdt.gateway.chain.rpc-url"
+                            + " is set (the gateway's chain account signs its transactions)"));
+    OkHttpClient http =
+        new OkHttpClient.Builder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .readTimeout(Duration.ofSeconds(10))
+            .build();
+    Web3j web3j = Web3j.build(new HttpService(c.rpcUrl().get(), http));
+    Credentials credentials = Credentials.create(ECKeyPair.create(Numeric.toBigInt(key)));
+    RawTransactionManager tx =
+        new RawTransactionManager(
+            web3j,
+            credentials,
+            config.inference().chainId(),
+            new PollingTransactionReceiptProcessor(web3j, 250, 240));
+    return new GatewayChain(
+        web3j,
+        c.anchorAddress().map(a -> TwinAnchor.load(a, web3j, tx, GAS)),
+        c.registryAddress().map(a -> DeviceRegistry.load(a, web3j, tx, GAS)),
+        new ChainOutbox(meters, c.retryPeriod()),
+        Duration.ofMillis(Math.round(c.statusTtl() * 1000)));
+  }
+
+  /** TwinAnchor, if configured. */
+  public Optional<TwinAnchor> anchor() {
+    return anchor;
+  }
+
+  /** DeviceRegistry, if configured. */
+  public Optional<DeviceRegistry> registry() {
+    return registry;
+  }
+
+  /** The queue of chain writes (null when off). */
+  public ChainOutbox outbox() {
+    return outbox;
+  }
+
+  /** How long a device's on-chain status is trusted. */
+  public Duration statusTtl() {
+    return statusTtl;
+  }
+
+  @Override
+  public void close() {
+    if (outbox != null) {
+      outbox.close();
+    }
+    if (web3j != null) {
+      web3j.shutdown();
+    }
+  }
+}
