@@ -56,6 +56,9 @@ final class Platform implements AutoCloseable {
   static final String PROFILE_KEY = "vibration-sensor";
   static final String PROFILE_SECRET = "platform-dev-secret";
 
+  /** The gateways' anchor period, seconds: short, so a served result is on chain within seconds. */
+  static final double ANCHOR_PERIOD_SECONDS = 10;
+
   private final Settings settings;
   private final PrintStream out;
   private final List<ServiceProcess> aps = new ArrayList<>();
@@ -124,7 +127,9 @@ final class Platform implements AutoCloseable {
         "platform: ReputationLedger "
             + contracts.reputationLedger()
             + ", TwinAnchor "
-            + contracts.twinAnchor());
+            + contracts.twinAnchor()
+            + ", DeviceRegistry "
+            + contracts.deviceRegistry());
 
     if (settings.mqttUrl().isPresent()) {
       mqttUrl = settings.mqttUrl().get();
@@ -164,6 +169,11 @@ final class Platform implements AutoCloseable {
           Double.toString(settings.gatewayFlops()));
       conf.put("bdt.gateway.inference.chain-id", Long.toString(PlatformChain.CHAIN_ID));
       conf.put("bdt.gateway.inference.ledger-address", contracts.reputationLedger());
+      // the gateway writes devices and anchors through its serving AP's node, from its own key
+      conf.put("bdt.gateway.chain.rpc-url", "http://127.0.0.1:" + rpcPorts.get(n % settings.aps()));
+      conf.put("bdt.gateway.chain.anchor-address", contracts.twinAnchor());
+      conf.put("bdt.gateway.chain.registry-address", contracts.deviceRegistry());
+      conf.put("bdt.gateway.anchor.period", Double.toString(ANCHOR_PERIOD_SECONDS));
       settings.kafkaServers().ifPresent(k -> conf.put("bdt.gateway.kafka.bootstrap-servers", k));
       ServiceProcess gw =
           new ServiceProcess(

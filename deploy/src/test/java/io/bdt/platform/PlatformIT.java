@@ -352,6 +352,119 @@ class PlatformIT {
 
   @Test
   @Order(7)
+  void bearingFaultResultsAnchorVerifiesOnChainAndTheDeviceIsInDeviceRegistry() throws Exception {
+    Assumptions.assumeTrue(
+        !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
+    String hostId =
+        platform.fleet().devices().stream()
+            .filter(d -> d.id().equals("vib-2"))
+            .findFirst()
+            .orElseThrow()
+            .gatewayId();
+    int n = Integer.parseInt(hostId.substring(2)) - 1;
+    String gw = platform.gatewayProcesses().get(n).baseUrl();
+    String gatewayAddress = PlatformChain.gateway(n).getAddress();
+    JsonNode[] proof = new JsonNode[1];
+    java.util.Deque<String> seen = new java.util.ArrayDeque<>();
+    // stated time: results are anchored every 10 s; a served bearing_fault result has a proof
+    // from the gateway's anchor batch within 60 s. The twin shows the newest result, which is
+    // not anchored yet, so the oldest task id seen is asked for.
+    await(
+        "an anchored bearing_fault result of vib-2 with its inclusion proof",
+        Duration.ofSeconds(60),
+        () -> {
+          JsonNode twin = platform.getJson(gw + "/twins/bdt:vib-2");
+          if (twin != null
+              && twin.at("/features/health/properties/label").asText().equals("bearing_fault")) {
+            String taskId = twin.at("/features/health/properties/taskId").asText();
+            if (!seen.contains(taskId)) {
+              seen.addLast(taskId);
+            }
+          }
+          if (seen.isEmpty()) {
+            return false;
+          }
+          proof[0] = platform.getJson(gw + "/anchors/proof?taskId=" + seen.getFirst());
+          return proof[0] != null;
+        });
+    assertThat(proof[0].path("itemText").asText())
+        .contains(":bdt:vib-2:")
+        .endsWith(":bearing_fault");
+    byte[] root = Numeric.hexStringToByteArray(proof[0].path("root").asText());
+    byte[] item = Numeric.hexStringToByteArray(proof[0].path("item").asText());
+    List<byte[]> siblings = new java.util.ArrayList<>();
+    proof[0].path("proof").forEach(h -> siblings.add(Numeric.hexStringToByteArray(h.asText())));
+
+    org.web3j.protocol.Web3j web3j =
+        org.web3j.protocol.Web3j.build(
+            new org.web3j.protocol.http.HttpService("http://127.0.0.1:" + platform.rpcPort(1)));
+    try {
+      var gas =
+          new org.web3j.tx.gas.StaticGasProvider(BigInteger.ONE, BigInteger.valueOf(1_000_000));
+      var reader = new org.web3j.tx.ReadonlyTransactionManager(web3j, gatewayAddress);
+      var twinAnchor =
+          io.bdt.contracts.generated.TwinAnchor.load(
+              platform.contracts().twinAnchor(), web3j, reader, gas);
+      BigInteger[] anchorId = new BigInteger[1];
+      // the gateway posts the root from its key through its serving AP's node; another AP's node
+      // must see it once the block carrying it has propagated
+      await(
+          "the anchor with the proof's root on chain",
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              long count = twinAnchor.anchorCount().send().longValueExact();
+              for (long i = count - 1; i >= 0 && anchorId[0] == null; i--) {
+                var a = twinAnchor.anchorOf(BigInteger.valueOf(i)).send();
+                if (java.util.Arrays.equals(a.root, root)) {
+                  assertThat(a.gateway).isEqualToIgnoringCase(gatewayAddress);
+                  anchorId[0] = BigInteger.valueOf(i);
+                }
+              }
+              return anchorId[0] != null;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      assertThat(twinAnchor.verify(anchorId[0], item, siblings).send()).isTrue();
+      byte[] tampered =
+          proof[0]
+              .path("itemText")
+              .asText()
+              .replace(":bearing_fault", ":normal")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(twinAnchor.verify(anchorId[0], tampered, siblings).send()).isFalse();
+
+      var registry =
+          io.bdt.contracts.generated.DeviceRegistry.load(
+              platform.contracts().deviceRegistry(), web3j, reader, gas);
+      byte[] chainId =
+          org.web3j.crypto.Hash.sha3("vib-2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      var onChain = registry.device(chainId).send();
+      assertThat(onChain.status).as("DeviceRegistry status Active").isEqualTo(BigInteger.ONE);
+      // provisioning requests reach every gateway, so the first gateway to register owns the
+      // device on chain; its ledger must hold the same credential hash
+      int owner = -1;
+      for (int i = 0; i < platform.gatewayProcesses().size(); i++) {
+        if (PlatformChain.gateway(i).getAddress().equalsIgnoreCase(onChain.gateway)) {
+          owner = i;
+        }
+      }
+      assertThat(owner)
+          .as("vib-2's owner on chain is one of the platform's gateways")
+          .isNotNegative();
+      JsonNode device =
+          platform.getJson(platform.gatewayProcesses().get(owner).baseUrl() + "/devices/vib-2");
+      assertThat(Numeric.toHexStringNoPrefix(onChain.credentialHash))
+          .isEqualToIgnoringCase(device.path("credentialHash").asText());
+      assertThat(onChain.model).isEqualTo("vibration-sensor");
+    } finally {
+      web3j.shutdown();
+    }
+  }
+
+  @Test
+  @Order(8)
   void restartedGatewayKeepsItsTwins() throws Exception {
     Assumptions.assumeTrue(
         !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
@@ -379,7 +492,7 @@ class PlatformIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void machinesMosquittoCarriesTheFleetToo() throws Exception {
     boolean reachable;
     try (Socket s = new Socket()) {

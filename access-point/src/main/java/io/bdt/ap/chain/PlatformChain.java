@@ -1,6 +1,7 @@
 package io.bdt.ap.chain;
 
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
 import java.math.BigInteger;
@@ -19,7 +20,8 @@ import org.web3j.utils.Numeric;
 /**
  * The one-machine platform's chain: fixed, publicly known dev keys (admins, gateways, APs, the
  * ledger deployer), a genesis with every AP as a miner and the ReputationLedger address in it, and
- * the deployment of ReputationLedger (with every gateway and AP approved) and TwinAnchor.
+ * the deployment of ReputationLedger (with every gateway and AP approved), TwinAnchor and
+ * DeviceRegistry.
  *
  * <p>The keys are derived from small integers and must never hold value.
  */
@@ -86,11 +88,13 @@ public final class PlatformChain {
   }
 
   /** Contracts deployed on the platform chain. */
-  public record Contracts(String reputationLedger, String twinAnchor) {}
+  public record Contracts(String reputationLedger, String twinAnchor, String deviceRegistry) {}
 
   /**
    * Deploys ReputationLedger (admins 1..3, 2 of 3, omega 0.1) as the deployer's first transaction,
-   * approves {@code aps} APs and {@code gateways} gateways, and deploys TwinAnchor.
+   * approves {@code aps} APs and {@code gateways} gateways, and deploys TwinAnchor and
+   * DeviceRegistry (both take the ledger as their gateway directory, so the approved gateways may
+   * anchor and register devices).
    */
   public static Contracts deploy(Web3j web3j, int aps, int gateways) throws Exception {
     ReputationLedger ledger =
@@ -117,7 +121,11 @@ public final class PlatformChain {
     TwinAnchor anchor =
         TwinAnchor.deploy(web3j, as(web3j, DEPLOYER), ApChain.GAS, ledger.getContractAddress())
             .send();
-    return new Contracts(ledger.getContractAddress(), anchor.getContractAddress());
+    DeviceRegistry registry =
+        DeviceRegistry.deploy(web3j, as(web3j, DEPLOYER), ApChain.GAS, ledger.getContractAddress())
+            .send();
+    return new Contracts(
+        ledger.getContractAddress(), anchor.getContractAddress(), registry.getContractAddress());
   }
 
   private static ReputationLedger load(Web3j web3j, ReputationLedger ledger, Credentials who) {
