@@ -5,7 +5,6 @@ import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.onnx.InvalidModelException;
 import io.bdt.dnn.onnx.OnnxModels;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,23 +36,10 @@ final class ModelOptions {
   }
 
   Map<String, List<Long>> inputShapes() {
-    Map<String, List<Long>> shapes = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : inputs.entrySet()) {
-      List<Long> dims = new ArrayList<>();
-      for (String part : e.getValue().split("[x,]")) {
-        try {
-          dims.add(Long.parseLong(part.trim()));
-        } catch (NumberFormatException ex) {
-          throw new InvalidModelException(
-              "--input "
-                  + e.getKey()
-                  + "="
-                  + e.getValue()
-                  + ": DIMS must be positive integers joined by x, e.g. 1x3x224x224");
-        }
-      }
-      shapes.put(e.getKey(), dims);
+    try {
+      return InputShapes.parse(inputs);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelException(e.getMessage());
     }
-    return shapes;
   }
 }

@@ -1,6 +1,7 @@
 package io.bdt.dnn.profile;
 
 import ai.onnxruntime.OrtException;
+import io.bdt.dnn.cli.InputShapes;
 import io.bdt.dnn.codec.Encoding;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.GraphAnalyzer;
@@ -12,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +69,7 @@ public final class ProfileCommand implements Callable<Integer> {
       paramLabel = "NAME=DIMS",
       description =
           "shape of a graph input, e.g. window=1x1024; needed for inputs with symbolic dims")
-  List<String> inputs = new ArrayList<>();
+  Map<String, String> inputs = new LinkedHashMap<>();
 
   @Option(
       names = "--warmup",
@@ -121,7 +121,12 @@ public final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, OrtException {
-    Map<String, List<Long>> shapes = parseInputs(inputs);
+    Map<String, List<Long>> shapes;
+    try {
+      shapes = InputShapes.parse(inputs);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     CutProfiler.Settings settings;
     try {
       settings = new CutProfiler.Settings(threads, warmup, repeats, seed, statistic);
@@ -171,34 +176,6 @@ public final class ProfileCommand implements Callable<Integer> {
           .printf("wrote %s (%d cuts, threads %s)%n", out, profile.cuts().size(), threads);
     }
     return 0;
-  }
-
-  /** Parses {@code NAME=D1xD2x...} (or comma-separated dims) into shapes by input name. */
-  Map<String, List<Long>> parseInputs(List<String> specs) {
-    Map<String, List<Long>> shapes = new LinkedHashMap<>();
-    for (String s : specs) {
-      int eq = s.indexOf('=');
-      if (eq <= 0 || eq == s.length() - 1) {
-        throw new ParameterException(
-            spec.commandLine(), "--input " + s + ": must be NAME=DIMS, e.g. window=1x1024");
-      }
-      List<Long> dims = new ArrayList<>();
-      for (String d : s.substring(eq + 1).split("[x,]")) {
-        try {
-          long v = Long.parseLong(d.trim());
-          if (v < 1) {
-            throw new NumberFormatException();
-          }
-          dims.add(v);
-        } catch (NumberFormatException e) {
-          throw new ParameterException(
-              spec.commandLine(),
-              "--input " + s + ": dimension '" + d + "' must be a positive integer");
-        }
-      }
-      shapes.put(s.substring(0, eq), dims);
-    }
-    return shapes;
   }
 
   /** Reads an {@link Encoding} by name in any case ({@code int8}, {@code FLOAT16}). */
