@@ -96,7 +96,7 @@ final class Platform implements AutoCloseable {
           peers.add("http://127.0.0.1:" + p2p[i]);
         }
       }
-      int port = settings.basePort() + 10 + m;
+      int port = settings.basePort() == 0 ? freePort() : settings.basePort() + 10 + m;
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.put("bdt.ap.key", PlatformChain.ap(m).getEcKeyPair().getPrivateKey().toString(16));
@@ -150,7 +150,7 @@ final class Platform implements AutoCloseable {
     for (int n = 0; n < settings.gateways(); n++) {
       String id = "gw" + (n + 1);
       gatewayIds.add(id);
-      int port = settings.basePort() + n;
+      int port = settings.basePort() == 0 ? freePort() : settings.basePort() + n;
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.put("bdt.gateway.id", id);

@@ -72,7 +72,8 @@ public final class PlatformCommand implements Callable<Integer> {
   @Option(
       names = "--base-port",
       defaultValue = "8080",
-      description = "gateways listen on base+n, APs on base+10+m (${DEFAULT-VALUE})")
+      description =
+          "gateways listen on base+n, APs on base+10+m; 0 picks free ports (${DEFAULT-VALUE})")
   int basePort;
 
   @Option(
