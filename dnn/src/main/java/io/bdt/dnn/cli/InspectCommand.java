@@ -1,14 +1,9 @@
 package io.bdt.dnn.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
+import io.bdt.dnn.profile.CostTableFile;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,39 +35,13 @@ public final class InspectCommand implements Callable<Integer> {
           GraphAnalysis a = options.analyze();
           PrintWriter out = spec.commandLine().getOut();
           if (json) {
-            out.println(
-                new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(costTable(a)));
+            out.print(CostTableFile.json(a));
           } else {
             printTable(a, out);
           }
           out.flush();
           return 0;
         });
-  }
-
-  /**
-   * The cut table in the optimizer's cost-table JSON format, schema version 1 (docs/cost-table.md).
-   */
-  static Map<String, Object> costTable(GraphAnalysis a) {
-    Map<String, Object> table = new LinkedHashMap<>();
-    table.put("schemaVersion", 1);
-    table.put("model", a.name());
-    table.put("inputBits", a.inputBits());
-    table.put("outputBits", a.outputBits());
-    List<Map<String, Object>> cuts = new ArrayList<>();
-    for (CutPoint c : a.cuts()) {
-      Map<String, Object> cut = new LinkedHashMap<>();
-      cut.put("id", c.id());
-      cut.put("label", c.label());
-      cut.put("headFlops", c.headFlops());
-      cut.put("tailFlops", c.tailFlops());
-      cut.put("bits", c.bits());
-      cuts.add(cut);
-    }
-    table.put("cuts", cuts);
-    return table;
   }
 
   private static void printTable(GraphAnalysis a, PrintWriter out) {

@@ -8,6 +8,7 @@ import io.bdt.dnn.codec.Encoding;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.TensorInfo;
 import java.io.IOException;
@@ -47,30 +48,12 @@ public final class CostTableFile {
   public static String json(
       CutProfiler.Profile profile, String model, Instant measuredAt, Optional<Encoding> wire) {
     GraphAnalysis analysis = profile.analysis();
-    ObjectNode root = MAPPER.createObjectNode();
-    root.put("schemaVersion", SCHEMA_VERSION);
-    root.put("model", model);
-    root.put(
-        "inputBits",
-        wire.isPresent()
-            ? frameBits(model, 0, analysis.inputs(), wire.get(), analysis.batch())
-            : analysis.inputBits());
-    root.put("outputBits", analysis.outputBits());
+    ObjectNode root = header(analysis, model, wire);
     ArrayNode cuts = root.putArray("cuts");
     for (CutProfiler.CutProfile c : profile.cuts()) {
-      ObjectNode cut = cuts.addObject();
-      cut.put("id", c.cut().id());
-      cut.put("label", c.cut().label());
-      cut.put("headFlops", c.cut().headFlops());
-      cut.put("tailFlops", c.cut().tailFlops());
-      boolean fullyLocal = c.cut().position() == analysis.layers().size();
-      cut.put(
-          "bits",
-          wire.isPresent() && !fullyLocal
-              ? frameBits(model, c.cut().id(), c.cut().tensors(), wire.get(), analysis.batch())
-              : c.cut().bits());
-      cut.put("headSeconds", c.timings().get(0).headSeconds());
-      cut.put("tailSeconds", c.timings().get(0).tailSeconds());
+      cut(cuts, analysis, c.cut(), model, wire)
+          .put("headSeconds", c.timings().get(0).headSeconds())
+          .put("tailSeconds", c.timings().get(0).tailSeconds());
     }
     ObjectNode metadata = root.putObject("metadata");
     metadata.put("source", "bdt dnn profile");
@@ -96,6 +79,53 @@ public final class CostTableFile {
             .put("tailSeconds", t.tailSeconds());
       }
     }
+    return serialize(root, model);
+  }
+
+  /**
+   * The cost table of a graph analysis alone, every cut with FLOPs and raw-tensor bits and no
+   * timings ({@code ./bdt dnn inspect --json}); the same fields, in the same order, as {@link
+   * #json(CutProfiler.Profile, String, Instant, Optional)} writes.
+   */
+  public static String json(GraphAnalysis analysis) {
+    ObjectNode root = header(analysis, analysis.name(), Optional.empty());
+    ArrayNode cuts = root.putArray("cuts");
+    for (CutPoint c : analysis.cuts()) {
+      cut(cuts, analysis, c, analysis.name(), Optional.empty());
+    }
+    return serialize(root, analysis.name());
+  }
+
+  private static ObjectNode header(GraphAnalysis analysis, String model, Optional<Encoding> wire) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("schemaVersion", SCHEMA_VERSION);
+    root.put("model", model);
+    root.put(
+        "inputBits",
+        wire.isPresent()
+            ? frameBits(model, 0, analysis.inputs(), wire.get(), analysis.batch())
+            : analysis.inputBits());
+    root.put("outputBits", analysis.outputBits());
+    return root;
+  }
+
+  private static ObjectNode cut(
+      ArrayNode cuts, GraphAnalysis analysis, CutPoint c, String model, Optional<Encoding> wire) {
+    ObjectNode cut = cuts.addObject();
+    cut.put("id", c.id());
+    cut.put("label", c.label());
+    cut.put("headFlops", c.headFlops());
+    cut.put("tailFlops", c.tailFlops());
+    boolean fullyLocal = c.position() == analysis.layers().size();
+    cut.put(
+        "bits",
+        wire.isPresent() && !fullyLocal
+            ? frameBits(model, c.id(), c.tensors(), wire.get(), analysis.batch())
+            : c.bits());
+    return cut;
+  }
+
+  private static String serialize(ObjectNode root, String model) {
     try {
       return MAPPER.writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
