@@ -238,6 +238,8 @@ public final class BuiltinModels {
    * products (Hann-windowed DFT to 156 cos/sin bin pairs, squared, summed into 69 bands, two square
    * roots compressing the band power to its fourth root), then an MLP 69-64-32-4 over four machine
    * states; cut after each of its eleven ONNX nodes, labelled with the node's output tensor name.
+   * This module cannot see the dnn module, so gateway-twin's {@code BuiltinVibrationTableTest}
+   * checks every cut of this table against the dnn analysis of the real ONNX classifier.
    */
   static Network vibration() {
     return Network.builder("vibration", TensorShape.vector(1024))
