@@ -54,7 +54,11 @@ final class SensorFleet implements AutoCloseable {
     client.connect(options);
   }
 
-  /** Asks for provisioning of every device (profile key and secret of the gateways' profile). */
+  /**
+   * Asks each device's own gateway to provision it (profile key and secret of the gateways'
+   * profile), on {@code bdt/{gatewayId}/provision/request/{requestId}}: only that gateway answers
+   * and registers the device.
+   */
   void provision(String key, String secret) throws MqttException {
     for (Device d : devices) {
       ObjectNode request = JSON.createObjectNode();
@@ -63,7 +67,7 @@ final class SensorFleet implements AutoCloseable {
       request.put("deviceId", d.id());
       try {
         client.publish(
-            "bdt/provision/request/" + UUID.randomUUID(),
+            "bdt/" + d.gatewayId() + "/provision/request/" + UUID.randomUUID(),
             JSON.writeValueAsBytes(request),
             1,
             false);

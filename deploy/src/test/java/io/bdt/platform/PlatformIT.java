@@ -442,17 +442,17 @@ class PlatformIT {
           org.web3j.crypto.Hash.sha3("vib-2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       var onChain = registry.device(chainId).send();
       assertThat(onChain.status).as("DeviceRegistry status Active").isEqualTo(BigInteger.ONE);
-      // provisioning requests reach every gateway, so the first gateway to register owns the
-      // device on chain; its ledger must hold the same credential hash
+      // the fleet addresses vib-2's request to its gateway (gw2, index 1): only it registers it
       int owner = -1;
       for (int i = 0; i < platform.gatewayProcesses().size(); i++) {
         if (PlatformChain.gateway(i).getAddress().equalsIgnoreCase(onChain.gateway)) {
           owner = i;
         }
       }
-      assertThat(owner)
-          .as("vib-2's owner on chain is one of the platform's gateways")
-          .isNotNegative();
+      assertThat(owner).as("vib-2's owner on chain is its own gateway, gw2").isEqualTo(1);
+      assertThat(platform.getJson(platform.gatewayProcesses().get(0).baseUrl() + "/devices/vib-2"))
+          .as("gw1 never answered vib-2's request")
+          .isNull();
       JsonNode device =
           platform.getJson(platform.gatewayProcesses().get(owner).baseUrl() + "/devices/vib-2");
       assertThat(Numeric.toHexStringNoPrefix(onChain.credentialHash))

@@ -29,6 +29,8 @@ public sealed interface ProvisioningOutcome {
     UNKNOWN_PROFILE,
     WRONG_SECRET,
     REVOKED_DEVICE,
-    ALREADY_REGISTERED
+    ALREADY_REGISTERED,
+    /** Sent on the former shared topic {@code bdt/provision/request/{id}}, not to a gateway. */
+    UNADDRESSED_REQUEST
   }
 }

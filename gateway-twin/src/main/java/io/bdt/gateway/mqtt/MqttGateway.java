@@ -8,6 +8,8 @@ import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.device.ProvisioningOutcome;
 import io.bdt.gateway.ingest.RejectReason;
 import io.bdt.gateway.ingest.TelemetryIngest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,9 +28,15 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's MQTT side: subscribes to provisioning requests, JSON telemetry and Sparkplug B
- * DDATA, routes each message by topic, and publishes provisioning replies. Topics are listed in
- * docs/gateway-twin.md.
+ * The gateway's MQTT side: subscribes to the provisioning requests addressed to this gateway, JSON
+ * telemetry and Sparkplug B DDATA, routes each message by topic, and publishes provisioning
+ * replies. Topics are listed in docs/gateway-twin.md.
+ *
+ * <p>Provisioning requests carry the gateway id in their topic, so only the addressed gateway
+ * answers and registers the device (with a shared request topic every gateway answered and the
+ * first to reach DeviceRegistry owned the device). Requests on the former shared topic are refused
+ * with {@code UNADDRESSED_REQUEST} on the former reply topic, so a device that still uses it learns
+ * why instead of waiting; nothing is registered.
  */
 @ApplicationScoped
 public class MqttGateway {
@@ -36,23 +44,40 @@ public class MqttGateway {
   private static final Logger LOG = Logger.getLogger(MqttGateway.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Provisioning requests: {@code bdt/provision/request/{requestId}}. */
-  public static final String PROVISION_REQUEST = "bdt/provision/request/";
+  /** The former shared request topic {@code bdt/provision/request/{requestId}}: refused. */
+  public static final String UNADDRESSED_REQUEST = "bdt/provision/request/";
 
-  /** Provisioning replies: {@code bdt/provision/reply/{requestId}}. */
-  public static final String PROVISION_REPLY = "bdt/provision/reply/";
+  /** Replies to requests on {@link #UNADDRESSED_REQUEST}: {@code bdt/provision/reply/{id}}. */
+  public static final String UNADDRESSED_REPLY = "bdt/provision/reply/";
+
+  /** Provisioning requests to gateway {@code gatewayId}: {@code + "{requestId}"}. */
+  public static String provisionRequestPrefix(String gatewayId) {
+    return "bdt/" + gatewayId + "/provision/request/";
+  }
+
+  /** Provisioning replies of gateway {@code gatewayId}: {@code + "{requestId}"}. */
+  public static String provisionReplyPrefix(String gatewayId) {
+    return "bdt/" + gatewayId + "/provision/reply/";
+  }
 
   private final GatewayConfig config;
   private final Provisioner provisioner;
   private final TelemetryIngest ingest;
   private final String telemetryPrefix;
+  private final String requestPrefix;
+  private final String replyPrefix;
+  private final MeterRegistry meters;
   private volatile MqttAsyncClient client;
 
-  public MqttGateway(GatewayConfig config, Provisioner provisioner, TelemetryIngest ingest) {
+  public MqttGateway(
+      GatewayConfig config, Provisioner provisioner, TelemetryIngest ingest, MeterRegistry meters) {
     this.config = config;
     this.provisioner = provisioner;
     this.ingest = ingest;
+    this.meters = meters;
     this.telemetryPrefix = "bdt/" + config.id() + "/devices/";
+    this.requestPrefix = provisionRequestPrefix(config.id());
+    this.replyPrefix = provisionReplyPrefix(config.id());
   }
 
   void start(@Observes StartupEvent event) throws MqttException {
@@ -114,15 +139,36 @@ public class MqttGateway {
     int qos = config.mqtt().qos();
     return mqtt.subscribe(
         new String[] {
-          PROVISION_REQUEST + "+", telemetryPrefix + "+/telemetry", "spBv1.0/+/DDATA/+/+"
+          requestPrefix + "+",
+          UNADDRESSED_REQUEST + "+",
+          telemetryPrefix + "+/telemetry",
+          "spBv1.0/+/DDATA/+/+"
         },
-        new int[] {1, qos, qos});
+        new int[] {1, 1, qos, qos});
   }
 
   /** Routes one message by its topic. */
   void route(MqttAsyncClient mqtt, String topic, byte[] payload) {
-    if (topic.startsWith(PROVISION_REQUEST)) {
-      provision(mqtt, topic.substring(PROVISION_REQUEST.length()), payload);
+    if (topic.startsWith(requestPrefix)) {
+      String requestId = topic.substring(requestPrefix.length());
+      provision(mqtt, requestId, replyPrefix + requestId, payload);
+    } else if (topic.startsWith(UNADDRESSED_REQUEST)) {
+      String requestId = topic.substring(UNADDRESSED_REQUEST.length());
+      reply(
+          mqtt,
+          requestId,
+          UNADDRESSED_REPLY + requestId,
+          new ProvisioningOutcome.Refused(
+              ProvisioningOutcome.Reason.UNADDRESSED_REQUEST,
+              "provisioning requests go to one gateway: publish on "
+                  + provisionRequestPrefix("{gatewayId}")
+                  + requestId
+                  + " (this gateway: "
+                  + requestPrefix
+                  + requestId
+                  + ") and read the reply on "
+                  + provisionReplyPrefix("{gatewayId}")
+                  + requestId));
     } else if (topic.startsWith(telemetryPrefix) && topic.endsWith("/telemetry")) {
       String deviceId =
           topic.substring(telemetryPrefix.length(), topic.length() - "/telemetry".length());
@@ -141,14 +187,20 @@ public class MqttGateway {
     }
   }
 
-  private void provision(MqttAsyncClient mqtt, String requestId, byte[] payload) {
+  private void provision(
+      MqttAsyncClient mqtt, String requestId, String replyTopic, byte[] payload) {
     JsonNode request;
     try {
       request = JSON.readTree(payload);
     } catch (IOException e) {
       request = null;
     }
-    ProvisioningOutcome outcome = provisioner.provision(request);
+    reply(mqtt, requestId, replyTopic, provisioner.provision(request));
+  }
+
+  private void reply(
+      MqttAsyncClient mqtt, String requestId, String replyTopic, ProvisioningOutcome outcome) {
+    count(outcome);
     ObjectNode reply = JSON.createObjectNode();
     reply.put("requestId", requestId);
     switch (outcome) {
@@ -166,10 +218,26 @@ public class MqttGateway {
       }
     }
     try {
-      mqtt.publish(PROVISION_REPLY + requestId, JSON.writeValueAsBytes(reply), 1, false);
+      mqtt.publish(replyTopic, JSON.writeValueAsBytes(reply), 1, false);
     } catch (MqttException | IOException e) {
       LOG.warnf("could not publish provisioning reply for %s: %s", requestId, e.getMessage());
     }
+  }
+
+  private void count(ProvisioningOutcome outcome) {
+    String reason =
+        switch (outcome) {
+          case ProvisioningOutcome.Provisioned ok -> "none";
+          case ProvisioningOutcome.Refused refused -> refused.reason().name();
+        };
+    Counter.builder("bdt.provisioning.requests")
+        .description("provisioning requests this gateway answered, by outcome and refusal reason")
+        .tag(
+            "outcome",
+            outcome instanceof ProvisioningOutcome.Provisioned ? "provisioned" : "refused")
+        .tag("reason", reason)
+        .register(meters)
+        .increment();
   }
 
   private final class Callback implements MqttCallback {

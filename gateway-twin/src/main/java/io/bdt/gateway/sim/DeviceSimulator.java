@@ -77,8 +77,9 @@ public final class DeviceSimulator implements AutoCloseable {
   }
 
   /**
-   * Sends a provisioning request on {@code bdt/provision/request/{requestId}} and returns the
-   * gateway's reply from {@code bdt/provision/reply/{requestId}}.
+   * Sends a provisioning request to this simulator's gateway on {@code
+   * bdt/{gatewayId}/provision/request/{requestId}} and returns its reply from {@code
+   * bdt/{gatewayId}/provision/reply/{requestId}}.
    *
    * @param deviceId the id to ask for, or {@code null} to have one issued
    */
@@ -94,15 +95,32 @@ public final class DeviceSimulator implements AutoCloseable {
     return request(requestId, JSON.writeValueAsBytes(request));
   }
 
-  /** Sends raw bytes as a provisioning request and returns the reply. */
+  /** Sends raw bytes as a provisioning request to this simulator's gateway; returns the reply. */
   public JsonNode request(String requestId, byte[] payload)
+      throws MqttException, InterruptedException, TimeoutException {
+    return exchange(
+        "bdt/" + gatewayId + "/provision/request/" + requestId,
+        "bdt/" + gatewayId + "/provision/reply/" + requestId,
+        payload);
+  }
+
+  /**
+   * Sends a request on the former shared topic {@code bdt/provision/request/{requestId}} (no
+   * gateway addressed) and returns the first reply on {@code bdt/provision/reply/{requestId}}.
+   */
+  public JsonNode requestUnaddressed(String requestId, byte[] payload)
+      throws MqttException, InterruptedException, TimeoutException {
+    return exchange(
+        "bdt/provision/request/" + requestId, "bdt/provision/reply/" + requestId, payload);
+  }
+
+  private JsonNode exchange(String requestTopic, String replyTopic, byte[] payload)
       throws MqttException, InterruptedException, TimeoutException {
     CompletableFuture<JsonNode> reply = new CompletableFuture<>();
     pendingReply = reply;
-    String replyTopic = "bdt/provision/reply/" + requestId;
     client.subscribe(new String[] {replyTopic}, new int[] {1});
     try {
-      client.publish("bdt/provision/request/" + requestId, payload, 1, false);
+      client.publish(requestTopic, payload, 1, false);
       return reply.get(10, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("provisioning reply did not parse", e.getCause());

@@ -154,7 +154,7 @@ public class IngestBenchmark {
     ingest =
         new TelemetryIngest(
             twins, ledger, new SensorWindows(), clock, gatewayConfig, new SimpleMeterRegistry());
-    gateway = new MqttGateway(gatewayConfig, provisioner, ingest);
+    gateway = new MqttGateway(gatewayConfig, provisioner, ingest, new SimpleMeterRegistry());
     gateway.connect();
     topics = new String[DEVICES];
     rawTopics = new String[DEVICES];
