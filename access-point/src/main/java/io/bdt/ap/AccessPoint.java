@@ -122,6 +122,28 @@ public class AccessPoint {
     metrics.gauge("bdt_ap_reputation", track, ReputationTrack::reputation);
     metrics.gauge("bdt_ap_virtual_queue", track, ReputationTrack::queue);
     metrics.gauge("bdt_ap_block_height", chain, c -> c.height());
+    chain
+        .node()
+        .network()
+        .ifPresent(
+            n -> {
+              metrics.gauge("bdt_ap_p2p_peers_connected", n, p -> p.connected().size());
+              metrics.more().counter("bdt_ap_p2p_bans", List.of(), n, p -> p.counters().bans());
+              metrics
+                  .more()
+                  .counter(
+                      "bdt_ap_p2p_invalid_messages",
+                      List.of(),
+                      n,
+                      p -> p.counters().invalidMessages());
+              metrics
+                  .more()
+                  .counter(
+                      "bdt_ap_p2p_handshakes_rejected",
+                      List.of(),
+                      n,
+                      p -> p.counters().handshakesRejected());
+            });
   }
 
   private void closeSlot(long slot) {

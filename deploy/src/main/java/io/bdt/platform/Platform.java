@@ -93,7 +93,7 @@ final class Platform implements AutoCloseable {
       List<String> peers = new ArrayList<>();
       for (int i = 0; i < settings.aps(); i++) {
         if (i != m) {
-          peers.add("http://127.0.0.1:" + p2p[i]);
+          peers.add("ws://127.0.0.1:" + p2p[i]);
         }
       }
       int port = settings.basePort() == 0 ? freePort() : settings.basePort() + 10 + m;

@@ -36,7 +36,7 @@ class ThreeApChainTest {
     List<URI> peers = new ArrayList<>();
     for (int i = 0; i < p2p.length; i++) {
       if (i != m) {
-        peers.add(URI.create("http://127.0.0.1:" + p2p[i]));
+        peers.add(URI.create("ws://127.0.0.1:" + p2p[i]));
       }
     }
     return new ApChain(

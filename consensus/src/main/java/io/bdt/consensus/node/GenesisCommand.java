@@ -115,7 +115,7 @@ public final class GenesisCommand implements Callable<Integer> {
       List<String> peers = new ArrayList<>();
       for (int j = 0; j < generated.size(); j++) {
         if (j != i) {
-          peers.add("http://127.0.0.1:" + (firstPort + 100 + j));
+          peers.add("ws://127.0.0.1:" + (firstPort + 100 + j));
         }
       }
       new NodeFile(

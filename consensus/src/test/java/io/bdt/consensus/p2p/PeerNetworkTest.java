@@ -5,7 +5,6 @@ import static io.bdt.consensus.Fixtures.BOB;
 import static io.bdt.consensus.Fixtures.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.block.Block;
 import io.bdt.consensus.block.BlockHeader;
@@ -19,10 +18,8 @@ import io.bdt.consensus.tx.SignedTransaction;
 import io.horizen.evm.Address;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +30,13 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.tuweni.bytes.Bytes;
 import org.apache.tuweni.bytes.Bytes32;
+import org.java_websocket.framing.CloseFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
 
 /** Four nodes on loopback: gossip, convergence, partition and heal, dropping bad peers. */
 class PeerNetworkTest {
@@ -187,11 +187,38 @@ class PeerNetworkTest {
     }
   }
 
-  @Test
-  void dropsPeerThatSendsAnInvalidBlock() throws Exception {
-    startFourNodes();
-    Block forged;
-    try (TestChain local = new TestChain(dir.resolve("forger"))) {
+  /** A key that is neither a node's nor an AP's: the misbehaving peer. */
+  static final Credentials MALLORY =
+      Credentials.create("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba");
+
+  PeerNetwork network(int i) {
+    return nodes.get(i).network().orElseThrow();
+  }
+
+  String genesis(int i) {
+    return nodes.get(i).chain().store().canonicalHash(0).orElseThrow().toHexString();
+  }
+
+  Node startNode(int i, int port, List<URI> peers) throws Exception {
+    Node n =
+        new Node(
+            Node.Config.of(SPEC, dir.resolve("node" + i))
+                .withRpc(new InetSocketAddress("127.0.0.1", 0))
+                .withMiner(APS.get(i).getEcKeyPair(), MiningShare.full(1))
+                .withAutoMine(false, Duration.ofDays(1))
+                .withPeers(new InetSocketAddress("127.0.0.1", port), peers));
+    nodes.add(n);
+    return n;
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static Block forgedBlock(Path dir) {
+    try (TestChain local = new TestChain(dir)) {
       // same genesis; a block mined by Bob's producer but sealed by Alice, who is no AP
       BlockProducer bob = local.producer(BOB);
       BlockHeader mined =
@@ -199,61 +226,232 @@ class PeerNetworkTest {
               .orElseThrow()
               .block()
               .header();
-      forged =
-          new Block(Seal.sign(mined.withExtraData(Bytes.EMPTY), ALICE.getEcKeyPair()), List.of());
+      return new Block(
+          Seal.sign(mined.withExtraData(Bytes.EMPTY), ALICE.getEcKeyPair()), List.of());
     }
-    Credentials stranger = ERIN;
-    Envelope message =
-        Envelope.sign(
-            "block", forged.rlp().toHexString(), "http://127.0.0.1:9", stranger.getEcKeyPair());
-    HttpClient http = HttpClient.newHttpClient();
-    URI target = nodes.get(0).network().orElseThrow().url().resolve("/p2p");
-    ObjectMapper json = new ObjectMapper();
+  }
 
-    HttpResponse<String> first =
-        http.send(
-            HttpRequest.newBuilder(target)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(message)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> second =
-        http.send(
-            HttpRequest.newBuilder(target)
-                .POST(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        json.writeValueAsBytes(
-                            Envelope.sign(
-                                "status", "", "http://127.0.0.1:9", stranger.getEcKeyPair()))))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+  RawPeer handshaken(ECKeyPair key) throws Exception {
+    RawPeer p = RawPeer.open(network(0).url());
+    p.handshake(key, SPEC.chainId(), genesis(0));
+    await("the node to list the raw peer", () -> network(0).connected().contains(address(key)));
+    return p;
+  }
 
-    assertThat(first.statusCode()).isEqualTo(400);
-    assertThat(first.body()).contains("seal");
-    assertThat(nodes.get(0).network().orElseThrow().banned())
-        .contains(Bytes.fromHexString(stranger.getAddress()));
-    assertThat(nodes.get(0).network().orElseThrow().peers())
-        .doesNotContain(URI.create("http://127.0.0.1:9"));
-    assertThat(second.statusCode()).isEqualTo(403);
-    assertThat(nodes.get(0).chain().head().number()).isZero();
+  static Bytes address(ECKeyPair key) {
+    return Bytes.fromHexString(Keys.getAddress(key));
   }
 
   @Test
-  void rejectsMessageWithoutValidSignature() throws Exception {
-    startFourNodes();
-    Envelope good = Envelope.sign("status", "", "http://127.0.0.1:9", DAVE.getEcKeyPair());
-    Envelope unsigned = new Envelope("status", "", good.listen(), "0x1234");
+  void bansPeerThatSendsAnInvalidBlock() throws Exception {
+    startNode(0, 0, List.of());
+    Block forged = forgedBlock(dir.resolve("forger"));
+    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
 
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(nodes.get(0).network().orElseThrow().url().resolve("/p2p"))
-                    .POST(
-                        HttpRequest.BodyPublishers.ofByteArray(
-                            new ObjectMapper().writeValueAsBytes(unsigned)))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    mallory.send(
+        Envelope.sign(
+            "block", 0, forged.rlp().toHexString(), RawPeer.LISTEN, MALLORY.getEcKeyPair()));
 
-    assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(good.signer()).contains(Bytes.fromHexString(DAVE.getAddress()));
+    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
+    assertThat(mallory.closeReason).contains("invalid block").contains("seal");
+    assertThat(network(0).banned()).contains(address(MALLORY.getEcKeyPair()));
+    assertThat(network(0).peers()).doesNotContain(URI.create(RawPeer.LISTEN));
+    assertThat(network(0).counters().bans()).isEqualTo(1);
+    assertThat(nodes.get(0).chain().head().number()).isZero();
+
+    RawPeer again = RawPeer.open(network(0).url());
+    again.send(
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
+            RawPeer.LISTEN,
+            MALLORY.getEcKeyPair()));
+    assertThat(again.awaitClose()).isEqualTo(PeerNetwork.CLOSE_BANNED);
+    assertThat(again.closeReason).contains("banned until");
+  }
+
+  @Test
+  void bansPeerThatSendsAGarbageFrame() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+
+    mallory.send("{\"type\": [not json");
+
+    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
+    assertThat(mallory.closeReason).contains("malformed message");
+    assertThat(network(0).banned()).contains(address(MALLORY.getEcKeyPair()));
+    assertThat(network(0).counters().invalidMessages()).isEqualTo(1);
+  }
+
+  @Test
+  void bansPeerThatSendsABinaryFrame() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+
+    mallory.send(new byte[] {1, 2, 3});
+
+    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
+    assertThat(mallory.closeReason).contains("binary frames");
+    assertThat(network(0).banned()).contains(address(MALLORY.getEcKeyPair()));
+  }
+
+  @Test
+  void bansPeerThatSendsAnOversizeFrame() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+
+    mallory.send("x".repeat(PeerNetwork.MAX_FRAME_BYTES + 1));
+
+    assertThat(mallory.awaitClose()).isEqualTo(CloseFrame.TOOBIG);
+    await("the ban", () -> network(0).banned().contains(address(MALLORY.getEcKeyPair())));
+  }
+
+  @Test
+  void bansPeerWhoseMessageIsSignedByAnotherKey() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+
+    mallory.send(Envelope.sign("get-status", 1, "", RawPeer.LISTEN, DAVE.getEcKeyPair()));
+
+    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
+    assertThat(mallory.closeReason).contains("not by the peer");
+    assertThat(network(0).banned()).containsExactly(address(MALLORY.getEcKeyPair()));
+  }
+
+  @Test
+  void rejectsHelloWithABadSignature() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer p = RawPeer.open(network(0).url());
+    Envelope good =
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
+            RawPeer.LISTEN,
+            MALLORY.getEcKeyPair());
+
+    p.send(new Envelope(good.type(), 0, good.payload(), good.listen(), "0x1234"));
+
+    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_HANDSHAKE);
+    assertThat(p.closeReason).contains("bad signature on hello");
+    assertThat(network(0).connected()).isEmpty();
+    assertThat(network(0).counters().handshakesRejected()).isEqualTo(1);
+    assertThat(network(0).banned()).as("no address is proven, so none is banned").isEmpty();
+  }
+
+  @Test
+  void rejectsAuthThatDoesNotComeFromTheHelloKey() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer p = RawPeer.open(network(0).url());
+    // a replayed hello of DAVE's, but the replayer only holds MALLORY's key
+    p.send(
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
+            RawPeer.LISTEN,
+            DAVE.getEcKeyPair()));
+    Hello theirs = Hello.parse(p.next("hello").payload());
+    p.send(Envelope.sign("auth", 0, theirs.nonce(), RawPeer.LISTEN, MALLORY.getEcKeyPair()));
+
+    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_HANDSHAKE);
+    assertThat(p.closeReason).contains("auth signed by");
+    assertThat(network(0).connected()).isEmpty();
+  }
+
+  @Test
+  void rejectsPeerWithAnotherGenesis() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer p = RawPeer.open(network(0).url());
+
+    p.send(
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId(), Bytes32.repeat((byte) 7).toHexString()).payload(),
+            RawPeer.LISTEN,
+            MALLORY.getEcKeyPair()));
+
+    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_WRONG_CHAIN);
+    assertThat(p.closeReason).contains("wrong chain: genesis 0x0707");
+    assertThat(network(0).connected()).isEmpty();
+  }
+
+  @Test
+  void rejectsPeerWithAnotherChainId() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer p = RawPeer.open(network(0).url());
+
+    p.send(
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId() + 1, genesis(0)).payload(),
+            RawPeer.LISTEN,
+            MALLORY.getEcKeyPair()));
+
+    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_WRONG_CHAIN);
+    assertThat(p.closeReason)
+        .contains("chain id " + (SPEC.chainId() + 1) + ", expected " + SPEC.chainId());
+  }
+
+  @Test
+  void refusesConnectionsOnAnotherPath() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer p = RawPeer.open(network(0).url(), "/p2p");
+
+    p.awaitClose();
+    assertThat(p.isOpen()).isFalse();
+    assertThat(network(0).connected()).isEmpty();
+  }
+
+  @Test
+  void nodeSyncsFromItsPeerAtStart() throws Exception {
+    Node a = startNode(0, 0, List.of());
+    for (int k = 0; k < 3; k++) {
+      a.mineBlock();
+    }
+
+    // the constructor returns after the start-up sync
+    Node b = startNode(1, 0, List.of(network(0).url()));
+
+    assertThat(b.chain().head().hash()).isEqualTo(a.chain().head().hash());
+    assertThat(b.chain().head().number()).isEqualTo(3);
+    assertThat(network(1).connected()).containsExactly(network(0).address());
+  }
+
+  @Test
+  void redialsAPeerThatRestarted() throws Exception {
+    int portB = freePort();
+    Node a = startNode(0, 0, List.of(URI.create("ws://127.0.0.1:" + portB)));
+    Node b = startNode(1, portB, List.of());
+    await("a and b connected", () -> network(0).connected().contains(network(1).address()));
+    a.mineBlock();
+    await("b at block 1", () -> b.chain().head().number() == 1);
+
+    b.close();
+    nodes.remove(b);
+    a.mineBlock();
+    a.mineBlock();
+    // b comes back on the same port knowing no peers: only a's redial can reconnect them
+    Node b2 = startNode(1, portB, List.of());
+
+    await(
+        "a to redial b",
+        () -> network(0).connected().contains(b2.network().orElseThrow().address()));
+    await("b to catch up to a's head", () -> b2.chain().head().number() == 3);
+    assertThat(network(0).counters().dials()).isGreaterThan(1);
+  }
+
+  @Test
+  void mapsHttpPeerUrlsToWebSocket() {
+    assertThat(PeerNetwork.peerUrl(URI.create("http://10.0.0.1:30303")))
+        .isEqualTo(URI.create("ws://10.0.0.1:30303"));
+    assertThat(PeerNetwork.peerUrl(URI.create("ws://10.0.0.1:30303/bdt/p2p/1")))
+        .isEqualTo(URI.create("ws://10.0.0.1:30303"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PeerNetwork.peerUrl(URI.create("ftp://10.0.0.1:30303")))
+        .hasMessageContaining("scheme must be ws://");
   }
 }
