@@ -517,6 +517,11 @@ public final class PeerNetwork implements AutoCloseable {
         handshakesRejected.increment();
       }
     }
+    if (remote && code == CLOSE_WRONG_CHAIN && s.dialed != null) {
+      // the peer found we are on another chain: dialling it again cannot succeed
+      LOG.warn("peer {} refused us: {}", s, reason);
+      peers.remove(s.dialed);
+    }
     if (s.dialed != null) {
       Retry previous = retries.get(s.dialed);
       Duration delay =
