@@ -30,16 +30,20 @@ import java.util.Objects;
  * <p><b>Reputation value</b> (on by default, see {@code docs/dpra.md}): reputation lowers the PoW
  * difficulty ({@code D_m = D_0 exp(-eta R_m)}), so reputation earned this slot also shortens the
  * consensus latency of later slots, which the per-slot objective of the system model does not see.
- * With the option on, each AP's reputation reward becomes {@code (Q_m + V rho_m) omega x_m} with
- * {@code rho_m = eta lambda_m / (omega Lambda^2)}, seconds per unit of reputation: the first-order
- * saving of {@code 1/Lambda} per unit of {@code R_m}, kept for the {@code 1/omega} slots a unit of
- * reputation persists. The block rates {@code lambda_m} (and {@code Lambda = sum_m lambda_m}) are
- * those of the plain decision of the same slot, so a slot is solved twice; the second solve is the
- * plain problem with {@code Q_m} replaced by {@link #pricedObservation}'s {@code Q_m + V rho_m},
- * which keeps the KKT allocation exact (the term is linear in the shares).
+ * With the option on, each AP's reputation reward becomes {@code (Q_m + V rho_m) omega x_m}, with
+ * {@code rho_m} (seconds per unit of reputation) the saving of later slots' {@code 1/Lambda} per
+ * unit of {@code R_m(t+1)}: {@code sum_{s>=1} (1-omega)^(s-1) eta lambda_m / Lambda^2} over the
+ * following slots. Those slots' block rates are not known yet; their expectation is estimated by
+ * the mean of the realized {@code eta lambda_m / (omega Lambda^2)} over the slots this instance has
+ * decided ({@link ReputationValueEstimate}, updated by {@link #decide}). The first slot, with no
+ * history, uses its own plain decision's block rates and is solved twice. The term only replaces
+ * {@code Q_m} by {@code Q_m + V rho_m} ({@link #objectiveObservation}), which keeps the KKT
+ * allocation exact (it is linear in the shares).
  *
- * <p>Holds no per-slot state: every call works on its own arrays, so one instance may serve
- * concurrent callers.
+ * <p>State: the plain form holds none. The default form holds the running estimate, so a run (or a
+ * gateway) needs its own instance; {@link #plan} and {@link #objectiveObservation} only read it,
+ * {@link #decide} adds the slot it decided. Every call otherwise works on its own arrays, and the
+ * estimate is synchronized, so one instance may serve concurrent callers.
  */
 public final class Dpra implements Policy {
 
@@ -55,6 +59,7 @@ public final class Dpra implements Policy {
   private final SystemParameters parameters;
   private final long enumerationLimit;
   private final boolean reputationValue;
+  private final ReputationValueEstimate estimate = new ReputationValueEstimate();
 
   /** DPRA with the default enumeration limit and the reputation-value term. */
   public Dpra(SystemParameters parameters) {
@@ -97,49 +102,94 @@ public final class Dpra implements Policy {
     return NAME;
   }
 
+  /**
+   * Decides the slot ({@link #plan}) and, with the reputation-value term, records the slot's
+   * realized {@code rho_m} (from {@code R_m(t)} and the decision's mining shares) in the running
+   * estimate that prices later slots. The entry point for a controller that applies its decisions
+   * slot by slot.
+   */
   @Override
   public SlotDecision decide(SlotObservation observation) {
-    return plan(observation).decision();
+    SlotPlan plan = plan(observation);
+    if (pricesReputation()) {
+      estimate.record(
+          reputationValue(parameters, observation.reputation(), plan.decision().miningShare()));
+    }
+    return plan.decision();
   }
 
   /**
-   * The slot decision with its drift-plus-penalty value. With the reputation-value term the value
-   * is that of {@link #pricedObservation} (queues {@code Q_m + V rho_m}), the objective the
-   * decision minimizes.
+   * The slot decision with its drift-plus-penalty value, without recording anything. With the
+   * reputation-value term the value is that of {@link #objectiveObservation} (queues {@code Q_m + V
+   * rho_m}), the objective the decision minimizes.
    */
   public SlotPlan plan(SlotObservation observation) {
     Objects.requireNonNull(observation, "observation");
-    SlotPlan plain = solve(observation);
-    if (!reputationValue || parameters.eta() == 0) {
-      return plain;
+    if (!pricesReputation()) {
+      return solve(observation);
     }
+    double[] rho = estimate.mean();
+    if (rho != null) {
+      return solve(withReputationValue(observation, rho));
+    }
+    SlotPlan plain = solve(observation);
     SlotPlan priced = solve(pricedObservation(observation, plain.decision().miningShare()));
     return new SlotPlan(
         priced.decision(), priced.objective(), plain.evaluations() + priced.evaluations());
   }
 
   /**
-   * The observation whose plain drift-plus-penalty value this instance minimizes: {@code
-   * observation} itself for the plain form (or {@code eta = 0}), else its {@link
-   * #pricedObservation} at the mining shares of the plain decision. For checking a plan against
-   * {@link io.bdt.optimizer.model.SlotCost} or an oracle on the same objective.
+   * The observation whose plain drift-plus-penalty value {@link #plan} minimizes: {@code
+   * observation} itself for the plain form (or {@code eta = 0}); else {@code Q_m} replaced by
+   * {@code Q_m + V rho_m} with {@code rho_m} the running estimate of the slots decided so far, or,
+   * before the first, {@link #pricedObservation} at the mining shares of the plain decision. For
+   * checking a plan against {@link io.bdt.optimizer.model.SlotCost} or an oracle on the same
+   * objective.
    */
   public SlotObservation objectiveObservation(SlotObservation observation) {
     Objects.requireNonNull(observation, "observation");
-    if (!reputationValue || parameters.eta() == 0) {
+    if (!pricesReputation()) {
       return observation;
+    }
+    double[] rho = estimate.mean();
+    if (rho != null) {
+      return withReputationValue(observation, rho);
     }
     return pricedObservation(observation, solve(observation).decision().miningShare());
   }
 
   /**
-   * The observation whose plain objective is DPRA's objective with the reputation-value term:
-   * {@code Q_m} replaced by {@code Q_m + V rho_m}, {@code rho_m = eta lambda_m / (omega Lambda^2)},
-   * with {@code lambda_m = f_m^B / (psi D_m(R_m(t)))} from {@code miningShare} (Hz).
+   * The running estimate of {@code rho_m} (seconds per unit of reputation) that prices the next
+   * slot: the mean of the realized values of the slots decided so far; {@code null} before the
+   * first slot or for the plain form.
+   */
+  public double[] reputationValueEstimate() {
+    return pricesReputation() ? estimate.mean() : null;
+  }
+
+  private boolean pricesReputation() {
+    return reputationValue && parameters.eta() != 0;
+  }
+
+  /**
+   * {@code observation} with {@code Q_m} replaced by {@code Q_m + V rho_m}, {@code rho_m = eta
+   * lambda_m / (omega Lambda^2)} with {@code lambda_m = f_m^B / (psi D_m(R_m(t)))} from {@code
+   * miningShare} (Hz): the slot's own block rates, as the first slot of a controller uses them.
    */
   public SlotObservation pricedObservation(SlotObservation observation, double[] miningShare) {
-    double[] rho = reputationValue(parameters, observation.reputation(), miningShare);
+    return withReputationValue(
+        observation, reputationValue(parameters, observation.reputation(), miningShare));
+  }
+
+  private SlotObservation withReputationValue(SlotObservation observation, double[] rho) {
     double[] queue = observation.virtualQueue().clone();
+    if (rho.length != queue.length) {
+      throw new IllegalArgumentException(
+          "reputation value estimate has "
+              + rho.length
+              + " APs but the observation has M = "
+              + queue.length);
+    }
     for (int m = 0; m < queue.length; m++) {
       queue[m] += parameters.v() * rho[m];
     }

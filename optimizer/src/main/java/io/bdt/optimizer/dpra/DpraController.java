@@ -24,7 +24,9 @@ import java.util.Objects;
  *
  * <p>Callers that keep {@code R} and {@code Q} elsewhere (the chain records reputations) use {@link
  * #decide(SlotObservation)}, which reads them from the observation and leaves this controller's
- * state alone. Methods are synchronized, so one controller may be shared by threads.
+ * {@code R} and {@code Q} alone. Every decided slot, by either method, adds to the estimate of the
+ * future value of reputation that DPRA learns ({@link Dpra#decide}); {@link #plan} does not.
+ * Methods are synchronized, so one controller may be shared by threads.
  */
 public final class DpraController {
 

@@ -37,7 +37,7 @@ public final class Algorithms {
         new LocalOnly(),
         new FullOffload(parameters),
         new FixedBest(parameters),
-        new Greedy(dpra(parameters)),
+        new Greedy(Dpra.plain(parameters)),
         new RandomCut(seed),
         new Neurosurgeon(parameters));
   }

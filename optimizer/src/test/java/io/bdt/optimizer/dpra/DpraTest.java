@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.bdt.optimizer.model.SlotCost;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +18,13 @@ class DpraTest {
    */
   @Test
   void staysWithinHalfAPercentOfTheOracleOnSmallSlots() {
-    assertWithinOracle(new SplittableRandom(7), Dpra.DEFAULT_ENUMERATION_LIMIT, false, 200);
+    assertWithinOracle(new SplittableRandom(7), Dpra.DEFAULT_ENUMERATION_LIMIT, false, 200, false);
   }
 
   /** The same criterion with enumeration switched off, so the coordination heuristic is tested. */
   @Test
   void priceCoordinationAloneStaysWithinHalfAPercentOfTheOracle() {
-    assertWithinOracle(new SplittableRandom(8), 0, false, 200);
+    assertWithinOracle(new SplittableRandom(8), 0, false, 200, false);
   }
 
   /**
@@ -32,11 +33,24 @@ class DpraTest {
    */
   @Test
   void withReputationValueStaysWithinHalfAPercentOfTheOracleOnTheSameObjective() {
-    assertWithinOracle(new SplittableRandom(9), Dpra.DEFAULT_ENUMERATION_LIMIT, true, 200);
+    assertWithinOracle(new SplittableRandom(9), Dpra.DEFAULT_ENUMERATION_LIMIT, true, 200, false);
+  }
+
+  /**
+   * After a decided slot DPRA prices reputation with its running estimate instead of the slot's own
+   * block rates; the oracle gets that priced observation and must not beat DPRA on it either.
+   */
+  @Test
+  void withALearntReputationValueStaysWithinHalfAPercentOfTheOracleOnTheSameObjective() {
+    assertWithinOracle(new SplittableRandom(10), Dpra.DEFAULT_ENUMERATION_LIMIT, true, 100, true);
   }
 
   private static void assertWithinOracle(
-      SplittableRandom random, long limit, boolean reputationValue, int instances) {
+      SplittableRandom random,
+      long limit,
+      boolean reputationValue,
+      int instances,
+      boolean afterOneSlot) {
     int accepted = 0;
     double worst = Double.NEGATIVE_INFINITY;
     while (accepted < instances) {
@@ -44,6 +58,10 @@ class DpraTest {
           RandomInstances.instance(random, 1 + random.nextInt(3), 1 + random.nextInt(2), 3, 6);
       SystemParameters parameters = instance.parameters();
       Dpra policy = new Dpra(parameters, limit, reputationValue);
+      if (afterOneSlot) {
+        policy.decide(instance.observation());
+        assertThat(policy.reputationValueEstimate()).isNotNull();
+      }
       SlotObservation observation = policy.objectiveObservation(instance.observation());
       SlotPlan oracle = new BruteForceOracle(parameters).plan(observation);
       SlotCost oracleCost = SlotCost.evaluate(observation, parameters, oracle.decision());
@@ -142,12 +160,11 @@ class DpraTest {
       var instance =
           RandomInstances.instance(random, 1 + random.nextInt(30), 1 + random.nextInt(6), 2, 12);
       Dpra dpra = new Dpra(instance.parameters());
+      // the objective of the next decision: decide() then records the slot in the estimate
+      SlotObservation objective = dpra.objectiveObservation(instance.observation());
       SlotDecision decision = dpra.decide(instance.observation());
       AllocationProblem problem =
-          AllocationProblem.of(
-              dpra.objectiveObservation(instance.observation()),
-              instance.parameters(),
-              decision.cut());
+          AllocationProblem.of(objective, instance.parameters(), decision.cut());
       Allocation allocation =
           new Allocation(
               decision.inferenceShare(),
@@ -272,6 +289,55 @@ class DpraTest {
       assertThat(decision.cut()).containsExactly(priced.cut());
       assertThat(decision.miningShare()).containsExactly(priced.miningShare());
     }
+  }
+
+  @Test
+  void afterTheFirstSlotReputationIsPricedAtTheMeanOfTheRealizedValues() {
+    SplittableRandom random = new SplittableRandom(24);
+    var first = RandomInstances.instance(random, 6, 3, 4, 8);
+    SystemParameters p = first.parameters();
+    Dpra dpra = new Dpra(p);
+    assertThat(dpra.reputationValueEstimate()).isNull();
+    double[] sum = new double[3];
+    SlotObservation o = first.observation();
+    for (SlotObservation slotObservation : List.of(o, RandomInstances.withAllTasks(o), o)) {
+      SlotDecision decision = dpra.decide(slotObservation);
+      double[] realized =
+          Dpra.reputationValue(p, slotObservation.reputation(), decision.miningShare());
+      for (int m = 0; m < 3; m++) {
+        sum[m] += realized[m];
+      }
+    }
+    double[] estimate = dpra.reputationValueEstimate();
+    SlotObservation priced = dpra.objectiveObservation(o);
+    for (int m = 0; m < 3; m++) {
+      assertThat(estimate[m]).isCloseTo(sum[m] / 3, within(1e-12 * sum[m]));
+      assertThat(priced.virtualQueue()[m])
+          .isCloseTo(o.virtualQueue()[m] + p.v() * sum[m] / 3, within(1e-9 * sum[m]));
+    }
+    assertThat(sum[0] + sum[1] + sum[2]).as("some AP mines and values reputation").isGreaterThan(0);
+  }
+
+  @Test
+  void decisionAfterEarlierSlotsIsThePlainOptimumOfThePricedObservation() {
+    var instance = RandomInstances.instance(new SplittableRandom(25), 8, 3, 2, 10);
+    SlotObservation o = instance.observation();
+    Dpra dpra = new Dpra(instance.parameters());
+    dpra.decide(RandomInstances.withAllTasks(o));
+    dpra.decide(o);
+    SlotDecision expected = Dpra.plain(instance.parameters()).decide(dpra.objectiveObservation(o));
+    SlotDecision decision = dpra.decide(o);
+    assertThat(decision.cut()).containsExactly(expected.cut());
+    assertThat(decision.miningShare()).containsExactly(expected.miningShare());
+  }
+
+  @Test
+  void plainFormLearnsNothing() {
+    var instance = RandomInstances.instance(new SplittableRandom(26), 4, 2, 2, 6);
+    Dpra plain = Dpra.plain(instance.parameters());
+    plain.decide(instance.observation());
+    assertThat(plain.reputationValueEstimate()).isNull();
+    assertThat(plain.objectiveObservation(instance.observation())).isSameAs(instance.observation());
   }
 
   @Test

@@ -22,7 +22,6 @@ class ReproductionClaimsTest {
 
   private static SimulatedSystem system;
   private static double rMin;
-  private static double defaultV;
   private static List<AlgorithmSummary> summaries;
   private static Sweep vSweep;
 
@@ -31,7 +30,6 @@ class ReproductionClaimsTest {
     system = ScenarioSystem.resolve("default");
     SystemParameters parameters = system.environment().parameters();
     rMin = parameters.rMin();
-    defaultV = parameters.v();
     Experiment experiment = new Experiment(system, SEED, 2, () -> {});
     summaries = experiment.compare(SLOTS).stream().map(run -> run.summary(rMin)).toList();
     vSweep = experiment.vSweep(SLOTS);
@@ -43,7 +41,7 @@ class ReproductionClaimsTest {
 
   @Test
   void theFloorBindsForTheLatencyGreedyPolicy() {
-    // otherwise the constraint is inactive and V changes nothing
+    // GREEDY, the per-slot latency optimum, does not keep the floor by itself
     assertThat(named("GREEDY").constraintSatisfied()).isFalse();
   }
 
@@ -75,36 +73,30 @@ class ReproductionClaimsTest {
         .isSorted();
   }
 
+  /**
+   * The O(1/V) side of the trade-off, over all seven values of V and without tolerance: a larger V
+   * weighs latency more against the floor, and the V -> infinity limit (the latency objective with
+   * the learnt reputation value, no floor) is the fastest. This failed with the earlier term, which
+   * priced reputation at the slot's own block rates: latency rose by 0.09% from V = 1 to 1000.
+   */
   @Test
-  void latencyDoesNotIncreaseWithVUpToTheDefaultV() {
+  void latencyDoesNotIncreaseWithV() {
     List<Double> negatedLatency =
-        vSweep.points().stream()
-            .filter(p -> p.value() <= defaultV)
-            .map(p -> -p.algorithm("DPRA").meanLatencySeconds())
-            .toList();
-    assertThat(negatedLatency).hasSizeGreaterThanOrEqualTo(4);
+        vSweep.points().stream().map(p -> -p.algorithm("DPRA").meanLatencySeconds()).toList();
+    assertThat(negatedLatency).hasSizeGreaterThanOrEqualTo(6);
     assertThat(negatedLatency).as("negated latency, so sorted = non-increasing").isSorted();
   }
 
-  /**
-   * Above the default V latency creeps back up towards GREEDY's, the V -> infinity limit, which is
-   * slower than DPRA with the floor (the page explains why); the rise is small (0.09% here).
-   */
+  /** The learnt reputation value pays: DPRA is faster than the system model's plain form. */
   @Test
-  void aboveTheDefaultVLatencyRisesByLessThanAFifthOfAPercent() {
-    List<Double> above =
-        vSweep.points().stream()
-            .filter(p -> p.value() >= defaultV)
-            .map(p -> p.algorithm("DPRA").meanLatencySeconds())
-            .toList();
-    assertThat(above).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(above).allSatisfy(latency -> assertThat(latency).isLessThan(above.get(0) * 1.002));
+  void dpraIsFasterThanThePlainSystemModelForm() {
+    assertThat(named("DPRA").meanLatencySeconds())
+        .isLessThan(plainLatency(system.environment().parameters().v()));
   }
 
   /**
    * Why the reputation-value term is on: without it, latency rises with V (larger V keeps less
-   * reputation, and reputation lowers every later slot's mining difficulty), by far more than the
-   * 0.09% above.
+   * reputation, and reputation lowers every later slot's mining difficulty).
    */
   @Test
   void plainSystemModelFormGetsSlowerAsVGrows() {
