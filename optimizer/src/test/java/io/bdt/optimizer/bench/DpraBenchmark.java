@@ -3,6 +3,7 @@ package io.bdt.optimizer.bench;
 import io.bdt.optimizer.dpra.BruteForceOracle;
 import io.bdt.optimizer.dpra.Dpra;
 import io.bdt.optimizer.dpra.RandomInstances;
+import io.bdt.optimizer.dpra.SlotDecision;
 import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SlotPlan;
 import io.bdt.optimizer.dpra.SystemParameters;
@@ -119,14 +120,18 @@ public class DpraBenchmark {
     }
   }
 
+  /**
+   * One slot of the control loop: {@code decide}, which also records the slot in the reputation
+   * value estimate, so after the first call every slot is one solve priced by the estimate.
+   */
   @Benchmark
-  public SlotPlan dpra(Slots slots) {
-    return slots.dpra.plan(slots.nextSlot());
+  public SlotDecision dpra(Slots slots) {
+    return slots.dpra.decide(slots.nextSlot());
   }
 
   @Benchmark
-  public SlotPlan dpraSmall(SmallSlots slots) {
-    return slots.dpra.plan(slots.nextSlot());
+  public SlotDecision dpraSmall(SmallSlots slots) {
+    return slots.dpra.decide(slots.nextSlot());
   }
 
   @Benchmark
