@@ -31,6 +31,9 @@ import java.util.function.Supplier;
  * exact layer shapes, one 3x224x224 image per sample) and the platform's vibration-fault
  * classifier, whose cost tables are computed from the layer shapes at runtime.
  *
+ * <p>Names are torchvision's builder names ({@code mobilenet_v2}); the {@code dnn} module's zoo
+ * writes the same network as {@code mobilenetv2}, which is accepted here as an alias of it.
+ *
  * <p>Stage labels are torchvision's module paths ({@code features.3}, {@code layer2.0}), so a cut
  * here can be matched to the same node in an exported ONNX graph.
  */
@@ -38,6 +41,9 @@ public final class BuiltinModels {
 
   private static final Map<String, Supplier<Network>> NETWORKS = new LinkedHashMap<>();
   private static final Map<String, CostTable> TABLES = new ConcurrentHashMap<>();
+
+  /** Other spellings of built-in names: the {@code dnn} zoo's ONNX model names. */
+  private static final Map<String, String> ALIASES = Map.of("mobilenetv2", "mobilenet_v2");
 
   static {
     NETWORKS.put("alexnet", BuiltinModels::alexnet);
@@ -54,14 +60,19 @@ public final class BuiltinModels {
     return Collections.unmodifiableSet(NETWORKS.keySet());
   }
 
-  /** Whether {@code name} is a built-in model. */
+  /** Whether {@code name} is a built-in model or an alias of one. */
   public static boolean contains(String name) {
-    return NETWORKS.containsKey(name);
+    return NETWORKS.containsKey(canonical(name));
   }
 
-  /** The layer spec of built-in model {@code name}. */
+  /** The built-in name {@code name} stands for: itself, or the model an alias names. */
+  public static String canonical(String name) {
+    return ALIASES.getOrDefault(name, name);
+  }
+
+  /** The layer spec of built-in model {@code name} (or of the model an alias names). */
   public static Network network(String name) {
-    Supplier<Network> network = NETWORKS.get(name);
+    Supplier<Network> network = NETWORKS.get(canonical(name));
     if (network == null) {
       throw new IllegalArgumentException(
           "model: unknown built-in model '"
@@ -73,14 +84,18 @@ public final class BuiltinModels {
     return network.get();
   }
 
-  /** The cost table of built-in model {@code name}, computed from its layer shapes. */
+  /**
+   * The cost table of built-in model {@code name} (or of the model an alias names), computed from
+   * its layer shapes once and shared.
+   */
   public static CostTable get(String name) {
-    CostTable cached = TABLES.get(name);
+    String canonical = canonical(name);
+    CostTable cached = TABLES.get(canonical);
     if (cached != null) {
       return cached;
     }
-    CostTable table = network(name).costTable();
-    TABLES.put(name, table);
+    CostTable table = network(canonical).costTable();
+    TABLES.put(canonical, table);
     return table;
   }
 

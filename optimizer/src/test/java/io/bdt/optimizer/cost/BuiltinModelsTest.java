@@ -127,6 +127,15 @@ class BuiltinModelsTest {
   }
 
   @Test
+  void acceptsTheDnnZooNameOfMobileNetV2AsAnAlias() {
+    assertThat(BuiltinModels.contains("mobilenetv2")).isTrue();
+    assertThat(BuiltinModels.canonical("mobilenetv2")).isEqualTo("mobilenet_v2");
+    assertThat(BuiltinModels.get("mobilenetv2")).isSameAs(BuiltinModels.get("mobilenet_v2"));
+    assertThat(BuiltinModels.network("mobilenetv2").name()).isEqualTo("mobilenet_v2");
+    assertThat(BuiltinModels.names()).doesNotContain("mobilenetv2");
+  }
+
+  @Test
   void rejectsUnknownModelNamingTheBuiltins() {
     assertThatThrownBy(() -> BuiltinModels.get("resnet50"))
         .hasMessage(

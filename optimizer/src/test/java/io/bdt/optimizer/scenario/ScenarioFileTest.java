@@ -156,6 +156,13 @@ class ScenarioFileTest {
   }
 
   @Test
+  void acceptsTheDnnZooSpellingOfMobileNetV2() {
+    Scenario s =
+        ScenarioFile.override(Scenario.defaults(), "{\"models\": [\"mobilenetv2\"]}", null);
+    assertThat(Deployment.of(s).models().get(0)).isSameAs(BuiltinModels.get("mobilenet_v2"));
+  }
+
+  @Test
   void resolvesModelFilesAgainstTheScenarioDirectory(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("tables"));
     CostTableJson.write(BuiltinModels.get("resnet18"), dir.resolve("tables/mine.json"));
