@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.tuweni.bytes.Bytes;
 import org.apache.tuweni.bytes.Bytes32;
+import org.web3j.crypto.ContractUtils;
 
 /**
  * Applies one transaction to the state the way go-ethereum's state transition does (Shanghai
@@ -197,19 +198,17 @@ public final class TransactionProcessor {
     state.setTxContext(txHash, index);
     long intrinsic = intrinsicGas(tx.data(), tx.isContractCreation());
     InvocationResult result;
+    Bytes revertData;
     try (Ancestors ancestors = new Ancestors(env)) {
       EvmContext context = context(env, price, ancestors);
+      BigInteger gas = BigInteger.valueOf(tx.gasLimit() - intrinsic);
       result =
           Evm.Apply(
               state,
-              new Invocation(
-                  sender,
-                  to,
-                  tx.value(),
-                  tx.data().toArrayUnsafe(),
-                  BigInteger.valueOf(tx.gasLimit() - intrinsic),
-                  false),
+              new Invocation(sender, to, tx.value(), tx.data().toArrayUnsafe(), gas, false),
               context);
+      revertData =
+          revertData(state, result, sender, to, tx.nonce(), tx.value(), tx.data(), gas, context);
     }
     long leftOver = result.leftOverGas.longValueExact();
     // EVM code that used no gas ran no LOG and no SSTORE (both cost gas): a plain transfer then
@@ -250,7 +249,47 @@ public final class TransactionProcessor {
         success ? logs : List.of(),
         gasUsed,
         created,
-        result.reverted ? bytes(result.returnData) : Bytes.EMPTY);
+        revertData);
+  }
+
+  /**
+   * The revert data of {@code result}. libevm drops the return data of a contract creation, so for
+   * a reverted constructor the init code runs once more as the code of the address it would have
+   * created, inside a snapshot that is then reverted: same sender, value, gas and block, so the
+   * same revert data, and no trace in the state.
+   */
+  private static Bytes revertData(
+      StateDB state,
+      InvocationResult result,
+      Address sender,
+      Address to,
+      long nonce,
+      BigInteger value,
+      Bytes initCode,
+      BigInteger gas,
+      EvmContext context) {
+    if (!result.reverted) {
+      return Bytes.EMPTY;
+    }
+    Bytes data = bytes(result.returnData);
+    if (to != null || !data.isEmpty()) {
+      return data;
+    }
+    Address created =
+        result.contractAddress != null
+            ? result.contractAddress
+            : new Address(
+                ContractUtils.generateContractAddress(sender.toBytes(), BigInteger.valueOf(nonce)));
+    int snapshot = state.snapshot();
+    try {
+      state.setCode(created, initCode.toArrayUnsafe());
+      InvocationResult replay =
+          Evm.Apply(
+              state, new Invocation(sender, created, value, new byte[0], gas, false), context);
+      return replay.reverted ? bytes(replay.returnData) : Bytes.EMPTY;
+    } finally {
+      state.revertToSnapshot(snapshot);
+    }
   }
 
   /**
@@ -277,29 +316,30 @@ public final class TransactionProcessor {
         return new CallResult(false, Bytes.EMPTY, intrinsic, "insufficient funds for transfer");
       }
     }
+    long nonce = state.getNonce(sender).longValueExact();
     if (to.isEmpty()) {
-      state.setNonce(sender, state.getNonce(sender).add(BigInteger.ONE));
+      state.setNonce(sender, BigInteger.valueOf(nonce + 1));
     }
     state.accessSetup(sender, callee, new Address(env.coinbase().toArrayUnsafe()), SHANGHAI);
     InvocationResult result;
+    Bytes returned;
     try (Ancestors ancestors = new Ancestors(env)) {
+      EvmContext context = context(env, BigInteger.ZERO, ancestors);
+      BigInteger available = BigInteger.valueOf(gas - intrinsic);
       result =
           Evm.Apply(
               state,
-              new Invocation(
-                  sender,
-                  callee,
-                  value,
-                  data.toArrayUnsafe(),
-                  BigInteger.valueOf(gas - intrinsic),
-                  false),
-              context(env, BigInteger.ZERO, ancestors));
+              new Invocation(sender, callee, value, data.toArrayUnsafe(), available, false),
+              context);
+      returned =
+          result.reverted
+              ? revertData(state, result, sender, callee, nonce, value, data, available, context)
+              : bytes(result.returnData);
     }
     long used = gas - result.leftOverGas.longValueExact();
     long refund = Math.min(state.getRefund().longValueExact(), used / 5);
     boolean success = result.executionError == null || result.executionError.isEmpty();
-    return new CallResult(
-        success, bytes(result.returnData), used - refund, success ? "" : result.executionError);
+    return new CallResult(success, returned, used - refund, success ? "" : result.executionError);
   }
 
   private static EvmContext context(BlockEnvironment env, BigInteger price, Ancestors ancestors) {

@@ -128,6 +128,64 @@ class TransactionProcessorTest {
         });
   }
 
+  /** Init code that reverts with {@code Error("ctor")}: it copies its own tail and reverts. */
+  static Bytes revertingInitCode() {
+    Bytes error =
+        Bytes.fromHexString(
+            FunctionEncoder.encode(
+                new Function(
+                    "Error", List.of(new org.web3j.abi.datatypes.Utf8String("ctor")), List.of())));
+    // CODECOPY(0, 12, 100); REVERT(0, 100): the prefix is 12 bytes, the Error(string) data 100
+    return Bytes.concatenate(Bytes.fromHexString("0x6064600c60003960646000fd"), error);
+  }
+
+  @Test
+  void revertingConstructorKeepsItsRevertDataAndLeavesNoCode() {
+    SignedTransaction deploy =
+        SignedTransaction.decode(
+            Fixtures.eip1559(ALICE, 0, null, BigInteger.ZERO, revertingInitCode(), 200_000));
+    Address wouldBe =
+        addr(
+            org.web3j.crypto.ContractUtils.generateContractAddress(
+                ALICE.getAddress(), BigInteger.ZERO));
+
+    states.withState(
+        genesisRoot,
+        (StateDB s) -> {
+          Receipt r = TransactionProcessor.apply(s, deploy, 0, ENV, 0);
+
+          assertThat(r.success()).isFalse();
+          assertThat(r.contractAddress()).isEmpty();
+          assertThat(RevertReason.decode(r.revertData())).contains("ctor");
+          assertThat(s.getCode(wouldBe)).isNullOrEmpty();
+          assertThat(s.getNonce(wouldBe)).isZero();
+          assertThat(s.getNonce(addr(ALICE.getAddress()))).isEqualTo(BigInteger.ONE);
+          return null;
+        });
+  }
+
+  @Test
+  void callOfRevertingConstructorReturnsItsRevertData() {
+    states.withState(
+        genesisRoot,
+        (StateDB s) -> {
+          TransactionProcessor.CallResult c =
+              TransactionProcessor.call(
+                  s,
+                  Bytes.fromHexString(ALICE.getAddress()),
+                  java.util.Optional.empty(),
+                  BigInteger.ZERO,
+                  revertingInitCode(),
+                  200_000,
+                  ENV);
+
+          assertThat(c.success()).isFalse();
+          assertThat(c.error()).contains("revert");
+          assertThat(RevertReason.decode(c.returnData())).contains("ctor");
+          return null;
+        });
+  }
+
   @Test
   void rejectsReplayedNonce() {
     SignedTransaction pay =
