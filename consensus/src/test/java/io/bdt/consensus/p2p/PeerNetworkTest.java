@@ -303,7 +303,8 @@ class PeerNetworkTest {
 
     mallory.send("x".repeat(PeerNetwork.MAX_FRAME_BYTES + 1));
 
-    assertThat(mallory.awaitClose()).isEqualTo(CloseFrame.TOOBIG);
+    // the node answers 1009; a sender still writing its frame may see the reset (1006) first
+    assertThat(mallory.awaitClose()).isIn(CloseFrame.TOOBIG, CloseFrame.ABNORMAL_CLOSE);
     await("the ban", () -> network(0).banned().contains(address(MALLORY.getEcKeyPair())));
   }
 
