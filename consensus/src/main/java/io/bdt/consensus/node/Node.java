@@ -302,6 +302,25 @@ public final class Node implements AutoCloseable {
     return block;
   }
 
+  /**
+   * Changes the compute share of this node's running miner without restarting it ({@link
+   * Miner#setShare}: threads follow at once, the duty cycle from the next duty period).
+   *
+   * @return the share it replaced
+   * @throws IllegalStateException if this node has no miner key
+   * @throws IllegalArgumentException if {@code share} is null or asks for too many threads
+   */
+  public MiningShare setMiningShare(MiningShare share) {
+    return miner()
+        .orElseThrow(() -> new IllegalStateException("this node has no miner key"))
+        .setShare(share);
+  }
+
+  /** The miner (share in force, hash rate, active threads), if this node has a miner key. */
+  public Optional<Miner> miner() {
+    return producer.map(BlockProducer::miner);
+  }
+
   /** The WebSocket JSON-RPC port, if enabled. */
   public Optional<Integer> wsPort() {
     return ws.map(WebSocketRpcServer::port);
