@@ -1,6 +1,7 @@
 package io.bdt.ap;
 
 import io.bdt.ap.chain.ApChain;
+import io.bdt.ap.chain.MiningDecisions;
 import io.bdt.ap.chain.MiningShares;
 import io.bdt.ap.offload.OffloadLane;
 import io.bdt.ap.offload.TailModels;
@@ -15,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +46,8 @@ public class AccessPoint {
   private ApChain chain;
   private ReputationTrack track;
   private ScheduledExecutorService loops;
-  private volatile double miningShareHz;
+  private MiningDecisions mining;
+  private final AtomicLong rejectedShareHeaders = new AtomicLong();
   private int cores;
 
   public AccessPoint(ApConfig config, MeterRegistry metrics) {
@@ -71,7 +75,7 @@ public class AccessPoint {
             spec.chainId(),
             ledger.orElse("0x0000000000000000000000000000000000000000"),
             gateways);
-    miningShareHz = config.chain().miningShare();
+    double miningShareHz = config.chain().miningShare();
     List<URI> peers = config.chain().peers().orElse(List.of()).stream().map(URI::create).toList();
     chain =
         new ApChain(
@@ -84,6 +88,15 @@ public class AccessPoint {
             config.chain().p2pPort(),
             peers,
             ledger);
+    mining =
+        new MiningDecisions(
+            chain.node()::setMiningShare,
+            config.budget(),
+            cores,
+            miningShareHz,
+            Duration.ofMillis((long) (config.chain().miningDecisionTtlSeconds() * 1000)),
+            Duration.ofMillis((long) (config.chain().miningShareMinSeconds() * 1000)),
+            Clock.systemUTC());
     registerMetrics();
     loops =
         Executors.newScheduledThreadPool(
@@ -144,9 +157,21 @@ public class AccessPoint {
                       n,
                       p -> p.counters().handshakesRejected());
             });
+    metrics.more().counter("bdt_ap_mining_share_changes", List.of(), mining, m -> m.changes());
+    metrics.gauge("bdt_ap_mining_share_hz", mining, m -> m.inForce().miningShareHz());
+    metrics
+        .more()
+        .counter("bdt_ap_share_headers_rejected", List.of(), rejectedShareHeaders, AtomicLong::get);
   }
 
   private void closeSlot(long slot) {
+    try {
+      if (mining.tick() == MiningDecisions.Outcome.APPLIED) {
+        logMiningShare("deferred");
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("slot {}: cannot apply the mining share: {}", slot, e.getMessage());
+    }
     try {
       track.advance(
           slot, System.currentTimeMillis(), chain.height(), chain.reputation(chain.address()));
@@ -202,14 +227,46 @@ public class AccessPoint {
     return config;
   }
 
-  /** {@code f_m^B} of the latest decision, Hz. */
+  /** {@code f_m^B} the live decisions ask for (their smallest), Hz. */
   public double miningShareHz() {
-    return miningShareHz;
+    return mining.decidedHz();
   }
 
-  /** Records the latest decision's mining share (Hz). */
-  public void decidedMiningShare(double hz) {
-    this.miningShareHz = hz;
+  /** The gateways' mining-share decisions and the share the node's miner runs with. */
+  public MiningDecisions mining() {
+    return mining;
+  }
+
+  /**
+   * Takes {@code gateway}'s decision for {@code slot} (-1: unknown): {@code hz} is its {@code
+   * f_m^B}, validated by the caller; applied to the running miner by {@link MiningDecisions}' rule.
+   */
+  public MiningDecisions.Outcome decidedMiningShare(String gateway, long slot, double hz) {
+    MiningDecisions.Outcome outcome = mining.offer(gateway, slot, hz);
+    if (outcome == MiningDecisions.Outcome.APPLIED) {
+      logMiningShare("gateway " + gateway + ", slot " + slot);
+    }
+    return outcome;
+  }
+
+  private void logMiningShare(String why) {
+    MiningDecisions.InForce f = mining.inForce();
+    LOG.info(
+        "mining share now {} Hz: {} threads at duty cycle {} ({})",
+        f.miningShareHz(),
+        f.miner().threads(),
+        f.miner().dutyCycle(),
+        why);
+  }
+
+  /** Counts an offload refused for a bad share or slot header. */
+  public void rejectedShareHeader() {
+    rejectedShareHeaders.incrementAndGet();
+  }
+
+  /** Offloads refused for a bad share or slot header since start. */
+  public long rejectedShareHeaders() {
+    return rejectedShareHeaders.get();
   }
 
   public int cores() {

@@ -55,6 +55,17 @@ public interface ApConfig {
     @WithDefault("1.0e10")
     double miningShare();
 
+    /**
+     * Seconds a gateway's mining-share decision counts without a newer one from that gateway
+     * (docs/access-point.md, "Mining share at runtime").
+     */
+    @WithDefault("10")
+    double miningDecisionTtlSeconds();
+
+    /** Least seconds between a change of the miner's share and a following increase. */
+    @WithDefault("1")
+    double miningShareMinSeconds();
+
     /** Seconds between empty blocks when no transaction waits. */
     @WithDefault("2")
     double emptyBlockSeconds();

@@ -25,16 +25,27 @@ public class OffloadResource {
   public Response offload(
       byte[] frame,
       @HeaderParam("X-Bdt-Task-Id") String taskId,
-      @HeaderParam("X-Bdt-Inference-Share") String inferenceShare,
-      @HeaderParam("X-Bdt-Mining-Share") String miningShare) {
+      @HeaderParam("X-Bdt-Gateway") String gateway,
+      @HeaderParam(ShareHeader.SLOT) String slot,
+      @HeaderParam(ShareHeader.INFERENCE) String inferenceShare,
+      @HeaderParam(ShareHeader.MINING) String miningShare) {
+    double budget = ap.config().budget();
     double share;
     try {
-      share = inferenceShare == null ? ap.config().budget() : Double.parseDouble(inferenceShare);
+      share =
+          inferenceShare == null
+              ? budget
+              : ShareHeader.hz(ShareHeader.INFERENCE, inferenceShare, budget);
       if (miningShare != null) {
-        ap.decidedMiningShare(Double.parseDouble(miningShare));
+        double mining = ShareHeader.hz(ShareHeader.MINING, miningShare, budget);
+        if (inferenceShare != null) {
+          ShareHeader.checkSum(share, mining, budget);
+        }
+        ap.decidedMiningShare(gateway == null ? "" : gateway, ShareHeader.slot(slot), mining);
       }
-    } catch (NumberFormatException e) {
-      return error(400, "X-Bdt-Inference-Share / X-Bdt-Mining-Share: must be a number of Hz");
+    } catch (IllegalArgumentException e) {
+      ap.rejectedShareHeader();
+      return error(400, e.getMessage());
     }
     try {
       return Response.ok(ap.lane().serve(taskId == null ? "" : taskId, frame, share)).build();

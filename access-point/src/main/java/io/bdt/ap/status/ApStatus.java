@@ -11,8 +11,13 @@ package io.bdt.ap.status;
  * @param miningShare {@code f_m^B} of the latest decision, Hz
  * @param inferenceThreads intra-op threads that inference share maps to
  * @param inferenceDutyCycle its duty cycle
- * @param miningThreads miner threads the node runs with
- * @param miningDutyCycle the miner's duty cycle
+ * @param miningShareInForce {@code f_m^B} the node's miner runs with, Hz
+ * @param miningShareAppliedAt when that share was applied (ISO-8601 UTC); null for the share
+ *     configured at start
+ * @param miningShareChanges times the miner's share was changed since start
+ * @param miningThreads miner threads the node runs with (read back from the node)
+ * @param miningDutyCycle the miner's duty cycle (read back from the node)
+ * @param shareHeadersRejected offloads refused for a bad share or slot header since start
  * @param waiting tasks in the offload queue (running one included)
  * @param served tasks served since start
  * @param malformed frames rejected since start
@@ -32,10 +37,14 @@ public record ApStatus(
     double reputation,
     double inferenceShare,
     double miningShare,
+    double miningShareInForce,
+    String miningShareAppliedAt,
+    long miningShareChanges,
     int inferenceThreads,
     double inferenceDutyCycle,
     int miningThreads,
     double miningDutyCycle,
+    long shareHeadersRejected,
     int waiting,
     long served,
     long malformed,

@@ -1,13 +1,17 @@
 package io.bdt.ap.status;
 
 import io.bdt.ap.AccessPoint;
+import io.bdt.ap.chain.MiningDecisions;
 import io.bdt.ap.offload.ComputeShare;
 import io.bdt.ap.offload.OffloadLane;
+import io.bdt.consensus.pow.Miner;
+import io.bdt.consensus.pow.MiningShare;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.time.Instant;
 
 /** {@code GET /status}: budget, virtual queue, reputation and shares (AP protocol). */
 @Path("/status")
@@ -25,8 +29,8 @@ public class StatusResource {
     double budget = ap.config().budget();
     double inference = ap.lane().inferenceShareHz();
     ComputeShare inferenceShare = ComputeShare.of(inference, budget, ap.cores());
-    var minerShare =
-        io.bdt.ap.chain.MiningShares.of(ap.config().chain().miningShare(), budget, ap.cores());
+    MiningDecisions.InForce mining = ap.mining().inForce();
+    MiningShare running = ap.chain().node().miner().map(Miner::share).orElse(mining.miner());
     return new ApStatus(
         org.web3j.crypto.Keys.toChecksumAddress(ap.chain().address()),
         budget,
@@ -34,10 +38,14 @@ public class StatusResource {
         ap.chain().reputation(ap.chain().address()),
         inference,
         ap.miningShareHz(),
+        mining.miningShareHz(),
+        mining.appliedAt().map(Instant::toString).orElse(null),
+        mining.changes(),
         inferenceShare.threads(),
         inferenceShare.dutyCycle(),
-        minerShare.threads(),
-        minerShare.dutyCycle(),
+        running.threads(),
+        running.dutyCycle(),
+        ap.rejectedShareHeaders(),
         c.waiting(),
         c.served(),
         c.malformed(),

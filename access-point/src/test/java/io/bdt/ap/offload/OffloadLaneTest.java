@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The lane on the real vibration classifier: the gateway's head in ORT, the frame, the AP's tail.
  */
-class OffloadLaneTest {
-  static final int CUT = 5; // band_root: the AP runs the MLP
+public class OffloadLaneTest {
+  public static final int CUT = 5; // band_root: the AP runs the MLP
   static @TempDir Path cache;
   static TailModels tails;
   static OffloadLane lane;
@@ -47,7 +47,7 @@ class OffloadLaneTest {
     tails.close();
   }
 
-  static byte[] headFrame(int cut, float[] window) throws Exception {
+  public static byte[] headFrame(int cut, float[] window) throws Exception {
     SplitModel split =
         ModelSplitter.split(
             GraphAnalyzer.analyze(ModelZoo.named("vibration").build(), Map.of()), cut);
