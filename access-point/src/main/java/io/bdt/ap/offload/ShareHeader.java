@@ -48,10 +48,10 @@ public final class ShareHeader {
 
   /**
    * Checks that a decision's two shares are shares of one budget: {@code inference + mining <=
-   * budgetHz} (with a relative tolerance of 1e-9 for the gateway's rounding).
+   * budgetHz} (with a relative tolerance of 1e-6 for the solver's rounding).
    */
   public static void checkSum(double inferenceHz, double miningHz, double budgetHz) {
-    if (inferenceHz + miningHz > budgetHz * (1 + 1e-9)) {
+    if (inferenceHz + miningHz > budgetHz * (1 + 1e-6)) {
       throw new IllegalArgumentException(
           INFERENCE
               + " + "
