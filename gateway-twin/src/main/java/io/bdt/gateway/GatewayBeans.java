@@ -8,6 +8,8 @@ import io.bdt.gateway.device.FileDeviceLedger;
 import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.twin.TwinStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -61,6 +63,14 @@ public class GatewayBeans {
     }
     return new ChainDeviceLedger(
         journal, chain.registry().get(), chain.outbox(), clock, chain.statusTtl());
+  }
+
+  /**
+   * Starts the chain outbox once the device ledger exists: reconciliation with the local devices
+   * and anchors, then the queue.
+   */
+  void startChain(@Observes StartupEvent event, GatewayChain chain, DeviceLedger ledger) {
+    chain.start(ledger instanceof ChainDeviceLedger onChain ? onChain.journal() : null);
   }
 
   @Produces

@@ -68,10 +68,11 @@ public class TwinAnchoring {
       return;
     }
     FileAnchorSink journal =
-        new FileAnchorSink(Path.of(config.dataDir()).resolve("anchors.jsonl"), clock);
+        new FileAnchorSink(Path.of(config.dataDir()).resolve(GatewayChain.ANCHORS_FILE), clock);
     sink =
         chain.anchor().isPresent()
-            ? new ChainAnchorSink(journal, chain.anchor().get(), chain.outbox())
+            ? new ChainAnchorSink(
+                journal, chain.anchor().get().getContractAddress(), chain.outbox())
             : journal;
     executor =
         Executors.newSingleThreadScheduledExecutor(

@@ -15,14 +15,14 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.web3j.crypto.Hash;
-import org.web3j.utils.Numeric;
 
 /**
  * The device ledger on chain: every registration and revocation is first written to the local
- * {@link FileDeviceLedger}, then sent to DeviceRegistry ({@code registerDevice(keccak256(deviceId),
- * credentialHash, profileId)}, {@code revokeDevice}) through the {@link ChainOutbox}. Lookups read
- * through to the chain for the status (at most once per {@code statusTtl} per device), so a device
- * revoked on chain is refused here too; when the chain does not answer, the local record decides.
+ * {@link FileDeviceLedger}, then queued in the durable {@link ChainOutbox} for DeviceRegistry
+ * ({@code registerDevice(keccak256(deviceId), credentialHash, profileId)}, {@code revokeDevice}).
+ * Lookups read through to the chain for the status (at most once per {@code statusTtl} per device),
+ * so a device revoked on chain is refused here too; when the chain does not answer, the local
+ * record decides.
  */
 public final class ChainDeviceLedger implements DeviceLedger {
 
@@ -59,13 +59,7 @@ public final class ChainDeviceLedger implements DeviceLedger {
   @Override
   public void register(DeviceRecord device) {
     journal.register(device);
-    byte[] id = chainDeviceId(device.deviceId());
-    byte[] credential = Numeric.hexStringToByteArray(device.credentialHash());
-    outbox.submit(
-        new ChainOutbox.Write(
-            "register",
-            device.deviceId(),
-            () -> registry.registerDevice(id, credential, device.profileId()).send()));
+    outbox.submit(ChainWrite.Register.of(device));
   }
 
   @Override
@@ -73,9 +67,7 @@ public final class ChainDeviceLedger implements DeviceLedger {
     if (!journal.revoke(deviceId)) {
       return false;
     }
-    byte[] id = chainDeviceId(deviceId);
-    outbox.submit(
-        new ChainOutbox.Write("revoke", deviceId, () -> registry.revokeDevice(id).send()));
+    outbox.submit(ChainWrite.Revoke.of(journal.find(deviceId).orElseThrow()));
     return true;
   }
 
@@ -102,6 +94,11 @@ public final class ChainDeviceLedger implements DeviceLedger {
           "DeviceRegistry status of %s unavailable (%s); the local record decides", deviceId, e);
     }
     return local;
+  }
+
+  /** The local ledger underneath (the records reconciliation compares with the chain). */
+  public FileDeviceLedger journal() {
+    return journal;
   }
 
   @Override

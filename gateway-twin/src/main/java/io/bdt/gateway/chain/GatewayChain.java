@@ -3,8 +3,13 @@ package io.bdt.gateway.chain;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.TwinAnchor;
 import io.bdt.gateway.GatewayConfig;
+import io.bdt.gateway.anchor.FileAnchorSink;
+import io.bdt.gateway.device.FileDeviceLedger;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
@@ -19,8 +24,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * The gateway's connection to the chain, when {@code bdt.gateway.chain.rpc-url} is set: the
- * TwinAnchor and DeviceRegistry wrappers bound to the gateway's key, and the {@link ChainOutbox}
- * their writes go through. {@link #off()} when the gateway runs standalone.
+ * TwinAnchor and DeviceRegistry wrappers bound to the gateway's key, and the durable {@link
+ * ChainOutbox} ({@code chain-outbox.jsonl} in the data directory) their writes go through. {@link
+ * #off()} when the gateway runs standalone.
  */
 public final class GatewayChain implements AutoCloseable {
 
@@ -35,26 +41,40 @@ public final class GatewayChain implements AutoCloseable {
   private final Optional<DeviceRegistry> registry;
   private final ChainOutbox outbox;
   private final Duration statusTtl;
+  private final Path anchorsFile;
 
   private GatewayChain(
       Web3j web3j,
       Optional<TwinAnchor> anchor,
       Optional<DeviceRegistry> registry,
       ChainOutbox outbox,
-      Duration statusTtl) {
+      Duration statusTtl,
+      Path anchorsFile) {
     this.web3j = web3j;
     this.anchor = anchor;
     this.registry = registry;
     this.outbox = outbox;
     this.statusTtl = statusTtl;
+    this.anchorsFile = anchorsFile;
   }
+
+  /** The outbox file in the data directory. */
+  public static final String OUTBOX_FILE = "chain-outbox.jsonl";
+
+  /** The local anchor journal in the data directory (FileAnchorSink). */
+  public static final String ANCHORS_FILE = "anchors.jsonl";
 
   /** No chain: the gateway keeps its file ledger and anchor journal only. */
   public static GatewayChain off() {
-    return new GatewayChain(null, Optional.empty(), Optional.empty(), null, Duration.ZERO);
+    return new GatewayChain(null, Optional.empty(), Optional.empty(), null, Duration.ZERO, null);
   }
 
-  /** Connects as configured, or {@link #off()} when no {@code rpc-url} is set. */
+  /**
+   * Connects as configured, or {@link #off()} when no {@code rpc-url} is set; opens and replays the
+   * outbox file (nothing is sent before {@link #start}).
+   *
+   * @throws UncheckedIOException when the outbox file cannot be read or written
+   */
   public static GatewayChain connect(GatewayConfig config, MeterRegistry meters) {
     GatewayConfig.Chain c = config.chain();
     if (c.rpcUrl().isEmpty()) {
@@ -82,12 +102,49 @@ public final class GatewayChain implements AutoCloseable {
             credentials,
             config.inference().chainId(),
             new PollingTransactionReceiptProcessor(web3j, 250, 240));
+    Optional<TwinAnchor> anchor = c.anchorAddress().map(a -> TwinAnchor.load(a, web3j, tx, GAS));
+    Optional<DeviceRegistry> registry =
+        c.registryAddress().map(a -> DeviceRegistry.load(a, web3j, tx, GAS));
+    Path dataDir = Path.of(config.dataDir());
+    Path outboxFile = dataDir.resolve(OUTBOX_FILE);
+    ChainOutbox outbox;
+    try {
+      outbox =
+          new ChainOutbox(
+              outboxFile,
+              new ChainWriter(web3j, credentials.getAddress(), anchor, registry),
+              meters,
+              c.retryPeriod());
+    } catch (IOException e) {
+      web3j.shutdown();
+      throw new UncheckedIOException("opening the chain outbox " + outboxFile, e);
+    }
     return new GatewayChain(
         web3j,
-        c.anchorAddress().map(a -> TwinAnchor.load(a, web3j, tx, GAS)),
-        c.registryAddress().map(a -> DeviceRegistry.load(a, web3j, tx, GAS)),
-        new ChainOutbox(meters, c.retryPeriod()),
-        Duration.ofMillis(Math.round(c.statusTtl() * 1000)));
+        anchor,
+        registry,
+        outbox,
+        Duration.ofMillis(Math.round(c.statusTtl() * 1000)),
+        dataDir.resolve(ANCHORS_FILE));
+  }
+
+  /**
+   * Starts the outbox: it first reconciles the chain with the local records ({@code devices}, the
+   * local device ledger, and the anchors in {@code anchors.jsonl}), queueing what the chain is
+   * missing, then sends the queue. No-op when the chain is off.
+   */
+  public void start(FileDeviceLedger devices) {
+    if (outbox == null) {
+      return;
+    }
+    outbox.start(
+        (writer, conflicts) ->
+            writer.missing(
+                FileAnchorSink.recorded(anchorsFile).stream()
+                    .map(a -> new ChainWrite.Anchor(a.root(), a.leafCount()))
+                    .toList(),
+                devices == null ? java.util.List.of() : devices.all(),
+                conflicts));
   }
 
   /** TwinAnchor, if configured. */

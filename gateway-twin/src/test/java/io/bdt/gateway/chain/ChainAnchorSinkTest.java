@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
@@ -30,19 +32,34 @@ class ChainAnchorSinkTest {
     }
     Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + closedPort));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (ChainOutbox outbox = new ChainOutbox(meters, 0.05)) {
-      TwinAnchor contract =
-          TwinAnchor.load(
-              "0x00000000000000000000000000000000000000aa",
-              web3j,
-              new RawTransactionManager(web3j, Credentials.create("0x01"), 1337),
-              new StaticGasProvider(BigInteger.ONE, BigInteger.valueOf(1_000_000)));
+    TwinAnchor contract =
+        TwinAnchor.load(
+            "0x00000000000000000000000000000000000000aa",
+            web3j,
+            new RawTransactionManager(web3j, Credentials.create("0x01"), 1337),
+            new StaticGasProvider(BigInteger.ONE, BigInteger.valueOf(1_000_000)));
+    ChainWriter writer =
+        new ChainWriter(
+            web3j,
+            Credentials.create("0x01").getAddress(),
+            Optional.of(contract),
+            Optional.empty());
+    Path outboxFile = dir.resolve("chain-outbox.jsonl");
+    try (ChainOutbox outbox = new ChainOutbox(outboxFile, writer, meters, 0.05)) {
+      outbox.start((w, conflicts) -> List.of()); // nothing local to reconcile
       Path journal = dir.resolve("anchors.jsonl");
       byte[] root = new byte[32];
       Arrays.fill(root, (byte) 7);
 
-      new ChainAnchorSink(new FileAnchorSink(journal, Clock.systemUTC()), contract, outbox)
+      new ChainAnchorSink(
+              new FileAnchorSink(journal, Clock.systemUTC()), contract.getContractAddress(), outbox)
           .anchor(root, 3);
+      assertThat(Files.readAllLines(outboxFile))
+          .as("the chain write is on disk before anchor() returns")
+          .singleElement()
+          .asString()
+          .contains("\"op\":\"anchor\"")
+          .contains("\"root\":\"0x0707");
 
       assertThat(Files.readAllLines(journal))
           .singleElement()

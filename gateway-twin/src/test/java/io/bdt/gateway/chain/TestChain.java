@@ -1,0 +1,174 @@
+package io.bdt.gateway.chain;
+
+import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.node.Node;
+import io.bdt.consensus.pow.MiningShare;
+import io.bdt.contracts.generated.DeviceRegistry;
+import io.bdt.contracts.generated.ReputationLedger;
+import io.bdt.contracts.generated.TwinAnchor;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
+
+/**
+ * A real B-DT chain node (the consensus module's {@link Node}, mining in-process) on a fixed
+ * loopback port with its data on disk, so it can be stopped (the port is then a real dead endpoint)
+ * and started again with its chain intact; and the platform's contracts on it: ReputationLedger
+ * with {@link #GATEWAY} approved, TwinAnchor and DeviceRegistry. Keys are test-only.
+ */
+final class TestChain implements AutoCloseable {
+
+  static final long CHAIN_ID = 1337;
+  static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
+  static final Credentials DEPLOYER = key(41);
+  static final Credentials MINER = key(100);
+  static final Credentials GATEWAY = key(200);
+
+  static final StaticGasProvider GAS =
+      new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
+
+  private final Path dir;
+  private final int port;
+  private Node node;
+  private Web3j web3j;
+  private boolean running;
+  String twinAnchor;
+  String deviceRegistry;
+
+  private TestChain(Path dir, int port) {
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** Starts a node in {@code dir} on a free port and deploys the contracts. */
+  static TestChain startAndDeploy(Path dir) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    TestChain chain = new TestChain(dir, port);
+    chain.start();
+    Web3j w = chain.web3j;
+    ReputationLedger ledger =
+        ReputationLedger.deploy(
+                w,
+                chain.as(DEPLOYER),
+                GAS,
+                ADMINS.stream().map(Credentials::getAddress).toList(),
+                BigInteger.TWO,
+                BigInteger.TEN.pow(17))
+            .send();
+    for (Credentials admin : ADMINS.subList(0, 2)) {
+      ReputationLedger.load(ledger.getContractAddress(), w, chain.as(admin), GAS)
+          .approveGateway(GATEWAY.getAddress())
+          .send();
+    }
+    chain.twinAnchor =
+        TwinAnchor.deploy(w, chain.as(DEPLOYER), GAS, ledger.getContractAddress())
+            .send()
+            .getContractAddress();
+    chain.deviceRegistry =
+        DeviceRegistry.deploy(w, chain.as(DEPLOYER), GAS, ledger.getContractAddress())
+            .send()
+            .getContractAddress();
+    return chain;
+  }
+
+  /** Starts (or restarts) the node on its port and data directory. */
+  void start() throws Exception {
+    Map<String, BigInteger> alloc = new LinkedHashMap<>();
+    List<Credentials> funded = new ArrayList<>(ADMINS);
+    funded.addAll(List.of(DEPLOYER, MINER, GATEWAY));
+    funded.forEach(c -> alloc.put(c.getAddress(), BigInteger.TEN.pow(24)));
+    ChainSpec spec =
+        new ChainSpec(
+            CHAIN_ID,
+            30_000_000,
+            BigInteger.valueOf(1_000_000_000L),
+            0,
+            new ChainSpec.DifficultySpec(BigInteger.valueOf(4096), 2.0),
+            alloc,
+            List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 0.0)));
+    node =
+        new Node(
+            new Node.Config(
+                spec,
+                dir,
+                new InetSocketAddress("127.0.0.1", port),
+                Optional.of(MINER.getEcKeyPair()),
+                MiningShare.full(1),
+                Duration.ofSeconds(2)));
+    web3j = Web3j.build(new HttpService(rpcUrl()));
+    running = true;
+  }
+
+  /** Stops the node: its port refuses connections until {@link #start}. */
+  void stop() {
+    if (running) {
+      running = false;
+      web3j.shutdown();
+      node.close();
+    }
+  }
+
+  String rpcUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  Web3j web3j() {
+    return web3j;
+  }
+
+  RawTransactionManager as(Credentials who) {
+    return new RawTransactionManager(
+        web3j, who, CHAIN_ID, new PollingTransactionReceiptProcessor(web3j, 50, 1200));
+  }
+
+  /** TwinAnchor as seen (and sent to) by {@code who}. */
+  TwinAnchor anchor(Credentials who) {
+    return TwinAnchor.load(twinAnchor, web3j, as(who), GAS);
+  }
+
+  /** DeviceRegistry as seen (and sent to) by {@code who}. */
+  DeviceRegistry registry(Credentials who) {
+    return DeviceRegistry.load(deviceRegistry, web3j, as(who), GAS);
+  }
+
+  /** Every root {@code gateway} anchored, in order (0x hex), duplicates included. */
+  List<String> rootsAnchoredBy(String gateway) throws Exception {
+    TwinAnchor a = anchor(DEPLOYER);
+    long count = a.anchorCount().send().longValueExact();
+    List<String> roots = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      TwinAnchor.Anchor x = a.anchorOf(BigInteger.valueOf(i)).send();
+      if (gateway.equalsIgnoreCase(x.gateway)) {
+        roots.add(Numeric.toHexString(x.root));
+      }
+    }
+    return roots;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static Credentials key(int n) {
+    return Credentials.create(
+        Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(0xB0D7_C000L + n), 64));
+  }
+}
