@@ -49,6 +49,8 @@ public class AccessPoint {
   private MiningDecisions mining;
   private final AtomicLong rejectedShareHeaders = new AtomicLong();
   private int cores;
+  private volatile boolean tailsWarm;
+  private volatile String warmError;
 
   public AccessPoint(ApConfig config, MeterRegistry metrics) {
     this.config = config;
@@ -61,6 +63,7 @@ public class AccessPoint {
     ChainSpec spec = ChainSpec.read(config.chain().genesis());
     tails = new TailModels(config.modelCache());
     lane = new OffloadLane(tails, config.budget(), cores, config.maxQueue());
+    warmTails();
     track = new ReputationTrack(config.reputationFloor());
     Optional<String> ledger =
         config.chain().ledger().or(() -> Optional.ofNullable(spec.reputationLedger()));
@@ -120,6 +123,53 @@ public class AccessPoint {
         chain.p2pUrl(),
         peers,
         ledger.orElse("none"));
+  }
+
+  /**
+   * Checks the configured model names now (a typo fails the start), then splits, loads and runs
+   * their tails on a background thread; {@link #tailsWarm} turns true when done.
+   */
+  private void warmTails() {
+    List<String> models = config.warmModels();
+    for (String model : models) {
+      try {
+        io.bdt.dnn.zoo.ModelZoo.named(model);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("bdt.ap.warm-models: " + e.getMessage(), e);
+      }
+    }
+    Thread.ofPlatform()
+        .name("ap-tail-warm")
+        .daemon()
+        .start(
+            () -> {
+              long t0 = System.nanoTime();
+              try {
+                int sessions = 0;
+                for (String model : models) {
+                  sessions += tails.warm(model, cores);
+                }
+                LOG.info(
+                    "tails warm: {} sessions of {} in {} ms",
+                    sessions,
+                    models,
+                    (System.nanoTime() - t0) / 1_000_000);
+                tailsWarm = true;
+              } catch (RuntimeException e) {
+                warmError = e.getMessage();
+                LOG.error("warming tails of {} failed: {}", models, e.getMessage(), e);
+              }
+            });
+  }
+
+  /** Whether the tails of {@code bdt.ap.warm-models} are loaded and have run once. */
+  public boolean tailsWarm() {
+    return tailsWarm;
+  }
+
+  /** Why warming the tails failed, or null. */
+  public String warmError() {
+    return warmError;
   }
 
   private void registerMetrics() {

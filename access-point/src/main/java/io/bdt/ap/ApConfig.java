@@ -29,6 +29,13 @@ public interface ApConfig {
   @WithDefault("target/ap/models")
   Path modelCache();
 
+  /**
+   * Zoo models whose tails are split, loaded and run once at start, for 1..{@link #cores()} threads
+   * each; {@code /q/health/ready} is DOWN until that is done, so no task pays the first-use cost.
+   */
+  @WithDefault("vibration")
+  List<String> warmModels();
+
   /** The chain node's settings. */
   Chain chain();
 

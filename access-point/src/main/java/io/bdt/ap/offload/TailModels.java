@@ -1,8 +1,11 @@
 package io.bdt.ap.offload;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.GraphAnalyzer;
@@ -11,8 +14,10 @@ import io.bdt.dnn.split.SplitPipeline;
 import io.bdt.dnn.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A tail is split from the zoo model with the dnn module's {@link ModelSplitter} once and kept
  * on disk at {@code cacheDir/<model>/cut-<k>.onnx}, so a restart loads it instead of splitting
- * again. Sessions stay open for the AP's lifetime.
+ * again. Sessions stay open for the AP's lifetime. {@link #warm} does all of that ahead of the
+ * first task (split, load, one run per session), so no offloaded task pays it.
  */
 public final class TailModels implements AutoCloseable {
 
@@ -53,6 +59,69 @@ public final class TailModels implements AutoCloseable {
    */
   public Tail tail(String modelId, int cut, int threads) {
     return tails.computeIfAbsent(new Key(modelId, cut, threads), this::open);
+  }
+
+  /**
+   * Splits and opens every offloadable tail of {@code modelId} for 1..{@code maxThreads} intra-op
+   * threads and runs each once on zeros, so the first task at any cut and share pays none of it.
+   *
+   * @return the number of sessions warmed
+   * @throws IllegalArgumentException naming the model when the zoo has no such model
+   */
+  public int warm(String modelId, int maxThreads) {
+    if (maxThreads < 1) {
+      throw new IllegalArgumentException("maxThreads: must be >= 1, got " + maxThreads);
+    }
+    int offloadable = analyses.computeIfAbsent(modelId, TailModels::analyse).cuts().size() - 1;
+    int warmed = 0;
+    for (int k = 0; k < offloadable; k++) {
+      for (int threads = 1; threads <= maxThreads; threads++) {
+        runOnZeros(tail(modelId, k, threads));
+        warmed++;
+      }
+    }
+    return warmed;
+  }
+
+  /** Whether the session of ({@code modelId}, {@code cut}, {@code threads}) is already open. */
+  public boolean isOpen(String modelId, int cut, int threads) {
+    return tails.containsKey(new Key(modelId, cut, threads));
+  }
+
+  private void runOnZeros(Tail tail) {
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try {
+      for (Map.Entry<String, NodeInfo> e : tail.session().getInputInfo().entrySet()) {
+        if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
+          throw new IllegalStateException(
+              "tail "
+                  + tail.modelId()
+                  + " cut "
+                  + tail.cut().id()
+                  + ": input "
+                  + e.getKey()
+                  + " is not a tensor");
+        }
+        long[] shape = info.getShape().clone();
+        long size = 1;
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = shape[i] < 1 ? 1 : shape[i]; // symbolic batch dimension: one sample
+          size *= shape[i];
+        }
+        inputs.put(
+            e.getKey(),
+            OnnxTensor.createTensor(
+                env, FloatBuffer.wrap(new float[Math.toIntExact(size)]), shape));
+      }
+      try (OrtSession.Result ignored = tail.session().run(inputs)) {
+        // the first run allocates ONNX Runtime's buffers; its result is not needed
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "ONNX Runtime cannot run tail " + tail.modelId() + " cut " + tail.cut().id(), e);
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
   }
 
   private Tail open(Key key) {

@@ -32,6 +32,7 @@ import java.util.Map;
  * dnn module and cached on disk under {@code models/vibration-seed{seed}/cut-{k}/head.onnx}.
  *
  * <p>Cut 0 sends the window itself; the last cut runs the whole model and yields probabilities.
+ * {@link #warm} opens every session and runs it once ahead of the first task.
  */
 public final class SplitHeads implements AutoCloseable {
 
@@ -69,6 +70,27 @@ public final class SplitHeads implements AutoCloseable {
       Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
     return new SplitHeads(GraphAnalyzer.analyze(model, Map.of()), dir);
+  }
+
+  /**
+   * Splits and opens the head of every cut {@code 1..K} (cut {@code K}: the whole model) and runs
+   * each once on a zero window, so that no task pays ONNX Runtime's session start or first run.
+   *
+   * @param windowLength samples per window (the model's input length)
+   * @return the number of sessions warmed
+   */
+  public synchronized int warm(int windowLength) throws OrtException, IOException {
+    float[] zeros = new float[windowLength];
+    for (int k = 1; k < fullyLocalCut(); k++) {
+      head(k, zeros);
+    }
+    local(zeros);
+    return fullyLocalCut();
+  }
+
+  /** Whether the session of cut {@code k} is open. */
+  public synchronized boolean isOpen(int k) {
+    return sessions.containsKey(k);
   }
 
   /** The cut table the DPRA controller plans with. */
