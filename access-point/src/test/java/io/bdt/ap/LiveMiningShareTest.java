@@ -102,6 +102,10 @@ class LiveMiningShareTest {
       return 8;
     }
 
+    public java.util.List<String> warmModels() {
+      return java.util.List.of(); // the test offloads one frame; first-use cost does not matter
+    }
+
     public double slotSeconds() {
       return 1;
     }
