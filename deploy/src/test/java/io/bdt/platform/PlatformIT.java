@@ -252,6 +252,53 @@ class PlatformIT {
         });
   }
 
+  /** One offload to AP 0 with the given share headers. */
+  HttpResponse<String> offloadToAp0(String inferenceShare, String miningShare) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(platform.apProcesses().getFirst().baseUrl() + "/offload"))
+            .header("Content-Type", "application/vnd.bdt.frame")
+            .header("X-Bdt-Task-Id", Numeric.toHexString(new byte[32]))
+            .header("X-Bdt-Gateway", "0x00000000000000000000000000000000000000e2")
+            .header("X-Bdt-Slot", "1")
+            .header("X-Bdt-Inference-Share", inferenceShare)
+            .header("X-Bdt-Mining-Share", miningShare)
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples())))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(2)
+  void offloadsMiningShareReconfiguresTheApsRunningMinerAndBadValuesAreRefused() throws Exception {
+    String ap0 = platform.apProcesses().getFirst().baseUrl();
+    HttpResponse<String> lowered = offloadToAp0("1.0e10", "2.0e9");
+    assertThat(lowered.statusCode()).as(lowered.body()).isEqualTo(200);
+    // the smallest live decision wins, so the gateways' own decisions can only lower it further;
+    // 2e9 Hz of 2e10 on 1 core is duty 0.1, and a share within 0.01 of it is left in force
+    JsonNode status = JSON.readTree(get(ap0 + "/status"));
+    assertThat(status.path("miningDutyCycle").asDouble()).isLessThan(0.11);
+    assertThat(status.path("miningShareInForce").asDouble()).isLessThan(2.2e9);
+    assertThat(status.path("miningShareChanges").asLong()).isPositive();
+    assertThat(status.path("miningShareAppliedAt").isTextual()).isTrue();
+
+    long rejectedBefore = status.path("shareHeadersRejected").asLong();
+    HttpResponse<String> bad = offloadToAp0("1.0e10", "NaN");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).path("error").asText()).startsWith("X-Bdt-Mining-Share:");
+    assertThat(JSON.readTree(get(ap0 + "/status")).path("shareHeadersRejected").asLong())
+        .isEqualTo(rejectedBefore + 1);
+    assertThat(get(ap0 + "/q/metrics")).contains("bdt_ap_mining_share_changes_total");
+  }
+
+  static String get(String url) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   @Test
   @Order(3)
   void restartedApsNodeCatchesUpWithTheChain() throws Exception {
