@@ -107,6 +107,9 @@ public final class LatencyCommand implements Callable<Integer> {
       description = "seed of the sensor windows (${DEFAULT-VALUE})")
   long seed;
 
+  /** Per cut, the latency of its first task (seconds), NaN before the run. */
+  private double[] firstTask;
+
   /** One task's measured parts, seconds. */
   record Task(
       int cut,
@@ -232,6 +235,8 @@ public final class LatencyCommand implements Callable<Integer> {
     int step = Math.max(1, rounds / 10);
     long started = System.nanoTime();
     long id = 0;
+    firstTask = new double[last + 1];
+    java.util.Arrays.fill(firstTask, Double.NaN);
     // Round-robin over the cuts: every cut sees the same machine load over the run, so a burst of
     // load from other processes does not land on one cut only.
     for (int round = 0; round < rounds; round++) {
@@ -267,6 +272,9 @@ public final class LatencyCommand implements Callable<Integer> {
           mixed.record(0, frame.length * 8.0, r.roundTripSeconds() - r.apSeconds());
         }
         double total = (System.nanoTime() - start) / 1e9;
+        if (round == 0) {
+          firstTask[k] = total;
+        }
         if (!warmup) {
           out.add(
               new Task(
@@ -317,7 +325,7 @@ public final class LatencyCommand implements Callable<Integer> {
   private List<CutLatency> summarize(CostTable table, List<Task> all) {
     int last = table.fullyLocalCut();
     double[] head = new double[last + 1];
-    double[] offload = new double[last + 1];
+    double[] total = new double[last + 1];
     for (int k = 0; k <= last; k++) {
       int cut = k;
       head[k] =
@@ -327,15 +335,15 @@ public final class LatencyCommand implements Callable<Integer> {
                   .mapToDouble(Task::headSeconds)
                   .toArray(),
               0.5);
-      offload[k] =
+      total[k] =
           CutLatency.quantile(
               all.stream()
                   .filter(t -> t.calibration() && t.cut() == cut)
-                  .mapToDouble(Task::offloadSeconds)
+                  .mapToDouble(Task::totalSeconds)
                   .toArray(),
               0.5);
     }
-    Calibration calibration = Calibration.fit(table, head, offload);
+    Calibration calibration = Calibration.fit(table, head, total);
     System.out.printf(
         Locale.ROOT,
         "latency: calibrated on %d tasks per cut (after the warm-up): delta_G %.3f ms, F_G %.3g"
@@ -359,6 +367,7 @@ public final class LatencyCommand implements Callable<Integer> {
               measured.stream().mapToDouble(Task::totalSeconds).toArray(),
               measured.stream().mapToDouble(Task::predictedSeconds).toArray(),
               measured.stream().mapToDouble(Task::predictedMixedSeconds).toArray(),
+              firstTask[k],
               calibration.latency(table, k)));
     }
     return cuts;
@@ -384,11 +393,11 @@ public final class LatencyCommand implements Callable<Integer> {
   private static void printTable(PrintStream log, List<CutLatency> cuts) {
     log.println(
         "cut | measured median / p90 / mean (ms) | predicted median (ms) | error | mixed-EWMA"
-            + " prediction (ms) | error | calibrated (ms) | error");
+            + " prediction (ms) | error | calibrated (ms) | error | first task (ms)");
     for (CutLatency c : cuts) {
       log.printf(
           Locale.ROOT,
-          "%3d | %.3f / %.3f / %.3f | %.4f | %+.0f%% | %.4f | %+.0f%% | %.3f | %+.0f%%%n",
+          "%3d | %.3f / %.3f / %.3f | %.4f | %+.0f%% | %.4f | %+.0f%% | %.3f | %+.0f%% | %.1f%n",
           c.cut(),
           c.measuredMedian() * 1e3,
           c.measuredP90() * 1e3,
@@ -398,7 +407,8 @@ public final class LatencyCommand implements Callable<Integer> {
           CutLatency.quantile(c.predictedMixed(), 0.5) * 1e3,
           c.mixedError() * 100,
           c.calibrated() * 1e3,
-          c.calibratedError() * 100);
+          c.calibratedError() * 100,
+          c.firstTask() * 1e3);
     }
   }
 

@@ -13,8 +13,10 @@ import io.bdt.optimizer.cost.CostTable;
  *
  * <p>{@code delta_G} is the gateway's fixed cost per head run (ONNX Runtime call, frame encoding),
  * {@code delta_off} the fixed cost per offloaded task (HTTP request, JSON answer, AP decoding and
- * its fixed call cost). Each line is fitted by least squares on per-cut medians; a slope that comes
- * out negative (noise larger than the term) is set to 0 and its intercept to the mean.
+ * its fixed call cost). The gateway line is fitted by least squares to the per-cut median head
+ * times, the offload line to the per-cut median end-to-end times minus the fitted head time (a
+ * median of a sum is not the sum of medians, so the end-to-end median is what is matched). A slope
+ * that comes out negative (noise larger than the term) is set to 0 and the rest refitted.
  *
  * @param deltaGateway {@code delta_G}, seconds
  * @param gatewaySecondsPerFlop {@code 1 / F_G}, seconds per FLOP
@@ -34,21 +36,20 @@ public record Calibration(
    *
    * @param table the model's cuts
    * @param headSeconds median head time (run + frame encoding) per cut {@code 0..K}
-   * @param offloadSeconds median offload round trip per cut {@code 0..K-1} (index {@code K}
-   *     ignored)
+   * @param totalSeconds median end-to-end time per cut {@code 0..K-1} (index {@code K} ignored)
    */
-  public static Calibration fit(CostTable table, double[] headSeconds, double[] offloadSeconds) {
+  public static Calibration fit(CostTable table, double[] headSeconds, double[] totalSeconds) {
     int cuts = table.fullyLocalCut() + 1;
-    if (headSeconds.length != cuts || offloadSeconds.length < cuts - 1) {
+    if (headSeconds.length != cuts || totalSeconds.length < cuts - 1) {
       throw new IllegalArgumentException(
           "calibration: need a head time for each of the "
               + cuts
-              + " cuts and an offload time for each of the "
+              + " cuts and an end-to-end time for each of the "
               + (cuts - 1)
               + " offloading cuts, got "
               + headSeconds.length
               + " and "
-              + offloadSeconds.length);
+              + totalSeconds.length);
     }
     double[][] head = new double[cuts][];
     for (int k = 0; k < cuts; k++) {
@@ -59,7 +60,7 @@ public record Calibration(
     double[] y = new double[cuts - 1];
     for (int k = 0; k < cuts - 1; k++) {
       offload[k] = new double[] {table.cut(k).bits(), table.cut(k).tailFlops()};
-      y[k] = offloadSeconds[k];
+      y[k] = totalSeconds[k] - (g[0] + g[1] * table.cut(k).headFlops());
     }
     double[] o = LeastSquares.nonNegativeSlopes(offload, y);
     return new Calibration(g[0], g[1], o[0], o[1], o[2]);

@@ -10,11 +10,18 @@ import java.util.Arrays;
  * @param predicted the optimizer's prediction for each of those tasks (configured FLOP/s, the
  *     gateway's uplink EWMA fed by this cut's frames)
  * @param predictedMixed the same with one uplink EWMA fed by every cut's frames in turn
+ * @param firstTask latency of the cut's first task after the services reported ready (NaN if not
+ *     recorded): what first use still costs
  * @param calibrated the calibrated model's prediction for the cut (one value: it has no per-task
  *     input), or NaN when not calibrated
  */
 public record CutLatency(
-    int cut, double[] measured, double[] predicted, double[] predictedMixed, double calibrated) {
+    int cut,
+    double[] measured,
+    double[] predicted,
+    double[] predictedMixed,
+    double firstTask,
+    double calibrated) {
 
   public CutLatency {
     if (measured.length == 0

@@ -46,13 +46,13 @@ public final class LatencyReport {
     lines.add(
         "cut,label,head_flops,tail_flops,bits,tasks,measured_median_s,measured_p90_s,"
             + "measured_mean_s,predicted_median_s,error,predicted_mixed_ewma_median_s,mixed_error,"
-            + "calibrated_s,calibrated_error");
+            + "calibrated_s,calibrated_error,first_task_s");
     for (CutLatency c : cuts) {
       CostTable.Cut cut = table.cut(c.cut());
       lines.add(
           String.format(
               Locale.ROOT,
-              "%d,%s,%.0f,%.0f,%.0f,%d,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.4f,%.6g,%.4f",
+              "%d,%s,%.0f,%.0f,%.0f,%d,%.6g,%.6g,%.6g,%.6g,%.4f,%.6g,%.4f,%.6g,%.4f,%.6g",
               c.cut(),
               cut.label().replace(',', ';'),
               cut.headFlops(),
@@ -67,7 +67,8 @@ public final class LatencyReport {
               CutLatency.quantile(c.predictedMixed(), 0.5),
               c.mixedError(),
               c.calibrated(),
-              c.calibratedError()));
+              c.calibratedError(),
+              c.firstTask()));
     }
     Files.write(dir.resolve("latency.csv"), lines);
     List<String> tasks = new ArrayList<>();

@@ -46,7 +46,7 @@ class CalibrationTest {
     for (int k = 0; k < 4; k++) {
       CostTable.Cut c = WIDE.cut(k);
       head[k] = deltaG + c.headFlops() / fG;
-      offload[k] = deltaOff + c.bits() / r + c.tailFlops() / fA;
+      offload[k] = head[k] + deltaOff + c.bits() / r + c.tailFlops() / fA;
     }
 
     Calibration fit = Calibration.fit(WIDE, head, offload);
@@ -65,7 +65,7 @@ class CalibrationTest {
   void dropsASlopeThatFitsNegativeAndKeepsTheMeanAsFixedCost() {
     // head times fall as head FLOPs grow: noise, not a rate; the fit keeps a constant instead
     double[] head = {4e-4, 3e-4, 2e-4, 1e-4};
-    double[] offload = {1e-3, 1e-3, 1e-3, Double.NaN};
+    double[] offload = {1.25e-3, 1.25e-3, 1.25e-3, Double.NaN}; // head fit (constant) + 1 ms
 
     Calibration fit = Calibration.fit(WIDE, head, offload);
 
