@@ -315,7 +315,17 @@ public final class TwinStore implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    flusher.shutdownNow();
+    // Not shutdownNow(): interrupting a flush in FileChannel.force closes the channel
+    // (ClosedByInterruptException), and the final flush below would then fail.
+    flusher.shutdown();
+    try {
+      if (!flusher.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new IOException("twin journal flusher did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the twin journal flusher", e);
+    }
     synchronized (this) {
       if (closed) {
         return;
