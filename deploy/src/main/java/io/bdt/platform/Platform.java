@@ -67,6 +67,7 @@ final class Platform implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private MqttBroker broker;
+  private PlatformPki pki;
   private SensorFleet fleet;
   private String mqttUrl;
   private PlatformChain.Contracts contracts;
@@ -80,6 +81,8 @@ final class Platform implements AutoCloseable {
   /** Starts every part, in dependency order. */
   void start() throws Exception {
     Files.createDirectories(settings.work());
+    pki = PlatformPki.open(settings.work().resolve("pki"), java.time.Clock.systemUTC());
+    out.println("platform: " + pki.describe());
     ChainSpec genesis = PlatformChain.genesis(settings.aps(), settings.gateways());
     Path genesisFile = settings.work().resolve("genesis.json");
     genesis.write(genesisFile);
