@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Every chain page in a real headless Chromium against the explorer following a live node with
- * B-DT's contracts and real activity. With {@code -Dbdt.screenshots=DIR} the test also
- * saves the main pages as PNGs (docs/explorer.md's screenshots).
+ * B-DT's contracts and real activity. With {@code -Dbdt.screenshots=DIR} the test also saves the
+ * main pages as PNGs (docs/explorer.md's screenshots).
  */
 @QuarkusTest
 @QuarkusTestResource(value = LiveChainResource.class, restrictToAnnotatedClass = true)
