@@ -3,7 +3,6 @@ package io.bdt.consensus.chain;
 import io.bdt.consensus.block.BlockHeader;
 import io.bdt.consensus.evm.BlockEnvironment;
 import io.bdt.consensus.evm.KnownSenders;
-import io.bdt.consensus.evm.StateStore;
 import io.bdt.consensus.evm.TransactionProcessor;
 import io.bdt.consensus.tx.InvalidTransactionException;
 import io.bdt.consensus.tx.SignedTransaction;
@@ -50,28 +49,32 @@ public final class PendingState {
         BaseFee.next(head));
   }
 
-  /** Runs {@code read} on the pending state, with the pending block's environment. */
+  /**
+   * Runs {@code read} on the pending state, with the pending block's environment. The pending block
+   * is built on a state snapshot of its own, so it never holds up block import or mining.
+   */
   public <T> T read(BiFunction<StateDB, BlockEnvironment, T> read) {
     BlockHeader next = nextHeader();
     BlockEnvironment env = chain.environment(next);
-    try (StateStore.OpenState state = chain.states().open(chain.head().stateRoot())) {
-      KnownSenders known = new KnownSenders();
-      long gas = 0;
-      int index = 0;
-      for (SignedTransaction tx : pool.pending(BlockProducer.MAX_TRANSACTIONS)) {
-        int i = index;
-        long before = gas;
-        try {
-          gas =
-              state
-                  .step(s -> TransactionProcessor.apply(s, tx, i, env, before, known))
-                  .cumulativeGasUsed();
-          index++;
-        } catch (InvalidTransactionException e) {
-          // as the miner: a transaction that cannot run now is left out of the pending block
-        }
-      }
-      return state.step(s -> read.apply(s, env));
-    }
+    return chain
+        .states()
+        .snapshot(
+            chain.head().stateRoot(),
+            s -> {
+              KnownSenders known = new KnownSenders();
+              long gas = 0;
+              int index = 0;
+              for (SignedTransaction tx : pool.pending(BlockProducer.MAX_TRANSACTIONS)) {
+                try {
+                  gas =
+                      TransactionProcessor.apply(s, tx, index, env, gas, known).cumulativeGasUsed();
+                  index++;
+                } catch (InvalidTransactionException e) {
+                  // as the miner: a transaction that cannot run now is left out of the pending
+                  // block
+                }
+              }
+              return read.apply(s, env);
+            });
   }
 }

@@ -7,10 +7,15 @@ import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.evm.StateStore;
 import io.bdt.consensus.p2p.PeerNetwork;
+import io.bdt.consensus.p2p.SyncStatus;
 import io.bdt.consensus.pow.Miner;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.rpc.EthApi;
+import io.bdt.consensus.rpc.EvmCalls;
 import io.bdt.consensus.rpc.JsonRpcServer;
+import io.bdt.consensus.rpc.PeerView;
+import io.bdt.consensus.rpc.RpcLimits;
+import io.bdt.consensus.rpc.RpcRefusals;
 import io.bdt.consensus.rpc.WebSocketRpcServer;
 import io.bdt.consensus.store.ChainStore;
 import io.bdt.consensus.validation.InvalidBlockException;
@@ -46,12 +51,17 @@ public final class Node implements AutoCloseable {
       Optional<InetSocketAddress> p2pAddress,
       List<URI> peers,
       boolean autoMine,
-      Optional<InetSocketAddress> wsAddress) {
+      Optional<InetSocketAddress> wsAddress,
+      RpcLimits rpcLimits,
+      Optional<ECKeyPair> nodeKey,
+      List<String> observers) {
 
     /**
      * Defaults for a node on {@code spec} in {@code dataDir}: RPC on 127.0.0.1:8545, no miner key,
-     * one mining thread at full duty, an empty block every 5 s, no peers, no WebSocket. Adjust with
-     * the {@code with...} methods, which stay stable as fields are added.
+     * one mining thread at full duty, an empty block every 5 s, no peers, no WebSocket, geth's
+     * JSON-RPC limits with CORS off ({@link RpcLimits#defaults}), a fresh P2P node key unless it
+     * mines, no observers. Adjust with the {@code with...} methods, which stay stable as fields are
+     * added.
      */
     public static Config of(ChainSpec spec, Path dataDir) {
       return new Config(
@@ -64,7 +74,70 @@ public final class Node implements AutoCloseable {
           Optional.empty(),
           List.of(),
           true,
-          Optional.empty());
+          Optional.empty(),
+          RpcLimits.defaults(),
+          Optional.empty(),
+          List.of());
+    }
+
+    /**
+     * This configuration following the chain over P2P as {@code key} without mining; miners admit
+     * it only if they list its address among their observers.
+     */
+    public Config withNodeKey(ECKeyPair key) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          rpcLimits,
+          Optional.of(key),
+          observers);
+    }
+
+    /**
+     * This configuration admitting the nodes at {@code addresses} (0x-prefixed node addresses) to
+     * the P2P handshake besides the chain's miner set.
+     */
+    public Config withObservers(List<String> addresses) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          List.copyOf(addresses));
+    }
+
+    /** This configuration with JSON-RPC held to {@code limits} (HTTP and WebSocket). */
+    public Config withRpcLimits(RpcLimits limits) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          limits,
+          nodeKey,
+          observers);
     }
 
     /** This configuration with JSON-RPC over HTTP at {@code address} (port 0: any free port). */
@@ -79,7 +152,10 @@ public final class Node implements AutoCloseable {
           p2pAddress,
           peers,
           autoMine,
-          wsAddress);
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers);
     }
 
     /** This configuration mining as the AP whose key is {@code key}. */
@@ -94,7 +170,10 @@ public final class Node implements AutoCloseable {
           p2pAddress,
           peers,
           autoMine,
-          wsAddress);
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers);
     }
 
     /**
@@ -111,7 +190,10 @@ public final class Node implements AutoCloseable {
           p2pAddress,
           peers,
           auto,
-          wsAddress);
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers);
     }
 
     /**
@@ -128,7 +210,10 @@ public final class Node implements AutoCloseable {
           Optional.of(address),
           List.copyOf(initialPeers),
           autoMine,
-          wsAddress);
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers);
     }
 
     /** This configuration with JSON-RPC over WebSocket at {@code address}. */
@@ -143,7 +228,38 @@ public final class Node implements AutoCloseable {
           p2pAddress,
           peers,
           autoMine,
-          Optional.of(address));
+          Optional.of(address),
+          rpcLimits,
+          nodeKey,
+          observers);
+    }
+
+    /** A node with geth's default JSON-RPC limits (CORS off). */
+    public Config(
+        ChainSpec spec,
+        Path dataDir,
+        InetSocketAddress rpcAddress,
+        Optional<ECKeyPair> minerKey,
+        MiningShare miningShare,
+        Duration emptyBlockInterval,
+        Optional<InetSocketAddress> p2pAddress,
+        List<URI> peers,
+        boolean autoMine,
+        Optional<InetSocketAddress> wsAddress) {
+      this(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          RpcLimits.defaults(),
+          Optional.empty(),
+          List.of());
     }
 
     /** A node without peers that mines on its own. */
@@ -164,7 +280,10 @@ public final class Node implements AutoCloseable {
           Optional.empty(),
           List.of(),
           true,
-          Optional.empty());
+          Optional.empty(),
+          RpcLimits.defaults(),
+          Optional.empty(),
+          List.of());
     }
   }
 
@@ -176,6 +295,7 @@ public final class Node implements AutoCloseable {
   private final TransactionPool pool;
   private final Optional<BlockProducer> producer;
   private final JsonRpcServer rpc;
+  private final EvmCalls evm;
   private final Optional<PeerNetwork> network;
   private final Optional<WebSocketRpcServer> ws;
   private final Thread syncing;
@@ -218,11 +338,20 @@ public final class Node implements AutoCloseable {
         config
             .minerKey()
             .map(k -> new BlockProducer(chain, pool, new Miner(config.miningShare()), k, clock));
-    ECKeyPair nodeKey = config.minerKey().orElseGet(Node::randomKey);
+    ECKeyPair nodeKey = config.minerKey().or(config::nodeKey).orElseGet(Node::randomKey);
     this.network =
         config.p2pAddress().isPresent()
             ? Optional.of(
-                new PeerNetwork(chain, pool, nodeKey, config.p2pAddress().get(), config.peers()))
+                new PeerNetwork(
+                    chain,
+                    pool,
+                    nodeKey,
+                    config.p2pAddress().get(),
+                    config.peers(),
+                    config.observers().stream()
+                        .map(org.apache.tuweni.bytes.Bytes::fromHexString)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                    clock))
             : Optional.empty();
     network.ifPresent(PeerNetwork::syncFromPeers);
     // peers that were down at start, or whose announcements were lost, are caught up periodically
@@ -245,8 +374,16 @@ public final class Node implements AutoCloseable {
                               }
                             }))
             .orElse(null);
-    EthApi api = new EthApi(chain, pool, producer.map(BlockProducer::miner));
-    this.rpc = new JsonRpcServer(config.rpcAddress(), api.methods());
+    RpcRefusals refusals = new RpcRefusals();
+    this.evm = new EvmCalls(config.rpcLimits(), refusals);
+    EthApi api =
+        new EthApi(
+            chain,
+            pool,
+            producer.map(BlockProducer::miner),
+            network.map(Node::peerView).orElseGet(PeerView::none),
+            evm);
+    this.rpc = new JsonRpcServer(config.rpcAddress(), api.methods(), config.rpcLimits(), refusals);
     try {
       this.ws =
           config.wsAddress().isPresent()
@@ -331,6 +468,20 @@ public final class Node implements AutoCloseable {
     return network;
   }
 
+  private static PeerView peerView(PeerNetwork n) {
+    return new PeerView() {
+      @Override
+      public int peerCount() {
+        return n.connected().size();
+      }
+
+      @Override
+      public Optional<SyncStatus> syncing() {
+        return n.syncStatus();
+      }
+    };
+  }
+
   private static ECKeyPair randomKey() {
     try {
       return Keys.createEcKeyPair();
@@ -349,6 +500,28 @@ public final class Node implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Answers one JSON-RPC request (or batch) in process, as the HTTP endpoint would, limits
+   * included, for a service that embeds this node; null when the request held only notifications.
+   */
+  public String rpcCall(String request) {
+    byte[] body = request.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (body.length > rpc.limits().maxBodyBytes()) {
+      throw new IllegalArgumentException(
+          "request of "
+              + body.length
+              + " bytes over the body size limit of "
+              + rpc.limits().maxBodyBytes());
+    }
+    com.fasterxml.jackson.databind.JsonNode answer = rpc.answer(body);
+    return answer == null ? null : answer.toString();
+  }
+
+  /** What the JSON-RPC limits have refused since start (HTTP and WebSocket). */
+  public RpcRefusals rpcRefusals() {
+    return rpc.refusals();
+  }
+
   /** The JSON-RPC port. */
   public int rpcPort() {
     return rpc.port();
@@ -362,6 +535,7 @@ public final class Node implements AutoCloseable {
     running = false;
     ws.ifPresent(WebSocketRpcServer::close);
     rpc.close();
+    evm.close();
     if (syncing != null) {
       syncing.interrupt();
     }

@@ -2,6 +2,7 @@ package io.bdt.consensus.node;
 
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.pow.MiningShare;
+import io.bdt.consensus.rpc.RpcLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +62,31 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Seconds after which an empty block is mined when no transaction waits.")
   long emptyBlockSeconds;
 
+  @Option(
+      names = "--rpc-cors",
+      split = ",",
+      description =
+          "Browser origins allowed to call JSON-RPC (comma-separated, * for any); default none.")
+  List<String> rpcCors = List.of();
+
+  @Option(
+      names = "--rpc-gas-cap",
+      defaultValue = "50000000",
+      description = "Most gas one eth_call or eth_estimateGas may use.")
+  long rpcGasCap;
+
+  @Option(
+      names = "--rpc-evm-timeout",
+      defaultValue = "5",
+      description = "Seconds one eth_call EVM execution may take.")
+  long rpcEvmTimeoutSeconds;
+
   @Override
   public Integer call() throws Exception {
     if (configFile != null) {
       Path base = configFile.toAbsolutePath().getParent();
-      return run(NodeFile.read(configFile).toConfig(base), false);
+      Node.Config fromFile = NodeFile.read(configFile).toConfig(base);
+      return run(fromFile.withRpcLimits(limits(fromFile.rpcLimits())), false);
     }
     if (!dev) {
       System.err.println("Give --dev (single-node development chain) or --config FILE.");
@@ -85,7 +106,14 @@ public final class NodeCommand implements Callable<Integer> {
             List.of(),
             true,
             Optional.ofNullable(wsPort).map(p -> new InetSocketAddress(rpcHost, p)));
-    return run(config, true);
+    return run(config.withRpcLimits(limits(RpcLimits.defaults())), true);
+  }
+
+  /** {@code base} with the limits given on the command line (CORS added to the file's). */
+  private RpcLimits limits(RpcLimits base) {
+    List<String> origins = new java.util.ArrayList<>(base.corsOrigins());
+    origins.addAll(rpcCors);
+    return base.withCors(origins).withEvm(rpcGasCap, Duration.ofSeconds(rpcEvmTimeoutSeconds));
   }
 
   private static int run(Node.Config config, boolean dev) throws Exception {

@@ -3,6 +3,7 @@ package io.bdt.consensus.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.pow.MiningShare;
+import io.bdt.consensus.rpc.RpcLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +17,10 @@ import org.web3j.crypto.Credentials;
 /**
  * A node's configuration file for {@code bdt node --config FILE} (paths relative to the file):
  * genesis file, data directory, RPC, WebSocket (optional) and P2P addresses ({@code host:port}),
- * node key file (hex private key; the AP key when mining), peers' P2P URLs, and the mining share.
+ * node key file (hex private key; the AP key when mining), peers' P2P URLs, the mining share, and
+ * the browser origins allowed to call JSON-RPC ({@code rpcCors}; absent: CORS off), and the node
+ * addresses of observers admitted to the P2P handshake besides the miner set ({@code observers}). A
+ * node that does not mine uses its key file as its P2P identity.
  */
 public record NodeFile(
     String genesis,
@@ -26,7 +30,22 @@ public record NodeFile(
     String p2p,
     String nodeKeyFile,
     List<String> peers,
-    Mining mining) {
+    Mining mining,
+    List<String> rpcCors,
+    List<String> observers) {
+
+  /** A node file with CORS off. */
+  public NodeFile(
+      String genesis,
+      String dataDir,
+      String rpc,
+      String ws,
+      String p2p,
+      String nodeKeyFile,
+      List<String> peers,
+      Mining mining) {
+    this(genesis, dataDir, rpc, ws, p2p, nodeKeyFile, peers, mining, null, null);
+  }
 
   /** Mining settings: on/off, threads, duty cycle in (0, 1], seconds between empty blocks. */
   public record Mining(boolean enabled, int threads, double dutyCycle, long emptyBlockSeconds) {}
@@ -60,7 +79,10 @@ public record NodeFile(
         p2p == null ? Optional.empty() : Optional.of(address("p2p", p2p)),
         peers == null ? List.of() : peers.stream().map(URI::create).toList(),
         m.enabled(),
-        ws == null ? Optional.empty() : Optional.of(address("ws", ws)));
+        ws == null ? Optional.empty() : Optional.of(address("ws", ws)),
+        RpcLimits.defaults().withCors(rpcCors == null ? List.of() : rpcCors),
+        m.enabled() ? Optional.empty() : Optional.of(key.getEcKeyPair()),
+        observers == null ? List.of() : observers);
   }
 
   private static InetSocketAddress address(String field, String hostPort) {

@@ -110,6 +110,11 @@ public final class PeerNetwork implements AutoCloseable {
   /** Close code: disconnected on purpose (operator, connection to self, shutdown). */
   public static final int CLOSE_DISCONNECTED = 4005;
 
+  /**
+   * Close code: the peer's node key is neither in the chain's miner set nor an admitted observer.
+   */
+  public static final int CLOSE_NOT_ADMITTED = 4006;
+
   /** What the network has counted since start. */
   public record Counters(
       long messagesIn,
@@ -127,6 +132,7 @@ public final class PeerNetwork implements AutoCloseable {
   private final Blockchain chain;
   private final TransactionPool pool;
   private final ECKeyPair key;
+  private final Set<Bytes> observers;
   private final Bytes address;
   private final Clock clock;
   private final Server server;
@@ -143,6 +149,7 @@ public final class PeerNetwork implements AutoCloseable {
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Map<WebSocket, Session> inbound = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private final AtomicLong syncStart = new AtomicLong(-1);
   private final Object syncLock = new Object();
   private volatile boolean closed;
   private final LongAdder messagesIn = new LongAdder();
@@ -163,18 +170,25 @@ public final class PeerNetwork implements AutoCloseable {
       InetSocketAddress bind,
       Collection<URI> initialPeers)
       throws IOException {
-    this(chain, pool, key, bind, initialPeers, Clock.systemUTC());
+    this(chain, pool, key, bind, initialPeers, Set.of(), Clock.systemUTC());
   }
 
+  /**
+   * A network admitting peers whose node key is in the chain's miner set (genesis or on chain, as
+   * the chain's reputation source says) or among {@code observers} (node addresses of nodes that
+   * follow the chain without mining, admitted by the operator).
+   */
   public PeerNetwork(
       Blockchain chain,
       TransactionPool pool,
       ECKeyPair key,
       InetSocketAddress bind,
       Collection<URI> initialPeers,
+      Set<Bytes> observers,
       Clock clock)
       throws IOException {
     this.chain = chain;
+    this.observers = Set.copyOf(observers);
     this.pool = pool;
     this.key = key;
     this.clock = clock;
@@ -258,6 +272,21 @@ public final class PeerNetwork implements AutoCloseable {
         .filter(e -> e.getValue().isAfter(now))
         .map(Map.Entry::getKey)
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
+  /**
+   * The sync in progress: present while a connected peer's head (from its hello, its blocks and its
+   * status answers) is above ours.
+   */
+  public Optional<SyncStatus> syncStatus() {
+    long ours = chain.head().number();
+    long highest = links().values().stream().mapToLong(s -> s.head).max().orElse(ours);
+    if (highest <= ours) {
+      syncStart.set(-1);
+      return Optional.empty();
+    }
+    syncStart.compareAndSet(-1, ours);
+    return Optional.of(new SyncStatus(Math.min(syncStart.get(), ours), ours, highest));
   }
 
   /** What the network has counted since start. */
@@ -354,6 +383,8 @@ public final class PeerNetwork implements AutoCloseable {
     synchronized (syncLock) {
       try {
         long theirs = json.readTree(request(s, "get-status", "").payload()).path("number").asLong();
+        s.head = theirs;
+        syncStatus();
         long from = Math.max(1, chain.head().number() - MAX_BLOCKS_PER_REQUEST + 1);
         boolean restarted = false;
         while (from <= theirs && s.conn.isOpen()) {
@@ -644,11 +675,20 @@ public final class PeerNetwork implements AutoCloseable {
         close(s, CLOSE_WRONG_CHAIN, "wrong chain: " + wrong);
         return;
       }
+      if (!admitted(signer)) {
+        // only APs (and observers the operator named) take part: a banned AP that comes back
+        // with a fresh key is a stranger
+        handshakesRejected.increment();
+        LOG.warn("refusing peer {} ({}): not in the miner set", theirUrl, signer);
+        close(s, CLOSE_NOT_ADMITTED, "node " + signer + " is not in the chain's miner set");
+        return;
+      }
       if (theirUrl != null && refused.contains(theirUrl)) {
         close(s, CLOSE_DISCONNECTED, "disconnected by operator");
         return;
       }
       s.hello = h;
+      s.head = h.number();
       s.peer = signer;
       s.listen = theirUrl;
       send(s, encode(Envelope.sign("auth", 0, h.nonce(), listen, key)));
@@ -673,6 +713,11 @@ public final class PeerNetwork implements AutoCloseable {
     }
   }
 
+  /** Whether {@code node} may complete the handshake: a miner of the chain or an observer. */
+  public boolean admitted(Bytes node) {
+    return observers.contains(node) || chain.reputation().isRegistered(node);
+  }
+
   private String encode(Envelope e) {
     try {
       return json.writeValueAsString(e);
@@ -686,6 +731,7 @@ public final class PeerNetwork implements AutoCloseable {
       case "tx" -> pool.admit(SignedTransaction.decode(hex(m.payload())), chain);
       case "block" -> {
         Block block = decodeBlock(m.payload());
+        s.head = Math.max(s.head, block.header().number());
         try {
           if (chain.importBlock(block) != Blockchain.ImportResult.ALREADY_KNOWN) {
             broadcast("block", m.payload(), s.peer);
@@ -819,6 +865,7 @@ public final class PeerNetwork implements AutoCloseable {
         Executors.newSingleThreadExecutor(Thread.ofVirtual().name("p2p-in").factory());
     final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
     volatile Hello hello;
+    volatile long head;
     volatile Bytes peer;
     volatile URI listen;
     volatile boolean authed;

@@ -19,6 +19,7 @@ import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.evm.BlockEnvironment;
 import io.bdt.consensus.evm.RevertReason;
 import io.bdt.consensus.evm.TransactionProcessor;
+import io.bdt.consensus.p2p.SyncStatus;
 import io.bdt.consensus.pow.Miner;
 import io.bdt.consensus.store.ChainStore;
 import io.bdt.consensus.tx.Fee;
@@ -61,11 +62,20 @@ public final class EthApi {
   private final Optional<Miner> miner;
   private final Filters filters;
   private final PendingState pending;
+  private final PeerView peers;
+  private final EvmCalls evm;
 
-  public EthApi(Blockchain chain, TransactionPool pool, Optional<Miner> miner) {
+  /**
+   * The methods over {@code chain} and {@code pool}; {@code peers} answers net_peerCount and
+   * eth_syncing, {@code evm} runs eth_call and eth_estimateGas under the gas cap and EVM timeout.
+   */
+  public EthApi(
+      Blockchain chain, TransactionPool pool, Optional<Miner> miner, PeerView peers, EvmCalls evm) {
     this.chain = chain;
     this.pool = pool;
     this.miner = miner;
+    this.peers = peers;
+    this.evm = evm;
     this.filters = new Filters(this);
     this.pending = new PendingState(chain, pool, Clock.systemUTC());
     chain.onNewHead(filters::onNewHead);
@@ -80,9 +90,9 @@ public final class EthApi {
         p -> text(io.bdt.consensus.block.Keccak.of(bytes(p, 0, "data")).toHexString()));
     m.put("net_version", p -> text(Long.toString(chain.spec().chainId())));
     m.put("net_listening", p -> BooleanNode.TRUE);
-    m.put("net_peerCount", p -> quantity(0));
+    m.put("net_peerCount", p -> quantity(peers.peerCount()));
     m.put("eth_chainId", p -> quantity(chain.spec().chainId()));
-    m.put("eth_syncing", p -> BooleanNode.FALSE);
+    m.put("eth_syncing", p -> syncing());
     m.put("eth_mining", p -> BooleanNode.valueOf(miner.isPresent()));
     m.put(
         "eth_hashrate", p -> quantity((long) miner.map(Miner::hashRate).orElse(0.0).doubleValue()));
@@ -138,6 +148,18 @@ public final class EthApi {
     m.put("bdt_hashRate", p -> JSON.numberNode(miner.map(Miner::hashRate).orElse(0.0)));
     m.put("bdt_reputation", this::reputation);
     return m;
+  }
+
+  private JsonNode syncing() {
+    Optional<SyncStatus> status = peers.syncing();
+    if (status.isEmpty()) {
+      return BooleanNode.FALSE;
+    }
+    ObjectNode o = JSON.objectNode();
+    o.put("startingBlock", hexQ(status.get().startingBlock()));
+    o.put("currentBlock", hexQ(status.get().currentBlock()));
+    o.put("highestBlock", hexQ(status.get().highestBlock()));
+    return o;
   }
 
   // ---- blocks -------------------------------------------------------------------------------
@@ -224,6 +246,7 @@ public final class EthApi {
     if (in.isPresent()) {
       o.put("blockHash", in.get().hash().toHexString());
       o.put("blockNumber", hexQ(in.get().number()));
+      o.put("blockTimestamp", hexQ(in.get().timestamp()));
       o.put("transactionIndex", hexQ(index));
     } else {
       o.putNull("blockHash");
@@ -254,9 +277,14 @@ public final class EthApi {
         ((SignedRawTransaction) TransactionDecoder.decode(tx.raw().toHexString()))
             .getSignatureData();
     BigInteger v = Numeric.toBigInt(sig.getV());
-    o.put("v", hexQ(v));
     if (tx.fee() instanceof Fee.FeeCap) {
-      o.put("yParity", hexQ(v));
+      // typed transactions sign with a bare recovery id; Web3j hands it back as 27/28
+      BigInteger parity =
+          v.compareTo(BigInteger.valueOf(27)) >= 0 ? v.subtract(BigInteger.valueOf(27)) : v;
+      o.put("v", hexQ(parity));
+      o.put("yParity", hexQ(parity));
+    } else {
+      o.put("v", hexQ(v));
     }
     o.put("r", hexQ(Numeric.toBigInt(sig.getR())));
     o.put("s", hexQ(Numeric.toBigInt(sig.getS())));
@@ -333,7 +361,7 @@ public final class EthApi {
       // the pool's whole run of consecutive nonces, not one block's worth: a wallet sending its
       // next transaction needs the nonce after every one it has waiting
       long stateNonce =
-          chain.states().withState(chain.head().stateRoot(), s -> s.getNonce(a)).longValueExact();
+          chain.states().snapshot(chain.head().stateRoot(), s -> s.getNonce(a)).longValueExact();
       return quantity(pool.nextNonce(Bytes.wrap(a.toBytes()), stateNonce));
     }
     return quantity(atState(p, 1, s -> s.getNonce(a)).longValueExact());
@@ -372,7 +400,7 @@ public final class EthApi {
     if (h == null) {
       throw new RpcException(RpcException.SERVER_ERROR, "header not found");
     }
-    return chain.states().withState(h.stateRoot(), read);
+    return chain.states().snapshot(h.stateRoot(), read);
   }
 
   private JsonNode call(ArrayNode p) {
@@ -384,7 +412,12 @@ public final class EthApi {
   }
 
   private JsonNode estimateGas(ArrayNode p) {
-    long cap = chain.spec().gasLimit();
+    long cap = Math.min(chain.spec().gasLimit(), evm.limits().gasCap());
+    if (p.path(0).hasNonNull("gas")) {
+      long asked = gasField(p.path(0));
+      evm.checkGas(asked);
+      cap = Math.min(cap, asked);
+    }
     TransactionProcessor.CallResult first = runCall(p, cap);
     if (!first.success()) {
       throw failure(first);
@@ -443,17 +476,31 @@ public final class EthApi {
         gasOverride >= 0
             ? gasOverride
             : c.hasNonNull("gas")
-                ? Numeric.toBigInt(c.get("gas").asText()).longValueExact()
-                : chain.spec().gasLimit();
+                ? gasField(c)
+                : Math.min(chain.spec().gasLimit(), evm.limits().gasCap());
+    evm.checkGas(gas);
     if (atPending) {
-      return pending.read(
-          (s, env) -> TransactionProcessor.call(s, from, to, value, data, gas, env));
+      return evm.run(
+          () ->
+              pending.read(
+                  (s, env) -> TransactionProcessor.call(s, from, to, value, data, gas, env)));
     }
     BlockEnvironment env = chain.environment(h);
-    return chain
-        .states()
-        .withState(
-            h.stateRoot(), s -> TransactionProcessor.call(s, from, to, value, data, gas, env));
+    return evm.run(
+        () ->
+            chain
+                .states()
+                .snapshot(
+                    h.stateRoot(),
+                    s -> TransactionProcessor.call(s, from, to, value, data, gas, env)));
+  }
+
+  private static long gasField(JsonNode call) {
+    BigInteger gas = Numeric.toBigInt(call.get("gas").asText());
+    if (gas.signum() < 0 || gas.bitLength() > 63) {
+      throw RpcException.invalidParams("params[0].gas: expected a quantity below 2^63, got " + gas);
+    }
+    return gas.longValueExact();
   }
 
   // ---- logs ---------------------------------------------------------------------------------
@@ -607,7 +654,7 @@ public final class EthApi {
     io.horizen.evm.results.ProofAccountResult r =
         chain
             .states()
-            .withState(
+            .snapshot(
                 h.stateRoot(),
                 s ->
                     s.getProof(

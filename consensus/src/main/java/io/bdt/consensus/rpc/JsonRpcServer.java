@@ -15,15 +15,24 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * JSON-RPC 2.0 over HTTP POST (JDK HTTP server): single requests, batches, notifications, and the
- * spec's error codes. Methods are plain functions from the params array to a JSON result.
+ * spec's error codes. Methods are plain functions from the params array to a JSON result. Every
+ * request is held to {@link RpcLimits}: body size and batch size are checked before any call runs,
+ * each request is answered within the request timeout, and browsers from origins that CORS does not
+ * allow are refused; each refusal is a JSON-RPC error naming the limit, counted in {@link
+ * RpcRefusals}.
  */
 public final class JsonRpcServer implements AutoCloseable {
   /** One RPC method. */
@@ -36,14 +45,34 @@ public final class JsonRpcServer implements AutoCloseable {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private final ObjectMapper mapper = new ObjectMapper();
   private final Map<String, Method> methods;
+  private final RpcLimits limits;
+  private final RpcRefusals refusals;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final ExecutorService calls;
 
+  /** A server with geth's default limits, CORS off. */
   public JsonRpcServer(InetSocketAddress address, Map<String, Method> methods) throws IOException {
+    this(address, methods, RpcLimits.defaults(), new RpcRefusals());
+  }
+
+  public JsonRpcServer(
+      InetSocketAddress address,
+      Map<String, Method> methods,
+      RpcLimits limits,
+      RpcRefusals refusals)
+      throws IOException {
     this.methods = Map.copyOf(methods);
+    this.limits = limits;
+    this.refusals = refusals;
     this.server = HttpServer.create(address, 128);
+    // connection threads mostly wait for their call (run on the calls pool under the timeout)
     this.executor =
-        Executors.newFixedThreadPool(4, Thread.ofPlatform().name("rpc-", 0).daemon().factory());
+        Executors.newFixedThreadPool(16, Thread.ofPlatform().name("rpc-", 0).daemon().factory());
+    this.calls =
+        Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().name("rpc-call-", 0).daemon().factory());
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -54,10 +83,46 @@ public final class JsonRpcServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The limits this server holds requests to. */
+  public RpcLimits limits() {
+    return limits;
+  }
+
+  /** What the limits have refused so far. */
+  public RpcRefusals refusals() {
+    return refusals;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      exchange.getResponseHeaders().add("Access-Control-Allow-Origin", "*");
-      exchange.getResponseHeaders().add("Access-Control-Allow-Headers", "Content-Type");
+      String origin = exchange.getRequestHeaders().getFirst("Origin");
+      if (origin != null) {
+        if (!limits.allowsOrigin(origin)) {
+          // a page on another origin: without CORS configured no browser may drive the node
+          // (sending transactions, running calls) on behalf of whoever opened the page
+          RpcException e =
+              refusals.refuse(
+                  RpcRefusals.Limit.CORS_ORIGIN,
+                  RpcException.INVALID_REQUEST,
+                  "origin "
+                      + origin
+                      + " not allowed ("
+                      + RpcRefusals.Limit.CORS_ORIGIN.label()
+                      + ": CORS is "
+                      + (limits.corsOrigins().isEmpty()
+                          ? "off"
+                          : "limited to " + limits.corsOrigins())
+                      + ")");
+          send(exchange, 403, error(NullNode.getInstance(), e));
+          return;
+        }
+        exchange
+            .getResponseHeaders()
+            .add("Access-Control-Allow-Origin", limits.corsOrigins().contains("*") ? "*" : origin);
+        exchange.getResponseHeaders().add("Vary", "Origin");
+        exchange.getResponseHeaders().add("Access-Control-Allow-Headers", "Content-Type");
+        exchange.getResponseHeaders().add("Access-Control-Allow-Methods", "POST, OPTIONS");
+      }
       if (exchange.getRequestMethod().equals("OPTIONS")) {
         exchange.sendResponseHeaders(204, -1);
         return;
@@ -66,26 +131,122 @@ public final class JsonRpcServer implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
+      byte[] body = readBody(exchange);
+      if (body == null) {
+        RpcException e =
+            refusals.refuse(
+                RpcRefusals.Limit.BODY_SIZE,
+                RpcException.LIMIT_EXCEEDED,
+                "request body too large: over the "
+                    + RpcRefusals.Limit.BODY_SIZE.label()
+                    + " limit of "
+                    + limits.maxBodyBytes()
+                    + " bytes");
+        send(exchange, 413, error(NullNode.getInstance(), e));
+        return;
       }
-      JsonNode response = respond(body);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      JsonNode response = answer(body);
       if (response == null) {
         exchange.sendResponseHeaders(204, -1);
         return;
       }
-      byte[] out = mapper.writeValueAsBytes(response);
-      exchange.sendResponseHeaders(200, out.length);
-      try (OutputStream os = exchange.getResponseBody()) {
-        os.write(out);
-      }
+      send(exchange, 200, response);
     }
   }
 
-  /** The response to a request body, or null when it held only notifications. */
-  public JsonNode respond(byte[] body) {
+  /** The body, or null when it is larger than the body limit (only that much is read). */
+  private byte[] readBody(HttpExchange exchange) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > limits.maxBodyBytes()) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        // the server itself rejects a malformed length; read as much as the limit allows
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(limits.maxBodyBytes() + 1);
+      return body.length > limits.maxBodyBytes() ? null : body;
+    }
+  }
+
+  private void send(HttpExchange exchange, int status, JsonNode response) throws IOException {
+    byte[] out = mapper.writeValueAsBytes(response);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, out.length);
+    try (OutputStream os = exchange.getResponseBody()) {
+      os.write(out);
+    }
+  }
+
+  /**
+   * The response to a request body within the request timeout (a timeout error for every call when
+   * it runs out), or null when it held only notifications. The body must already be within the body
+   * limit.
+   */
+  public JsonNode answer(byte[] body) {
+    Future<JsonNode> running;
+    try {
+      running = calls.submit(() -> respond(body));
+    } catch (RejectedExecutionException e) {
+      return error(
+          NullNode.getInstance(),
+          new RpcException(RpcException.SERVER_ERROR, "the node is shutting down"));
+    }
+    try {
+      return running.get(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      running.cancel(true);
+      return timedOut(body);
+    } catch (InterruptedException e) {
+      running.cancel(true);
+      Thread.currentThread().interrupt();
+      return error(
+          NullNode.getInstance(), new RpcException(RpcException.INTERNAL_ERROR, "interrupted"));
+    } catch (ExecutionException e) {
+      LOG.warn("answering a request failed", e.getCause());
+      return error(
+          NullNode.getInstance(),
+          new RpcException(
+              RpcException.INTERNAL_ERROR, "Internal error: " + e.getCause().getMessage()));
+    }
+  }
+
+  /** Timeout errors for the calls of a request that ran out of time (ids kept, as geth does). */
+  private JsonNode timedOut(byte[] body) {
+    RpcException e =
+        refusals.refuse(
+            RpcRefusals.Limit.REQUEST_TIMEOUT,
+            RpcException.TIMEOUT,
+            "request timed out: over the "
+                + RpcRefusals.Limit.REQUEST_TIMEOUT.label()
+                + " of "
+                + limits.requestTimeout().toMillis()
+                + " ms");
+    JsonNode request;
+    try {
+      request = mapper.readTree(body);
+    } catch (IOException x) {
+      return error(NullNode.getInstance(), e);
+    }
+    if (request != null && request.isArray()) {
+      ArrayNode out = JSON.arrayNode();
+      for (JsonNode r : request) {
+        if (r.isObject() && r.has("id")) {
+          out.add(error(r.get("id"), e));
+        }
+      }
+      return out.isEmpty() ? null : out;
+    }
+    JsonNode id =
+        request != null && request.isObject() ? request.path("id") : NullNode.getInstance();
+    return error(id.isMissingNode() ? NullNode.getInstance() : id, e);
+  }
+
+  /** The response to a request body, or null when it held only notifications (no time limit). */
+  JsonNode respond(byte[] body) {
     JsonNode request;
     try {
       request = mapper.readTree(body);
@@ -102,6 +263,19 @@ public final class JsonRpcServer implements AutoCloseable {
         return error(
             NullNode.getInstance(),
             new RpcException(RpcException.INVALID_REQUEST, "Invalid Request: empty batch"));
+      }
+      if (request.size() > limits.maxBatchCalls()) {
+        return error(
+            NullNode.getInstance(),
+            refusals.refuse(
+                RpcRefusals.Limit.BATCH_SIZE,
+                RpcException.LIMIT_EXCEEDED,
+                "batch too large: "
+                    + request.size()
+                    + " calls, over the "
+                    + RpcRefusals.Limit.BATCH_SIZE.label()
+                    + " limit of "
+                    + limits.maxBatchCalls()));
       }
       // batch members are independent: answer them in parallel (signature recovery dominates
       // eth_sendRawTransaction), keeping the request order in the response
@@ -178,5 +352,6 @@ public final class JsonRpcServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    calls.shutdownNow();
   }
 }

@@ -11,6 +11,12 @@ public final class RpcException extends RuntimeException {
   /** geth's code for a rejected transaction or failed call. */
   public static final int SERVER_ERROR = -32000;
 
+  /** geth's code for a request that ran past its time limit. */
+  public static final int TIMEOUT = -32002;
+
+  /** EIP-1474's code for a request over a size or gas limit. */
+  public static final int LIMIT_EXCEEDED = -32005;
+
   /** geth's code for "execution reverted", with the revert data. */
   public static final int EXECUTION_REVERTED = 3;
 

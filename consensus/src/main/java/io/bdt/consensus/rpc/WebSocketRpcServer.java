@@ -9,13 +9,20 @@ import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.tx.SignedTransaction;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.protocols.Protocol;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +80,25 @@ public final class WebSocketRpcServer implements AutoCloseable {
     final CountDownLatch started = new CountDownLatch(1);
 
     Server(InetSocketAddress address) {
-      super(address);
+      // a frame over the body limit closes the connection (1009) instead of being read
+      super(
+          address,
+          List.of(
+              new Draft_6455(List.of(), List.of(new Protocol("")), http.limits().maxBodyBytes())));
+    }
+
+    @Override
+    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
+        WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
+      String origin = request.getFieldValue("Origin");
+      if (!origin.isEmpty() && !http.limits().allowsOrigin(origin)) {
+        // browsers open WebSockets to any origin: the origin check is the only guard
+        http.refusals().count(RpcRefusals.Limit.CORS_ORIGIN);
+        throw new InvalidDataException(
+            CloseFrame.POLICY_VALIDATION,
+            "origin " + origin + " not allowed (" + RpcRefusals.Limit.CORS_ORIGIN.label() + ")");
+      }
+      return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
     }
 
     @Override
@@ -82,6 +107,9 @@ public final class WebSocketRpcServer implements AutoCloseable {
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
       subscriptions.values().removeIf(s -> s.socket() == conn);
+      if (!remote && code == CloseFrame.TOOBIG) {
+        http.refusals().count(RpcRefusals.Limit.BODY_SIZE);
+      }
     }
 
     @Override
@@ -93,7 +121,7 @@ public final class WebSocketRpcServer implements AutoCloseable {
             switch (method) {
               case "eth_subscribe" -> subscribe(conn, request);
               case "eth_unsubscribe" -> unsubscribe(conn, request);
-              default -> http.respond(message.getBytes(StandardCharsets.UTF_8));
+              default -> http.answer(message.getBytes(StandardCharsets.UTF_8));
             };
         if (response != null) {
           conn.send(json.writeValueAsString(response));

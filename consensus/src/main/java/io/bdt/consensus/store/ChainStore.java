@@ -55,6 +55,11 @@ public final class ChainStore implements AutoCloseable {
   private final Options options;
   private final RocksDB db;
   private final WriteOptions synced;
+  // RocksDB crashes the JVM on use after close: readers and writers hold the read side, close the
+  // write side (a peer's block may still be in import while the node shuts down)
+  private final java.util.concurrent.locks.ReentrantReadWriteLock life =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed;
 
   public ChainStore(Path directory) {
     try {
@@ -149,18 +154,34 @@ public final class ChainStore implements AutoCloseable {
         }
         batch.put(HEAD, c.newHead().toArrayUnsafe());
       }
-      db.write(synced, batch);
+      life.readLock().lock();
+      try {
+        requireOpen();
+        db.write(synced, batch);
+      } finally {
+        life.readLock().unlock();
+      }
     } catch (RocksDBException e) {
       throw new IllegalStateException("writing block " + hash + ": " + e, e);
     }
   }
 
   private Optional<Bytes> get(byte[] key) {
+    life.readLock().lock();
     try {
+      requireOpen();
       byte[] v = db.get(key);
       return v == null ? Optional.empty() : Optional.of(Bytes.wrap(v));
     } catch (RocksDBException e) {
       throw new IllegalStateException("reading block store: " + e, e);
+    } finally {
+      life.readLock().unlock();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the block store is closed");
     }
   }
 
@@ -173,8 +194,17 @@ public final class ChainStore implements AutoCloseable {
 
   @Override
   public void close() {
-    synced.close();
-    db.close();
-    options.close();
+    life.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      synced.close();
+      db.close();
+      options.close();
+    } finally {
+      life.writeLock().unlock();
+    }
   }
 }

@@ -24,6 +24,11 @@ import org.web3j.crypto.Credentials;
  * {@code java -cp <test classpath> io.bdt.consensus.bench.PeerSyncBench [blocks] [txPerBlock]}.
  */
 public final class PeerSyncBench {
+  /** The node that syncs: an observer the miner admits (it is not in the miner set). */
+  static final org.web3j.crypto.Credentials FOLLOWER =
+      org.web3j.crypto.Credentials.create(
+          "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
+
   private PeerSyncBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -60,7 +65,8 @@ public final class PeerSyncBench {
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(bob.getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(false, Duration.ofDays(1))
-                .withPeers(new InetSocketAddress("127.0.0.1", 0), List.of()))) {
+                .withPeers(new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withObservers(List.of(FOLLOWER.getAddress())))) {
       int next = 0;
       for (int b = 0; b < blocks; b++) {
         for (int k = 0; k < perBlock; k++) {
@@ -75,6 +81,7 @@ public final class PeerSyncBench {
               Node.Config.of(spec, dir.resolve("b"))
                   .withRpc(new InetSocketAddress("127.0.0.1", 0))
                   .withAutoMine(false, Duration.ofDays(1))
+                  .withNodeKey(FOLLOWER.getEcKeyPair())
                   .withPeers(new InetSocketAddress("127.0.0.1", 0), List.of(url)))) {
         while (!b.chain().head().hash().equals(a.chain().head().hash())) {
           Thread.sleep(1);

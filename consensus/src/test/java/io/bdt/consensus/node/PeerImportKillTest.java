@@ -30,6 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * prefix of the peer's chain, and it catches up.
  */
 class PeerImportKillTest {
+  /** The follower's node key: an observer the miner admits (it is not in the miner set). */
+  static final org.web3j.crypto.Credentials FOLLOWER =
+      org.web3j.crypto.Credentials.create(
+          "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
+
   final HttpClient http = HttpClient.newHttpClient();
   final ObjectMapper json = new ObjectMapper();
 
@@ -56,7 +61,8 @@ class PeerImportKillTest {
     try (Node miner =
         new Node(
             DevNetwork.loopback(dir.resolve("miner"), Duration.ofMillis(100), false)
-                .withPeers(any, List.of()))) {
+                .withPeers(any, List.of())
+                .withObservers(List.of(FOLLOWER.getAddress())))) {
       long nonce = 0;
       for (; nonce < 100; nonce++) {
         admit(miner, nonce);
@@ -129,6 +135,7 @@ class PeerImportKillTest {
           new Node(
               Node.Config.of(DevNetwork.spec(), followerDir)
                   .withRpc(any)
+                  .withNodeKey(FOLLOWER.getEcKeyPair())
                   .withPeers(any, List.of(miner.network().orElseThrow().url())))) {
         KillRestartTest.await(
             "the restarted follower to catch up",

@@ -20,6 +20,7 @@ public final class PeerImportTarget {
         new Node(
             Node.Config.of(DevNetwork.spec(), dir)
                 .withRpc(any)
+                .withNodeKey(PeerImportKillTest.FOLLOWER.getEcKeyPair())
                 .withPeers(any, List.of(URI.create(args[1]))));
     Path tmp = dir.resolve("port.tmp");
     Files.writeString(tmp, Integer.toString(node.rpcPort()));

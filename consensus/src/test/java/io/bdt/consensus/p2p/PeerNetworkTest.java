@@ -187,7 +187,10 @@ class PeerNetworkTest {
     }
   }
 
-  /** A key that is neither a node's nor an AP's: the misbehaving peer. */
+  /** An AP of the chain that runs no node in these tests: the misbehaving peer. */
+  static final Credentials ROGUE = ERIN;
+
+  /** A key that is neither a node's nor an AP's: the stranger. */
   static final Credentials MALLORY =
       Credentials.create("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba");
 
@@ -246,15 +249,15 @@ class PeerNetworkTest {
   void bansPeerThatSendsAnInvalidBlock() throws Exception {
     startNode(0, 0, List.of());
     Block forged = forgedBlock(dir.resolve("forger"));
-    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
 
     mallory.send(
         Envelope.sign(
-            "block", 0, forged.rlp().toHexString(), RawPeer.LISTEN, MALLORY.getEcKeyPair()));
+            "block", 0, forged.rlp().toHexString(), RawPeer.LISTEN, ROGUE.getEcKeyPair()));
 
     assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
     assertThat(mallory.closeReason).contains("invalid block").contains("seal");
-    assertThat(network(0).banned()).contains(address(MALLORY.getEcKeyPair()));
+    assertThat(network(0).banned()).contains(address(ROGUE.getEcKeyPair()));
     assertThat(network(0).peers()).doesNotContain(URI.create(RawPeer.LISTEN));
     assertThat(network(0).counters().bans()).isEqualTo(1);
     assertThat(nodes.get(0).chain().head().number()).isZero();
@@ -266,58 +269,129 @@ class PeerNetworkTest {
             0,
             RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
             RawPeer.LISTEN,
-            MALLORY.getEcKeyPair()));
+            ROGUE.getEcKeyPair()));
     assertThat(again.awaitClose()).isEqualTo(PeerNetwork.CLOSE_BANNED);
     assertThat(again.closeReason).contains("banned until");
   }
 
   @Test
+  void bannedApCannotComeBackWithAFreshKey() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer rogue = handshaken(ROGUE.getEcKeyPair());
+    rogue.send("{\"type\": [not json");
+    assertThat(rogue.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
+    long rejectedBefore = network(0).counters().handshakesRejected();
+
+    RawPeer fresh = RawPeer.open(network(0).url());
+    ECKeyPair freshKey = Keys.createEcKeyPair();
+    fresh.send(
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
+            RawPeer.LISTEN,
+            freshKey));
+
+    assertThat(fresh.awaitClose()).isEqualTo(PeerNetwork.CLOSE_NOT_ADMITTED);
+    assertThat(fresh.closeReason).contains("not in the chain's miner set");
+    assertThat(network(0).connected()).isEmpty();
+    assertThat(network(0).counters().handshakesRejected()).isEqualTo(rejectedBefore + 1);
+  }
+
+  @Test
+  void refusesHandshakeFromKeyOutsideTheMinerSet() throws Exception {
+    startNode(0, 0, List.of());
+    RawPeer p = RawPeer.open(network(0).url());
+
+    p.send(
+        Envelope.sign(
+            "hello",
+            0,
+            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
+            RawPeer.LISTEN,
+            MALLORY.getEcKeyPair()));
+
+    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_NOT_ADMITTED);
+    assertThat(network(0).connected()).isEmpty();
+    assertThat(network(0).admitted(address(MALLORY.getEcKeyPair()))).isFalse();
+    assertThat(network(0).admitted(address(DAVE.getEcKeyPair()))).isTrue();
+  }
+
+  @Test
+  void admitsObserverTheOperatorNamed() throws Exception {
+    Node a =
+        new Node(
+            Node.Config.of(SPEC, dir.resolve("miner"))
+                .withRpc(new InetSocketAddress("127.0.0.1", 0))
+                .withMiner(BOB.getEcKeyPair(), MiningShare.full(1))
+                .withAutoMine(false, Duration.ofDays(1))
+                .withPeers(new InetSocketAddress("127.0.0.1", 0), List.of())
+                .withObservers(List.of(MALLORY.getAddress())));
+    nodes.add(a);
+    a.mineBlock();
+
+    Node observer =
+        new Node(
+            Node.Config.of(SPEC, dir.resolve("observer"))
+                .withRpc(new InetSocketAddress("127.0.0.1", 0))
+                .withNodeKey(MALLORY.getEcKeyPair())
+                .withPeers(
+                    new InetSocketAddress("127.0.0.1", 0),
+                    List.of(a.network().orElseThrow().url())));
+    nodes.add(observer);
+
+    await("the observer to follow", () -> observer.chain().head().number() == 1);
+    assertThat(a.network().orElseThrow().connected())
+        .containsExactly(address(MALLORY.getEcKeyPair()));
+  }
+
+  @Test
   void bansPeerThatSendsAGarbageFrame() throws Exception {
     startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
 
     mallory.send("{\"type\": [not json");
 
     assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
     assertThat(mallory.closeReason).contains("malformed message");
-    assertThat(network(0).banned()).contains(address(MALLORY.getEcKeyPair()));
+    assertThat(network(0).banned()).contains(address(ROGUE.getEcKeyPair()));
     assertThat(network(0).counters().invalidMessages()).isEqualTo(1);
   }
 
   @Test
   void bansPeerThatSendsABinaryFrame() throws Exception {
     startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
 
     mallory.send(new byte[] {1, 2, 3});
 
     assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
     assertThat(mallory.closeReason).contains("binary frames");
-    assertThat(network(0).banned()).contains(address(MALLORY.getEcKeyPair()));
+    assertThat(network(0).banned()).contains(address(ROGUE.getEcKeyPair()));
   }
 
   @Test
   void bansPeerThatSendsAnOversizeFrame() throws Exception {
     startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
 
     mallory.send("x".repeat(PeerNetwork.MAX_FRAME_BYTES + 1));
 
     // the node answers 1009; a sender still writing its frame may see the reset (1006) first
     assertThat(mallory.awaitClose()).isIn(CloseFrame.TOOBIG, CloseFrame.ABNORMAL_CLOSE);
-    await("the ban", () -> network(0).banned().contains(address(MALLORY.getEcKeyPair())));
+    await("the ban", () -> network(0).banned().contains(address(ROGUE.getEcKeyPair())));
   }
 
   @Test
   void bansPeerWhoseMessageIsSignedByAnotherKey() throws Exception {
     startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(MALLORY.getEcKeyPair());
+    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
 
     mallory.send(Envelope.sign("get-status", 1, "", RawPeer.LISTEN, DAVE.getEcKeyPair()));
 
     assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
     assertThat(mallory.closeReason).contains("not by the peer");
-    assertThat(network(0).banned()).containsExactly(address(MALLORY.getEcKeyPair()));
+    assertThat(network(0).banned()).containsExactly(address(ROGUE.getEcKeyPair()));
   }
 
   @Test
@@ -443,6 +517,56 @@ class PeerNetworkTest {
         () -> network(0).connected().contains(b2.network().orElseThrow().address()));
     await("b to catch up to a's head", () -> b2.chain().head().number() == 3);
     assertThat(network(0).counters().dials()).isGreaterThan(1);
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode rpc(Node n, String method) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.rpcPort()))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+                                + method
+                                + "\",\"params\":[]}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("result");
+  }
+
+  @Test
+  void reportsPeersAndSyncOverRpc() throws Exception {
+    Node n = startNode(0, 0, List.of());
+    assertThat(rpc(n, "net_peerCount").asText()).isEqualTo("0x0");
+    assertThat(rpc(n, "eth_syncing").asBoolean(true)).isFalse();
+
+    // an AP whose hello says its head is at 1000 while ours is at 0
+    RawPeer ahead = RawPeer.open(network(0).url());
+    ECKeyPair dave = DAVE.getEcKeyPair();
+    Hello hello =
+        new Hello(
+            PeerNetwork.VERSION,
+            SPEC.chainId(),
+            genesis(0),
+            1000,
+            genesis(0),
+            Bytes32.random().toHexString());
+    ahead.send(Envelope.sign("hello", 0, hello.payload(), RawPeer.LISTEN, dave));
+    Hello theirs = Hello.parse(ahead.next("hello").payload());
+    ahead.send(Envelope.sign("auth", 0, theirs.nonce(), RawPeer.LISTEN, dave));
+    await("the node to list the peer", () -> network(0).connected().contains(address(dave)));
+
+    assertThat(rpc(n, "net_peerCount").asText()).isEqualTo("0x1");
+    com.fasterxml.jackson.databind.JsonNode syncing = rpc(n, "eth_syncing");
+    assertThat(syncing.get("startingBlock").asText()).isEqualTo("0x0");
+    assertThat(syncing.get("currentBlock").asText()).isEqualTo("0x0");
+    assertThat(syncing.get("highestBlock").asText()).isEqualTo("0x3e8");
+
+    ahead.closeBlocking();
+    await("the peer to be gone", () -> network(0).connected().isEmpty());
+    assertThat(rpc(n, "net_peerCount").asText()).isEqualTo("0x0");
+    assertThat(rpc(n, "eth_syncing").asBoolean(true)).isFalse();
   }
 
   @Test
