@@ -207,6 +207,16 @@ public class AccessPoint {
                       n,
                       p -> p.counters().handshakesRejected());
             });
+    for (io.bdt.consensus.rpc.RpcRefusals.Limit limit :
+        io.bdt.consensus.rpc.RpcRefusals.Limit.values()) {
+      metrics
+          .more()
+          .counter(
+              "bdt_ap_rpc_refused",
+              List.of(io.micrometer.core.instrument.Tag.of("limit", limit.metricName())),
+              chain.node(),
+              n -> n.rpcRefusals().refused(limit));
+    }
     metrics.more().counter("bdt_ap_mining_share_changes", List.of(), mining, m -> m.changes());
     metrics.gauge("bdt_ap_mining_share_hz", mining, m -> m.inForce().miningShareHz());
     metrics

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.rpc.RpcLimits;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
@@ -44,7 +41,6 @@ public final class ApChain implements AutoCloseable {
   private final ChainSpec spec;
   private final Credentials credentials;
   private final Web3j web3j;
-  private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private final Optional<String> ledger;
 
@@ -67,16 +63,28 @@ public final class ApChain implements AutoCloseable {
         new Node(
             nodeConfig(
                 java.util.Map.of(
-                    "spec", spec,
-                    "dataDir", data,
-                    "rpcAddress", new InetSocketAddress("127.0.0.1", rpcPort),
-                    "minerKey", Optional.of(credentials.getEcKeyPair()),
-                    "miningShare", miningShare,
-                    "emptyBlockInterval", emptyBlockInterval,
-                    "p2pAddress", Optional.of(new InetSocketAddress("127.0.0.1", p2pPort)),
-                    "peers", peers,
-                    "autoMine", true)));
-    this.web3j = Web3j.build(new HttpService(rpcUrl()));
+                    "spec",
+                    spec,
+                    "dataDir",
+                    data,
+                    "rpcAddress",
+                    new InetSocketAddress("127.0.0.1", rpcPort),
+                    "minerKey",
+                    Optional.of(credentials.getEcKeyPair()),
+                    "miningShare",
+                    miningShare,
+                    "emptyBlockInterval",
+                    emptyBlockInterval,
+                    "p2pAddress",
+                    Optional.of(new InetSocketAddress("127.0.0.1", p2pPort)),
+                    "peers",
+                    peers,
+                    "autoMine",
+                    true,
+                    "rpcLimits",
+                    RpcLimits.defaults())));
+    // the AP's own calls (receipts, reputation) go to its node in process, not over loopback HTTP
+    this.web3j = Web3j.build(new InProcessRpc(node));
   }
 
   /**
@@ -148,23 +156,11 @@ public final class ApChain implements AutoCloseable {
     String body =
         json.writeValueAsString(
             java.util.Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params));
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(rpcUrl()))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode tree = json.readTree(r.body());
-      if (tree.has("error")) {
-        throw new IOException(method + ": " + tree.path("error").path("message").asText());
-      }
-      return tree.path("result");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted calling " + method, e);
+    JsonNode tree = json.readTree(node.rpcCall(body));
+    if (tree.has("error")) {
+      throw new IOException(method + ": " + tree.path("error").path("message").asText());
     }
+    return tree.path("result");
   }
 
   /** {@code R_m} of {@code address} at the head, as the chain computes it (bdt_reputation). */
