@@ -30,7 +30,10 @@ import org.web3j.protocol.http.HttpService;
  */
 final class Platform implements AutoCloseable {
 
-  /** What to run. */
+  /**
+   * What to run. {@code work} is the data directory (see {@link DataDirectory}): a run on a
+   * directory an earlier run used continues its chain, twins and devices.
+   */
   record Settings(
       Path root,
       Path work,
@@ -48,8 +51,15 @@ final class Platform implements AutoCloseable {
   record ApSnapshot(String name, String url, JsonNode status) {}
 
   static {
-    // HiveMQ configures logging through Logback; the launcher's default SLF4J provider is simple.
-    // Set before anything logs (this class is loaded before any part starts).
+    useLogback();
+  }
+
+  /**
+   * Selects Logback as the SLF4J provider: HiveMQ configures logging through it, and Kafka's
+   * warnings go through it too (the launcher's default provider is simple). Must run before any
+   * part logs; this class and {@link KafkaBroker} call it when loaded.
+   */
+  static void useLogback() {
     System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
   }
 
@@ -58,6 +68,12 @@ final class Platform implements AutoCloseable {
 
   /** The gateways' anchor period, seconds: short, so a served result is on chain within seconds. */
   static final double ANCHOR_PERIOD_SECONDS = 10;
+
+  /**
+   * How long a service may take to report ready: generous, since on a busy 2-core machine an AP's
+   * warm-up of its model tails alone has taken over 2 minutes.
+   */
+  static final Duration READY_LIMIT = Duration.ofSeconds(300);
 
   private final Settings settings;
   private final PrintStream out;
@@ -72,6 +88,7 @@ final class Platform implements AutoCloseable {
   private String mqttUrl;
   private PlatformChain.Contracts contracts;
   private final List<Integer> rpcPorts = new ArrayList<>();
+  private java.nio.channels.FileLock dataLock;
 
   Platform(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -80,7 +97,10 @@ final class Platform implements AutoCloseable {
 
   /** Starts every part, in dependency order. */
   void start() throws Exception {
-    Files.createDirectories(settings.work());
+    DataDirectory data = DataDirectory.open(settings.work(), false);
+    dataLock = data.lock();
+    data.checkLayout(settings.aps(), settings.gateways());
+    Optional<DataDirectory.State> previous = data.previous();
     pki = PlatformPki.open(settings.work().resolve("pki"), java.time.Clock.systemUTC());
     out.println("platform: " + pki.describe());
     ChainSpec genesis = PlatformChain.genesis(settings.aps(), settings.gateways());
@@ -99,8 +119,9 @@ final class Platform implements AutoCloseable {
           peers.add("ws://127.0.0.1:" + p2p[i]);
         }
       }
-      int port = settings.basePort() == 0 ? freePort() : settings.basePort() + 10 + m;
+      int port = portFor("ap" + m, settings.basePort() == 0 ? 0 : settings.basePort() + 10 + m);
       Map<String, String> conf = new LinkedHashMap<>();
+      conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.put("bdt.ap.key", PlatformChain.ap(m).getEcKeyPair().getPrivateKey().toString(16));
       conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
@@ -117,12 +138,24 @@ final class Platform implements AutoCloseable {
       aps.add(ap);
     }
     for (ServiceProcess ap : aps) {
-      ap.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+      ap.awaitReady("/q/health/ready", READY_LIMIT);
     }
-    out.println("platform: " + aps.size() + " APs up, chain forming; deploying contracts");
     Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPorts.getFirst()));
     try {
-      contracts = PlatformChain.deploy(web3j, settings.aps(), settings.gateways());
+      Optional<PlatformChain.Contracts> kept = previous.map(DataDirectory.State::contracts);
+      if (kept.isPresent() && deployed(web3j, kept.get().reputationLedger())) {
+        contracts = kept.get();
+        out.println(
+            "platform: "
+                + aps.size()
+                + " APs up, continuing the chain at block "
+                + web3j.ethBlockNumber().send().getBlockNumber()
+                + " with its contracts");
+      } else {
+        out.println("platform: " + aps.size() + " APs up, chain forming; deploying contracts");
+        contracts = PlatformChain.deploy(web3j, settings.aps(), settings.gateways());
+        data.save(new DataDirectory.State(settings.aps(), settings.gateways(), contracts));
+      }
     } finally {
       web3j.shutdown();
     }
@@ -153,8 +186,9 @@ final class Platform implements AutoCloseable {
     for (int n = 0; n < settings.gateways(); n++) {
       String id = "gw" + (n + 1);
       gatewayIds.add(id);
-      int port = settings.basePort() == 0 ? freePort() : settings.basePort() + n;
+      int port = portFor(id, settings.basePort() == 0 ? 0 : settings.basePort() + n);
       Map<String, String> conf = new LinkedHashMap<>();
+      conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.put("bdt.gateway.id", id);
       conf.put("bdt.gateway.data-dir", settings.work().resolve(id).toString());
@@ -187,7 +221,14 @@ final class Platform implements AutoCloseable {
       }
     }
     for (ServiceProcess gw : gateways) {
-      gw.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+      gw.awaitReady("/q/health/ready", READY_LIMIT);
+    }
+    // from now on a service that dies says why on the console (before, awaitReady does)
+    for (ServiceProcess service : aps) {
+      service.onDeath(reason -> out.println("platform: " + reason));
+    }
+    for (ServiceProcess service : gateways) {
+      service.onDeath(reason -> out.println("platform: " + reason));
     }
 
     fleet =
@@ -262,6 +303,50 @@ final class Platform implements AutoCloseable {
     }
   }
 
+  /** Whether the chain holds code at {@code address} (a contract an earlier run deployed). */
+  private static boolean deployed(Web3j web3j, String address) throws IOException {
+    String code =
+        web3j
+            .ethGetCode(address, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
+            .send()
+            .getCode();
+    return code != null && code.length() > 2;
+  }
+
+  /**
+   * {@code wanted}, or a free port when {@code wanted} is 0 or something already listens on it (the
+   * console says which port {@code service} got instead).
+   */
+  private int portFor(String service, int wanted) throws IOException {
+    if (wanted == 0) {
+      return freePort();
+    }
+    if (available(wanted)) {
+      return wanted;
+    }
+    int chosen = freePort();
+    out.println(
+        "platform: port "
+            + wanted
+            + " is taken; "
+            + service
+            + " listens on "
+            + chosen
+            + " instead");
+    return chosen;
+  }
+
+  /** Whether nothing listens on {@code port} (on any address). */
+  static boolean available(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(false);
+      s.bind(new java.net.InetSocketAddress(port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -281,6 +366,9 @@ final class Platform implements AutoCloseable {
     }
     if (broker != null) {
       broker.close();
+    }
+    if (dataLock != null) {
+      dataLock.channel().close();
     }
   }
 }

@@ -32,8 +32,15 @@ public final class PlatformCommand implements Callable<Integer> {
   @Option(names = "--mqtt", description = "MQTT broker URL to use instead of the embedded one")
   String mqtt;
 
-  @Option(names = "--kafka", description = "Kafka bootstrap servers for the gateways' events")
+  @Option(
+      names = "--kafka",
+      description =
+          "Kafka bootstrap servers for the gateways' events (default: an embedded Kafka, whose"
+              + " address is printed)")
   String kafka;
+
+  @Option(names = "--no-kafka", description = "run without the event stream")
+  boolean noKafka;
 
   @Option(
       names = "--devices",
@@ -73,7 +80,8 @@ public final class PlatformCommand implements Callable<Integer> {
       names = "--base-port",
       defaultValue = "8080",
       description =
-          "gateways listen on base+n, APs on base+10+m; 0 picks free ports (${DEFAULT-VALUE})")
+          "gateways listen on base+n, APs on base+10+m; a taken port falls back to a free one"
+              + " (printed); 0 picks free ports (${DEFAULT-VALUE})")
   int basePort;
 
   @Option(
@@ -84,8 +92,15 @@ public final class PlatformCommand implements Callable<Integer> {
               + " offloading pays for the small vibration model)")
   double gatewayFlops;
 
-  @Option(names = "--work", description = "working directory (default: a new temporary one)")
-  Path work;
+  @Option(
+      names = {"--data", "--work"},
+      description =
+          "data directory: chain, twins, devices, logs; a later run continues from it (default:"
+              + " $BDT_DATA, else $XDG_DATA_HOME/bdt/platform, else ~/.local/share/bdt/platform)")
+  Path data;
+
+  @Option(names = "--fresh", description = "delete the data directory's contents and start over")
+  boolean fresh;
 
   @Override
   public Integer call() throws Exception {
@@ -99,7 +114,22 @@ public final class PlatformCommand implements Callable<Integer> {
       }
     }
     Path root = repositoryRoot();
-    Path dir = work != null ? work : Files.createTempDirectory("bdt-platform-");
+    Path dir = DataDirectory.orDefault(data);
+    try {
+      dir = DataDirectory.open(dir, fresh).path();
+    } catch (java.io.IOException e) {
+      System.err.println("platform: " + e.getMessage());
+      return 2;
+    }
+    boolean continuing = Files.exists(dir.resolve(DataDirectory.STATE_FILE));
+    KafkaBroker embeddedKafka = null;
+    String kafkaServers = kafka;
+    if (kafkaServers == null && !noKafka) {
+      System.out.println("platform: starting the embedded Kafka for the events");
+      embeddedKafka = new KafkaBroker();
+      kafkaServers = embeddedKafka.bootstrapServers();
+    }
+    KafkaBroker startedKafka = embeddedKafka;
     Platform platform =
         new Platform(
             new Platform.Settings(
@@ -109,28 +139,63 @@ public final class PlatformCommand implements Callable<Integer> {
                 gateways,
                 devices,
                 Optional.ofNullable(mqtt),
-                Optional.ofNullable(kafka),
+                Optional.ofNullable(kafkaServers),
                 basePort,
                 periodMillis,
                 gatewayFlops,
                 faults),
             System.out);
     CountDownLatch stop = new CountDownLatch(1);
+    EventCounter events = kafkaServers == null ? null : new EventCounter(kafkaServers);
+    Path bootstrapFile = dir.resolve(EventsCommand.BOOTSTRAP_FILE);
+    Runnable shutdown =
+        () -> {
+          if (events != null) {
+            events.close();
+          }
+          closeQuietly(platform);
+          if (startedKafka != null) {
+            startedKafka.close();
+            try {
+              Files.deleteIfExists(bootstrapFile);
+            } catch (java.io.IOException e) {
+              // a stale file only makes ./bdt events fail to connect, with the address it tried
+            }
+          }
+        };
     Thread hook =
         new Thread(
             () -> {
               stop.countDown();
-              closeQuietly(platform);
+              shutdown.run();
             });
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      System.out.println("platform: starting in " + dir + " (logs in " + dir.resolve("logs") + ")");
+      System.out.println(
+          "platform: "
+              + (continuing ? "continuing from " : "starting in ")
+              + dir
+              + " (logs in "
+              + dir.resolve("logs")
+              + "; kept for the next run, --fresh starts over)");
       platform.start();
+      if (startedKafka != null) {
+        // written once this run holds the data directory's lock, for ./bdt events
+        Files.writeString(bootstrapFile, kafkaServers + System.lineSeparator());
+      }
       System.out.println("platform: up. APIs:");
       platform.urls().forEach((k, v) -> System.out.printf("  %-6s %s%n", k, v));
+      if (kafkaServers != null) {
+        System.out.printf(
+            "  %-6s %s  (CloudEvents on bdt.twin-events, bdt.inference-results; watch: ./bdt events"
+                + " --follow%s)%n",
+            "kafka",
+            kafkaServers + (startedKafka != null ? " (embedded Kafka 4)" : ""),
+            startedKafka != null ? "" : " --bootstrap " + kafkaServers);
+      }
       startConsole(platform);
       long started = System.nanoTime();
-      Summary summary = new Summary(platform);
+      Summary summary = new Summary(platform, events);
       while (!stop.await(summarySeconds, TimeUnit.SECONDS)) {
         double elapsed = (System.nanoTime() - started) / 1e9;
         System.out.println(summary.line(elapsed));
@@ -145,7 +210,7 @@ public final class PlatformCommand implements Callable<Integer> {
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
-        closeQuietly(platform);
+        shutdown.run();
       } catch (IllegalStateException shuttingDown) {
         // the hook closes it
       }
@@ -216,9 +281,13 @@ public final class PlatformCommand implements Callable<Integer> {
     private long lastPublished;
     private final Map<String, Long> lastSlot = new java.util.HashMap<>();
     private long lastNanos = System.nanoTime();
+    private final EventCounter events;
+    private long lastEvents;
 
-    Summary(Platform platform) {
+    /** {@code events} counts the platform's CloudEvents; null without Kafka. */
+    Summary(Platform platform, EventCounter events) {
       this.platform = platform;
+      this.events = events;
     }
 
     String line(double elapsed) {
@@ -267,12 +336,15 @@ public final class PlatformCommand implements Callable<Integer> {
       String line =
           String.format(
               Locale.ROOT,
-              "[%4.0f s] devices %d | msgs/s %.1f | inferences/s %.1f | cuts %s | latency %s |"
-                  + " block %d | reputation%s",
+              "[%4.0f s] devices %d | msgs/s %.1f | inferences/s %.1f | events/s %s | cuts %s |"
+                  + " latency %s | block %d | reputation%s",
               elapsed,
               platform.fleet().devices().size(),
               (published - lastPublished) / dt,
               tasks / dt,
+              events == null
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.1f", (events.count() - lastEvents) / dt),
               cuts.isEmpty() ? "-" : cuts.toString(),
               twins == 0
                   ? "-"
@@ -284,6 +356,7 @@ public final class PlatformCommand implements Callable<Integer> {
               height,
               reputations);
       lastPublished = published;
+      lastEvents = events == null ? 0 : events.count();
       return line;
     }
   }

@@ -8,9 +8,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * One Quarkus service of the platform as a child process ({@code java -jar
@@ -23,6 +27,16 @@ final class ServiceProcess implements AutoCloseable {
   private final Path log;
   private final String baseUrl;
   private Process process;
+  private volatile boolean stopping;
+  private Consumer<String> onDeath = reason -> {};
+
+  /** How many of a dead service's log lines its reason shows. */
+  static final int REASON_LINES = 8;
+
+  /** Log lines that say why a service failed (Quarkus, JBoss logging, JVM). */
+  private static final Pattern ERROR_LINE =
+      Pattern.compile(
+          "\\bERROR\\b|\\bFATAL\\b|Exception|Caused by|^Error|already in use|Address in use");
 
   ServiceProcess(String name, Path runJar, Map<String, String> settings, Path log, int httpPort) {
     this.name = name;
@@ -41,7 +55,7 @@ final class ServiceProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx512m");
-    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(JvmOptions.forThisJdk());
     settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-jar");
     cmd.add(runJar.toString());
@@ -51,6 +65,70 @@ final class ServiceProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
+    stopping = false;
+    Process started = process;
+    started
+        .onExit()
+        .thenAccept(
+            p -> {
+              if (!stopping) {
+                onDeath.accept(deathReason(p));
+              }
+            });
+  }
+
+  /**
+   * Calls {@code listener} with {@link #deathReason} when the process exits without {@link #close}
+   * (a crash, a port taken, a failed start).
+   */
+  void onDeath(Consumer<String> listener) {
+    this.onDeath = listener;
+  }
+
+  /**
+   * Why {@code p} ended, for the console: the exit status, the log's last error lines (or its last
+   * lines when none looks like an error), and the log's path.
+   */
+  String deathReason(Process p) {
+    StringBuilder reason =
+        new StringBuilder(name).append(" exited with ").append(p.exitValue()).append(':');
+    for (String line : lastErrorLines(log, REASON_LINES)) {
+      reason.append(System.lineSeparator()).append("    ").append(line);
+    }
+    return reason
+        .append(System.lineSeparator())
+        .append("  (full log: ")
+        .append(log)
+        .append(')')
+        .toString();
+  }
+
+  /**
+   * The last {@code max} lines of {@code log} that look like errors, with the lines that continue
+   * them (stack frames are left out); the last {@code max} lines when none does.
+   */
+  static List<String> lastErrorLines(Path log, int max) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return List.of("(log not readable: " + e.getMessage() + ")");
+    }
+    Deque<String> errors = new ArrayDeque<>();
+    for (String line : lines) {
+      if (ERROR_LINE.matcher(line).find() && !line.stripLeading().startsWith("at ")) {
+        errors.addLast(line.strip());
+        if (errors.size() > max) {
+          errors.removeFirst();
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      return List.copyOf(errors);
+    }
+    return lines.subList(Math.max(0, lines.size() - max), lines.size()).stream()
+        .map(String::strip)
+        .toList();
   }
 
   /** Waits until {@code path} answers 200, or fails naming the log to read. */
@@ -59,7 +137,7 @@ final class ServiceProcess implements AutoCloseable {
     long end = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < end) {
       if (!process.isAlive()) {
-        throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
+        throw new IOException(deathReason(process));
       }
       try {
         HttpResponse<Void> r =
@@ -97,6 +175,7 @@ final class ServiceProcess implements AutoCloseable {
     if (process == null) {
       return;
     }
+    stopping = true;
     process.destroy();
     if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();

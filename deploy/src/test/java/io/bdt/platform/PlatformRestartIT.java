@@ -1,0 +1,116 @@
+package io.bdt.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The platform run twice on one data directory (one AP, one gateway, one sensor, to stay light):
+ * the second run continues the first one's chain, contracts and twins; the second run's gateway
+ * port is taken, so it falls back to a free one and says so.
+ */
+class PlatformRestartIT {
+
+  static Platform.Settings settings(Path data, int basePort) {
+    return new Platform.Settings(
+        Path.of("").toAbsolutePath().getParent(),
+        data,
+        1,
+        1,
+        1,
+        Optional.empty(),
+        Optional.empty(),
+        basePort,
+        500,
+        5e6,
+        Map.of());
+  }
+
+  @Test
+  @Timeout(900)
+  void secondRunContinuesChainContractsAndTwinsAndSkipsATakenPort() throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    Assumptions.assumeTrue(
+        Files.exists(root.resolve("gateway-twin/target/quarkus-app/quarkus-run.jar")),
+        "gateway-twin/target/quarkus-app is not built");
+    Path data = Files.createTempDirectory("bdt-platform-restart-");
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+
+    long height;
+    String blockHash;
+    long revision;
+    String created;
+    io.bdt.ap.chain.PlatformChain.Contracts contracts;
+    try (Platform first = new Platform(settings(data, 0), quiet)) {
+      first.start();
+      contracts = first.contracts();
+      String gw = first.gatewayProcesses().getFirst().baseUrl();
+      PlatformIT.await(
+          "vib-1's twin past revision 5 and the chain past block 5",
+          Duration.ofSeconds(180),
+          () -> revision(first, gw) >= 5 && height(first) >= 5);
+      revision = revision(first, gw);
+      created = first.getJson(gw + "/twins/bdt:vib-1").path("created").asText();
+      height = height(first);
+      blockHash = hash(first, height);
+    }
+
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0);
+        Platform second =
+            new Platform(settings(data, taken.getLocalPort()), new PrintStream(console, true))) {
+      second.start();
+      assertThat(second.gatewayProcesses().getFirst().baseUrl())
+          .doesNotEndWith(":" + taken.getLocalPort());
+      assertThat(console.toString())
+          .contains("port " + taken.getLocalPort() + " is taken; gw1 listens on")
+          .contains("continuing the chain at block");
+      assertThat(second.contracts())
+          .as("contracts are reused, not redeployed")
+          .isEqualTo(contracts);
+      assertThat(hash(second, height))
+          .as("block " + height + " after the restart")
+          .isEqualTo(blockHash);
+      String gw = second.gatewayProcesses().getFirst().baseUrl();
+      PlatformIT.await(
+          "vib-1's twin readable after the restart",
+          Duration.ofSeconds(60),
+          () -> revision(second, gw) >= 0);
+      JsonNode twin = second.getJson(gw + "/twins/bdt:vib-1");
+      assertThat(twin.path("created").asText())
+          .as("the twin the first run created")
+          .isEqualTo(created);
+      assertThat(twin.path("revision").asLong()).isGreaterThanOrEqualTo(revision);
+    }
+  }
+
+  static long revision(Platform p, String gateway) {
+    JsonNode twin = p.getJson(gateway + "/twins/bdt:vib-1");
+    return twin == null ? -1 : twin.path("revision").asLong(-1);
+  }
+
+  static long height(Platform p) {
+    try {
+      return Long.decode(PlatformIT.rpc(p.rpcPort(0), "eth_blockNumber").asText());
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  static String hash(Platform p, long number) throws Exception {
+    return PlatformIT.rpc(
+            p.rpcPort(0), "eth_getBlockByNumber", "0x" + Long.toHexString(number), false)
+        .path("hash")
+        .asText();
+  }
+}
