@@ -6,6 +6,7 @@ import io.bdt.dnn.cli.DnnCommand;
 import io.bdt.optimizer.cli.CompareCommand;
 import io.bdt.optimizer.cli.SimulateCommand;
 import io.bdt.optimizer.cost.CostTableCommand;
+import io.bdt.platform.EventsCommand;
 import io.bdt.platform.LatencyCommand;
 import io.bdt.platform.PlatformCommand;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       PlatformCommand.class,
+      EventsCommand.class,
       LatencyCommand.class,
       NodeCommand.class,
       GenesisCommand.class,

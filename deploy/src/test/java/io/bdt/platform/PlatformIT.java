@@ -57,7 +57,7 @@ class PlatformIT {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final int CUT = 5;
   static Platform platform;
-  static io.github.embeddedkafka.EmbeddedK kafka;
+  static KafkaBroker kafka;
   static String kafkaServers;
 
   @BeforeAll
@@ -66,13 +66,9 @@ class PlatformIT {
     // Logback must be the SLF4J provider before Kafka logs (the platform's broker needs it)
     System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
     Path work = Files.createTempDirectory("bdt-platform-it-");
-    scala.collection.immutable.Map<String, String> none =
-        scala.collection.immutable.Map$.MODULE$.empty();
-    kafka =
-        io.github.embeddedkafka.EmbeddedKafka$.MODULE$.start(
-            io.github.embeddedkafka.EmbeddedKafkaConfig$.MODULE$.apply(0, 0, none, none, none));
-    kafkaServers =
-        "127.0.0.1:" + io.github.embeddedkafka.EmbeddedKafka$.MODULE$.kafkaPort(kafka.broker());
+    // the platform's own embedded Kafka, as ./bdt platform starts it by default
+    kafka = new KafkaBroker();
+    kafkaServers = kafka.bootstrapServers();
     platform =
         new Platform(
             new Platform.Settings(
@@ -97,7 +93,7 @@ class PlatformIT {
       platform.close();
     }
     if (kafka != null) {
-      kafka.stop(true);
+      kafka.close();
     }
   }
 
@@ -375,25 +371,24 @@ class PlatformIT {
   void bearingFaultResultReachesKafka() throws Exception {
     Assumptions.assumeTrue(
         !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
-    java.util.Properties props = new java.util.Properties();
-    props.put("bootstrap.servers", kafkaServers);
-    props.put("group.id", "platform-it");
-    props.put("auto.offset.reset", "earliest");
-    props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    boolean found = false;
-    try (var consumer =
-        new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props)) {
-      consumer.subscribe(List.of("bdt.inference-results"));
-      long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!found && System.nanoTime() < end) {
-        for (var r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value().contains("vib-2") && r.value().contains("bearing_fault")) {
-            found = true;
-          }
-        }
+    // read as ./bdt events --type io.bdt.inference.result reads it
+    java.util.concurrent.atomic.AtomicBoolean seen =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    try (EventTail tail = new EventTail(kafkaServers, List.of("io.bdt.inference.result"))) {
+      java.util.function.Consumer<JsonNode> match =
+          e -> {
+            String text = e.toString();
+            if (text.contains("vib-2") && text.contains("bearing_fault")) {
+              seen.set(true);
+            }
+          };
+      tail.stored(match, seen::get);
+      if (!seen.get()) {
+        tail.follow(match, () -> seen.get() || System.nanoTime() > end);
       }
     }
+    boolean found = seen.get();
     assertThat(found).as("a bearing_fault result of vib-2 on bdt.inference-results").isTrue();
   }
 
