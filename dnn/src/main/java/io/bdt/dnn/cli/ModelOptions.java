@@ -14,7 +14,11 @@ import picocli.CommandLine.Parameters;
 /** The model file and input-shape options shared by inspect, split and verify. */
 final class ModelOptions {
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "ONNX model file (opset 11+).")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description =
+          "ONNX model file (opset 7+, any op ONNX Runtime runs; external data files beside it).")
   Path model;
 
   @Option(

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
     description = {
       "Split at every cut, run head then tail vs the whole model on a random input, and print one"
           + " JSON object per cut.",
-      "Exit status: 0 all cuts within 1e-5, 1 a cut exceeds it or no cut was found, 2 bad model or"
-          + " option."
+      "Exit status: 0 all cuts within 1e-5 absolute or 1e-4 relative (whichever is larger), 1 a"
+          + " cut exceeds it or no cut was found, 2 bad model or option."
     })
 public final class VerifyCommand implements Callable<Integer> {
 
@@ -69,6 +69,7 @@ public final class VerifyCommand implements Callable<Integer> {
               line.put("tailFlops", cut.tailFlops());
               line.put("bits", cut.bits());
               line.put("maxAbsDiff", check.maxAbsDiff());
+              line.put("toleranceRatio", check.worstRatio());
               line.put("pass", check.passes());
               out.println(json.writeValueAsString(line));
               out.flush();
@@ -76,8 +77,9 @@ public final class VerifyCommand implements Callable<Integer> {
           }
           if (failed > 0) {
             err.printf(
-                "error: %d of %d cuts differ from the whole model by more than %g%n",
-                failed, a.cuts().size(), SplitVerifier.TOLERANCE);
+                "error: %d of %d cuts differ from the whole model by more than %g absolute and"
+                    + " %g relative%n",
+                failed, a.cuts().size(), SplitVerifier.ABS_TOLERANCE, SplitVerifier.REL_TOLERANCE);
             err.flush();
             return 1;
           }

@@ -1,5 +1,6 @@
 package io.bdt.dnn.graph;
 
+import ai.onnxruntime.OrtException;
 import io.bdt.dnn.onnx.InvalidModelException;
 import io.bdt.dnn.onnx.proto.Onnx.AttributeProto;
 import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
@@ -53,6 +54,20 @@ public final class GraphAnalyzer {
    */
   public static GraphAnalysis analyze(
       ModelProto model, Map<String, List<Long>> inputShapes, int maxCutTensors) {
+    return analyze(model, inputShapes, maxCutTensors, Map.of());
+  }
+
+  /**
+   * Analyses {@code model}, running it (when shapes must be learnt from ONNX Runtime) on {@code
+   * samples}' values for the inputs they name: inputs whose values decide shapes (a Reshape target,
+   * a trip count) need them. Inputs without a sample are resolved from {@code inputShapes} or their
+   * declared dims, and named samples fix those inputs' shapes.
+   */
+  public static GraphAnalysis analyze(
+      ModelProto model,
+      Map<String, List<Long>> inputShapes,
+      int maxCutTensors,
+      Map<String, TensorProto> samples) {
     if (maxCutTensors < 1) {
       throw new IllegalArgumentException("maxCutTensors must be at least 1, was " + maxCutTensors);
     }
@@ -68,6 +83,8 @@ public final class GraphAnalyzer {
       captureInt64(init, constants);
     }
 
+    Map<String, List<Long>> shapes = new LinkedHashMap<>(inputShapes);
+    samples.forEach((name, value) -> shapes.putIfAbsent(name, value.getDimsList()));
     List<TensorInfo> inputs = new ArrayList<>();
     boolean dynamic = false;
     Set<String> inputNames = new HashSet<>();
@@ -78,11 +95,11 @@ public final class GraphAnalyzer {
       inputNames.add(vi.getName());
       boolean isDynamic = !isStatic(vi);
       dynamic |= isDynamic;
-      TensorInfo info = resolveInput(vi, inputShapes.get(vi.getName()), isDynamic);
+      TensorInfo info = resolveInput(vi, shapes.get(vi.getName()), isDynamic);
       inputs.add(info);
       tensors.put(info.name(), info);
     }
-    for (String name : inputShapes.keySet()) {
+    for (String name : shapes.keySet()) {
       if (!inputNames.contains(name)) {
         throw new InvalidModelException(
             "--input "
@@ -91,24 +108,11 @@ public final class GraphAnalyzer {
                 + inputNames);
       }
     }
-    if (inputs.isEmpty()) {
-      throw new InvalidModelException("the model has no graph inputs besides initializers");
-    }
 
     List<NodeProto> constantNodes = new ArrayList<>();
     List<NodeProto> compute = new ArrayList<>();
     for (NodeProto node : graph.getNodeList()) {
-      if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
-        throw new InvalidModelException(
-            "unknown op "
-                + node.getDomain()
-                + "."
-                + node.getOpType()
-                + " in node '"
-                + node.getName()
-                + "': only the default ONNX domain is supported");
-      }
-      if (node.getOpType().equals("Constant")) {
+      if (node.getOpType().equals("Constant") && isDefaultDomain(node.getDomain())) {
         constantNodes.add(node);
         TensorProto value = constantValue(node);
         tensors.put(node.getOutput(0), tensorOf(node.getOutput(0), value));
@@ -119,21 +123,32 @@ public final class GraphAnalyzer {
     }
 
     List<NodeProto> order = topologicalOrder(compute, tensors.keySet());
+    List<String> unresolved = new ArrayList<>();
+    InvalidModelException ruleError = null;
+    for (NodeProto node : order) {
+      try {
+        if (!inferByRule(node, tensors, constants, opset)) {
+          unresolvedOutputs(node, unresolved);
+        }
+      } catch (InvalidModelException e) {
+        ruleError = ruleError == null ? e : ruleError;
+        unresolvedOutputs(node, unresolved);
+      }
+    }
+    if (!unresolved.isEmpty()) {
+      tensors.putAll(probe(model, inputs, unresolved, samples, ruleError));
+    }
     List<Layer> layers = new ArrayList<>();
     for (NodeProto node : order) {
       List<TensorInfo> in = new ArrayList<>();
       for (String name : node.getInputList()) {
         in.add(name.isEmpty() ? null : tensors.get(name));
       }
-      OpRules.Inferred inferred = OpRules.infer(node, in, constants, opset);
-      int elemType = in.get(0).elemType();
-      for (int i = 0; i < node.getOutputCount() && i < inferred.outputDims().size(); i++) {
-        String out = node.getOutput(i);
-        if (!out.isEmpty()) {
-          tensors.put(out, new TensorInfo(out, elemType, inferred.outputDims().get(i)));
-        }
+      List<TensorInfo> out = new ArrayList<>();
+      for (String name : node.getOutputList()) {
+        out.add(name.isEmpty() ? null : tensors.get(name));
       }
-      layers.add(new Layer(node, inferred.flops()));
+      layers.add(new Layer(node, nodeFlops(node, in, out)));
     }
 
     List<TensorInfo> outputs = new ArrayList<>();
@@ -143,11 +158,14 @@ public final class GraphAnalyzer {
         throw new InvalidModelException(
             "graph output '" + vi.getName() + "' is not produced by any node");
       }
-      checkDeclared(vi, info);
+      if (info.crossable()) {
+        checkDeclared(vi, info);
+      }
       outputs.add(info);
     }
 
-    long batch = inputs.get(0).rank() == 0 ? 1 : Math.max(1, inputs.get(0).dim(0));
+    long batch =
+        inputs.isEmpty() || inputs.get(0).rank() == 0 ? 1 : Math.max(1, inputs.get(0).dim(0));
     Set<String> fixed = new HashSet<>(initializers);
     for (NodeProto c : constantNodes) {
       fixed.add(c.getOutput(0));
@@ -168,6 +186,96 @@ public final class GraphAnalyzer {
         cuts);
   }
 
+  /**
+   * Applies {@link OpRules} to {@code node} when it has a rule and all its inputs are known
+   * tensors; records the outputs and returns true, or returns false to leave them to the probe.
+   */
+  private static boolean inferByRule(
+      NodeProto node, Map<String, TensorInfo> tensors, Map<String, long[]> constants, int opset) {
+    if (!isDefaultDomain(node.getDomain()) || !OpRules.SUPPORTED.contains(node.getOpType())) {
+      return false;
+    }
+    List<TensorInfo> in = new ArrayList<>();
+    for (String name : node.getInputList()) {
+      TensorInfo t = name.isEmpty() ? null : tensors.get(name);
+      if (!name.isEmpty() && (t == null || !t.crossable())) {
+        return false;
+      }
+      in.add(t);
+    }
+    if (in.isEmpty() || in.get(0) == null) {
+      return false;
+    }
+    OpRules.Inferred inferred = OpRules.infer(node, in, constants, opset);
+    for (int i = 0; i < node.getOutputCount(); i++) {
+      if (!node.getOutput(i).isEmpty() && i >= inferred.outputDims().size()) {
+        return false;
+      }
+    }
+    int elemType = in.get(0).elemType();
+    for (int i = 0; i < node.getOutputCount(); i++) {
+      String out = node.getOutput(i);
+      if (!out.isEmpty()) {
+        tensors.put(out, new TensorInfo(out, elemType, inferred.outputDims().get(i)));
+      }
+    }
+    return true;
+  }
+
+  private static void unresolvedOutputs(NodeProto node, List<String> unresolved) {
+    for (String out : node.getOutputList()) {
+      if (!out.isEmpty()) {
+        unresolved.add(out);
+      }
+    }
+  }
+
+  /** Shapes of {@code names} from one ONNX Runtime run; errors name what ORT said. */
+  private static Map<String, TensorInfo> probe(
+      ModelProto model,
+      List<TensorInfo> inputs,
+      List<String> names,
+      Map<String, TensorProto> samples,
+      InvalidModelException ruleError) {
+    Map<String, TensorInfo> found;
+    try {
+      found = ShapeProbe.run(model, inputs, names, samples);
+    } catch (OrtException | RuntimeException e) {
+      String ort = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+      if (ruleError != null) {
+        throw new InvalidModelException(ruleError.getMessage() + " (ONNX Runtime: " + ort + ")");
+      }
+      throw new InvalidModelException(
+          "ONNX Runtime cannot run the model to learn the shapes of "
+              + names.size()
+              + " tensors (first: '"
+              + names.get(0)
+              + "'): "
+              + ort);
+    }
+    return found;
+  }
+
+  /** FLOPs of a node whose shapes are known; a node with an unknown shape costs 0. */
+  private static long nodeFlops(NodeProto node, List<TensorInfo> in, List<TensorInfo> out) {
+    for (TensorInfo t : in) {
+      if (t != null && !t.crossable()) {
+        return 0;
+      }
+    }
+    try {
+      return OpCosts.flops(node, in, out);
+    } catch (RuntimeException e) {
+      // a rule that needs an input this node omitted or a rank it lacks: fall back to outputs
+      TensorInfo first = out.isEmpty() ? null : out.get(0);
+      return first != null && first.crossable() ? first.elements() : 0;
+    }
+  }
+
+  private static boolean isDefaultDomain(String domain) {
+    return domain.isEmpty() || domain.equals("ai.onnx");
+  }
+
   private static List<CutPoint> findCuts(
       List<Layer> layers,
       List<TensorInfo> inputs,
@@ -179,8 +287,8 @@ public final class GraphAnalyzer {
     int n = layers.size();
     Map<String, Integer> lastUse = new HashMap<>();
     for (int p = 0; p < n; p++) {
-      for (String in : layers.get(p).node().getInputList()) {
-        if (!in.isEmpty() && !fixed.contains(in)) {
+      for (String in : NodeInputs.of(layers.get(p).node())) {
+        if (!fixed.contains(in)) {
           lastUse.put(in, p);
         }
       }
@@ -203,9 +311,14 @@ public final class GraphAnalyzer {
     Set<Set<String>> seen = new HashSet<>();
     for (int p = 0; p <= n; p++) {
       boolean boundary = p == 0 || p == n;
-      if ((boundary || live.size() <= maxCutTensors) && seen.add(Set.copyOf(live))) {
+      if ((boundary || (live.size() <= maxCutTensors && allCrossable(live, tensors)))
+          && seen.add(Set.copyOf(live))) {
         List<TensorInfo> crossing = live.stream().map(tensors::get).toList();
-        long bits = p == n ? 0 : crossing.stream().mapToLong(TensorInfo::bits).sum() / batch;
+        long bits =
+            p == n
+                ? 0
+                : crossing.stream().filter(TensorInfo::crossable).mapToLong(TensorInfo::bits).sum()
+                    / batch;
         cuts.add(
             new CutPoint(
                 cuts.size(),
@@ -219,7 +332,7 @@ public final class GraphAnalyzer {
         break;
       }
       NodeProto node = layers.get(p).node();
-      for (String in : node.getInputList()) {
+      for (String in : NodeInputs.of(node)) {
         Integer last = lastUse.get(in);
         if (last != null && last == p) {
           live.remove(in);
@@ -235,13 +348,23 @@ public final class GraphAnalyzer {
     return cuts;
   }
 
+  private static boolean allCrossable(Set<String> live, Map<String, TensorInfo> tensors) {
+    for (String name : live) {
+      TensorInfo t = tensors.get(name);
+      if (t == null || !t.crossable()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The file's node order if it is topological, else Kahn's order; rejects cycles. */
   private static List<NodeProto> topologicalOrder(List<NodeProto> nodes, Set<String> available) {
     Set<String> known = new HashSet<>(available);
     boolean inOrder = true;
     for (NodeProto node : nodes) {
-      for (String in : node.getInputList()) {
-        if (!in.isEmpty() && !known.contains(in)) {
+      for (String in : NodeInputs.of(node)) {
+        if (!known.contains(in)) {
           inOrder = false;
         }
       }
@@ -262,8 +385,8 @@ public final class GraphAnalyzer {
       consumers.add(new ArrayList<>());
     }
     for (int i = 0; i < nodes.size(); i++) {
-      for (String in : nodes.get(i).getInputList()) {
-        if (in.isEmpty() || available.contains(in)) {
+      for (String in : NodeInputs.of(nodes.get(i))) {
+        if (available.contains(in)) {
           continue;
         }
         Integer from = producer.get(in);
@@ -304,14 +427,10 @@ public final class GraphAnalyzer {
   private static int defaultOpset(ModelProto model) {
     for (OperatorSetIdProto id : model.getOpsetImportList()) {
       if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
-        if (id.getVersion() < 11) {
-          throw new InvalidModelException(
-              "opset " + id.getVersion() + " is not supported: models must use opset 11 or newer");
-        }
         return (int) id.getVersion();
       }
     }
-    throw new InvalidModelException("the model imports no default-domain opset");
+    return 0; // only other domains (e.g. ai.onnx.ml): no default-domain rule applies
   }
 
   private static boolean isStatic(ValueInfoProto vi) {
@@ -345,7 +464,7 @@ public final class GraphAnalyzer {
                 + declared.size());
       }
       for (Long d : given) {
-        if (d == null || d <= 0) {
+        if (d == null || d < 0) {
           throw new InvalidModelException("--input " + name + ": dims must be positive: " + given);
         }
       }

@@ -8,16 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The shape rule and FLOP rule of every supported ONNX operator.
+ * Shape rules of the common CNN operators, computed in Java without running the model.
  *
- * <p>FLOP rules (per node, for the whole batch; see docs/dnn.md): a multiply-accumulate is 2 FLOPs.
- * Conv and ConvTranspose: {@code 2 * outputs * (C_in / group) * kernel} plus one per output for a
- * bias. Gemm: {@code 2*M*N*K} plus {@code M*N} for C. MatMul: {@code 2*M*N*K} per batch matrix.
- * MaxPool and AveragePool: kernel elements per output. GlobalAveragePool, GlobalMaxPool and
- * ReduceMean: one per input element. BatchNormalization: 2 per element (scale and shift, as
- * inference folds it). Relu, LeakyRelu, Clip, Add, Sub, Mul, Div, Sqrt, Neg, Abs: 1 per output
- * element; HardSigmoid 3, HardSwish 4, Sigmoid and Tanh 4, Softmax 3 per element. Data movement
- * (Identity, Dropout, Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Concat, Pad, Constant): 0.
+ * <p>The analyser applies a rule when every input's shape is known; anything these rules do not
+ * cover (other ops, shapes that depend on computed values, optional outputs) it learns from ONNX
+ * Runtime ({@link ShapeProbe}). FLOPs are {@link OpCosts}'s job.
  */
 final class OpRules {
 
@@ -60,8 +55,8 @@ final class OpRules {
           "Pad",
           "Constant");
 
-  /** Output dims and FLOPs of one node. */
-  record Inferred(List<List<Long>> outputDims, long flops) {}
+  /** Output dims of one node. */
+  record Inferred(List<List<Long>> outputDims) {}
 
   private OpRules() {}
 
@@ -78,19 +73,24 @@ final class OpRules {
       case "ConvTranspose" -> convTranspose(node, attrs, in);
       case "Gemm" -> gemm(node, attrs, in);
       case "MatMul" -> matMul(node, in);
-      case "Relu", "LeakyRelu", "Clip", "Abs", "Neg", "Sqrt" -> elementwise(in.get(0), 1);
-      case "HardSigmoid" -> elementwise(in.get(0), 3);
-      case "HardSwish", "Sigmoid", "Tanh" -> elementwise(in.get(0), 4);
-      case "Softmax" -> elementwise(in.get(0), 3);
-      case "BatchNormalization" -> elementwise(in.get(0), 2);
-      case "Identity" -> elementwise(in.get(0), 0);
-      case "Dropout" -> {
-        List<Long> d = in.get(0).dims();
-        yield new Inferred(node.getOutputCount() > 1 ? List.of(d, d) : List.of(d), 0);
-      }
+      case "Relu",
+          "LeakyRelu",
+          "Clip",
+          "Abs",
+          "Neg",
+          "Sqrt",
+          "HardSigmoid",
+          "HardSwish",
+          "Sigmoid",
+          "Tanh",
+          "Softmax",
+          "Identity" ->
+          elementwise(in.get(0));
+      case "BatchNormalization" -> new Inferred(List.of(in.get(0).dims()));
+      case "Dropout" -> new Inferred(List.of(in.get(0).dims()));
       case "Add", "Sub", "Mul", "Div" -> {
         List<Long> out = broadcast(node, in.get(0).dims(), in.get(1).dims());
-        yield new Inferred(List.of(out), product(out));
+        yield new Inferred(List.of(out));
       }
       case "MaxPool", "AveragePool" -> pool(node, attrs, in.get(0));
       case "GlobalAveragePool", "GlobalMaxPool" -> {
@@ -98,7 +98,7 @@ final class OpRules {
         for (int i = 2; i < d.size(); i++) {
           d.set(i, 1L);
         }
-        yield new Inferred(List.of(d), in.get(0).elements());
+        yield new Inferred(List.of(d));
       }
       case "Flatten" -> flatten(attrs, in.get(0));
       case "Reshape" -> reshape(node, in, constants);
@@ -108,19 +108,12 @@ final class OpRules {
       case "Squeeze" -> squeeze(node, attrs, in, constants, opset);
       case "Unsqueeze" -> unsqueeze(node, attrs, in, constants, opset);
       case "Pad" -> pad(node, attrs, in, constants, opset);
-      default ->
-          throw new InvalidModelException(
-              "unknown op "
-                  + op
-                  + " in node '"
-                  + node.getName()
-                  + "': supported ops are "
-                  + new java.util.TreeSet<>(SUPPORTED));
+      default -> throw new IllegalArgumentException("no shape rule for " + op);
     };
   }
 
-  private static Inferred elementwise(TensorInfo x, long flopsPerElement) {
-    return new Inferred(List.of(x.dims()), flopsPerElement * x.elements());
+  private static Inferred elementwise(TensorInfo x) {
+    return new Inferred(List.of(x.dims()));
   }
 
   private static Inferred conv(NodeProto node, NodeAttributes attrs, List<TensorInfo> in) {
@@ -136,10 +129,7 @@ final class OpRules {
     List<Long> kernel = w.dims().subList(2, w.rank());
     List<Long> out = new ArrayList<>(List.of(x.dim(0), w.dim(0)));
     out.addAll(windowOutput(node, attrs, x.dims().subList(2, x.rank()), kernel, spatial, false));
-    long outputs = product(out);
-    long macs = outputs * w.dim(1) * product(kernel);
-    boolean bias = in.size() > 2 && in.get(2) != null;
-    return new Inferred(List.of(out), 2 * macs + (bias ? outputs : 0));
+    return new Inferred(List.of(out));
   }
 
   private static Inferred convTranspose(NodeProto node, NodeAttributes attrs, List<TensorInfo> in) {
@@ -152,18 +142,24 @@ final class OpRules {
     List<Long> dilations = attrs.getInts("dilations", ones(spatial));
     List<Long> outPad = attrs.getInts("output_padding", zeros(spatial));
     List<Long> out = new ArrayList<>(List.of(x.dim(0), w.dim(1) * group));
+    List<Long> outputShape = attrs.getInts("output_shape", null);
+    String autoPad = attrs.getString("auto_pad", "NOTSET");
     for (int i = 0; i < spatial; i++) {
       long k = w.dim(2 + i);
-      out.add(
-          strides.get(i) * (x.dim(2 + i) - 1)
-              + outPad.get(i)
-              + ((k - 1) * dilations.get(i) + 1)
-              - pads.get(i)
-              - pads.get(i + spatial));
+      if (outputShape != null) {
+        out.add(outputShape.get(outputShape.size() - spatial + i));
+      } else if (autoPad.startsWith("SAME")) {
+        out.add(x.dim(2 + i) * strides.get(i));
+      } else {
+        out.add(
+            strides.get(i) * (x.dim(2 + i) - 1)
+                + outPad.get(i)
+                + ((k - 1) * dilations.get(i) + 1)
+                - pads.get(i)
+                - pads.get(i + spatial));
+      }
     }
-    long macs = x.elements() * w.dim(1) * product(w.dims().subList(2, w.rank()));
-    boolean bias = in.size() > 2 && in.get(2) != null;
-    return new Inferred(List.of(out), 2 * macs + (bias ? product(out) : 0));
+    return new Inferred(List.of(out));
   }
 
   private static Inferred gemm(NodeProto node, NodeAttributes attrs, List<TensorInfo> in) {
@@ -180,8 +176,7 @@ final class OpRules {
     if (k != kb) {
       throw shapeError(node, "Gemm inner dims differ: A has " + k + ", B has " + kb);
     }
-    boolean c = in.size() > 2 && in.get(2) != null;
-    return new Inferred(List.of(List.of(m, n)), 2 * m * n * k + (c ? m * n : 0));
+    return new Inferred(List.of(List.of(m, n)));
   }
 
   private static Inferred matMul(NodeProto node, List<TensorInfo> in) {
@@ -210,7 +205,7 @@ final class OpRules {
     if (!bVector) {
       out.add(n);
     }
-    return new Inferred(List.of(out), 2 * product(batch) * m * n * k);
+    return new Inferred(List.of(out));
   }
 
   private static Inferred pool(NodeProto node, NodeAttributes attrs, TensorInfo x) {
@@ -222,7 +217,7 @@ final class OpRules {
     boolean ceil = attrs.getInt("ceil_mode", 0) != 0;
     List<Long> out = new ArrayList<>(List.of(x.dim(0), x.dim(1)));
     out.addAll(windowOutput(node, attrs, x.dims().subList(2, x.rank()), kernel, spatial, ceil));
-    return new Inferred(List.of(out), product(out) * product(kernel));
+    return new Inferred(List.of(out));
   }
 
   /** Spatial output size of a Conv/pool window: the ONNX formula with pads, strides, dilations. */
@@ -248,7 +243,9 @@ final class OpRules {
             case "VALID" -> (in - effective) / s + 1;
             case "NOTSET", "" -> {
               long span = in + pads.get(i) + pads.get(i + spatial) - effective;
-              yield (ceil ? Math.ceilDiv(span, s) : Math.floorDiv(span, s)) + 1;
+              long n = (ceil ? Math.ceilDiv(span, s) : Math.floorDiv(span, s)) + 1;
+              // ceil mode drops a last window that would start in the end padding
+              yield ceil && (n - 1) * s >= in + pads.get(i) ? n - 1 : n;
             }
             default -> throw shapeError(node, "unknown auto_pad " + autoPad);
           };
@@ -267,8 +264,8 @@ final class OpRules {
     }
     return new Inferred(
         List.of(
-            List.of(product(x.dims().subList(0, axis)), product(x.dims().subList(axis, x.rank())))),
-        0);
+            List.of(
+                product(x.dims().subList(0, axis)), product(x.dims().subList(axis, x.rank())))));
   }
 
   private static Inferred reshape(
@@ -300,7 +297,7 @@ final class OpRules {
       throw shapeError(
           node, "Reshape of " + x.dims() + " to " + out + " changes the element count");
     }
-    return new Inferred(List.of(out), 0);
+    return new Inferred(List.of(out));
   }
 
   private static Inferred concat(NodeProto node, NodeAttributes attrs, List<TensorInfo> in) {
@@ -324,7 +321,7 @@ final class OpRules {
       sum += t.dim(axis);
     }
     out.set(axis, sum);
-    return new Inferred(List.of(out), 0);
+    return new Inferred(List.of(out));
   }
 
   private static Inferred transpose(NodeAttributes attrs, TensorInfo x) {
@@ -333,7 +330,7 @@ final class OpRules {
     for (int i = 0; i < x.rank(); i++) {
       out.add(x.dim(perm == null ? x.rank() - 1 - i : perm.get(i).intValue()));
     }
-    return new Inferred(List.of(out), 0);
+    return new Inferred(List.of(out));
   }
 
   private static Inferred reduceMean(
@@ -355,7 +352,7 @@ final class OpRules {
         out.add(1L);
       }
     }
-    return new Inferred(List.of(out), x.elements());
+    return new Inferred(List.of(out));
   }
 
   private static Inferred squeeze(
@@ -376,7 +373,7 @@ final class OpRules {
         out.add(x.dim(i));
       }
     }
-    return new Inferred(List.of(out), 0);
+    return new Inferred(List.of(out));
   }
 
   private static Inferred unsqueeze(
@@ -397,7 +394,7 @@ final class OpRules {
         out.add(x.dim(next++));
       }
     }
-    return new Inferred(List.of(out), 0);
+    return new Inferred(List.of(out));
   }
 
   private static Inferred pad(
@@ -423,7 +420,7 @@ final class OpRules {
     for (int i = 0; i < x.rank(); i++) {
       out.add(x.dim(i) + pads[i] + pads[i + x.rank()]);
     }
-    return new Inferred(List.of(out), 0);
+    return new Inferred(List.of(out));
   }
 
   /** Axes from the {@code axes} input (newer opsets) or attribute (older); empty if absent. */

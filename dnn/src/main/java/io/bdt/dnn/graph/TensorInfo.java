@@ -8,7 +8,8 @@ import java.util.List;
  * Element type and static shape of one tensor in a graph.
  *
  * @param name the tensor's name in the graph
- * @param elemType the ONNX {@code TensorProto.DataType} number
+ * @param elemType the ONNX {@code TensorProto.DataType} number; 0 (UNDEFINED) for a value that is
+ *     not a tensor (a sequence, map or optional), which no cut may carry
  * @param dims the dimensions, all known ({@code >= 0})
  */
 public record TensorInfo(String name, int elemType, List<Long> dims) {
@@ -20,6 +21,21 @@ public record TensorInfo(String name, int elemType, List<Long> dims) {
   /** A float tensor. */
   public static TensorInfo ofFloat(String name, List<Long> dims) {
     return new TensorInfo(name, TensorProto.DataType.FLOAT_VALUE, dims);
+  }
+
+  /**
+   * A value that is not a tensor (sequence, map, optional): it has no shape and never crosses a
+   * cut.
+   */
+  public static TensorInfo notATensor(String name) {
+    return new TensorInfo(name, TensorProto.DataType.UNDEFINED_VALUE, List.of());
+  }
+
+  /** Whether this is a tensor of fixed-width elements, the kind a cut can carry on the wire. */
+  public boolean crossable() {
+    return elemType != TensorProto.DataType.UNDEFINED_VALUE
+        && elemType != TensorProto.DataType.STRING_VALUE
+        && TensorProto.DataType.forNumber(elemType) != null;
   }
 
   /** The same type and shape under another name. */

@@ -84,6 +84,13 @@ public final class GraphBuilder {
     return name;
   }
 
+  /** Adds a graph input of element type {@code type} with fixed dims; returns its name. */
+  public String input(String name, TensorProto.DataType type, long... dims) {
+    claim(name);
+    graph.addInput(valueInfo(name, type, shape(box(dims))));
+    return name;
+  }
+
   /** Declares a graph output with fixed dims (float); returns its name. */
   public String output(String name, long... dims) {
     return output(name, shape(box(dims)));
@@ -240,6 +247,15 @@ public final class GraphBuilder {
         .setName(name)
         .setType(AttributeProto.AttributeType.STRING)
         .setS(ByteString.copyFromUtf8(value))
+        .build();
+  }
+
+  /** A GRAPH attribute (the {@code then_branch}/{@code else_branch} of If, the body of Loop). */
+  public static AttributeProto graphAttr(String name, GraphProto value) {
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.GRAPH)
+        .setG(value)
         .build();
   }
 

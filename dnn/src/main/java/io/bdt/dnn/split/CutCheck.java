@@ -8,11 +8,16 @@ import io.bdt.dnn.graph.CutPoint;
  * @param cut the cut that was checked
  * @param maxAbsDiff the largest absolute difference between any output element of head-then-tail
  *     and of the whole model
+ * @param worstRatio the largest {@code |split - whole| / allowed} over all output elements, where
+ *     {@code allowed = max(ABS_TOLERANCE, REL_TOLERANCE * |whole|)}; at most 1 passes
  */
-public record CutCheck(CutPoint cut, double maxAbsDiff) {
+public record CutCheck(CutPoint cut, double maxAbsDiff, double worstRatio) {
 
-  /** Whether the difference is within {@link SplitVerifier#TOLERANCE}. */
+  /**
+   * Whether every element is within {@link SplitVerifier#ABS_TOLERANCE} absolute or {@link
+   * SplitVerifier#REL_TOLERANCE} relative, whichever is larger.
+   */
   public boolean passes() {
-    return maxAbsDiff <= SplitVerifier.TOLERANCE;
+    return worstRatio <= 1;
   }
 }

@@ -3,6 +3,7 @@ package io.bdt.dnn.split;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.Layer;
+import io.bdt.dnn.graph.NodeInputs;
 import io.bdt.dnn.graph.TensorInfo;
 import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
@@ -109,7 +110,7 @@ public final class ModelSplitter {
   private static Set<String> uses(List<NodeProto> nodes) {
     Set<String> used = new HashSet<>();
     for (NodeProto n : nodes) {
-      used.addAll(n.getInputList());
+      used.addAll(NodeInputs.of(n));
     }
     return used;
   }

@@ -113,7 +113,7 @@ class ModelSplitterTest {
         CutCheck check = v.check(cut.id());
         assertThat(check.maxAbsDiff())
             .as("cut %d (%s)", cut.id(), cut.label())
-            .isLessThanOrEqualTo(SplitVerifier.TOLERANCE);
+            .isLessThanOrEqualTo(SplitVerifier.ABS_TOLERANCE);
       }
     }
   }

@@ -74,7 +74,7 @@ class ZooSplitIT {
         worst = Math.max(worst, check.maxAbsDiff());
         assertThat(check.maxAbsDiff())
             .as("%s cut %d (%s)", a.name(), cut.id(), cut.label())
-            .isLessThanOrEqualTo(SplitVerifier.TOLERANCE);
+            .isLessThanOrEqualTo(SplitVerifier.ABS_TOLERANCE);
       }
       System.out.printf(
           "%s: %d cuts, output RMS %.3f, max abs diff %.3g%n",
