@@ -257,7 +257,7 @@
         try {
           // fetch the record and its proof afresh from the owning gateway, then check it here
           const fresh = await api('/twin/' + encodeURIComponent(id));
-          const now = fresh.records.find((r) => r.anchorRef === rec.anchorRef && r.index === rec.index) || rec;
+          const now = fresh.records.find((r) => r.root === rec.root && r.index === rec.index) || rec;
           const result = await audit(now);
           verdict.replaceChildren(el('span', { class: 'verdict ' + (result.ok ? 'ok' : 'bad') }, result.ok ? 'verified' : 'tampered'),
             el('div', { class: 'reason muted' }, result.reason));

@@ -44,6 +44,7 @@ public class TwinAnchoring {
   private final GatewayChain chain;
   private final Deque<Posted> recent = new ArrayDeque<>();
   private AnchorSink sink;
+  private AnchorArchive archive;
   private ScheduledExecutorService executor;
   private volatile String lastAnchor = "";
 
@@ -67,6 +68,7 @@ public class TwinAnchoring {
     if (!(period > 0)) {
       return;
     }
+    archive = new AnchorArchive(Path.of(config.dataDir()).resolve(ARCHIVE_FILE));
     FileAnchorSink journal =
         new FileAnchorSink(Path.of(config.dataDir()).resolve(GatewayChain.ANCHORS_FILE), clock);
     sink =
@@ -107,6 +109,8 @@ public class TwinAnchoring {
       return lastAnchor;
     }
     MerkleTree tree = batch.tree();
+    // archived before it is posted: an anchored root always has its batch on disk
+    archive.append(tree.root(), batch, clock.instant());
     lastAnchor = sink.anchor(tree.root(), batch.items().size());
     anchors.increment();
     recent.addFirst(new Posted(batch, tree, lastAnchor));
@@ -118,7 +122,8 @@ public class TwinAnchoring {
 
   /**
    * The inclusion proof of the result of task {@code taskId} (hex, with or without 0x) in the
-   * anchor that committed to it, if that anchor is among the last {@value #RECENT}.
+   * anchor that committed to it: from the last {@value #RECENT} batches in memory, else from the
+   * durable archive.
    */
   public synchronized Optional<AnchorProof> proofOfResult(String taskId) {
     // result items carry the task id as bare lower-case hex; the twin's health shows it with 0x
@@ -132,8 +137,27 @@ public class TwinAnchoring {
         }
       }
     }
-    return Optional.empty();
+    if (archive == null) {
+      return Optional.empty();
+    }
+    try {
+      return archive.proofOf(item -> item.startsWith(prefix));
+    } catch (IOException e) {
+      LOG.warnf("anchor archive unreadable: %s", e.getMessage());
+      return Optional.empty();
+    }
   }
+
+  /**
+   * The anchored records of thing {@code thingId} (twin snapshots and results) with their proofs,
+   * newest first, at most {@code limit}, from the durable archive.
+   */
+  public List<AnchorArchive.Record> recordsOf(String thingId, int limit) throws IOException {
+    return archive == null ? List.of() : archive.recordsOf(thingId, limit);
+  }
+
+  /** The file that keeps every anchored batch. */
+  public static final String ARCHIVE_FILE = "anchor-batches.jsonl";
 
   /** How many recent anchors keep their batch for proofs. */
   static final int RECENT = 64;

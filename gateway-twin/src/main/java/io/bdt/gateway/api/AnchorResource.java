@@ -21,6 +21,26 @@ public class AnchorResource {
   }
 
   @GET
+  @Path("/twin/{thingId}")
+  @Operation(
+      summary =
+          "Every anchored record of a thing (twin snapshots, results) with its Merkle proof, newest"
+              + " first, for TwinAnchor.verify")
+  public Response twin(
+      @jakarta.ws.rs.PathParam("thingId") String thingId,
+      @QueryParam("limit") @jakarta.ws.rs.DefaultValue("50") int limit)
+      throws java.io.IOException {
+    if (limit < 1 || limit > 1000) {
+      return Problems.badRequest("limit: 1 to 1000, was " + limit);
+    }
+    var records = anchoring.recordsOf(thingId, limit);
+    if (records.isEmpty()) {
+      return Problems.notFound("no anchored record of thing " + thingId + " on this gateway");
+    }
+    return Response.ok(java.util.Map.of("thingId", thingId, "records", records)).build();
+  }
+
+  @GET
   @Path("/proof")
   @Operation(
       summary =
@@ -36,8 +56,6 @@ public class AnchorResource {
         .orElseGet(
             () ->
                 Problems.notFound(
-                    "no recent anchor holds the result of task "
-                        + taskId
-                        + " (not anchored yet, or older than the kept anchors)"));
+                    "no recent anchor holds the result of task " + taskId + " (not anchored yet)"));
   }
 }
