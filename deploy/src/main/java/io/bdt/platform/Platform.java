@@ -79,6 +79,7 @@ final class Platform implements AutoCloseable {
   private final PrintStream out;
   private final List<ServiceProcess> aps = new ArrayList<>();
   private final List<ServiceProcess> gateways = new ArrayList<>();
+  private ServiceProcess explorer;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -231,12 +232,46 @@ final class Platform implements AutoCloseable {
       service.onDeath(reason -> out.println("platform: " + reason));
     }
 
+    startExplorer();
+
     fleet =
         new SensorFleet(mqttUrl, SensorFleet.spread(settings.devices(), gatewayIds), 20_261_124L);
     fleet.provision(PROFILE_KEY, PROFILE_SECRET);
     settings.faults().forEach(fleet::inject);
     Thread.sleep(500); // provisioning replies before the first window
     fleet.start(settings.periodMillis());
+  }
+
+  /**
+   * The audit explorer (if built): follows AP 0's node into an embedded database under the work
+   * directory and asks the gateways for twin records to audit.
+   */
+  private void startExplorer() throws IOException, InterruptedException {
+    Path jar = settings.root().resolve("explorer/target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      out.println("platform: WARNING " + jar + " is not built; running without the explorer");
+      return;
+    }
+    int port = settings.basePort() == 0 ? freePort() : settings.basePort() - 10;
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("quarkus.http.port", Integer.toString(port));
+    conf.put("bdt.explorer.node-url", "http://127.0.0.1:" + rpcPorts.getFirst());
+    conf.put("bdt.explorer.db.url", "jdbc:h2:file:" + settings.work().resolve("explorer/index"));
+    if (!gateways.isEmpty()) {
+      conf.put(
+          "bdt.explorer.gateways",
+          String.join(",", gateways.stream().map(ServiceProcess::baseUrl).toList()));
+    }
+    explorer =
+        new ServiceProcess(
+            "explorer", jar, conf, settings.work().resolve("logs/explorer.log"), port);
+    explorer.start();
+    explorer.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+  }
+
+  /** The explorer's process, if it runs. */
+  Optional<ServiceProcess> explorerProcess() {
+    return Optional.ofNullable(explorer);
   }
 
   /** The URLs of every API, for the user. */
@@ -254,6 +289,10 @@ final class Platform implements AutoCloseable {
               + "  (status: /status, explorer: /explorer, chain JSON-RPC: http://127.0.0.1:"
               + rpcPorts.get(m)
               + ")");
+    }
+    if (explorer != null) {
+      u.put(
+          "explorer", explorer.baseUrl() + "  (audit explorer: pages, JSON API /api, twin audit)");
     }
     return u;
   }
@@ -357,6 +396,9 @@ final class Platform implements AutoCloseable {
   public void close() throws Exception {
     if (fleet != null) {
       fleet.close();
+    }
+    if (explorer != null) {
+      explorer.close();
     }
     for (ServiceProcess gw : gateways) {
       gw.close();

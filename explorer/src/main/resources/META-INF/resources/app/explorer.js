@@ -226,7 +226,7 @@
   /** Checks one record against its on-chain anchor, in this browser; returns {ok, reason}. */
   async function audit(rec) {
     if (rec.anchorId === null || rec.anchorId === undefined) {
-      return { ok: false, reason: 'root ' + rec.root + ' is not anchored on chain (yet): nothing to check against' };
+      return { ok: false, pending: true, reason: 'root ' + rec.root + ' is not anchored on chain (yet): nothing to check against' };
     }
     const item = Merkle.hexToBytes(rec.item);
     const text = new TextDecoder().decode(item);
@@ -250,7 +250,8 @@
     const d = await api('/twin/' + encodeURIComponent(id));
     const rows = d.records.map((rec, i) => {
       const verdict = el('span', { class: 'verdict-cell' }, '');
-      const button = el('button', { class: 'verify', 'data-index': String(i) }, 'Verify');
+      const anchored = rec.anchorId !== null && rec.anchorId !== undefined;
+      const button = el('button', { class: 'verify', 'data-index': String(i), 'data-anchor-id': anchored ? String(rec.anchorId) : null }, 'Verify');
       button.onclick = async () => {
         button.disabled = true;
         verdict.replaceChildren(el('span', { class: 'muted' }, 'checking…'));
@@ -259,7 +260,8 @@
           const fresh = await api('/twin/' + encodeURIComponent(id));
           const now = fresh.records.find((r) => r.root === rec.root && r.index === rec.index) || rec;
           const result = await audit(now);
-          verdict.replaceChildren(el('span', { class: 'verdict ' + (result.ok ? 'ok' : 'bad') }, result.ok ? 'verified' : 'tampered'),
+          const word = result.pending ? 'not anchored yet' : result.ok ? 'verified' : 'tampered';
+          verdict.replaceChildren(el('span', { class: 'verdict ' + (result.ok ? 'ok' : result.pending ? 'muted' : 'bad') }, word),
             el('div', { class: 'reason muted' }, result.reason));
         } catch (e) {
           verdict.replaceChildren(el('span', { class: 'verdict bad' }, 'error'), el('div', { class: 'reason' }, e.message));
