@@ -100,8 +100,18 @@ public final class AnchorArchive {
       for (int i = 0; i < items.size(); i++) {
         if (item.test(items.get(i))) {
           byte[] bytes = items.get(i).getBytes(StandardCharsets.UTF_8);
+          AnchorProof p =
+              AnchorProof.of(tree(items), bytes, i, "archive:" + batch.path("at").asText());
+          // the root this batch was anchored under, as archived: never one recomputed here
           return Optional.of(
-              AnchorProof.of(tree(items), bytes, i, "archive:" + batch.path("at").asText()));
+              new AnchorProof(
+                  batch.path("root").asText(),
+                  p.item(),
+                  p.itemText(),
+                  p.index(),
+                  p.leafCount(),
+                  p.proof(),
+                  p.reference()));
         }
       }
     }
@@ -149,7 +159,9 @@ public final class AnchorArchive {
         text.startsWith("twin:") ? "twin" : "result",
         thingId,
         batch.path("at").asText(),
-        p.root(),
+        // the root this batch was anchored under, as archived: never one recomputed here, so an
+        // altered item shows as such against the chain
+        batch.path("root").asText(),
         p.item(),
         p.itemText(),
         p.index(),

@@ -75,6 +75,25 @@ class AnchorArchiveTest {
   }
 
   @Test
+  void anItemAlteredInTheArchiveKeepsItsAnchoredRootAndNoLongerVerifies() throws Exception {
+    Path file = dir.resolve("anchor-batches.jsonl");
+    AnchorBatch batch = AnchorBatch.of(List.of(twin("bdt:a", 1), twin("bdt:b", 1)), List.of());
+    new AnchorArchive(file).append(batch.tree().root(), batch, Instant.now());
+    Files.writeString(file, Files.readString(file).replace("\\\"x\\\":1", "\\\"x\\\":9"));
+
+    AnchorArchive.Record r = new AnchorArchive(file).recordsOf("bdt:a", 10).getFirst();
+
+    assertThat(r.itemText()).contains("\"x\":9");
+    assertThat(r.root()).isEqualTo("0x" + HexFormat.of().formatHex(batch.tree().root()));
+    List<byte[]> proof =
+        r.proof().stream().map(p -> HexFormat.of().parseHex(p.substring(2))).toList();
+    assertThat(
+            MerkleTree.verify(
+                batch.tree().root(), r.itemText().getBytes(StandardCharsets.UTF_8), proof))
+        .isFalse();
+  }
+
+  @Test
   void aLineTornByACrashIsSkipped() throws Exception {
     Path file = dir.resolve("anchor-batches.jsonl");
     AnchorArchive archive = new AnchorArchive(file);
