@@ -84,37 +84,45 @@ class ChainAcrossHostsIT {
                 "--config=" + config),
             logs.resolve(APS.get(i) + ".log"));
         rpc.add(
-            Web3j.build(
-                new HttpService("http://" + hosts.host(APS.get(i)).address() + ":" + RPC)));
+            Web3j.build(new HttpService("http://" + hosts.host(APS.get(i)).address() + ":" + RPC)));
       }
 
-      await("three hosts mine one chain", Duration.ofSeconds(180),
-          () -> agreeUpTo(rpc, 3));
+      await("three hosts mine one chain", Duration.ofSeconds(180), () -> agreeUpTo(rpc, 3));
 
       hosts.cut("ap-2.ap");
       long before = Math.max(head(rpc.get(0)), head(rpc.get(1)));
       String tx = sendTransfer(rpc.get(0), user);
-      await("the two connected APs mine on and include the transaction", Duration.ofSeconds(180),
-          () -> receipt(rpc.get(0), tx).isPresent()
-              && receipt(rpc.get(1), tx).isPresent()
-              && agreeUpTo(rpc.subList(0, 2), before + 3));
+      await(
+          "the two connected APs mine on and include the transaction",
+          Duration.ofSeconds(180),
+          () ->
+              receipt(rpc.get(0), tx).isPresent()
+                  && receipt(rpc.get(1), tx).isPresent()
+                  && agreeUpTo(rpc.subList(0, 2), before + 3));
 
       hosts.heal("ap-2.ap");
       long target = Math.max(head(rpc.get(0)), head(rpc.get(1)));
-      await("the cut AP converges to the same chain", Duration.ofSeconds(240),
+      await(
+          "the cut AP converges to the same chain",
+          Duration.ofSeconds(240),
           () -> agreeUpTo(rpc, target));
       for (Web3j node : rpc) {
         TransactionReceipt r = receipt(node, tx).orElseThrow();
         assertThat(r.isStatusOK()).isTrue();
-        assertThat(node.ethGetBlockByNumber(DefaultBlockParameter.valueOf(r.getBlockNumber()), false)
-                .send().getBlock().getHash())
+        assertThat(
+                node.ethGetBlockByNumber(DefaultBlockParameter.valueOf(r.getBlockNumber()), false)
+                    .send()
+                    .getBlock()
+                    .getHash())
             .isEqualTo(r.getBlockHash());
       }
       rpc.forEach(Web3j::shutdown);
     }
   }
 
-  /** Node {@code i}'s config from {@code bdt genesis --generate}: its host's address, peers by name. */
+  /**
+   * Node {@code i}'s config from {@code bdt genesis --generate}: its host's address, peers by name.
+   */
   private Path hostConfig(int i) throws Exception {
     ObjectMapper json = new ObjectMapper();
     Path file = dir.resolve("ap" + i + ".json");
@@ -195,10 +203,10 @@ class ChainAcrossHostsIT {
     Instant end = Instant.now().plus(limit);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + limit + ": " + what + " (logs: target/netns-logs)");
+        throw new AssertionError(
+            "not within " + limit + ": " + what + " (logs: target/netns-logs)");
       }
       Thread.sleep(250);
     }
   }
-
 }

@@ -77,7 +77,9 @@ final class NetnsHosts implements AutoCloseable {
         i++;
       }
       StringBuilder etcHosts = new StringBuilder("127.0.0.1 localhost\n");
-      h.hosts.values().forEach(x -> etcHosts.append(x.address()).append(' ').append(x.name()).append('\n'));
+      h.hosts
+          .values()
+          .forEach(x -> etcHosts.append(x.address()).append(' ').append(x.name()).append('\n'));
       for (Host x : h.hosts.values()) {
         Path dir = Files.createDirectories(Path.of("/etc/netns", x.namespace()));
         Files.writeString(dir.resolve("hosts"), etcHosts, StandardCharsets.UTF_8);

@@ -45,11 +45,22 @@ public final class NodeRpc {
     return result(method, response);
   }
 
-  /** Calls every request of {@code calls} in one batch; the results in the same order. */
+  /** Calls per JSON-RPC batch: under geth's and B-DT's default limit of 1,000. */
+  public static final int MAX_BATCH = 500;
+
+  /**
+   * Calls every request of {@code calls} in batches of at most {@value #MAX_BATCH}; the results in
+   * the same order.
+   */
   public List<JsonNode> batch(List<Call> calls) throws IOException {
-    if (calls.isEmpty()) {
-      return List.of();
+    List<JsonNode> out = new ArrayList<>();
+    for (int from = 0; from < calls.size(); from += MAX_BATCH) {
+      out.addAll(oneBatch(calls.subList(from, Math.min(calls.size(), from + MAX_BATCH))));
     }
+    return out;
+  }
+
+  private List<JsonNode> oneBatch(List<Call> calls) throws IOException {
     ArrayNode batch = JSON.createArrayNode();
     List<Long> order = new ArrayList<>();
     for (Call c : calls) {
