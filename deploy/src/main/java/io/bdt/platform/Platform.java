@@ -252,7 +252,7 @@ final class Platform implements AutoCloseable {
       out.println("platform: WARNING " + jar + " is not built; running without the explorer");
       return;
     }
-    int port = settings.basePort() == 0 ? freePort() : settings.basePort() - 10;
+    int port = portFor("explorer", settings.basePort() == 0 ? 0 : settings.basePort() - 10);
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("quarkus.http.port", Integer.toString(port));
     conf.put("bdt.explorer.node-url", "http://127.0.0.1:" + rpcPorts.getFirst());
@@ -266,7 +266,7 @@ final class Platform implements AutoCloseable {
         new ServiceProcess(
             "explorer", jar, conf, settings.work().resolve("logs/explorer.log"), port);
     explorer.start();
-    explorer.awaitReady("/q/health/ready", Duration.ofSeconds(120));
+    explorer.awaitReady("/q/health/ready", READY_LIMIT);
   }
 
   /** The explorer's process, if it runs. */
