@@ -1,6 +1,8 @@
 package io.bdt.gateway.api;
 
+import io.bdt.contracts.auth.Roles;
 import io.bdt.gateway.anchor.TwinAnchoring;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +22,7 @@ public class AnchorResource {
     this.anchoring = anchoring;
   }
 
+  @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
   @GET
   @Path("/twin/{thingId}")
   @Operation(

@@ -1,7 +1,9 @@
 package io.bdt.gateway.api;
 
+import io.bdt.contracts.auth.Roles;
 import io.bdt.gateway.device.DeviceLedger;
 import io.bdt.gateway.device.DeviceRecord;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** REST API of the device registry: list devices, read one, revoke one. */
 @Path("/devices")
+@RolesAllowed({Roles.DEVICE_ADMIN, Roles.OPERATOR})
 @Produces(MediaType.APPLICATION_JSON)
 public class DeviceResource {
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.contracts.auth.Roles;
 import io.bdt.gateway.twin.InvalidTwinException;
 import io.bdt.gateway.twin.Twin;
 import io.bdt.gateway.twin.TwinCodec;
@@ -14,6 +15,7 @@ import io.bdt.gateway.twin.TwinUpdate;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -56,6 +58,7 @@ public class TwinResource {
     store.subscribe(event -> live.onNext(TwinCodec.toJson(event).toString()));
   }
 
+  @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
   @GET
   @Path("/{thingId}")
   @Operation(summary = "The twin now")
@@ -66,6 +69,7 @@ public class TwinResource {
         .orElseGet(() -> Problems.notFound("no twin " + thingId));
   }
 
+  @RolesAllowed({Roles.TWIN_WRITER, Roles.OPERATOR})
   @PUT
   @Path("/{thingId}")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -74,6 +78,7 @@ public class TwinResource {
     return write(thingId, new TwinUpdate.Replace(body == null ? JSON.nullNode() : body));
   }
 
+  @RolesAllowed({Roles.TWIN_WRITER, Roles.OPERATOR})
   @PATCH
   @Path("/{thingId}")
   @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
@@ -102,6 +107,7 @@ public class TwinResource {
     }
   }
 
+  @RolesAllowed({Roles.TWIN_WRITER, Roles.OPERATOR})
   @DELETE
   @Path("/{thingId}")
   @Operation(summary = "Delete a twin (its history stays)")
@@ -111,6 +117,7 @@ public class TwinResource {
         : Problems.notFound("no twin " + thingId);
   }
 
+  @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
   @GET
   @Operation(
       summary =
@@ -145,6 +152,7 @@ public class TwinResource {
     return !node.isMissingNode() && node.asText().equals(filter.substring(eq + 1));
   }
 
+  @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
   @GET
   @Path("/{thingId}/history")
   @Operation(summary = "A twin's events in [from, to] (ISO-8601 instants), oldest first")
@@ -174,6 +182,7 @@ public class TwinResource {
     return Response.ok(out).build();
   }
 
+  @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
   @GET
   @Path("/events")
   @Produces(MediaType.SERVER_SENT_EVENTS)

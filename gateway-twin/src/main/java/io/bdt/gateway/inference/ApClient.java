@@ -3,22 +3,37 @@ package io.bdt.gateway.inference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.contracts.gateway.GatewayRequestProof;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.web3j.crypto.ECKeyPair;
 
 /**
  * HTTP client of the AP protocol (docs/gateway-twin.md): {@code GET /status}, {@code POST /offload}
- * with a codec frame, {@code POST /receipts}. Every failure is an {@link IOException} naming the AP
- * and what went wrong.
+ * with a codec frame, {@code POST /receipts}. Every request carries the gateway's proof, signed
+ * with its chain key ({@link GatewayRequestProof}; writes for the AP's address, learnt from its
+ * status). Every failure is an {@link IOException} naming the AP and what went wrong.
  */
 public final class ApClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ECKeyPair key;
+  private final Clock clock;
+  private final Map<String, String> apAddresses = new ConcurrentHashMap<>();
+
+  /** A client that signs its requests with the gateway's chain {@code key}. */
+  public ApClient(ECKeyPair key, Clock clock) {
+    this.key = key;
+    this.clock = clock;
+  }
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -29,11 +44,15 @@ public final class ApClient {
   /** The AP's status; throws if it does not answer within {@code timeout}. */
   public ApStatus status(String baseUrl, Duration timeout)
       throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(timeout).GET();
+    sign(request, "GET", "/status", "", new byte[0]);
     HttpResponse<byte[]> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(timeout).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     JsonNode body = ok(baseUrl + "/status", response);
+    if (GatewayRequestProof.isAddress(body.path("ap").asText())) {
+      apAddresses.put(baseUrl, body.path("ap").asText());
+    }
     return new ApStatus(
         body.path("ap").asText(""),
         number(body, "budget", baseUrl),
@@ -52,6 +71,7 @@ public final class ApClient {
             .header("Content-Type", "application/vnd.bdt.frame")
             .POST(HttpRequest.BodyPublishers.ofByteArray(frame));
     headers.forEach(request::header);
+    sign(request, "POST", "/offload", audience(baseUrl), frame);
     long start = System.nanoTime();
     HttpResponse<byte[]> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -76,14 +96,15 @@ public final class ApClient {
   /** Hands a signed receipt to the AP ({@code 202} expected). */
   public void submitReceipt(String baseUrl, ObjectNode receipt)
       throws IOException, InterruptedException {
+    byte[] body = JSON.writeValueAsBytes(receipt);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/receipts"))
+            .timeout(Duration.ofSeconds(5))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    sign(request, "POST", "/receipts", audience(baseUrl), body);
     HttpResponse<byte[]> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(baseUrl + "/receipts"))
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(receipt)))
-                .build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() / 100 != 2) {
       throw new IOException(
           baseUrl
@@ -92,6 +113,26 @@ public final class ApClient {
               + ": "
               + new String(response.body()));
     }
+  }
+
+  /** The AP's address writes are signed for: from its last status, asked for now if unknown. */
+  private String audience(String baseUrl) throws IOException, InterruptedException {
+    String address = apAddresses.get(baseUrl);
+    if (address == null) {
+      status(baseUrl, Duration.ofSeconds(2));
+      address = apAddresses.get(baseUrl);
+    }
+    if (address == null) {
+      throw new IOException(baseUrl + "/status named no AP address to sign requests for");
+    }
+    return address;
+  }
+
+  private void sign(
+      HttpRequest.Builder request, String method, String path, String audience, byte[] body) {
+    GatewayRequestProof.of(method, path, audience, body, clock.millis())
+        .headers(key)
+        .forEach(request::setHeader);
   }
 
   private static JsonNode ok(String url, HttpResponse<byte[]> response) throws IOException {

@@ -58,7 +58,7 @@ public class InferenceLoop {
   private final SensorWindows windows;
   private final TwinStore twins;
   private final MeterRegistry registry;
-  private final ApClient aps = new ApClient();
+  private ApClient aps;
   private final List<Consumer<TaskResult>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<TaskResult> unanchored = new ConcurrentLinkedQueue<>();
@@ -117,6 +117,7 @@ public class InferenceLoop {
             ? ECKeyPair.create(Numeric.toBigInt(c.signingKey().get()))
             : createKey();
     signer = new ReceiptSigner(key, c.chainId(), c.ledgerAddress());
+    aps = new ApClient(key, java.time.Clock.systemUTC());
     predicted =
         DistributionSummary.builder("bdt.inference.latency.predicted")
             .description("DPRA-predicted task latency D_n per sample, seconds")

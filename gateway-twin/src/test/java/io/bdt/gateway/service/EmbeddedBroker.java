@@ -17,6 +17,7 @@ public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
   static volatile String url;
   static volatile Path dataDir;
   static volatile TestAccessPoint accessPoint;
+  static volatile TestTokens tokens;
   private EmbeddedHiveMQ hivemq;
 
   @Override
@@ -51,7 +52,9 @@ public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
       url = "tcp://127.0.0.1:" + port;
       dataDir = root.resolve("gateway");
       accessPoint = new TestAccessPoint(dataDir.resolve("models/vibration-seed1/model.onnx"));
+      tokens = new TestTokens(root.resolve("auth"));
       return Map.ofEntries(
+          Map.entry("mp.jwt.verify.publickey.location", tokens.publicKeyFile().toString()),
           Map.entry("bdt.gateway.inference.enabled", "true"),
           Map.entry("bdt.gateway.inference.tau", "0.1"),
           Map.entry("bdt.gateway.inference.aps", accessPoint.url()),

@@ -37,11 +37,17 @@ class GatewayServiceTest {
 
   @BeforeEach
   void connect() throws Exception {
+    // the calls below are an operator's: every role (GatewayAuthTest covers the refusals)
+    io.restassured.RestAssured.requestSpecification =
+        new io.restassured.builder.RequestSpecBuilder()
+            .addHeader("Authorization", "Bearer " + EmbeddedBroker.tokens.token("ops", "operator"))
+            .build();
     device = new DeviceSimulator(EmbeddedBroker.url, "gw-test");
   }
 
   @AfterEach
   void disconnect() throws Exception {
+    io.restassured.RestAssured.requestSpecification = null;
     device.close();
   }
 
@@ -365,6 +371,8 @@ class GatewayServiceTest {
                     java.net.URI.create(
                         "http://localhost:" + io.restassured.RestAssured.port + "/twins/events"))
                 .header("Accept", "text/event-stream")
+                .header(
+                    "Authorization", "Bearer " + EmbeddedBroker.tokens.token("r", "twin-reader"))
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofLines());
     var response = lines.get(10, java.util.concurrent.TimeUnit.SECONDS);

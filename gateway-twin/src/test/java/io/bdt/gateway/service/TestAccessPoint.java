@@ -56,6 +56,10 @@ final class TestAccessPoint implements AutoCloseable {
   }
 
   private void status(HttpExchange exchange) throws IOException {
+    if (!proven(exchange, "", new byte[0])) {
+      respond(exchange, 401, "{\"error\":\"unproven gateway request\"}");
+      return;
+    }
     respond(
         exchange,
         200,
@@ -69,9 +73,37 @@ final class TestAccessPoint implements AutoCloseable {
             .toString());
   }
 
+  /**
+   * Whether the request carries the gateway's valid proof for this AP (the real AP's check, less
+   * the chain lookup and the replay window).
+   */
+  private static boolean proven(HttpExchange exchange, String audience, byte[] body) {
+    var h = exchange.getRequestHeaders();
+    try {
+      var proof =
+          new io.bdt.contracts.gateway.GatewayRequestProof(
+              exchange.getRequestMethod(),
+              exchange.getRequestURI().getPath(),
+              audience,
+              io.bdt.contracts.gateway.GatewayRequestProof.sha256(body),
+              Long.parseLong(h.getFirst("X-Bdt-Timestamp")),
+              h.getFirst("X-Bdt-Nonce"));
+      return proof
+          .signer(h.getFirst("X-Bdt-Signature"))
+          .equalsIgnoreCase(h.getFirst("X-Bdt-Gateway"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private synchronized void offload(HttpExchange exchange) throws IOException {
     try {
-      Frame frame = FrameCodec.decode(exchange.getRequestBody().readAllBytes());
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      if (!proven(exchange, ADDRESS, body)) {
+        respond(exchange, 401, "{\"error\":\"unproven gateway request\"}");
+        return;
+      }
+      Frame frame = FrameCodec.decode(body);
       if (analysis == null) {
         analysis = GraphAnalyzer.analyze(OnnxModels.read(modelFile), Map.of());
       }
@@ -114,7 +146,12 @@ final class TestAccessPoint implements AutoCloseable {
   }
 
   private void receipt(HttpExchange exchange) throws IOException {
-    receipts.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    if (!proven(exchange, ADDRESS, body)) {
+      respond(exchange, 401, "{\"error\":\"unproven gateway request\"}");
+      return;
+    }
+    receipts.add(JSON.readTree(body));
     respond(exchange, 202, "{}");
   }
 
