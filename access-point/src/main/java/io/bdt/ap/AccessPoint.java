@@ -7,6 +7,8 @@ import io.bdt.ap.offload.OffloadLane;
 import io.bdt.ap.offload.TailModels;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.ap.status.ReputationTrack;
+import io.bdt.ap.trust.GatewayProofs;
+import io.bdt.ap.trust.LedgerGatewayDirectory;
 import io.bdt.consensus.chain.ChainSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -47,6 +49,7 @@ public class AccessPoint {
   private ReputationTrack track;
   private ScheduledExecutorService loops;
   private MiningDecisions mining;
+  private GatewayProofs gatewayProofs;
   private final AtomicLong rejectedShareHeaders = new AtomicLong();
   private int cores;
   private volatile boolean tailsWarm;
@@ -100,6 +103,24 @@ public class AccessPoint {
             Duration.ofMillis((long) (config.chain().miningDecisionTtlSeconds() * 1000)),
             Duration.ofMillis((long) (config.chain().miningShareMinSeconds() * 1000)),
             Clock.systemUTC());
+    gatewayProofs =
+        new GatewayProofs(
+            ledger
+                .<io.bdt.ap.trust.GatewayDirectory>map(
+                    l ->
+                        new LedgerGatewayDirectory(
+                            chain,
+                            l,
+                            Clock.systemUTC(),
+                            Duration.ofMinutes(1),
+                            Duration.ofSeconds(5)))
+                .orElse(
+                    address -> {
+                      throw new IOException("no ReputationLedger configured (bdt.ap.chain.ledger)");
+                    }),
+            Clock.systemUTC(),
+            Duration.ofMillis((long) (config.gatewayProofWindowSeconds() * 1000)),
+            key.getAddress());
     registerMetrics();
     loops =
         Executors.newScheduledThreadPool(
@@ -222,6 +243,18 @@ public class AccessPoint {
     metrics
         .more()
         .counter("bdt_ap_share_headers_rejected", List.of(), rejectedShareHeaders, AtomicLong::get);
+    for (GatewayProofs.Reason reason : GatewayProofs.Reason.values()) {
+      metrics
+          .more()
+          .counter(
+              "bdt_ap_gateway_requests_refused",
+              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.label())),
+              gatewayProofs,
+              p -> p.refused(reason));
+    }
+    metrics
+        .more()
+        .counter("bdt_ap_gateway_requests_proven", List.of(), gatewayProofs, GatewayProofs::proven);
   }
 
   private void closeSlot(long slot) {
@@ -327,6 +360,11 @@ public class AccessPoint {
   /** Offloads refused for a bad share or slot header since start. */
   public long rejectedShareHeaders() {
     return rejectedShareHeaders.get();
+  }
+
+  /** Checks that a request comes from a registered gateway (docs/security.md). */
+  public GatewayProofs gatewayProofs() {
+    return gatewayProofs;
   }
 
   public int cores() {

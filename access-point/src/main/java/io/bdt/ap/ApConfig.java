@@ -92,6 +92,13 @@ public interface ApConfig {
     double submitSeconds();
   }
 
+  /**
+   * Seconds a gateway request's {@code X-Bdt-Timestamp} may differ from this AP's clock; nonces are
+   * remembered for as long (docs/security.md, "Gateway-to-AP proof").
+   */
+  @WithDefault("30")
+  double gatewayProofWindowSeconds();
+
   /** {@code tau}, slot length in seconds (the virtual queue advances once per slot). */
   @WithDefault("1")
   double slotSeconds();

@@ -113,6 +113,10 @@ class LiveMiningShareTest {
     public double reputationFloor() {
       return 0.3;
     }
+
+    public double gatewayProofWindowSeconds() {
+      return 30;
+    }
   }
 
   @BeforeAll
@@ -137,7 +141,7 @@ class LiveMiningShareTest {
   }
 
   static Response offload(String slot, String inference, String mining) {
-    return new OffloadResource(ap).offload(frame, "0x01", "0xgw0", slot, inference, mining);
+    return new OffloadResource(ap).serve("0xgw0", frame, "0x01", slot, inference, mining);
   }
 
   static MiningShare running() {

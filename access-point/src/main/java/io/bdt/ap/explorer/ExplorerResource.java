@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.ap.AccessPoint;
 import io.bdt.ap.status.ReputationTrack;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -23,6 +24,7 @@ import java.util.List;
  * (now for every genesis AP, over time for this AP), read from this AP's node.
  */
 @Path("/explorer")
+@PermitAll // public chain data (blocks, receipts, reputations): anyone may audit it
 public class ExplorerResource {
   private final AccessPoint ap;
   private final ObjectMapper json = new ObjectMapper();

@@ -1,17 +1,39 @@
 package io.bdt.ap.offload;
 
 import io.bdt.ap.AccessPoint;
+import io.bdt.ap.trust.GatewayProofs;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
-/** {@code POST /offload}: one codec frame in, the tail's result out (AP protocol). */
+/**
+ * {@code POST /offload}: one codec frame in, the tail's result out (AP protocol), for registered
+ * gateways only: the request carries the gateway's proof ({@link GatewayProofs}), and its share
+ * headers count as that proven gateway's decision.
+ */
 @Path("/offload")
+@SecurityScheme(
+    securitySchemeName = "gatewaySignature",
+    type = SecuritySchemeType.APIKEY,
+    in = SecuritySchemeIn.HEADER,
+    apiKeyName = "X-Bdt-Signature",
+    description =
+        "A registered gateway's secp256k1 signature (EIP-191) over method, path, audience, body"
+            + " SHA-256, X-Bdt-Timestamp and X-Bdt-Nonce, with X-Bdt-Gateway naming the gateway"
+            + " (docs/security.md)")
+@PermitAll // no bearer token: the gateway's signature is checked here, on the body it covers
 public class OffloadResource {
   private final AccessPoint ap;
 
@@ -22,13 +44,33 @@ public class OffloadResource {
   @POST
   @Consumes({"application/vnd.bdt.frame", MediaType.APPLICATION_OCTET_STREAM})
   @Produces(MediaType.APPLICATION_JSON)
-  public Response offload(
+  @Operation(summary = "Run the tail of one offloaded task (registered gateways, signed requests)")
+  @SecurityRequirement(name = "gatewaySignature")
+  public Response offload(byte[] frame, @Context HttpHeaders headers) {
+    return switch (ap.gatewayProofs().check("POST", "/offload", frame, headers::getHeaderString)) {
+      case GatewayProofs.Verdict.Refused r -> error(r.reason().status, r.message());
+      case GatewayProofs.Verdict.Proven p ->
+          serve(
+              p.gateway(),
+              frame,
+              headers.getHeaderString("X-Bdt-Task-Id"),
+              headers.getHeaderString(ShareHeader.SLOT),
+              headers.getHeaderString(ShareHeader.INFERENCE),
+              headers.getHeaderString(ShareHeader.MINING));
+    };
+  }
+
+  /**
+   * Serves {@code frame} for the proven {@code gateway}: its share headers are validated and its
+   * mining share taken as its decision.
+   */
+  public Response serve(
+      String gateway,
       byte[] frame,
-      @HeaderParam("X-Bdt-Task-Id") String taskId,
-      @HeaderParam("X-Bdt-Gateway") String gateway,
-      @HeaderParam(ShareHeader.SLOT) String slot,
-      @HeaderParam(ShareHeader.INFERENCE) String inferenceShare,
-      @HeaderParam(ShareHeader.MINING) String miningShare) {
+      String taskId,
+      String slot,
+      String inferenceShare,
+      String miningShare) {
     double budget = ap.config().budget();
     double share;
     try {
@@ -41,7 +83,7 @@ public class OffloadResource {
         if (inferenceShare != null) {
           ShareHeader.checkSum(share, mining, budget);
         }
-        ap.decidedMiningShare(gateway == null ? "" : gateway, ShareHeader.slot(slot), mining);
+        ap.decidedMiningShare(gateway, ShareHeader.slot(slot), mining);
       }
     } catch (IllegalArgumentException e) {
       ap.rejectedShareHeader();
@@ -57,7 +99,8 @@ public class OffloadResource {
     }
   }
 
-  static Response error(int status, String message) {
+  /** A JSON error answer {@code {"error": message}}. */
+  public static Response error(int status, String message) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON)
         .entity(Map.of("error", message))
