@@ -9,6 +9,7 @@ import io.bdt.optimizer.cost.CostTableCommand;
 import io.bdt.platform.EventsCommand;
 import io.bdt.platform.LatencyCommand;
 import io.bdt.platform.PlatformCommand;
+import io.bdt.platform.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       PlatformCommand.class,
       EventsCommand.class,
+      TokenCommand.class,
       LatencyCommand.class,
       NodeCommand.class,
       GenesisCommand.class,

@@ -175,7 +175,8 @@ public final class LatencyCommand implements Callable<Integer> {
     conf.put("bdt.ap.model-cache", dir.resolve("models").toString());
     conf.put("bdt.ap.chain.genesis", genesis.toString());
     conf.put("bdt.ap.chain.data", dir.resolve("ap0/chain").toString());
-    conf.put("bdt.ap.chain.rpc-port", Integer.toString(freePort()));
+    int rpcPort = freePort();
+    conf.put("bdt.ap.chain.rpc-port", Integer.toString(rpcPort));
     conf.put("bdt.ap.chain.p2p-port", Integer.toString(freePort()));
     conf.put("bdt.ap.cores", Integer.toString(apCores));
     ServiceProcess ap =
@@ -188,6 +189,15 @@ public final class LatencyCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     ap.start();
     ap.awaitReady("/q/health/ready", Duration.ofSeconds(180));
+    // the AP serves registered gateways only: deploy the ledger with gateway 0 approved
+    org.web3j.protocol.Web3j web3j =
+        org.web3j.protocol.Web3j.build(
+            new org.web3j.protocol.http.HttpService("http://127.0.0.1:" + rpcPort));
+    try {
+      PlatformChain.deploy(web3j, 1, 1);
+    } finally {
+      web3j.shutdown();
+    }
     log.printf(
         Locale.ROOT,
         "latency: AP %s ready (tails warm) in %.1f s; log %s%n",
@@ -200,7 +210,8 @@ public final class LatencyCommand implements Callable<Integer> {
   private List<Task> run(SplitHeads heads, String apUrl, PrintStream log) throws Exception {
     CostTable table = heads.costTable();
     int last = table.fullyLocalCut();
-    ApClient client = new ApClient();
+    ApClient client =
+        new ApClient(PlatformChain.gateway(0).getEcKeyPair(), java.time.Clock.systemUTC());
     ApStatus status = client.status(apUrl, Duration.ofSeconds(2));
     double budget = status.budget();
     if (share > budget) {

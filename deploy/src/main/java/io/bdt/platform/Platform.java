@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.chain.PlatformChain;
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.contracts.auth.Roles;
+import io.bdt.platform.auth.TokenKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -66,6 +68,9 @@ final class Platform implements AutoCloseable {
   static final String PROFILE_KEY = "vibration-sensor";
   static final String PROFILE_SECRET = "platform-dev-secret";
 
+  /** How long the admin token printed at start is valid. */
+  static final Duration ADMIN_TOKEN_TTL = Duration.ofHours(12);
+
   /** The gateways' anchor period, seconds: short, so a served result is on chain within seconds. */
   static final double ANCHOR_PERIOD_SECONDS = 10;
 
@@ -90,6 +95,8 @@ final class Platform implements AutoCloseable {
   private PlatformChain.Contracts contracts;
   private final List<Integer> rpcPorts = new ArrayList<>();
   private java.nio.channels.FileLock dataLock;
+  private TokenKeys tokenKeys;
+  private String adminToken;
 
   Platform(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -104,6 +111,10 @@ final class Platform implements AutoCloseable {
     Optional<DataDirectory.State> previous = data.previous();
     pki = PlatformPki.open(settings.work().resolve("pki"), java.time.Clock.systemUTC());
     out.println("platform: " + pki.describe());
+    tokenKeys = TokenKeys.openOrCreate(settings.work());
+    adminToken =
+        tokenKeys.issue("platform-admin", Roles.ALL, ADMIN_TOKEN_TTL, java.time.Instant.now());
+    String publicKey = tokenKeys.publicKeyFile().toString();
     ChainSpec genesis = PlatformChain.genesis(settings.aps(), settings.gateways());
     Path genesisFile = settings.work().resolve("genesis.json");
     genesis.write(genesisFile);
@@ -132,6 +143,7 @@ final class Platform implements AutoCloseable {
       conf.put("bdt.ap.chain.p2p-port", Integer.toString(p2p[m]));
       conf.put("bdt.ap.chain.peers", String.join(",", peers));
       conf.put("bdt.ap.cores", "1");
+      conf.put("mp.jwt.verify.publickey.location", publicKey);
       ServiceProcess ap =
           new ServiceProcess(
               "ap" + m, apJar, conf, settings.work().resolve("logs/ap" + m + ".log"), port);
@@ -192,6 +204,7 @@ final class Platform implements AutoCloseable {
       conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.put("bdt.gateway.id", id);
+      conf.put("mp.jwt.verify.publickey.location", publicKey);
       conf.put("bdt.gateway.data-dir", settings.work().resolve(id).toString());
       conf.put("bdt.gateway.mqtt.url", mqttUrl);
       conf.put("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY);
@@ -309,6 +322,11 @@ final class Platform implements AutoCloseable {
     return aps;
   }
 
+  /** A token with every role, valid for {@link #ADMIN_TOKEN_TTL} from start. */
+  String adminToken() {
+    return adminToken;
+  }
+
   PlatformChain.Contracts contracts() {
     return contracts;
   }
@@ -331,7 +349,10 @@ final class Platform implements AutoCloseable {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Authorization", "Bearer " + adminToken)
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? json.readTree(r.body()) : null;
     } catch (IOException e) {

@@ -193,6 +193,15 @@ public final class PlatformCommand implements Callable<Integer> {
             kafkaServers + (startedKafka != null ? " (embedded Kafka 4)" : ""),
             startedKafka != null ? "" : " --bootstrap " + kafkaServers);
       }
+      System.out.println(
+          "platform: admin token (every role, valid "
+              + Platform.ADMIN_TOKEN_TTL.toHours()
+              + " h; send as 'Authorization: Bearer TOKEN'):");
+      System.out.println("  " + platform.adminToken());
+      System.out.println(
+          "platform: more tokens: ./bdt token"
+              + (data == null ? "" : " --data " + dir)
+              + " --role twin-reader --subject NAME [--ttl PT8H]");
       startConsole(platform);
       long started = System.nanoTime();
       Summary summary = new Summary(platform, events);

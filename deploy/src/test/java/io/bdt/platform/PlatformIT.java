@@ -8,6 +8,8 @@ import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.contracts.gateway.GatewayRequestProof;
+import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
@@ -43,6 +45,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
@@ -186,15 +194,16 @@ class PlatformIT {
       byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(1000 + slot), 32);
       HttpResponse<String> served =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(ap0 + "/offload"))
-                  .header("Content-Type", "application/vnd.bdt.frame")
-                  .header("X-Bdt-Task-Id", Numeric.toHexString(taskId))
-                  .header("X-Bdt-Slot", Long.toString(slot))
-                  .header("X-Bdt-Inference-Share", "1.0e10")
-                  .header("X-Bdt-Mining-Share", "1.0e10")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofByteArray(
-                          headFrame(generator.next(MachineState.BEARING_FAULT).samples())))
+              signed(
+                      HttpRequest.newBuilder(URI.create(ap0 + "/offload"))
+                          .header("Content-Type", "application/vnd.bdt.frame")
+                          .header("X-Bdt-Task-Id", Numeric.toHexString(taskId))
+                          .header("X-Bdt-Slot", Long.toString(slot))
+                          .header("X-Bdt-Inference-Share", "1.0e10")
+                          .header("X-Bdt-Mining-Share", "1.0e10"),
+                      PlatformChain.gateway(0),
+                      "/offload",
+                      headFrame(generator.next(MachineState.BEARING_FAULT).samples()))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
@@ -225,9 +234,12 @@ class PlatformIT {
                   "signature", Numeric.toHexString(signature)));
       HttpResponse<String> accepted =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(ap0 + "/receipts"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
+              signed(
+                      HttpRequest.newBuilder(URI.create(ap0 + "/receipts"))
+                          .header("Content-Type", "application/json"),
+                      PlatformChain.gateway(0),
+                      "/receipts",
+                      body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -248,28 +260,104 @@ class PlatformIT {
         });
   }
 
-  /** One offload to AP 0 with the given share headers. */
-  HttpResponse<String> offloadToAp0(String inferenceShare, String miningShare) throws Exception {
+  /**
+   * {@code request} with {@code body} as POST, carrying {@code gateway}'s proof for AP 0
+   * (docs/security.md, "Gateway-to-AP proof").
+   */
+  static HttpRequest.Builder signed(
+      HttpRequest.Builder request, Credentials gateway, String path, byte[] body) {
+    GatewayRequestProof.of(
+            "POST", path, PlatformChain.ap(0).getAddress(), body, System.currentTimeMillis())
+        .headers(gateway.getEcKeyPair())
+        .forEach(request::setHeader);
+    return request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
+  /** One offload to AP 0 with the given share headers, signed by {@code gateway}. */
+  HttpResponse<String> offloadToAp0(Credentials gateway, String inferenceShare, String miningShare)
+      throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(platform.apProcesses().getFirst().baseUrl() + "/offload"))
-            .header("Content-Type", "application/vnd.bdt.frame")
-            .header("X-Bdt-Task-Id", Numeric.toHexString(new byte[32]))
-            .header("X-Bdt-Gateway", "0x00000000000000000000000000000000000000e2")
-            .header("X-Bdt-Slot", "1")
-            .header("X-Bdt-Inference-Share", inferenceShare)
-            .header("X-Bdt-Mining-Share", miningShare)
-            .POST(
-                HttpRequest.BodyPublishers.ofByteArray(
-                    headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples())))
+        signed(
+                HttpRequest.newBuilder(
+                        URI.create(platform.apProcesses().getFirst().baseUrl() + "/offload"))
+                    .header("Content-Type", "application/vnd.bdt.frame")
+                    .header("X-Bdt-Task-Id", Numeric.toHexString(new byte[32]))
+                    .header("X-Bdt-Slot", "1")
+                    .header("X-Bdt-Inference-Share", inferenceShare)
+                    .header("X-Bdt-Mining-Share", miningShare),
+                gateway,
+                "/offload",
+                headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples()))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   @Order(2)
+  void aMadeUpGatewayCannotThrottleMiningAndAnUnregisteredOneIsRefusedUntilApproved()
+      throws Exception {
+    String ap0 = platform.apProcesses().getFirst().baseUrl();
+    long changes = JSON.readTree(get(ap0 + "/status")).path("miningShareChanges").asLong();
+    // the attack of issue 11: a made-up X-Bdt-Gateway with X-Bdt-Mining-Share 1, unsigned
+    HttpResponse<String> madeUp =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(ap0 + "/offload"))
+                .header("Content-Type", "application/vnd.bdt.frame")
+                .header("X-Bdt-Gateway", "0x00000000000000000000000000000000000000e2")
+                .header("X-Bdt-Slot", "1")
+                .header("X-Bdt-Mining-Share", "1")
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(
+                        headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(madeUp.statusCode()).as(madeUp.body()).isEqualTo(401);
+    // a correctly signed request from a key the ledger does not know
+    Credentials outsider = PlatformChain.gateway(7);
+    HttpResponse<String> unregistered = offloadToAp0(outsider, "1.0e10", "1");
+    assertThat(unregistered.statusCode()).as(unregistered.body()).isEqualTo(403);
+    JsonNode status = JSON.readTree(get(ap0 + "/status"));
+    assertThat(status.path("miningShareChanges").asLong()).isEqualTo(changes);
+    assertThat(get(ap0 + "/q/metrics"))
+        .contains("bdt_ap_gateway_requests_refused_total{reason=\"missing-proof\"}")
+        .contains("bdt_ap_gateway_requests_refused_total{reason=\"unregistered-gateway\"}");
+    // two of the three admins approve it on chain: from then on (within 5 s) it is served
+    Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + platform.rpcPort(0)));
+    try {
+      for (Credentials admin : PlatformChain.ADMINS.subList(0, 2)) {
+        ReputationLedger.load(
+                platform.contracts().reputationLedger(),
+                web3j,
+                new RawTransactionManager(
+                    web3j,
+                    admin,
+                    PlatformChain.CHAIN_ID,
+                    new PollingTransactionReceiptProcessor(web3j, 100, 600)),
+                new StaticGasProvider(
+                    BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000)))
+            .approveGateway(outsider.getAddress())
+            .send();
+      }
+    } finally {
+      web3j.shutdown();
+    }
+    await(
+        "the newly approved gateway to be served",
+        Duration.ofSeconds(30),
+        () -> {
+          try {
+            return offloadToAp0(outsider, "1.0e10", "1.0e10").statusCode() == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
+  @Test
+  @Order(3)
   void offloadsMiningShareReconfiguresTheApsRunningMinerAndBadValuesAreRefused() throws Exception {
     String ap0 = platform.apProcesses().getFirst().baseUrl();
-    HttpResponse<String> lowered = offloadToAp0("1.0e10", "2.0e9");
+    HttpResponse<String> lowered = offloadToAp0(PlatformChain.gateway(7), "1.0e10", "2.0e9");
     assertThat(lowered.statusCode()).as(lowered.body()).isEqualTo(200);
     // the smallest live decision wins, so the gateways' own decisions can only lower it further;
     // 2e9 Hz of 2e10 on 1 core is duty 0.1, and a share within 0.01 of it is left in force
@@ -280,7 +368,7 @@ class PlatformIT {
     assertThat(status.path("miningShareAppliedAt").isTextual()).isTrue();
 
     long rejectedBefore = status.path("shareHeadersRejected").asLong();
-    HttpResponse<String> bad = offloadToAp0("1.0e10", "NaN");
+    HttpResponse<String> bad = offloadToAp0(PlatformChain.gateway(7), "1.0e10", "NaN");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(bad.body()).path("error").asText()).startsWith("X-Bdt-Mining-Share:");
     assertThat(JSON.readTree(get(ap0 + "/status")).path("shareHeadersRejected").asLong())
@@ -290,7 +378,10 @@ class PlatformIT {
 
   static String get(String url) throws Exception {
     return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + platform.adminToken())
+                .GET()
+                .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }
