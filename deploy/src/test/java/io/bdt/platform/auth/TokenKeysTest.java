@@ -75,7 +75,7 @@ class TokenKeysTest {
             "bob", List.of("operator"), Duration.ofMinutes(5), Instant.now().minusSeconds(3600));
     assertThatThrownBy(() -> verifier(keys).processToClaims(old))
         .isInstanceOf(InvalidJwtException.class)
-        .hasMessageContaining("expired");
+        .hasMessageContaining("is on or after the Expiration Time");
   }
 
   @Test
