@@ -351,7 +351,8 @@ final class Platform implements AutoCloseable {
           http.send(
               HttpRequest.newBuilder(URI.create(url))
                   .header("Authorization", "Bearer " + adminToken)
-                  .timeout(Duration.ofSeconds(2))
+                  // a service's first token check loads the JWT classes: seconds on a busy machine
+                  .timeout(Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? json.readTree(r.body()) : null;

@@ -297,7 +297,6 @@ class PlatformIT {
   void aMadeUpGatewayCannotThrottleMiningAndAnUnregisteredOneIsRefusedUntilApproved()
       throws Exception {
     String ap0 = platform.apProcesses().getFirst().baseUrl();
-    long changes = JSON.readTree(get(ap0 + "/status")).path("miningShareChanges").asLong();
     // the attack of issue 11: a made-up X-Bdt-Gateway with X-Bdt-Mining-Share 1, unsigned
     HttpResponse<String> madeUp =
         HTTP.send(
@@ -316,8 +315,10 @@ class PlatformIT {
     Credentials outsider = PlatformChain.gateway(7);
     HttpResponse<String> unregistered = offloadToAp0(outsider, "1.0e10", "1");
     assertThat(unregistered.statusCode()).as(unregistered.body()).isEqualTo(403);
+    // had either been taken, 1 Hz would be in force for 10 s (the smallest live decision wins);
+    // the real gateways' decisions keep changing the share, so its value is what is checked
     JsonNode status = JSON.readTree(get(ap0 + "/status"));
-    assertThat(status.path("miningShareChanges").asLong()).isEqualTo(changes);
+    assertThat(status.path("miningShareInForce").asDouble()).isGreaterThan(1e6);
     assertThat(get(ap0 + "/q/metrics"))
         .contains("bdt_ap_gateway_requests_refused_total{reason=\"missing-proof\"}")
         .contains("bdt_ap_gateway_requests_refused_total{reason=\"unregistered-gateway\"}");
