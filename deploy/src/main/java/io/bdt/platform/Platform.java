@@ -278,6 +278,14 @@ final class Platform implements AutoCloseable {
     explorer =
         new ServiceProcess(
             "explorer", jar, conf, settings.work().resolve("logs/explorer.log"), port);
+    // the gateways' anchor records need a twin-reader token (bdt.explorer.gateway-token)
+    explorer.withEnvironment(
+        "BDT_EXPLORER_GATEWAY_TOKEN",
+        tokenKeys.issue(
+            "platform-explorer",
+            List.of(Roles.TWIN_READER),
+            Duration.ofDays(7),
+            java.time.Instant.now()));
     explorer.start();
     explorer.awaitReady("/q/health/ready", READY_LIMIT);
   }

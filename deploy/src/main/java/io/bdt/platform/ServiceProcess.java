@@ -26,6 +26,7 @@ final class ServiceProcess implements AutoCloseable {
   private final Map<String, String> settings;
   private final Path log;
   private final String baseUrl;
+  private final Map<String, String> environment = new java.util.LinkedHashMap<>();
   private Process process;
   private volatile boolean stopping;
   private Consumer<String> onDeath = reason -> {};
@@ -46,6 +47,15 @@ final class ServiceProcess implements AutoCloseable {
     this.baseUrl = "http://127.0.0.1:" + httpPort;
   }
 
+  /**
+   * Sets an environment variable of the process: for secrets (a token), which must not be {@code
+   * -D} arguments that any user can read in {@code /proc/PID/cmdline}.
+   */
+  ServiceProcess withEnvironment(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
   /** Starts the process (again, after {@link #close}). */
   void start() throws IOException {
     if (!Files.exists(runJar)) {
@@ -60,8 +70,10 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("-jar");
     cmd.add(runJar.toString());
     Files.createDirectories(log.getParent());
+    ProcessBuilder builder = new ProcessBuilder(cmd);
+    builder.environment().putAll(environment);
     process =
-        new ProcessBuilder(cmd)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

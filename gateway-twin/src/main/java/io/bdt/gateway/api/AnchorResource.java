@@ -43,6 +43,7 @@ public class AnchorResource {
     return Response.ok(java.util.Map.of("thingId", thingId, "records", records)).build();
   }
 
+  @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
   @GET
   @Path("/proof")
   @Operation(
