@@ -38,14 +38,6 @@ public final class Greedy implements Policy {
   @Override
   public SlotDecision decide(SlotObservation observation) {
     return latencyOptimiser.decide(
-        new SlotObservation(
-            observation.taskSamples(),
-            observation.models(),
-            observation.servingAp(),
-            observation.uplinkRate(),
-            observation.gatewayFlopsPerSecond(),
-            observation.apBudget(),
-            observation.reputation(),
-            new double[observation.accessPoints()]));
+        observation.withVirtualQueue(new double[observation.accessPoints()]));
   }
 }

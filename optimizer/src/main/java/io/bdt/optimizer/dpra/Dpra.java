@@ -193,15 +193,7 @@ public final class Dpra implements Policy {
     for (int m = 0; m < queue.length; m++) {
       queue[m] += parameters.v() * rho[m];
     }
-    return new SlotObservation(
-        observation.taskSamples(),
-        observation.models(),
-        observation.servingAp(),
-        observation.uplinkRate(),
-        observation.gatewayFlopsPerSecond(),
-        observation.apBudget(),
-        observation.reputation(),
-        queue);
+    return observation.withVirtualQueue(queue);
   }
 
   /**

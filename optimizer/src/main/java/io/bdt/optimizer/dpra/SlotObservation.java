@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param apBudget {@code F_m}: AP m's compute budget this slot, cycles/s (Hz)
  * @param reputation {@code R_m(t)}: AP m's reputation at the start of the slot, in [0, 1]
  * @param virtualQueue {@code Q_m(t)}: AP m's reputation-deficit virtual queue, >= 0
+ * @param headRunSeconds {@code delta_G}: gateway n's fixed cost of one head run per sample, s
+ *     (measured by {@code ./bdt latency}; 0 in the system model)
+ * @param offloadSeconds {@code delta_off}: gateway n's fixed cost of one offload per sample (HTTP
+ *     request, frame decoding, the AP's per-call runtime cost), s; 0 in the system model
  */
 public record SlotObservation(
     int[] taskSamples,
@@ -26,7 +30,9 @@ public record SlotObservation(
     double[] gatewayFlopsPerSecond,
     double[] apBudget,
     double[] reputation,
-    double[] virtualQueue) {
+    double[] virtualQueue,
+    double[] headRunSeconds,
+    double[] offloadSeconds) {
 
   /**
    * Checks the structure (array lengths, AP indices) and the sign rules of every field, so that a
@@ -41,6 +47,8 @@ public record SlotObservation(
     Objects.requireNonNull(apBudget, "apBudget");
     Objects.requireNonNull(reputation, "reputation");
     Objects.requireNonNull(virtualQueue, "virtualQueue");
+    Objects.requireNonNull(headRunSeconds, "headRunSeconds");
+    Objects.requireNonNull(offloadSeconds, "offloadSeconds");
     models = List.copyOf(models);
     int n = taskSamples.length;
     int m = apBudget.length;
@@ -51,6 +59,8 @@ public record SlotObservation(
     requireLength("servingAp", servingAp.length, n, "N");
     requireLength("uplinkRate", uplinkRate.length, n, "N");
     requireLength("gatewayFlopsPerSecond", gatewayFlopsPerSecond.length, n, "N");
+    requireLength("headRunSeconds", headRunSeconds.length, n, "N");
+    requireLength("offloadSeconds", offloadSeconds.length, n, "N");
     requireLength("reputation", reputation.length, m, "M");
     requireLength("virtualQueue", virtualQueue.length, m, "M");
     for (int g = 0; g < n; g++) {
@@ -67,6 +77,12 @@ public record SlotObservation(
         throw invalid(
             "gatewayFlopsPerSecond", g, "must be finite and > 0 FLOP/s", gatewayFlopsPerSecond[g]);
       }
+      if (!(headRunSeconds[g] >= 0) || Double.isInfinite(headRunSeconds[g])) {
+        throw invalid("headRunSeconds", g, "must be finite and >= 0 s", headRunSeconds[g]);
+      }
+      if (!(offloadSeconds[g] >= 0) || Double.isInfinite(offloadSeconds[g])) {
+        throw invalid("offloadSeconds", g, "must be finite and >= 0 s", offloadSeconds[g]);
+      }
       if (models.get(g).cuts().isEmpty()) {
         throw invalid("models", g, "must have at least one cut", 0);
       }
@@ -82,6 +98,44 @@ public record SlotObservation(
         throw invalid("virtualQueue", a, "must be finite and >= 0", virtualQueue[a]);
       }
     }
+  }
+
+  /** An observation of the system model: no fixed costs ({@code delta_G = delta_off = 0}). */
+  public SlotObservation(
+      int[] taskSamples,
+      List<CostTable> models,
+      int[] servingAp,
+      double[] uplinkRate,
+      double[] gatewayFlopsPerSecond,
+      double[] apBudget,
+      double[] reputation,
+      double[] virtualQueue) {
+    this(
+        taskSamples,
+        models,
+        servingAp,
+        uplinkRate,
+        gatewayFlopsPerSecond,
+        apBudget,
+        reputation,
+        virtualQueue,
+        new double[taskSamples.length],
+        new double[taskSamples.length]);
+  }
+
+  /** The same observation with other virtual queues (the fixed costs and all else kept). */
+  public SlotObservation withVirtualQueue(double[] queue) {
+    return new SlotObservation(
+        taskSamples,
+        models,
+        servingAp,
+        uplinkRate,
+        gatewayFlopsPerSecond,
+        apBudget,
+        reputation,
+        queue,
+        headRunSeconds,
+        offloadSeconds);
   }
 
   private static void requireLength(String field, int actual, int expected, String symbol) {

@@ -95,8 +95,16 @@ public record SlotCost(
 
   /**
    * {@code D_n}: latency in seconds of gateway {@code n}'s task at cut {@code cut} when its AP
-   * gives it {@code inferenceShare} cycles/s. Fully local: head compute only. Offloaded with tail
-   * work but no share: {@code +Infinity}.
+   * gives it {@code inferenceShare} cycles/s:
+   *
+   * <pre>
+   * D_n = b (delta_G + c_k^head / (phi_G f_n^G) + [k &lt; K] (delta_off + d_k / r_n
+   *        + c_k^tail / (phi_A f_n^I)))
+   * </pre>
+   *
+   * with the fixed costs {@code delta_G}, {@code delta_off} of the observation (0 in the system
+   * model, measured on the platform). Fully local: head only. Offloaded with tail work but no
+   * share: {@code +Infinity}.
    */
   public static double gatewayLatency(
       SlotObservation observation,
@@ -110,14 +118,17 @@ public record SlotCost(
     }
     CostTable table = observation.models().get(n);
     CostTable.Cut c = table.cut(cut);
-    double local = b * c.headFlops() / observation.gatewayFlopsPerSecond()[n];
+    double local =
+        b
+            * (observation.headRunSeconds()[n]
+                + c.headFlops() / observation.gatewayFlopsPerSecond()[n]);
     if (cut == table.fullyLocalCut()) {
       return local;
     }
     double transmit = b * c.bits() == 0 ? 0 : b * c.bits() / observation.uplinkRate()[n];
     double tailWork = b * c.tailFlops();
     double ap = tailWork == 0 ? 0 : tailWork / (parameters.apFlopsPerCycle() * inferenceShare);
-    return local + transmit + ap;
+    return local + b * observation.offloadSeconds()[n] + transmit + ap;
   }
 
   /**

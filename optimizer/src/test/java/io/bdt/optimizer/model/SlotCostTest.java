@@ -52,6 +52,48 @@ class SlotCostTest {
   }
 
   @Test
+  void fixedCostsAddPerSampleHeadRunsAndPerSampleOffloads() {
+    SlotObservation o = observation(2, 1);
+    SlotObservation withFixed =
+        new SlotObservation(
+            o.taskSamples(),
+            o.models(),
+            o.servingAp(),
+            o.uplinkRate(),
+            o.gatewayFlopsPerSecond(),
+            o.apBudget(),
+            o.reputation(),
+            o.virtualQueue(),
+            new double[] {0.25, 0.5},
+            new double[] {1.5, 3});
+    SlotCost cost = SlotCost.evaluate(withFixed, PARAMS, DECISION);
+    // offloaded (2 samples): 11 + 2 * (0.25 + 1.5); fully local (1 sample): 2 + 0.5, no offload
+    assertThat(cost.gatewayLatency()[0]).isCloseTo(14.5, within(1e-12));
+    assertThat(cost.gatewayLatency()[1]).isCloseTo(2.5, within(1e-12));
+    assertThat(withFixed.withVirtualQueue(new double[] {0, 0}).offloadSeconds())
+        .containsExactly(1.5, 3);
+  }
+
+  @Test
+  void rejectsANegativeOffloadCostByName() {
+    SlotObservation o = observation(2, 1);
+    assertThatThrownBy(
+            () ->
+                new SlotObservation(
+                    o.taskSamples(),
+                    o.models(),
+                    o.servingAp(),
+                    o.uplinkRate(),
+                    o.gatewayFlopsPerSecond(),
+                    o.apBudget(),
+                    o.reputation(),
+                    o.virtualQueue(),
+                    new double[2],
+                    new double[] {0, -1}))
+        .hasMessageContaining("SlotObservation.offloadSeconds[1] must be finite and >= 0 s");
+  }
+
+  @Test
   void fullyLocalLatencyIsTheWholeModelOnTheGateway() {
     SlotCost cost = SlotCost.evaluate(observation(2, 1), PARAMS, DECISION);
     assertThat(cost.gatewayLatency()[1]).isCloseTo(100.0 / 50, within(1e-12));
