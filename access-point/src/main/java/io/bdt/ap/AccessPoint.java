@@ -10,6 +10,7 @@ import io.bdt.ap.status.ReputationTrack;
 import io.bdt.ap.trust.GatewayProofs;
 import io.bdt.ap.trust.LedgerGatewayDirectory;
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.contracts.keys.ChainKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -62,7 +63,13 @@ public class AccessPoint {
 
   void start(@Observes StartupEvent ev) throws IOException {
     cores = config.cores() > 0 ? config.cores() : Runtime.getRuntime().availableProcessors();
-    Credentials key = Credentials.create(config.key());
+    Credentials key =
+        ChainKey.resolve(
+                "bdt.ap.key-file", config.key(), config.keyFile(), config.keyPasswordFile())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "bdt.ap.key-file (or BDT_AP_KEY): the AP needs its chain key"));
     ChainSpec spec = ChainSpec.read(config.chain().genesis());
     tails = new TailModels(config.modelCache());
     lane = new OffloadLane(tails, config.budget(), cores, config.maxQueue());

@@ -10,8 +10,22 @@ import java.util.Optional;
 @ConfigMapping(prefix = "bdt.ap")
 public interface ApConfig {
 
-  /** The AP's private key (hex): its chain address, miner key and receipt submitter. */
-  String key();
+  /**
+   * The AP's private key (hex): its chain address, miner key and receipt submitter. For containers
+   * that inject secrets as environment variables ({@code BDT_AP_KEY}); never pass it as a {@code
+   * -D} argument (visible to every user in {@code /proc/<pid>/cmdline}). Prefer {@link #keyFile}.
+   */
+  Optional<String> key();
+
+  /**
+   * File holding the AP's key: hex (owner-only, as {@code ./bdt platform} writes it) or a Web3j
+   * keystore (JSON; its password from {@link #keyPasswordFile} or {@code BDT_KEY_PASSWORD}). Wins
+   * over {@link #key}.
+   */
+  Optional<Path> keyFile();
+
+  /** File holding the password of a keystore {@link #keyFile}. */
+  Optional<Path> keyPasswordFile();
 
   /** {@code F_m}, the AP's compute budget in Hz; stands for all of {@link #cores()}. */
   @WithDefault("2.0e10")

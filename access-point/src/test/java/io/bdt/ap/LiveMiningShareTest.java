@@ -86,8 +86,16 @@ class LiveMiningShareTest {
   }
 
   record Config(Path modelCache, Chain chain) implements ApConfig {
-    public String key() {
-      return PlatformChain.ap(0).getEcKeyPair().getPrivateKey().toString(16);
+    public Optional<String> key() {
+      return Optional.of(PlatformChain.ap(0).getEcKeyPair().getPrivateKey().toString(16));
+    }
+
+    public Optional<Path> keyFile() {
+      return Optional.empty();
+    }
+
+    public Optional<Path> keyPasswordFile() {
+      return Optional.empty();
     }
 
     public double budget() {

@@ -171,7 +171,9 @@ public final class LatencyCommand implements Callable<Integer> {
     int port = freePort();
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("quarkus.http.port", Integer.toString(port));
-    conf.put("bdt.ap.key", PlatformChain.ap(0).getEcKeyPair().getPrivateKey().toString(16));
+    Path key = dir.resolve("keys/ap0.key");
+    io.bdt.consensus.keys.KeyFile.write(key, PlatformChain.ap(0));
+    conf.put("bdt.ap.key-file", key.toString());
     conf.put("bdt.ap.model-cache", dir.resolve("models").toString());
     conf.put("bdt.ap.chain.genesis", genesis.toString());
     conf.put("bdt.ap.chain.data", dir.resolve("ap0/chain").toString());

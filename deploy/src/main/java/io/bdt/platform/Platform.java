@@ -103,6 +103,13 @@ final class Platform implements AutoCloseable {
     this.out = out;
   }
 
+  /** Writes {@code key} to {@code <work>/keys/<name>.key}, owner-only from its first byte. */
+  private Path keyFile(String name, org.web3j.crypto.Credentials key) throws java.io.IOException {
+    Path file = settings.work().resolve("keys").resolve(name + ".key");
+    io.bdt.consensus.keys.KeyFile.write(file, key);
+    return file;
+  }
+
   /** Starts every part, in dependency order. */
   void start() throws Exception {
     DataDirectory data = DataDirectory.open(settings.work(), false);
@@ -135,7 +142,8 @@ final class Platform implements AutoCloseable {
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
-      conf.put("bdt.ap.key", PlatformChain.ap(m).getEcKeyPair().getPrivateKey().toString(16));
+      // keys go to owner-only files the service reads, never on its command line
+      conf.put("bdt.ap.key-file", keyFile("ap" + m, PlatformChain.ap(m)).toString());
       conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
       conf.put("bdt.ap.chain.genesis", genesisFile.toString());
       conf.put("bdt.ap.chain.data", settings.work().resolve("ap" + m + "/chain").toString());
@@ -213,8 +221,8 @@ final class Platform implements AutoCloseable {
       conf.put("bdt.gateway.inference.aps", String.join(",", apUrls));
       conf.put("bdt.gateway.inference.serving-ap", Integer.toString(n % settings.aps()));
       conf.put(
-          "bdt.gateway.inference.signing-key",
-          PlatformChain.gateway(n).getEcKeyPair().getPrivateKey().toString(16));
+          "bdt.gateway.inference.signing-key-file",
+          keyFile(id, PlatformChain.gateway(n)).toString());
       conf.put(
           "bdt.gateway.inference.gateway-flops-per-second",
           Double.toString(settings.gatewayFlops()));

@@ -147,8 +147,22 @@ public interface GatewayConfig {
     @WithDefault("10")
     double v();
 
-    /** Hex secp256k1 private key that signs receipts; a fresh key if empty. */
+    /**
+     * Hex secp256k1 private key that signs receipts and the gateway's chain transactions, for
+     * containers that inject it as an environment variable; never a {@code -D} argument. Prefer
+     * {@link #signingKeyFile}. A fresh key if neither is set (receipts only).
+     */
     Optional<String> signingKey();
+
+    /**
+     * File holding the signing key: hex (owner-only, as {@code ./bdt platform} writes it) or a
+     * Web3j keystore (password from {@link #signingKeyPasswordFile} or {@code BDT_KEY_PASSWORD}).
+     * Wins over {@link #signingKey}.
+     */
+    Optional<java.nio.file.Path> signingKeyFile();
+
+    /** File holding the password of a keystore {@link #signingKeyFile}. */
+    Optional<java.nio.file.Path> signingKeyPasswordFile();
 
     /** Chain id in the receipt's EIP-712 domain. */
     @WithDefault("1337")

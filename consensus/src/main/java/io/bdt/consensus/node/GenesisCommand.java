@@ -1,10 +1,9 @@
 package io.bdt.consensus.node;
 
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.keys.KeyFile;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,13 +104,8 @@ public final class GenesisCommand implements Callable<Integer> {
     System.out.println("wrote " + out + " with " + points.size() + " APs");
     for (int i = 0; i < generated.size(); i++) {
       Path key = dir.resolve("ap" + i + ".key");
-      Files.writeString(
-          key, String.format("0x%064x%n", generated.get(i).getEcKeyPair().getPrivateKey()));
-      try {
-        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: the key stays with default permissions
-      }
+      // owner-only from its first byte: never written world-readable and chmod-ed after
+      KeyFile.write(key, generated.get(i));
       List<String> peers = new ArrayList<>();
       for (int j = 0; j < generated.size(); j++) {
         if (j != i) {

@@ -2,12 +2,12 @@ package io.bdt.consensus.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.keys.KeyFile;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.rpc.RpcLimits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +67,7 @@ public record NodeFile(
           "node config: genesis, dataDir, rpc and nodeKeyFile are required");
     }
     ChainSpec spec = ChainSpec.read(base.resolve(genesis));
-    Credentials key = Credentials.create(Files.readString(base.resolve(nodeKeyFile)).trim());
+    Credentials key = KeyFile.read(base.resolve(nodeKeyFile));
     Mining m = mining == null ? new Mining(true, 1, 1.0, 5) : mining;
     return new Node.Config(
         spec,

@@ -14,13 +14,11 @@ import java.time.Duration;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.ECKeyPair;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
-import org.web3j.utils.Numeric;
 
 /**
  * The gateway's connection to the chain, when {@code bdt.gateway.chain.rpc-url} is set: the
@@ -80,14 +78,18 @@ public final class GatewayChain implements AutoCloseable {
     if (c.rpcUrl().isEmpty()) {
       return off();
     }
-    String key =
-        config
-            .inference()
-            .signingKey()
+    GatewayConfig.Inference signing = config.inference();
+    Credentials credentials =
+        io.bdt.contracts.keys.ChainKey.resolve(
+                "bdt.gateway.inference.signing-key-file",
+                signing.signingKey(),
+                signing.signingKeyFile(),
+                signing.signingKeyPasswordFile())
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        "bdt.gateway.inference.signing-key: required when bdt.gateway.chain.rpc-url"
+                        "bdt.gateway.inference.signing-key-file: required when"
+                            + " bdt.gateway.chain.rpc-url"
                             + " is set (the gateway's chain account signs its transactions)"));
     OkHttpClient http =
         new OkHttpClient.Builder()
@@ -95,7 +97,6 @@ public final class GatewayChain implements AutoCloseable {
             .readTimeout(Duration.ofSeconds(10))
             .build();
     Web3j web3j = Web3j.build(new HttpService(c.rpcUrl().get(), http));
-    Credentials credentials = Credentials.create(ECKeyPair.create(Numeric.toBigInt(key)));
     RawTransactionManager tx =
         new RawTransactionManager(
             web3j,

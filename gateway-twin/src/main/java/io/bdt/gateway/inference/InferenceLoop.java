@@ -113,9 +113,13 @@ public class InferenceLoop {
         new UplinkEstimator(
             Math.max(1, apUrls.size()), c.initialUplinkRate(), c.uplinkEwmaWeight());
     ECKeyPair key =
-        c.signingKey().isPresent()
-            ? ECKeyPair.create(Numeric.toBigInt(c.signingKey().get()))
-            : createKey();
+        io.bdt.contracts.keys.ChainKey.resolve(
+                "bdt.gateway.inference.signing-key-file",
+                c.signingKey(),
+                c.signingKeyFile(),
+                c.signingKeyPasswordFile())
+            .map(org.web3j.crypto.Credentials::getEcKeyPair)
+            .orElseGet(InferenceLoop::createKey);
     signer = new ReceiptSigner(key, c.chainId(), c.ledgerAddress());
     aps = new ApClient(key, java.time.Clock.systemUTC());
     predicted =
