@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates a new B-DT network for a Kustomize overlay: the genesis (its miner set) and every key the
+# pods need, as Secret manifests in OVERLAY/secrets/ (git-ignored; apply them before the overlay).
+#   deploy/k8s/new-network.sh deploy/k8s/overlays/prod 3 2       # 3 APs, 2 gateways
+#   kubectl apply -n bdt -f deploy/k8s/overlays/prod/secrets/ && kubectl apply -k deploy/k8s/overlays/prod
+# Keys are written owner-only into a temporary directory and removed on exit; nothing is printed.
+set -euo pipefail
+overlay="${1:?usage: new-network.sh OVERLAY_DIR APS GATEWAYS}"
+aps="${2:?number of APs}"
+gateways="${3:?number of gateways}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+command -v kubectl >/dev/null || { echo "new-network.sh: kubectl is needed to write the Secret manifests" >&2; exit 1; }
+umask 077
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$root/bdt" genesis --out "$work/genesis.json" --generate "$aps" >/dev/null
+cp "$work/genesis.json" "$overlay/genesis.json"
+mkdir -p "$overlay/secrets"
+args=()
+for ((i = 0; i < aps; i++)); do
+  tr -d '\n' < "$work/ap$i.key" > "$work/ap-$i.key"
+  args+=("--from-file=ap-$i.key=$work/ap-$i.key")
+done
+kubectl create secret generic ap-keys "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/ap-keys.yaml"
+args=()
+for ((i = 0; i < gateways; i++)); do
+  # a fresh secp256k1 key: 32 random bytes as hex (the gateway's chain address derives from it)
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/gateway-$i.key"
+  args+=("--from-file=gateway-$i.key=$work/gateway-$i.key")
+done
+kubectl create secret generic gateway-keys "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/gateway-keys.yaml"
+head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$work/password"
+printf 'bdt-admin' > "$work/username"
+kubectl create secret generic mosquitto-admin --from-file=username="$work/username" \
+  --from-file=password="$work/password" --dry-run=client -o yaml > "$overlay/secrets/mosquitto-admin.yaml"
+echo "new-network.sh: wrote $overlay/genesis.json ($aps APs) and Secrets in $overlay/secrets/ (keep them private)"
