@@ -9,7 +9,9 @@ overlay="${1:?usage: new-network.sh OVERLAY_DIR APS GATEWAYS}"
 aps="${2:?number of APs}"
 gateways="${3:?number of gateways}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-command -v kubectl >/dev/null || { echo "new-network.sh: kubectl is needed to write the Secret manifests" >&2; exit 1; }
+for tool in kubectl openssl; do
+  command -v "$tool" >/dev/null || { echo "new-network.sh: $tool is needed" >&2; exit 1; }
+done
 umask 077
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -33,4 +35,14 @@ head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$work/password"
 printf 'bdt-admin' > "$work/username"
 kubectl create secret generic mosquitto-admin --from-file=username="$work/username" \
   --from-file=password="$work/password" --dry-run=client -o yaml > "$overlay/secrets/mosquitto-admin.yaml"
+# the platform's token signing key: the services get the public half (bdt-jwt); the private half
+# stays in OVERLAY/secrets/jwt for issuing tokens: ./bdt token --data OVERLAY/secrets/jwt --role ...
+mkdir -p "$overlay/secrets/jwt/auth"
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$overlay/secrets/jwt/auth/jwt-signing-key.pem" 2>/dev/null
+openssl pkey -in "$overlay/secrets/jwt/auth/jwt-signing-key.pem" -pubout -out "$overlay/secrets/jwt/auth/jwt-public.pem"
+kubectl create secret generic bdt-jwt --from-file=jwt-public.pem="$overlay/secrets/jwt/auth/jwt-public.pem" \
+  --dry-run=client -o yaml > "$overlay/secrets/bdt-jwt.yaml"
+"$root/bdt" token --data "$overlay/secrets/jwt" --role twin-reader --subject explorer --ttl P365D > "$work/explorer-token"
+kubectl create secret generic bdt-explorer --from-file=gateway-token="$work/explorer-token" \
+  --dry-run=client -o yaml > "$overlay/secrets/bdt-explorer.yaml"
 echo "new-network.sh: wrote $overlay/genesis.json ($aps APs) and Secrets in $overlay/secrets/ (keep them private)"

@@ -54,8 +54,12 @@ class ManifestContractTest {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   static final Path K8S = ROOT.resolve("deploy/k8s");
 
-  /** Quarkus core keys the manifests may set (read by every Quarkus application). */
-  static final Set<String> QUARKUS_KEYS = Set.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT");
+  /**
+   * Framework keys the manifests may set: Quarkus' HTTP listener (every Quarkus application) and
+   * smallrye-jwt's verification key (both services verify bearer tokens).
+   */
+  static final Set<String> QUARKUS_KEYS =
+      Set.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT", "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
 
   static final Set<String> HEALTH_PATHS =
       Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
@@ -101,6 +105,36 @@ class ManifestContractTest {
             .map(ConfigKeys.Key::name)
             .toList();
     assertThat(missing).as(o.name() + "/" + workload + ": required keys not set").isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void tokensAreVerifiedWithThePublicKeyFromTheJwtSecret(String overlay) throws Exception {
+    RenderedOverlay o = render(overlay);
+    for (String workload : List.of("ap", "gateway")) {
+      String path = o.environment(container(o, workload)).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+      assertThat(path).as(workload).isNotNull();
+      assertThat(secretMountedAt(o.statefulSet(workload), path)).as(workload).isEqualTo("bdt-jwt");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void eachPodReadsItsOwnKeyFileFromTheKeysSecret(String overlay) throws Exception {
+    RenderedOverlay o = render(overlay);
+    Map<String, String> files = Map.of(
+        "ap", "BDT_AP_KEY_FILE", "gateway", "BDT_GATEWAY_INFERENCE_SIGNING_KEY_FILE");
+    for (var e : files.entrySet()) {
+      Map<String, String> env = o.environment(container(o, e.getKey()));
+      String path = env.get(e.getValue());
+      // the pod's own name picks its file: ap-0 reads ap-0.key, gateway-1 reads gateway-1.key
+      assertThat(path).as(e.getKey()).endsWith("/$(POD_NAME).key");
+      assertThat(env.get("POD_NAME")).contains("metadata.name");
+      assertThat(secretMountedAt(o.statefulSet(e.getKey()), path.replace("$(POD_NAME)", e.getKey() + "-0")))
+          .isEqualTo(e.getKey() + "-keys");
+      // no key travels as a plain environment value
+      assertThat(env).doesNotContainKeys("BDT_AP_KEY", "BDT_GATEWAY_INFERENCE_SIGNING_KEY");
+    }
   }
 
   @ParameterizedTest
@@ -311,6 +345,8 @@ class ManifestContractTest {
         assertThat(admitted).as("Service " + s.getMetadata().getName() + " port " + port.getName()).isTrue();
       }
     }
+    // the explorer is reachable only from labelled API clients
+    assertThat(policies.stream().map(p -> p.getMetadata().getName())).contains("explorer-ingress");
     assertThat(o.all(PodDisruptionBudget.class).stream().map(p -> p.getMetadata().getName()))
         .contains("ap", "gateway");
     assertThat(o.ofKind("ServiceMonitor")).hasSize(1);
@@ -321,6 +357,7 @@ class ManifestContractTest {
     for (String file : List.of(
         "access-point/src/main/docker/Dockerfile.jvm",
         "gateway-twin/src/main/docker/Dockerfile.jvm",
+        "explorer/src/main/docker/Dockerfile.jvm",
         "deploy/src/main/docker/Dockerfile.node")) {
       List<String> lines = Files.readAllLines(ROOT.resolve(file));
       String from = lines.stream().filter(l -> l.startsWith("FROM ")).findFirst().orElseThrow();
@@ -339,6 +376,15 @@ class ManifestContractTest {
     return o.podTemplates().values().stream()
         .filter(t -> selector.entrySet().stream().allMatch(e -> e.getValue().equals(t.getMetadata().getLabels().get(e.getKey()))))
         .findFirst().orElseThrow(() -> new AssertionError("no workload matches selector " + selector));
+  }
+
+  private static String secretMountedAt(StatefulSet s, String path) {
+    Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    var mount = c.getVolumeMounts().stream().filter(m -> path.startsWith(m.getMountPath() + "/")).findFirst()
+        .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
+    Volume v = s.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(vol -> vol.getName().equals(mount.getName())).findFirst().orElseThrow();
+    return v.getSecret() != null ? v.getSecret().getSecretName() : "";
   }
 
   private static String mountedFrom(StatefulSet s, String path) {
