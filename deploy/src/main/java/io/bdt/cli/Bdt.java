@@ -1,5 +1,6 @@
 package io.bdt.cli;
 
+import io.bdt.bench.BenchTablesCommand;
 import io.bdt.consensus.node.GenesisCommand;
 import io.bdt.consensus.node.NodeCommand;
 import io.bdt.dnn.cli.DnnCommand;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
       DnnCommand.class,
       CostTableCommand.class,
       SimulateCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      BenchTablesCommand.class
     })
 public final class Bdt implements Runnable {
 

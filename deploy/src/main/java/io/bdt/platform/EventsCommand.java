@@ -24,6 +24,10 @@ import picocli.CommandLine.Option;
           + " directory."
     })
 public final class EventsCommand implements Callable<Integer> {
+  static {
+    // Kafka's client logs through SLF4J: Logback with the launcher's configuration (errors only)
+    Platform.useLogback();
+  }
 
   /** The file in the data directory that holds a running platform's Kafka bootstrap address. */
   static final String BOOTSTRAP_FILE = "kafka.bootstrap";

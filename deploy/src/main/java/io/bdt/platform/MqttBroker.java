@@ -40,6 +40,16 @@ final class MqttBroker implements AutoCloseable {
             <target>System.err</target>
             <encoder><pattern>mqtt %-5level %msg%n</pattern></encoder>
           </appender>
+          <!-- the platform's embedded Kafka logs through the same Logback: its own label, and
+               only errors (its warnings are about its own start-up and shutdown) -->
+          <appender name="kafka" class="ch.qos.logback.core.ConsoleAppender">
+            <target>System.err</target>
+            <encoder><pattern>kafka %-5level %msg%n</pattern></encoder>
+          </appender>
+          <logger name="org.apache.kafka" level="ERROR" additivity="false">
+            <appender-ref ref="kafka"/>
+          </logger>
+          <logger name="kafka" level="ERROR" additivity="false"><appender-ref ref="kafka"/></logger>
           <root level="WARN"><appender-ref ref="err"/></root>
         </configuration>
         """);

@@ -63,6 +63,8 @@ final class Platform implements AutoCloseable {
    */
   static void useLogback() {
     System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+    // SLF4J would otherwise announce the chosen provider on the console
+    System.setProperty("slf4j.internal.verbosity", "WARN");
   }
 
   static final String PROFILE_KEY = "vibration-sensor";

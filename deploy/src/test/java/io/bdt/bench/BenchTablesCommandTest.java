@@ -1,0 +1,101 @@
+package io.bdt.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@Timeout(60)
+class BenchTablesCommandTest {
+  @TempDir Path root;
+
+  static final String RAW =
+      """
+      {"kind": "jmh", "module": "dnn", "date": "2026-12-02T14:00:00Z", "commit": "0123456789abcdef",
+       "dirty": false, "jdk": "25.0.3+9-LTS", "cores": 2,
+       "loadAverageBefore": [0.5, 0.7, 0.9], "loadAverageAfter": [1.5, 1.0, 0.95],
+       "command": "./bench dnn FrameCodecBenchmark -f 1",
+       "results": [
+        {"benchmark": "io.bdt.dnn.bench.FrameCodecBenchmark.encode", "mode": "thrpt",
+         "params": {"elements": "65536"},
+         "primaryMetric": {"score": 7212.3456, "scoreError": 101.2, "scoreUnit": "MB/s"}},
+        {"benchmark": "io.bdt.dnn.bench.FrameCodecBenchmark.decode", "mode": "avgt",
+         "primaryMetric": {"score": 0.0312, "scoreError": "NaN", "scoreUnit": "ms/op"}}
+       ]}
+      """;
+
+  static final String DOC =
+      """
+      # Benchmarks
+
+      ## dnn: tensor codec
+
+      <!-- bench: bench-results/dnn/a.json -->
+      (old hand-typed table)
+      <!-- /bench -->
+
+      Reading it: ...
+      """;
+
+  void write() throws Exception {
+    Files.createDirectories(root.resolve("bench-results/dnn"));
+    Files.writeString(root.resolve("bench-results/dnn/a.json"), RAW);
+    Files.createDirectories(root.resolve("docs"));
+    Files.writeString(root.resolve("docs/benchmarks.md"), DOC);
+  }
+
+  int run(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--root";
+    all[1] = root.toString();
+    System.arraycopy(args, 0, all, 2, args.length);
+    return new CommandLine(new BenchTablesCommand()).execute(all);
+  }
+
+  @Test
+  void tableIsRegeneratedFromItsRawFileAndPointsAtIt() throws Exception {
+    write();
+    assertThat(run()).isZero();
+    String doc = Files.readString(root.resolve("docs/benchmarks.md"));
+    assertThat(doc)
+        .doesNotContain("old hand-typed table")
+        .contains("| `FrameCodecBenchmark.encode` | elements=65536 | thrpt | 7,210 | 101 | MB/s |")
+        .contains("| `FrameCodecBenchmark.decode` | - | avgt | 0.0312 | - | ms/op |")
+        .contains("Raw: [`bench-results/dnn/a.json`](../bench-results/dnn/a.json)")
+        .contains("commit 0123456789, JDK 25.0.3+9-LTS, 2 cores, load average 0.5/0.7/0.9 before")
+        .contains("Reading it: ...");
+  }
+
+  @Test
+  void checkFailsOnAStaleTableAndPassesOnceRegenerated() throws Exception {
+    write();
+    assertThat(run("--check")).isEqualTo(1);
+    assertThat(Files.readString(root.resolve("docs/benchmarks.md"))).isEqualTo(DOC);
+    assertThat(run()).isZero();
+    assertThat(run("--check")).isZero();
+  }
+
+  @Test
+  void aTableNamingAMissingRawFileIsAnError() {
+    assertThatThrownBy(
+            () ->
+                BenchTablesCommand.regenerate(
+                    "<!-- bench: bench-results/x/gone.json -->\n|a|\n<!-- /bench -->", root))
+        .hasMessageContaining("bench-results/x/gone.json")
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void aRawFileThatIsNotAJmhResultIsRefused() throws Exception {
+    Files.writeString(root.resolve("other.json"), "{\"kind\": \"ingest\"}");
+    assertThatThrownBy(
+            () ->
+                BenchTablesCommand.regenerate("<!-- bench: other.json -->\n<!-- /bench -->", root))
+        .hasMessageContaining("not a JMH result");
+  }
+}
