@@ -56,7 +56,8 @@ public final class VerifyCommand implements Callable<Integer> {
           ObjectMapper json = new ObjectMapper();
           int failed = 0;
           try (SplitVerifier verifier =
-              new SplitVerifier(OrtEnvironment.getEnvironment(), a, seed)) {
+              new SplitVerifier(
+                  OrtEnvironment.getEnvironment(), a, seed, options.fillValues(a.model()))) {
             for (CutPoint cut : a.cuts()) {
               CutCheck check = verifier.check(cut.id());
               if (!check.passes()) {

@@ -71,6 +71,7 @@ public final class GraphAnalyzer {
     if (maxCutTensors < 1) {
       throw new IllegalArgumentException("maxCutTensors must be at least 1, was " + maxCutTensors);
     }
+    model = withOverriddenInputs(model, inputShapes);
     GraphProto graph = model.getGraph();
     int opset = defaultOpset(model);
 
@@ -270,6 +271,51 @@ public final class GraphAnalyzer {
       TensorInfo first = out.isEmpty() ? null : out.get(0);
       return first != null && first.crossable() ? first.elements() : 0;
     }
+  }
+
+  /**
+   * {@code model} with the static input dims that {@code inputShapes} overrides (a 1024x1024
+   * segmentation model run at 256x256) replaced, so ONNX Runtime accepts the new shape; the
+   * declared output shapes and value_info, which were for the old input, are dropped.
+   */
+  private static ModelProto withOverriddenInputs(
+      ModelProto model, Map<String, List<Long>> inputShapes) {
+    GraphProto graph = model.getGraph();
+    boolean overrides = false;
+    for (ValueInfoProto vi : graph.getInputList()) {
+      List<Long> given = inputShapes.get(vi.getName());
+      if (given != null && isStatic(vi)) {
+        List<Long> declared = new ArrayList<>();
+        vi.getType()
+            .getTensorType()
+            .getShape()
+            .getDimList()
+            .forEach(d -> declared.add(d.getDimValue()));
+        overrides |= !declared.equals(given);
+      }
+    }
+    if (!overrides) {
+      return model;
+    }
+    GraphProto.Builder g = graph.toBuilder().clearValueInfo();
+    for (int i = 0; i < g.getInputCount(); i++) {
+      List<Long> given = inputShapes.get(g.getInput(i).getName());
+      if (given != null && g.getInput(i).getType().hasTensorType()) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        given.forEach(d -> shape.addDimBuilder().setDimValue(d));
+        ValueInfoProto.Builder vi = g.getInput(i).toBuilder();
+        vi.getTypeBuilder().getTensorTypeBuilder().setShape(shape);
+        g.setInput(i, vi);
+      }
+    }
+    for (int i = 0; i < g.getOutputCount(); i++) {
+      ValueInfoProto.Builder vi = g.getOutput(i).toBuilder();
+      if (vi.getType().hasTensorType()) {
+        vi.getTypeBuilder().getTensorTypeBuilder().clearShape();
+      }
+      g.setOutput(i, vi);
+    }
+    return model.toBuilder().setGraph(g).build();
   }
 
   private static boolean isDefaultDomain(String domain) {

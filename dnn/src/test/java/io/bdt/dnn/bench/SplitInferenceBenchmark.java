@@ -33,7 +33,14 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class SplitInferenceBenchmark {
 
-  /** Cut label: after the first block, in the middle, before the classifier. */
+  /**
+   * ONNX file to split instead of the zoo's ResNet-18 (e.g. the IS-Net segmentation model that
+   * RealModelsIT caches); its first graph input gets the random input.
+   */
+  @Param({""})
+  public String modelFile;
+
+  /** Cut label: after the first block, in the middle, before the classifier; "middle" = id K/2. */
   @Param({"layer1.0.relu2", "layer2.1.relu2", "avgpool"})
   public String cut;
 
@@ -44,37 +51,48 @@ public class SplitInferenceBenchmark {
   private OrtSession whole;
   private SplitPipeline split;
   private OnnxTensor input;
+  private String inputName;
 
   @Setup
   public void setUp() throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    GraphAnalysis analysis = GraphAnalyzer.analyze(new ResNet18().build(), Map.of());
+    GraphAnalysis analysis =
+        GraphAnalyzer.analyze(
+            modelFile.isEmpty()
+                ? new ResNet18().build()
+                : io.bdt.dnn.onnx.OnnxModels.read(java.nio.file.Path.of(modelFile)),
+            Map.of(),
+            1);
     CutPoint point =
-        analysis.cuts().stream().filter(c -> c.label().equals(cut)).findFirst().orElseThrow();
+        cut.equals("middle")
+            ? analysis.cuts().get(analysis.cuts().size() / 2)
+            : analysis.cuts().stream().filter(c -> c.label().equals(cut)).findFirst().orElseThrow();
+    inputName = analysis.inputs().get(0).name();
+    long[] shape = analysis.inputs().get(0).dims().stream().mapToLong(Long::longValue).toArray();
     OrtSession.SessionOptions options = SplitPipeline.sessionOptions();
     if (spinning) {
       options.addConfigEntry("session.intra_op.allow_spinning", "1");
     }
     whole = env.createSession(analysis.model().toByteArray(), options);
     split = new SplitPipeline(env, ModelSplitter.split(analysis, point.id()), options);
-    float[] data = new float[3 * 224 * 224];
+    float[] data = new float[Math.toIntExact(analysis.inputs().get(0).elements())];
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < data.length; i++) {
       data[i] = (float) random.nextDouble(-1, 1);
     }
-    input = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {1, 3, 224, 224});
+    input = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
   }
 
   @Benchmark
   public float wholeModel() throws OrtException {
-    try (OrtSession.Result r = whole.run(Map.of("input", input))) {
+    try (OrtSession.Result r = whole.run(Map.of(inputName, input))) {
       return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
     }
   }
 
   @Benchmark
   public float headThenTail() throws OrtException {
-    try (OrtSession.Result r = split.run(Map.of("input", input))) {
+    try (OrtSession.Result r = split.run(Map.of(inputName, input))) {
       return ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
     }
   }

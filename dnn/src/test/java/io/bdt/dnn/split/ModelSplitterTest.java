@@ -117,4 +117,17 @@ class ModelSplitterTest {
       }
     }
   }
+
+  @Test
+  void headAndTailShareTheModelsWeightBytesInsteadOfCopyingThem() {
+    GraphAnalysis a = GraphAnalyzer.analyze(TestModels.chain(), Map.of());
+    SplitModel split = ModelSplitter.split(a, 2);
+    Map<String, TensorProto> original = new java.util.HashMap<>();
+    a.model().getGraph().getInitializerList().forEach(t -> original.put(t.getName(), t));
+    for (ModelProto side : List.of(split.head(), split.tail())) {
+      for (TensorProto t : side.getGraph().getInitializerList()) {
+        assertThat(t.getRawData()).isSameAs(original.get(t.getName()).getRawData());
+      }
+    }
+  }
 }

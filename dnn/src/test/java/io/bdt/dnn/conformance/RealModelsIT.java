@@ -1,0 +1,194 @@
+package io.bdt.dnn.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.dnn.graph.CutPoint;
+import io.bdt.dnn.graph.GraphAnalysis;
+import io.bdt.dnn.graph.GraphAnalyzer;
+import io.bdt.dnn.onnx.OnnxModels;
+import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
+import io.bdt.dnn.split.CutCheck;
+import io.bdt.dnn.split.SplitVerifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real published models split at every cut and verified against the whole model (1e-5 absolute or
+ * 1e-4 relative, whichever is larger): a PyTorch-exported suite of timm architectures and a
+ * transformers encoder at opsets 9 to the exporter's newest plus ONNX Runtime-quantized versions
+ * ({@code src/test/python/export_models.py}, random weights), Silero VAD as shipped in the npm
+ * package {@code @ricky0123/vad-web}. Everything is fetched or generated on first run and cached in
+ * {@code ~/.cache/bdt-dnn}; the table goes to target/real-models.md (docs/dnn.md quotes it).
+ */
+class RealModelsIT {
+
+  private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "bdt-dnn");
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final List<String> ROWS = new ArrayList<>();
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.MINUTES)
+  void everyCutOfEveryPyTorchExportedAndQuantizedModelReproducesTheWholeModel() throws Exception {
+    Path script = Path.of("src/test/python/export_models.py");
+    Path dir = CACHE.resolve("suite-" + sha256(Files.readAllBytes(script)).substring(0, 12));
+    if (!Files.exists(dir.resolve("manifest.json"))) {
+      List<String> packages =
+          List.of("torch", "timm", "transformers", "onnx", "onnxruntime", "onnxscript");
+      PythonFixture.require(packages, packages);
+      PythonFixture.script("export_models.py", 1500, dir.toString());
+    }
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+    assertThat(manifest.size()).isGreaterThanOrEqualTo(9);
+    for (JsonNode entry : manifest) {
+      Map<String, List<Long>> inputs = new LinkedHashMap<>();
+      entry
+          .get("inputs")
+          .properties()
+          .forEach(
+              e -> {
+                List<Long> dims = new ArrayList<>();
+                e.getValue().forEach(d -> dims.add(d.asLong()));
+                inputs.put(e.getKey(), dims);
+              });
+      verifyEveryCut(
+          dir.resolve(entry.get("file").asText()),
+          entry.get("model").asText(),
+          entry.get("exporter").asText(),
+          inputs,
+          Map.of(),
+          GraphAnalyzer.DEFAULT_MAX_CUT_TENSORS);
+    }
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
+  void sileroVadFromItsNpmPackageSplitsAroundItsControlFlow() throws Exception {
+    Path dist = npmPackage("@ricky0123/vad-web", "0.0.31").resolve("dist");
+    TensorProto sampleRate =
+        TensorProto.newBuilder()
+            .setName("sr")
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addInt64Data(16000)
+            .build();
+    verifyEveryCut(
+        dist.resolve("silero_vad_v5.onnx"),
+        "Silero VAD v5 (@ricky0123/vad-web 0.0.31)",
+        "spox (as published)",
+        Map.of("input", List.of(1L, 512L), "state", List.of(2L, 1L, 128L)),
+        Map.of("sr", sampleRate),
+        4);
+    verifyEveryCut(
+        dist.resolve("silero_vad_legacy.onnx"),
+        "Silero VAD legacy (@ricky0123/vad-web 0.0.31)",
+        "pytorch (as published)",
+        Map.of("input", List.of(1L, 512L), "h", List.of(2L, 1L, 64L), "c", List.of(2L, 1L, 64L)),
+        Map.of("sr", sampleRate),
+        4);
+  }
+
+  @AfterAll
+  static void writeTable() throws IOException {
+    StringBuilder table =
+        new StringBuilder(
+            "| model | exporter | opset | nodes | cuts | worst abs diff | worst diff / allowed |\n"
+                + "|---|---|---|---|---|---|---|\n");
+    ROWS.forEach(r -> table.append(r).append('\n'));
+    Files.writeString(Path.of("target/real-models.md"), table);
+    System.out.print(table);
+  }
+
+  private static void verifyEveryCut(
+      Path file,
+      String name,
+      String exporter,
+      Map<String, List<Long>> inputs,
+      Map<String, TensorProto> samples,
+      int maxCutTensors)
+      throws Exception {
+    ModelProto model = OnnxModels.read(file);
+    GraphAnalysis a = GraphAnalyzer.analyze(model, inputs, maxCutTensors, samples);
+    assertThat(a.cuts().size())
+        .as("%s has a cut besides full offload and fully local", name)
+        .isGreaterThan(2);
+    double worstAbs = 0;
+    double worstRatio = 0;
+    try (SplitVerifier v = new SplitVerifier(ENV, a, 2026, samples)) {
+      for (CutPoint cut : a.cuts()) {
+        CutCheck check = v.check(cut.id());
+        worstAbs = Math.max(worstAbs, check.maxAbsDiff());
+        worstRatio = Math.max(worstRatio, check.worstRatio());
+        assertThat(check.passes())
+            .as(
+                "%s cut %d (%s): max abs diff %g, ratio %g",
+                name, cut.id(), cut.label(), check.maxAbsDiff(), check.worstRatio())
+            .isTrue();
+      }
+    }
+    long opset =
+        model.getOpsetImportList().stream()
+            .filter(o -> o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx"))
+            .mapToLong(o -> o.getVersion())
+            .findFirst()
+            .orElse(0);
+    ROWS.add(
+        String.format(
+            "| %s | %s | %d | %d | %d | %.2g | %.2g |",
+            name,
+            exporter,
+            opset,
+            model.getGraph().getNodeCount(),
+            a.cuts().size(),
+            worstAbs,
+            worstRatio));
+  }
+
+  /** The npm package's unpacked folder, fetched once with {@code npm pack} and cached. */
+  private static Path npmPackage(String name, String version) throws Exception {
+    Path dir = CACHE.resolve("npm").resolve(name.replace('/', '+') + "-" + version);
+    if (!Files.exists(dir.resolve("package/package.json"))) {
+      Files.createDirectories(dir);
+      Process pack =
+          new ProcessBuilder(
+                  "npm",
+                  "pack",
+                  "--silent",
+                  name + "@" + version,
+                  "--pack-destination",
+                  dir.toString())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(pack.getInputStream().readAllBytes()).strip();
+      assumeTrue(
+          pack.waitFor(15, TimeUnit.MINUTES) && pack.exitValue() == 0,
+          () -> "npm pack " + name + "@" + version + " failed here: " + out);
+      String tgz = out.lines().reduce((x, y) -> y).orElseThrow();
+      Process tar =
+          new ProcessBuilder("tar", "xzf", dir.resolve(tgz).toString(), "-C", dir.toString())
+              .inheritIO()
+              .start();
+      assertThat(tar.waitFor(10, TimeUnit.MINUTES) && tar.exitValue() == 0).isTrue();
+      Files.delete(dir.resolve(tgz));
+    }
+    return dir.resolve("package");
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
