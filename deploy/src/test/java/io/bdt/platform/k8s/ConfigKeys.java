@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  */
 record ConfigKeys(List<Key> keys) {
 
-  /** One property: {@code name} like {@code bdt.ap.chain.rpc-port}; {@code required} if no default. */
+  /**
+   * One property: {@code name} like {@code bdt.ap.chain.rpc-port}; {@code required} if no default.
+   */
   record Key(String name, boolean required) {
     /** Whether environment variable {@code env} sets this property (SmallRye's env-name rule). */
     boolean matchesEnv(String env) {

@@ -44,8 +44,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The Kubernetes manifests in {@code deploy/k8s} agree with the services they deploy: each overlay
  * renders, every environment variable it sets is a key the service reads and every key a service
  * cannot start without is set, ports and probe paths match, every ConfigMap and Secret a pod names
- * exists (or is one that {@code new-network.sh} creates), the genesis parses and lists one miner per
- * AP replica, pods run as non-root with read-only root filesystems and limits, and the network
+ * exists (or is one that {@code new-network.sh} creates), the genesis parses and lists one miner
+ * per AP replica, pods run as non-root with read-only root filesystems and limits, and the network
  * policies admit exactly the intended flows. No cluster needed: {@code kubectl kustomize} renders.
  */
 @Timeout(120)
@@ -69,7 +69,8 @@ class ManifestContractTest {
     boolean found =
         Stream.of(System.getenv("PATH").split(":"))
             .anyMatch(dir -> Files.isExecutable(Path.of(dir, "kubectl")));
-    assumeTrue(found, "kubectl (with Kustomize) is not installed, so the overlays cannot be rendered");
+    assumeTrue(
+        found, "kubectl (with Kustomize) is not installed, so the overlays cannot be rendered");
   }
 
   static RenderedOverlay render(String overlay) throws IOException, InterruptedException {
@@ -101,7 +102,10 @@ class ManifestContractTest {
     assertThat(unread).as(o.name() + "/" + workload + ": variables no config key reads").isEmpty();
     List<String> missing =
         keys.required().stream()
-            .filter(k -> env.entrySet().stream().noneMatch(e -> k.matchesEnv(e.getKey()) && !e.getValue().isEmpty()))
+            .filter(
+                k ->
+                    env.entrySet().stream()
+                        .noneMatch(e -> k.matchesEnv(e.getKey()) && !e.getValue().isEmpty()))
             .map(ConfigKeys.Key::name)
             .toList();
     assertThat(missing).as(o.name() + "/" + workload + ": required keys not set").isEmpty();
@@ -122,15 +126,17 @@ class ManifestContractTest {
   @ValueSource(strings = {"dev", "prod"})
   void eachPodReadsItsOwnKeyFileFromTheKeysSecret(String overlay) throws Exception {
     RenderedOverlay o = render(overlay);
-    Map<String, String> files = Map.of(
-        "ap", "BDT_AP_KEY_FILE", "gateway", "BDT_GATEWAY_INFERENCE_SIGNING_KEY_FILE");
+    Map<String, String> files =
+        Map.of("ap", "BDT_AP_KEY_FILE", "gateway", "BDT_GATEWAY_INFERENCE_SIGNING_KEY_FILE");
     for (var e : files.entrySet()) {
       Map<String, String> env = o.environment(container(o, e.getKey()));
       String path = env.get(e.getValue());
       // the pod's own name picks its file: ap-0 reads ap-0.key, gateway-1 reads gateway-1.key
       assertThat(path).as(e.getKey()).endsWith("/$(POD_NAME).key");
       assertThat(env.get("POD_NAME")).contains("metadata.name");
-      assertThat(secretMountedAt(o.statefulSet(e.getKey()), path.replace("$(POD_NAME)", e.getKey() + "-0")))
+      assertThat(
+              secretMountedAt(
+                  o.statefulSet(e.getKey()), path.replace("$(POD_NAME)", e.getKey() + "-0")))
           .isEqualTo(e.getKey() + "-keys");
       // no key travels as a plain environment value
       assertThat(env).doesNotContainKeys("BDT_AP_KEY", "BDT_GATEWAY_INFERENCE_SIGNING_KEY");
@@ -143,21 +149,32 @@ class ManifestContractTest {
     RenderedOverlay o = render(overlay);
     Map<String, String> apEnv = o.environment(container(o, "ap"));
     Map<String, String> gwEnv = o.environment(container(o, "gateway"));
-    assertThat(port(container(o, "ap"), "http")).isEqualTo(Integer.parseInt(apEnv.get("QUARKUS_HTTP_PORT")));
-    assertThat(port(container(o, "ap"), "rpc")).isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_RPC_PORT")));
-    assertThat(port(container(o, "ap"), "p2p")).isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_P2P_PORT")));
-    assertThat(port(container(o, "gateway"), "http")).isEqualTo(Integer.parseInt(gwEnv.get("QUARKUS_HTTP_PORT")));
+    assertThat(port(container(o, "ap"), "http"))
+        .isEqualTo(Integer.parseInt(apEnv.get("QUARKUS_HTTP_PORT")));
+    assertThat(port(container(o, "ap"), "rpc"))
+        .isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_RPC_PORT")));
+    assertThat(port(container(o, "ap"), "p2p"))
+        .isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_P2P_PORT")));
+    assertThat(port(container(o, "gateway"), "http"))
+        .isEqualTo(Integer.parseInt(gwEnv.get("QUARKUS_HTTP_PORT")));
     assertThat(apEnv.get("QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
     assertThat(gwEnv.get("QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
 
     for (var entry : o.podTemplates().entrySet()) {
       for (Container c : entry.getValue().getSpec().getContainers()) {
-        for (Probe p : Stream.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe()).filter(Objects::nonNull).toList()) {
-          IntOrString probePort = p.getHttpGet() != null ? p.getHttpGet().getPort() : p.getTcpSocket().getPort();
+        for (Probe p :
+            Stream.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())
+                .filter(Objects::nonNull)
+                .toList()) {
+          IntOrString probePort =
+              p.getHttpGet() != null ? p.getHttpGet().getPort() : p.getTcpSocket().getPort();
           assertThat(c.getPorts().stream().map(ContainerPort::getName))
-              .as(entry.getKey() + " probe port").contains(probePort.getStrVal());
+              .as(entry.getKey() + " probe port")
+              .contains(probePort.getStrVal());
           if (p.getHttpGet() != null) {
-            assertThat(HEALTH_PATHS).as(entry.getKey() + " probe path").contains(p.getHttpGet().getPath());
+            assertThat(HEALTH_PATHS)
+                .as(entry.getKey() + " probe path")
+                .contains(p.getHttpGet().getPath());
           }
         }
       }
@@ -166,9 +183,13 @@ class ManifestContractTest {
     for (Service s : o.all(Service.class)) {
       PodTemplateSpec pods = selected(o, s.getSpec().getSelector());
       Set<String> names = new HashSet<>();
-      pods.getSpec().getContainers().forEach(c -> c.getPorts().forEach(p -> names.add(p.getName())));
+      pods.getSpec()
+          .getContainers()
+          .forEach(c -> c.getPorts().forEach(p -> names.add(p.getName())));
       for (ServicePort p : s.getSpec().getPorts()) {
-        assertThat(names).as("Service " + s.getMetadata().getName() + " targetPort").contains(p.getTargetPort().getStrVal());
+        assertThat(names)
+            .as("Service " + s.getMetadata().getName() + " targetPort")
+            .contains(p.getTargetPort().getStrVal());
       }
     }
   }
@@ -179,7 +200,8 @@ class ManifestContractTest {
     // the services expose /q/health/* through quarkus-smallrye-health
     for (String module : List.of("access-point", "gateway-twin")) {
       assertThat(Files.readString(ROOT.resolve(module).resolve("pom.xml")))
-          .as(module + " has quarkus-smallrye-health").contains("<artifactId>quarkus-smallrye-health</artifactId>");
+          .as(module + " has quarkus-smallrye-health")
+          .contains("<artifactId>quarkus-smallrye-health</artifactId>");
     }
     RenderedOverlay o = render(overlay);
     for (String workload : List.of("ap", "gateway")) {
@@ -203,15 +225,21 @@ class ManifestContractTest {
       apHosts.add("ap-" + i + "." + headless.getMetadata().getName());
     }
     Map<String, String> apEnv = o.environment(container(o, "ap"));
-    List<URI> peers = Stream.of(apEnv.get("BDT_AP_CHAIN_PEERS").split(",")).map(URI::create).toList();
+    List<URI> peers =
+        Stream.of(apEnv.get("BDT_AP_CHAIN_PEERS").split(",")).map(URI::create).toList();
     assertThat(peers).hasSize(replicas);
-    assertThat(peers.stream().map(URI::getHost).toList()).containsExactlyInAnyOrderElementsOf(apHosts);
-    assertThat(peers).allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "p2p")));
+    assertThat(peers.stream().map(URI::getHost).toList())
+        .containsExactlyInAnyOrderElementsOf(apHosts);
+    assertThat(peers)
+        .allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "p2p")));
 
     Map<String, String> gwEnv = o.environment(container(o, "gateway"));
-    List<URI> aps = Stream.of(gwEnv.get("BDT_GATEWAY_INFERENCE_APS").split(",")).map(URI::create).toList();
-    assertThat(aps.stream().map(URI::getHost).toList()).containsExactlyInAnyOrderElementsOf(apHosts);
-    assertThat(aps).allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "http")));
+    List<URI> aps =
+        Stream.of(gwEnv.get("BDT_GATEWAY_INFERENCE_APS").split(",")).map(URI::create).toList();
+    assertThat(aps.stream().map(URI::getHost).toList())
+        .containsExactlyInAnyOrderElementsOf(apHosts);
+    assertThat(aps)
+        .allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "http")));
     URI rpc = URI.create(gwEnv.get("BDT_GATEWAY_CHAIN_RPC_URL"));
     assertThat(apHosts).contains(rpc.getHost());
     assertThat(rpc.getPort()).isEqualTo(port(container(o, "ap"), "rpc"));
@@ -221,8 +249,11 @@ class ManifestContractTest {
   @ValueSource(strings = {"dev", "prod"})
   void theGenesisParsesAndListsOneMinerPerAccessPoint(String overlay) throws Exception {
     RenderedOverlay o = render(overlay);
-    ConfigMap genesis = o.all(ConfigMap.class).stream()
-        .filter(c -> c.getMetadata().getName().startsWith("bdt-genesis")).findFirst().orElseThrow();
+    ConfigMap genesis =
+        o.all(ConfigMap.class).stream()
+            .filter(c -> c.getMetadata().getName().startsWith("bdt-genesis"))
+            .findFirst()
+            .orElseThrow();
     Path file = Files.createTempFile("genesis", ".json");
     try {
       Files.writeString(file, genesis.getData().get("genesis.json"));
@@ -247,27 +278,38 @@ class ManifestContractTest {
       PodSpec pod = entry.getValue().getSpec();
       for (Volume v : pod.getVolumes()) {
         if (v.getConfigMap() != null) {
-          assertThat(configMaps).as(entry.getKey() + " volume " + v.getName()).contains(v.getConfigMap().getName());
+          assertThat(configMaps)
+              .as(entry.getKey() + " volume " + v.getName())
+              .contains(v.getConfigMap().getName());
         }
         if (v.getSecret() != null) {
-          assertThat(secrets).as(entry.getKey() + " volume " + v.getName()).contains(v.getSecret().getSecretName());
+          assertThat(secrets)
+              .as(entry.getKey() + " volume " + v.getName())
+              .contains(v.getSecret().getSecretName());
         }
       }
-      for (Container c : Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
-        c.getEnvFrom().forEach(f -> {
-          if (f.getConfigMapRef() != null) {
-            assertThat(configMaps).contains(f.getConfigMapRef().getName());
-          }
-        });
-        c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-            .forEach(e -> assertThat(secrets).contains(e.getValueFrom().getSecretKeyRef().getName()));
+      for (Container c :
+          Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
+        c.getEnvFrom()
+            .forEach(
+                f -> {
+                  if (f.getConfigMapRef() != null) {
+                    assertThat(configMaps).contains(f.getConfigMapRef().getName());
+                  }
+                });
+        c.getEnv().stream()
+            .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+            .forEach(
+                e -> assertThat(secrets).contains(e.getValueFrom().getSecretKeyRef().getName()));
       }
     }
   }
 
   /** Secrets are created per network by new-network.sh (never committed); the names it writes. */
   static Set<String> secretsNewNetworkCreates() throws IOException {
-    Matcher m = Pattern.compile("kubectl create secret generic ([a-z0-9-]+)").matcher(Files.readString(K8S.resolve("new-network.sh")));
+    Matcher m =
+        Pattern.compile("kubectl create secret generic ([a-z0-9-]+)")
+            .matcher(Files.readString(K8S.resolve("new-network.sh")));
     Set<String> names = new HashSet<>();
     while (m.find()) {
       names.add(m.group(1));
@@ -284,11 +326,14 @@ class ManifestContractTest {
     for (var entry : o.podTemplates().entrySet()) {
       PodSpec pod = entry.getValue().getSpec();
       assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(entry.getKey()).isTrue();
-      for (Container c : Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
+      for (Container c :
+          Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
         String what = entry.getKey() + "/" + c.getName();
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(what).isTrue();
         assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(what).isFalse();
-        assertThat(c.getResources().getRequests()).as(what + " requests").containsKeys("cpu", "memory");
+        assertThat(c.getResources().getRequests())
+            .as(what + " requests")
+            .containsKeys("cpu", "memory");
         assertThat(c.getResources().getLimits()).as(what + " limits").containsKeys("cpu", "memory");
         assertThat(c.getImage()).as(what + " image is pinned").matches(".+:[0-9][^:]*$");
       }
@@ -298,8 +343,11 @@ class ManifestContractTest {
   @Test
   void devHasNoKafkaAndProdRunsItThroughStrimziInKraftMode() throws Exception {
     RenderedOverlay dev = render("dev");
-    assertThat(dev.objects().stream().map(HasMetadata::getApiVersion)).noneMatch(v -> v.startsWith("kafka.strimzi.io"));
-    assertThat(dev.environment(container(dev, "gateway")).get("BDT_GATEWAY_KAFKA_BOOTSTRAP_SERVERS")).isEmpty();
+    assertThat(dev.objects().stream().map(HasMetadata::getApiVersion))
+        .noneMatch(v -> v.startsWith("kafka.strimzi.io"));
+    assertThat(
+            dev.environment(container(dev, "gateway")).get("BDT_GATEWAY_KAFKA_BOOTSTRAP_SERVERS"))
+        .isEmpty();
     assertThat(dev.statefulSet("ap").getSpec().getReplicas()).isEqualTo(1);
     assertThat(dev.statefulSet("gateway").getSpec().getReplicas()).isEqualTo(1);
 
@@ -313,7 +361,8 @@ class ManifestContractTest {
     prod.ofKind("KafkaTopic").forEach(t -> topics.add(t.getMetadata().getName()));
     // the topics are the gateway's defaults
     assertThat(topics).containsExactlyInAnyOrder("bdt.twin-events", "bdt.inference-results");
-    String bootstrap = prod.environment(container(prod, "gateway")).get("BDT_GATEWAY_KAFKA_BOOTSTRAP_SERVERS");
+    String bootstrap =
+        prod.environment(container(prod, "gateway")).get("BDT_GATEWAY_KAFKA_BOOTSTRAP_SERVERS");
     assertThat(bootstrap).startsWith(kafka.getMetadata().getName() + "-kafka-bootstrap:");
   }
 
@@ -321,28 +370,56 @@ class ManifestContractTest {
   void networkPoliciesDenyByDefaultAndAdmitOnlyTheIntendedFlows() throws Exception {
     RenderedOverlay o = render("prod");
     List<NetworkPolicy> policies = o.all(NetworkPolicy.class);
-    NetworkPolicy deny = policies.stream().filter(p -> p.getSpec().getIngress().isEmpty()).findFirst().orElseThrow();
-    assertThat(deny.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/part-of", "bdt");
+    NetworkPolicy deny =
+        policies.stream().filter(p -> p.getSpec().getIngress().isEmpty()).findFirst().orElseThrow();
+    assertThat(deny.getSpec().getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/part-of", "bdt");
     // P2P only from other APs; nobody else may reach the miners' gossip port
-    NetworkPolicy ap = policies.stream().filter(p -> p.getMetadata().getName().equals("access-point-ingress")).findFirst().orElseThrow();
-    ap.getSpec().getIngress().forEach(rule -> {
-      boolean p2p = rule.getPorts().stream().map(NetworkPolicyPort::getPort).anyMatch(port -> "p2p".equals(port.getStrVal()));
-      if (p2p) {
-        assertThat(rule.getFrom()).allSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
-            .containsEntry("app.kubernetes.io/name", "access-point"));
-      }
-    });
+    NetworkPolicy ap =
+        policies.stream()
+            .filter(p -> p.getMetadata().getName().equals("access-point-ingress"))
+            .findFirst()
+            .orElseThrow();
+    ap.getSpec()
+        .getIngress()
+        .forEach(
+            rule -> {
+              boolean p2p =
+                  rule.getPorts().stream()
+                      .map(NetworkPolicyPort::getPort)
+                      .anyMatch(port -> "p2p".equals(port.getStrVal()));
+              if (p2p) {
+                assertThat(rule.getFrom())
+                    .allSatisfy(
+                        peer ->
+                            assertThat(peer.getPodSelector().getMatchLabels())
+                                .containsEntry("app.kubernetes.io/name", "access-point"));
+              }
+            });
     // every port a Service exposes is admitted by some policy for its pods (else it would be dead)
     for (Service s : o.all(Service.class)) {
       for (ServicePort port : s.getSpec().getPorts()) {
-        boolean admitted = policies.stream()
-            .filter(p -> s.getSpec().getSelector().entrySet().stream()
-                .allMatch(e -> e.getValue().equals(p.getSpec().getPodSelector().getMatchLabels() == null ? null
-                    : p.getSpec().getPodSelector().getMatchLabels().get(e.getKey()))))
-            .flatMap(p -> p.getSpec().getIngress().stream())
-            .flatMap(r -> r.getPorts().stream())
-            .anyMatch(p -> port.getTargetPort().getStrVal().equals(p.getPort().getStrVal()));
-        assertThat(admitted).as("Service " + s.getMetadata().getName() + " port " + port.getName()).isTrue();
+        boolean admitted =
+            policies.stream()
+                .filter(
+                    p ->
+                        s.getSpec().getSelector().entrySet().stream()
+                            .allMatch(
+                                e ->
+                                    e.getValue()
+                                        .equals(
+                                            p.getSpec().getPodSelector().getMatchLabels() == null
+                                                ? null
+                                                : p.getSpec()
+                                                    .getPodSelector()
+                                                    .getMatchLabels()
+                                                    .get(e.getKey()))))
+                .flatMap(p -> p.getSpec().getIngress().stream())
+                .flatMap(r -> r.getPorts().stream())
+                .anyMatch(p -> port.getTargetPort().getStrVal().equals(p.getPort().getStrVal()));
+        assertThat(admitted)
+            .as("Service " + s.getMetadata().getName() + " port " + port.getName())
+            .isTrue();
       }
     }
     // the explorer is reachable only from labelled API clients
@@ -354,45 +431,67 @@ class ManifestContractTest {
 
   @Test
   void imageDefinitionsArePinnedAndRunAsNonRoot() throws IOException {
-    for (String file : List.of(
-        "access-point/src/main/docker/Dockerfile.jvm",
-        "gateway-twin/src/main/docker/Dockerfile.jvm",
-        "explorer/src/main/docker/Dockerfile.jvm",
-        "deploy/src/main/docker/Dockerfile.node")) {
+    for (String file :
+        List.of(
+            "access-point/src/main/docker/Dockerfile.jvm",
+            "gateway-twin/src/main/docker/Dockerfile.jvm",
+            "explorer/src/main/docker/Dockerfile.jvm",
+            "deploy/src/main/docker/Dockerfile.node")) {
       List<String> lines = Files.readAllLines(ROOT.resolve(file));
       String from = lines.stream().filter(l -> l.startsWith("FROM ")).findFirst().orElseThrow();
       assertThat(from).as(file).matches("FROM [^ ]+(:[0-9][^ ]*|@sha256:[0-9a-f]{64})");
-      String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
+      String user =
+          lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
       assertThat(user).as(file).isNotIn("USER root", "USER 0");
     }
   }
 
   private static int port(Container c, String name) {
-    return c.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst()
-        .orElseThrow(() -> new AssertionError(c.getName() + " has no port " + name)).getContainerPort();
+    return c.getPorts().stream()
+        .filter(p -> name.equals(p.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(c.getName() + " has no port " + name))
+        .getContainerPort();
   }
 
   private static PodTemplateSpec selected(RenderedOverlay o, Map<String, String> selector) {
     return o.podTemplates().values().stream()
-        .filter(t -> selector.entrySet().stream().allMatch(e -> e.getValue().equals(t.getMetadata().getLabels().get(e.getKey()))))
-        .findFirst().orElseThrow(() -> new AssertionError("no workload matches selector " + selector));
+        .filter(
+            t ->
+                selector.entrySet().stream()
+                    .allMatch(
+                        e -> e.getValue().equals(t.getMetadata().getLabels().get(e.getKey()))))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no workload matches selector " + selector));
   }
 
   private static String secretMountedAt(StatefulSet s, String path) {
     Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    var mount = c.getVolumeMounts().stream().filter(m -> path.startsWith(m.getMountPath() + "/")).findFirst()
-        .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
-    Volume v = s.getSpec().getTemplate().getSpec().getVolumes().stream()
-        .filter(vol -> vol.getName().equals(mount.getName())).findFirst().orElseThrow();
+    var mount =
+        c.getVolumeMounts().stream()
+            .filter(m -> path.startsWith(m.getMountPath() + "/"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
+    Volume v =
+        s.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(vol -> vol.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow();
     return v.getSecret() != null ? v.getSecret().getSecretName() : "";
   }
 
   private static String mountedFrom(StatefulSet s, String path) {
     Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    var mount = c.getVolumeMounts().stream().filter(m -> path.startsWith(m.getMountPath() + "/")).findFirst()
-        .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
-    Volume v = s.getSpec().getTemplate().getSpec().getVolumes().stream()
-        .filter(vol -> vol.getName().equals(mount.getName())).findFirst().orElseThrow();
+    var mount =
+        c.getVolumeMounts().stream()
+            .filter(m -> path.startsWith(m.getMountPath() + "/"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
+    Volume v =
+        s.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(vol -> vol.getName().equals(mount.getName()))
+            .findFirst()
+            .orElseThrow();
     return v.getConfigMap() != null ? v.getConfigMap().getName() : "";
   }
 }

@@ -32,7 +32,10 @@ record RenderedOverlay(String name, List<HasMetadata> objects) {
     byte[] err = kubectl.getErrorStream().readAllBytes();
     if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
       throw new AssertionError(
-          "kubectl kustomize " + overlayDir + " failed: " + new String(err, StandardCharsets.UTF_8));
+          "kubectl kustomize "
+              + overlayDir
+              + " failed: "
+              + new String(err, StandardCharsets.UTF_8));
     }
     KubernetesSerialization serialization = new KubernetesSerialization();
     List<HasMetadata> objects = new ArrayList<>();
