@@ -6,6 +6,7 @@ import io.bdt.ap.chain.PlatformChain;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.platform.auth.TokenKeys;
+import io.bdt.pki.TlsContexts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -47,7 +48,11 @@ final class Platform implements AutoCloseable {
       int basePort,
       long periodMillis,
       double gatewayFlops,
-      Map<String, String> faults) {}
+      Map<String, String> faults,
+      int mqttPlainPort) {}
+
+  /** {@link Settings#mqttPlainPort} for "no plain-text MQTT listener" (the default). */
+  static final int NO_PLAIN_MQTT = -1;
 
   /** A snapshot of one AP's {@code /status}. */
   record ApSnapshot(String name, String url, JsonNode status) {}
@@ -190,16 +195,32 @@ final class Platform implements AutoCloseable {
             + ", DeviceRegistry "
             + contracts.deviceRegistry());
 
+    List<String> gatewayIds = new ArrayList<>();
+    for (int n = 0; n < settings.gateways(); n++) {
+      gatewayIds.add("gw" + (n + 1));
+    }
     if (settings.mqttUrl().isPresent()) {
       mqttUrl = settings.mqttUrl().get();
+      out.println(
+          "platform: WARNING MQTT broker "
+              + mqttUrl
+              + " is not managed by the platform: the gateways tell it nothing about device"
+              + " identity (bdt.gateway.mqtt.access=none)");
     } else {
-      broker = new MqttBroker(settings.work().resolve("mqtt"), 0);
-      mqttUrl = broker.url();
+      broker =
+          new MqttBroker(
+              settings.work().resolve("mqtt"), settings.mqttPlainPort(), pki, gatewayIds);
+      mqttUrl = broker.tlsUrl();
+      if (broker.url() != null) {
+        out.println(
+            "platform: WARNING plain-text MQTT listener "
+                + broker.url()
+                + " (loopback only): credentials cross it in clear");
+      }
     }
 
     Path gatewayJar = settings.root().resolve("gateway-twin/target/quarkus-app/quarkus-run.jar");
     List<String> apUrls = aps.stream().map(ServiceProcess::baseUrl).toList();
-    List<String> gatewayIds = new ArrayList<>();
     if (!Files.exists(gatewayJar)) {
       out.println(
           "platform: WARNING "
@@ -207,8 +228,7 @@ final class Platform implements AutoCloseable {
               + " is not built; running without gateways (the fleet publishes, nothing infers)");
     }
     for (int n = 0; n < settings.gateways(); n++) {
-      String id = "gw" + (n + 1);
-      gatewayIds.add(id);
+      String id = gatewayIds.get(n);
       int port = portFor(id, settings.basePort() == 0 ? 0 : settings.basePort() + n);
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("quarkus.http.host", "127.0.0.1");
@@ -217,6 +237,11 @@ final class Platform implements AutoCloseable {
       conf.put("mp.jwt.verify.publickey.location", publicKey);
       conf.put("bdt.gateway.data-dir", settings.work().resolve(id).toString());
       conf.put("bdt.gateway.mqtt.url", mqttUrl);
+      if (broker != null) {
+        conf.put("bdt.gateway.mqtt.access", "extension");
+        conf.put("bdt.gateway.mqtt.password-file", broker.passwordFile(id).toString());
+        conf.put("bdt.gateway.mqtt.ca-file", pki.caCertificate().toString());
+      }
       conf.put("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY);
       conf.put("bdt.gateway.profiles.vibration-sensor.secret", PROFILE_SECRET);
       conf.put("bdt.gateway.inference.enabled", "true");
@@ -258,10 +283,20 @@ final class Platform implements AutoCloseable {
     startExplorer();
 
     fleet =
-        new SensorFleet(mqttUrl, SensorFleet.spread(settings.devices(), gatewayIds), 20_261_124L);
-    fleet.provision(PROFILE_KEY, PROFILE_SECRET);
+        new SensorFleet(
+            mqttUrl,
+            SensorFleet.spread(settings.devices(), gatewayIds),
+            20_261_124L,
+            broker == null
+                ? null
+                : TlsContexts.fromPem(pki.caCertificate(), Optional.empty(), Optional.empty())
+                    .getSocketFactory());
+    if (broker != null && !gateways.isEmpty()) {
+      // each device provisions itself, then connects as itself with its issued secret
+      fleet.provision(
+          PROFILE_KEY, PROFILE_SECRET, settings.work().resolve("fleet/credentials.json"));
+    }
     settings.faults().forEach(fleet::inject);
-    Thread.sleep(500); // provisioning replies before the first window
     fleet.start(settings.periodMillis());
   }
 
@@ -308,7 +343,16 @@ final class Platform implements AutoCloseable {
   /** The URLs of every API, for the user. */
   Map<String, String> urls() {
     Map<String, String> u = new LinkedHashMap<>();
-    u.put("mqtt", mqttUrl + (broker != null ? " (embedded HiveMQ CE)" : ""));
+    u.put(
+        "mqtt",
+        mqttUrl
+            + (broker != null
+                ? " (embedded HiveMQ CE, TLS with CA "
+                    + pki.caCertificate()
+                    + "; every client authenticates: devices as their id with their issued"
+                    + " secret)"
+                    + (broker.url() != null ? ", plain text " + broker.url() : "")
+                : ""));
     for (ServiceProcess gw : gateways) {
       u.put(
           gw.name(), gw.baseUrl() + "  (twins: /twins, OpenAPI: /q/openapi, metrics: /q/metrics)");

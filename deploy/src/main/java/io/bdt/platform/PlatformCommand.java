@@ -33,6 +33,14 @@ public final class PlatformCommand implements Callable<Integer> {
   String mqtt;
 
   @Option(
+      names = "--mqtt-plain-port",
+      defaultValue = "-1",
+      description =
+          "also open a plain-text MQTT listener on this loopback port (0 = any free port; default"
+              + " none: TLS only)")
+  int mqttPlainPort;
+
+  @Option(
       names = "--kafka",
       description =
           "Kafka bootstrap servers for the gateways' events (default: an embedded Kafka, whose"
@@ -143,7 +151,8 @@ public final class PlatformCommand implements Callable<Integer> {
                 basePort,
                 periodMillis,
                 gatewayFlops,
-                faults),
+                faults,
+                mqttPlainPort),
             System.out);
     CountDownLatch stop = new CountDownLatch(1);
     EventCounter events = kafkaServers == null ? null : new EventCounter(kafkaServers);

@@ -90,7 +90,8 @@ class PlatformIT {
                 0, // free ports: two runs on one machine do not collide
                 1000,
                 5e6,
-                Map.of("vib-2", "bearing_fault")),
+                Map.of("vib-2", "bearing_fault"),
+                Platform.NO_PLAIN_MQTT),
             new PrintStream(OutputStream.nullOutputStream()));
     platform.start();
   }
@@ -590,7 +591,10 @@ class PlatformIT {
       JsonNode device =
           platform.getJson(platform.gatewayProcesses().get(owner).baseUrl() + "/devices/vib-2");
       assertThat(Numeric.toHexStringNoPrefix(onChain.credentialHash))
-          .isEqualToIgnoringCase(device.path("credentialHash").asText());
+          .as("DeviceRegistry commits to the ledger's salted hash")
+          .isEqualToIgnoringCase(
+              io.bdt.gateway.device.SecretHash.chainCommitment(
+                  device.path("credentialHash").asText()));
       assertThat(onChain.model).isEqualTo("vibration-sensor");
     } finally {
       web3j.shutdown();

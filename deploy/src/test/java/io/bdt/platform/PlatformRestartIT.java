@@ -33,7 +33,8 @@ class PlatformRestartIT {
         basePort,
         500,
         5e6,
-        Map.of());
+        Map.of(),
+        Platform.NO_PLAIN_MQTT);
   }
 
   @Test

@@ -90,6 +90,29 @@ public interface GatewayConfig {
     /** Telemetry subscriptions' QoS (0 or 1). */
     @WithDefault("1")
     int qos();
+
+    /**
+     * How the broker learns who may connect: {@code extension} (the embedded HiveMQ CE broker with
+     * the B-DT device-identity extension), {@code dynamic-security} (Mosquitto 2's plugin), or
+     * {@code none} (the broker checks nothing: logged as a warning).
+     */
+    @WithDefault("none")
+    String access();
+
+    /** The gateway's MQTT username; {@code gateway:<id>} when a password file is set. */
+    Optional<String> username();
+
+    /** File holding the gateway's MQTT password (first line); no password when absent. */
+    Optional<String> passwordFile();
+
+    /** PEM file of the CA that signed the broker's certificate ({@code ssl://} URLs). */
+    Optional<String> caFile();
+
+    /** PEM client certificate chain for mutual TLS (with {@link #keyFile}). */
+    Optional<String> certFile();
+
+    /** PEM private key of {@link #certFile}. */
+    Optional<String> keyFile();
   }
 
   /** Twin store. */

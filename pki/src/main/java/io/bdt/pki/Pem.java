@@ -99,6 +99,14 @@ public final class Pem {
     writeAtomically(file, encode(new JcaPKCS8Generator(key, null)), true);
   }
 
+  /**
+   * Writes a secret ({@code text}: a password, a credentials file) to {@code file}, readable and
+   * writable by its owner only, via a temporary file and a rename.
+   */
+  public static void writeSecret(Path file, String text) throws IOException {
+    writeAtomically(file, text, true);
+  }
+
   /** Writes {@code text} to {@code file} via a temporary file and a rename. */
   static void writeAtomically(Path file, String text, boolean ownerOnly) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
@@ -114,7 +122,7 @@ public final class Pem {
         throw new IOException("another process is writing " + file, e);
       }
     }
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

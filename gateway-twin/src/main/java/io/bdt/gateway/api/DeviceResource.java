@@ -3,7 +3,9 @@ package io.bdt.gateway.api;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.gateway.device.DeviceLedger;
 import io.bdt.gateway.device.DeviceRecord;
+import io.bdt.gateway.device.DeviceRevoked;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.event.Event;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,9 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class DeviceResource {
 
   private final DeviceLedger ledger;
+  private final Event<DeviceRevoked> revocations;
 
-  public DeviceResource(DeviceLedger ledger) {
+  public DeviceResource(DeviceLedger ledger, Event<DeviceRevoked> revocations) {
     this.ledger = ledger;
+    this.revocations = revocations;
   }
 
   @GET
@@ -44,10 +48,15 @@ public class DeviceResource {
 
   @POST
   @Path("/{deviceId}/revoke")
-  @Operation(summary = "Revoke a device: its telemetry and re-provisioning are refused from now on")
+  @Operation(
+      summary =
+          "Revoke a device: the broker disconnects it, and its connects, telemetry and"
+              + " re-provisioning are refused from now on")
   public Response revoke(@PathParam("deviceId") String deviceId) {
-    return ledger.revoke(deviceId)
-        ? Response.ok(ledger.find(deviceId).orElseThrow()).build()
-        : Problems.notFound("no device " + deviceId);
+    if (!ledger.revoke(deviceId)) {
+      return Problems.notFound("no device " + deviceId);
+    }
+    revocations.fire(new DeviceRevoked(deviceId));
+    return Response.ok(ledger.find(deviceId).orElseThrow()).build();
   }
 }

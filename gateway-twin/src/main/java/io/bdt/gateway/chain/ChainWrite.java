@@ -66,7 +66,7 @@ public sealed interface ChainWrite {
 
     /** The registration of {@code device}. */
     public static Register of(DeviceRecord device) {
-      return new Register(device.deviceId(), device.credentialHash(), device.profileId());
+      return new Register(device.deviceId(), device.chainCredentialHash(), device.profileId());
     }
 
     @Override
@@ -96,7 +96,7 @@ public sealed interface ChainWrite {
 
     /** The revocation of {@code device}. */
     public static Revoke of(DeviceRecord device) {
-      return new Revoke(device.deviceId(), device.credentialHash(), device.profileId());
+      return new Revoke(device.deviceId(), device.chainCredentialHash(), device.profileId());
     }
 
     @Override

@@ -200,7 +200,7 @@ public final class ChainWriter {
           continue;
         }
         try {
-          requireOurs(d.deviceId(), d.credentialHash(), onChain);
+          requireOurs(d.deviceId(), d.chainCredentialHash(), onChain);
         } catch (ConflictException e) {
           conflicts.add(e.getMessage());
           continue;

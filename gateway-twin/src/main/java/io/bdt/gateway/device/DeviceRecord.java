@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param deviceId the device's id (also the name part of its twin's thing id)
  * @param profileId the device profile it was provisioned under
- * @param credentialHash hex SHA-256 of the device secret (the secret itself is never stored)
+ * @param credentialHash salted slow hash of the device secret ({@link SecretHash}; the secret
+ *     itself is never stored)
  * @param revoked whether the device has been revoked (refused from then on)
  * @param registeredAt when it was provisioned
  */
@@ -24,6 +25,11 @@ public record DeviceRecord(
     Objects.requireNonNull(profileId, "profileId");
     Objects.requireNonNull(credentialHash, "credentialHash");
     Objects.requireNonNull(registeredAt, "registeredAt");
+  }
+
+  /** What DeviceRegistry stores as this device's {@code credentialHash} (64 hex digits). */
+  public String chainCredentialHash() {
+    return SecretHash.chainCommitment(credentialHash);
   }
 
   /** The same device, revoked. */

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * Decides provisioning requests: checks the profile's key and secret (constant-time), refuses
  * revoked and already registered devices, issues a random 256-bit device secret and records the
- * device (with only the secret's hash) in the {@link DeviceLedger}.
+ * device (with only the secret's salted slow hash, {@link SecretHash}) in the {@link DeviceLedger}.
  *
  * <p>Request JSON: {@code {"provisioningKey": ..., "provisioningSecret": ..., "deviceId": ...}};
  * {@code deviceId} is optional (a random one is issued) and must match {@link #DEVICE_ID}.
@@ -112,7 +112,11 @@ public final class Provisioner {
     String deviceSecret = HexFormat.of().formatHex(secretBytes);
     ledger.register(
         new DeviceRecord(
-            deviceId, profile.profileId(), sha256Hex(deviceSecret), false, clock.instant()));
+            deviceId,
+            profile.profileId(),
+            SecretHash.hash(deviceSecret, random),
+            false,
+            clock.instant()));
     return new ProvisioningOutcome.Provisioned(deviceId, deviceSecret, telemetryTopic(deviceId));
   }
 }

@@ -4,10 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.GatewayConfig;
+import io.bdt.gateway.access.AccessTable;
+import io.bdt.gateway.access.BrokerAccess;
+import io.bdt.gateway.access.ExtensionAccess;
+import io.bdt.gateway.access.Refusal;
+import io.bdt.gateway.access.TopicPolicy;
+import io.bdt.gateway.device.DeviceLedger;
+import io.bdt.gateway.device.DeviceRecord;
+import io.bdt.gateway.device.DeviceRevoked;
 import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.device.ProvisioningOutcome;
+import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.ingest.RejectReason;
 import io.bdt.gateway.ingest.TelemetryIngest;
+import io.bdt.pki.TlsContexts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,6 +25,14 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -67,17 +85,47 @@ public class MqttGateway {
   private final String requestPrefix;
   private final String replyPrefix;
   private final MeterRegistry meters;
+  private final DeviceLedger ledger;
+  private final BrokerAccess access;
   private volatile MqttAsyncClient client;
 
   public MqttGateway(
-      GatewayConfig config, Provisioner provisioner, TelemetryIngest ingest, MeterRegistry meters) {
+      GatewayConfig config,
+      Provisioner provisioner,
+      TelemetryIngest ingest,
+      MeterRegistry meters,
+      DeviceLedger ledger) {
     this.config = config;
     this.provisioner = provisioner;
     this.ingest = ingest;
     this.meters = meters;
+    this.ledger = ledger;
     this.telemetryPrefix = "bdt/" + config.id() + "/devices/";
     this.requestPrefix = provisionRequestPrefix(config.id());
     this.replyPrefix = provisionReplyPrefix(config.id());
+    this.access = access(config);
+    for (Refusal.Reason reason : Refusal.Reason.values()) {
+      refusalCounter(reason.tag()); // every reason shows in /q/metrics from the start, at 0
+    }
+  }
+
+  private static BrokerAccess access(GatewayConfig config) {
+    return switch (config.mqtt().access().toLowerCase(Locale.ROOT)) {
+      case "extension" -> {
+        SecureRandom random = new SecureRandom();
+        Map<String, String> hashes = new LinkedHashMap<>();
+        config
+            .profiles()
+            .values()
+            .forEach(p -> hashes.put(p.key(), SecretHash.hash(p.secret(), random)));
+        yield new ExtensionAccess(config.id(), hashes);
+      }
+      case "none" -> BrokerAccess.NONE;
+      default ->
+          throw new IllegalArgumentException(
+              "bdt.gateway.mqtt.access must be extension, dynamic-security or none, got "
+                  + config.mqtt().access());
+    };
   }
 
   void start(@Observes StartupEvent event) throws MqttException {
@@ -99,10 +147,66 @@ public class MqttGateway {
     options.setAutomaticReconnect(true);
     options.setCleanStart(true);
     options.setReceiveMaximum(65535);
+    credentials(options);
+    if (BrokerAccess.NONE.equals(access)) {
+      LOG.warnf(
+          "bdt.gateway.mqtt.access=none: the broker at %s checks no device identity; any client"
+              + " that reaches it can publish telemetry for any device",
+          url);
+    }
+    if (url.startsWith("tcp://") && !url.contains("//127.0.0.1") && !url.contains("//localhost")) {
+      LOG.warnf("MQTT to %s is plain text: device secrets cross the network in clear", url);
+    }
     mqtt.connect(options).waitForCompletion(15_000);
+    access.sync(mqtt, ledger.all());
     subscribe(mqtt).waitForCompletion(10_000);
     this.client = mqtt;
     LOG.infof("gateway %s connected to MQTT broker %s", config.id(), url);
+  }
+
+  /** Username/password from the configured file, and TLS for {@code ssl://} URLs. */
+  private void credentials(MqttConnectionOptions options) throws MqttException {
+    GatewayConfig.Mqtt mqtt = config.mqtt();
+    try {
+      if (mqtt.passwordFile().isPresent()) {
+        String password =
+            Files.readAllLines(Path.of(mqtt.passwordFile().get()), StandardCharsets.UTF_8)
+                .getFirst()
+                .strip();
+        options.setUserName(mqtt.username().orElse(AccessTable.GATEWAY_PREFIX + config.id()));
+        options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+      }
+      if (mqtt.url().orElse("").startsWith("ssl://")) {
+        if (mqtt.caFile().isEmpty()) {
+          throw new IllegalArgumentException(
+              "bdt.gateway.mqtt.ca-file must name the broker CA's PEM file for an ssl:// URL");
+        }
+        options.setSocketFactory(
+            TlsContexts.fromPem(
+                    Path.of(mqtt.caFile().get()),
+                    mqtt.certFile().map(Path::of),
+                    mqtt.keyFile().map(Path::of))
+                .getSocketFactory());
+        options.setHttpsHostnameVerificationEnabled(true);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("MQTT credentials: " + e.getMessage(), e);
+    }
+  }
+
+  /** Disconnects a revoked device at the broker (within the broker's round trip). */
+  void revoked(@Observes DeviceRevoked event) {
+    MqttAsyncClient mqtt = client;
+    if (mqtt == null) {
+      return; // the next connect's sync carries the revocation
+    }
+    try {
+      access.revoke(mqtt, event.deviceId());
+    } catch (MqttException e) {
+      LOG.warnf(
+          "broker not told of %s's revocation (%s); the next reconnect's sync will",
+          event.deviceId(), e.getMessage());
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -142,9 +246,10 @@ public class MqttGateway {
           requestPrefix + "+",
           UNADDRESSED_REQUEST + "+",
           telemetryPrefix + "+/telemetry",
-          "spBv1.0/+/DDATA/+/+"
+          "spBv1.0/+/DDATA/" + config.id() + "/+",
+          TopicPolicy.REFUSALS
         },
-        new int[] {1, 1, qos, qos});
+        new int[] {1, 1, qos, qos, 0});
   }
 
   /** Routes one message by its topic. */
@@ -177,9 +282,14 @@ public class MqttGateway {
       } else {
         ingest.acceptJson(deviceId, payload);
       }
+    } else if (topic.equals(TopicPolicy.REFUSALS)) {
+      countRefusal(payload);
     } else if (topic.startsWith("spBv1.0/")) {
       String[] parts = topic.split("/", -1);
-      if (parts.length != 5 || !"DDATA".equals(parts[2]) || parts[4].isEmpty()) {
+      if (parts.length != 5
+          || !"DDATA".equals(parts[2])
+          || !config.id().equals(parts[3])
+          || parts[4].isEmpty()) {
         ingest.reject(RejectReason.BAD_TOPIC, "", "topic " + topic);
       } else {
         ingest.acceptSparkplug(parts[4], payload);
@@ -198,8 +308,39 @@ public class MqttGateway {
     reply(mqtt, requestId, replyTopic, provisioner.provision(request));
   }
 
+  /** Counts a refusal the broker reported if it concerns this gateway (or no gateway). */
+  private void countRefusal(byte[] payload) {
+    try {
+      JsonNode refusal = JSON.readTree(payload);
+      String gateway = refusal.path("gatewayId").asText("");
+      if (gateway.isEmpty() || gateway.equals(config.id())) {
+        refusalCounter(refusal.path("reason").asText("unknown")).increment();
+        LOG.debugf("broker refused %s", refusal);
+      }
+    } catch (IOException e) {
+      LOG.debugf("unreadable refusal report: %s", e.getMessage());
+    }
+  }
+
+  private Counter refusalCounter(String reason) {
+    return Counter.builder("bdt.access.refused")
+        .description(
+            "clients the broker refused (connect, publish, subscribe) concerning this gateway, by"
+                + " reason")
+        .tag("reason", reason)
+        .register(meters);
+  }
+
   private void reply(
       MqttAsyncClient mqtt, String requestId, String replyTopic, ProvisioningOutcome outcome) {
+    if (outcome instanceof ProvisioningOutcome.Provisioned ok) {
+      Optional<DeviceRecord> device = ledger.find(ok.deviceId());
+      try {
+        access.grant(mqtt, device.orElseThrow(), ok.deviceSecret());
+      } catch (MqttException | RuntimeException e) {
+        LOG.warnf("broker not told of new device %s: %s", ok.deviceId(), e.getMessage());
+      }
+    }
     count(outcome);
     ObjectNode reply = JSON.createObjectNode();
     reply.put("requestId", requestId);
@@ -253,6 +394,7 @@ public class MqttGateway {
         return; // start() subscribes and waits for the SUBACK
       }
       try {
+        access.sync(mqtt, ledger.all());
         subscribe(mqtt);
       } catch (MqttException e) {
         LOG.errorf("subscribing at %s failed: %s", serverURI, e.getMessage());

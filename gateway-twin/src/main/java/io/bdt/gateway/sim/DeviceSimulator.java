@@ -3,13 +3,18 @@ package io.bdt.gateway.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.gateway.access.AccessTable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -35,19 +40,38 @@ public final class DeviceSimulator implements AutoCloseable {
 
   private final MqttClient client;
   private final String gatewayId;
+  private final String clientId;
   private volatile CompletableFuture<JsonNode> pendingReply;
+  private final List<String> received = new CopyOnWriteArrayList<>();
 
-  /** Connects to {@code brokerUrl} for a device of gateway {@code gatewayId}. */
+  /** Connects anonymously to {@code brokerUrl} for a device of gateway {@code gatewayId}. */
   public DeviceSimulator(String brokerUrl, String gatewayId) throws MqttException {
+    this(brokerUrl, gatewayId, "bdt-device-" + UUID.randomUUID(), null, null, null);
+  }
+
+  /**
+   * Connects to {@code brokerUrl} as client {@code clientId} with {@code username}/{@code password}
+   * (both null: anonymous) over {@code tls} (null: the URL's own transport).
+   */
+  public DeviceSimulator(
+      String brokerUrl,
+      String gatewayId,
+      String clientId,
+      String username,
+      String password,
+      SSLSocketFactory tls)
+      throws MqttException {
     this.gatewayId = gatewayId;
-    this.client =
-        new MqttClient(brokerUrl, "bdt-device-" + UUID.randomUUID(), new MemoryPersistence());
+    this.clientId = clientId;
+    this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
     client.setCallback(
         new MqttCallback() {
           @Override
           public void messageArrived(String topic, MqttMessage message) {
             CompletableFuture<JsonNode> reply = pendingReply;
-            if (reply != null) {
+            if (reply == null) {
+              received.add(topic);
+            } else {
               try {
                 reply.complete(JSON.readTree(message.getPayload()));
               } catch (IOException e) {
@@ -73,19 +97,111 @@ public final class DeviceSimulator implements AutoCloseable {
         });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
+    if (username != null) {
+      options.setUserName(username);
+      options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    }
+    if (tls != null) {
+      options.setSocketFactory(tls);
+    }
     client.connect(options);
+  }
+
+  /**
+   * Connects as a provisioning client of profile {@code provisioningKey} (username {@code
+   * provision:<key>}, password the profile secret): a broker with device identity lets it send only
+   * its own request and read only its own reply.
+   */
+  public static DeviceSimulator provisioningClient(
+      String brokerUrl,
+      String gatewayId,
+      String provisioningKey,
+      String provisioningSecret,
+      SSLSocketFactory tls)
+      throws MqttException {
+    return new DeviceSimulator(
+        brokerUrl,
+        gatewayId,
+        "prov-" + UUID.randomUUID(),
+        AccessTable.PROVISION_PREFIX + provisioningKey,
+        provisioningSecret,
+        tls);
+  }
+
+  /** Connects as device {@code deviceId} with the secret its gateway issued. */
+  public static DeviceSimulator device(
+      String brokerUrl,
+      String gatewayId,
+      String deviceId,
+      String deviceSecret,
+      SSLSocketFactory tls)
+      throws MqttException {
+    return new DeviceSimulator(
+        brokerUrl, gatewayId, deviceId + "-" + UUID.randomUUID(), deviceId, deviceSecret, tls);
+  }
+
+  /**
+   * What a real device does: provisions {@code deviceId} through a provisioning connection, then
+   * connects with the issued credentials.
+   *
+   * @throws IllegalStateException with the gateway's reason when provisioning is refused
+   */
+  public static DeviceSimulator provisionAndConnect(
+      String brokerUrl,
+      String gatewayId,
+      String provisioningKey,
+      String provisioningSecret,
+      String deviceId,
+      SSLSocketFactory tls)
+      throws MqttException, IOException, InterruptedException, TimeoutException {
+    JsonNode reply;
+    try (DeviceSimulator provisioning =
+        provisioningClient(brokerUrl, gatewayId, provisioningKey, provisioningSecret, tls)) {
+      reply = provisioning.provision(provisioningKey, provisioningSecret, deviceId);
+    }
+    if (!"provisioned".equals(reply.path("status").asText())) {
+      throw new IllegalStateException(
+          "provisioning " + deviceId + " refused: " + reply.path("reason").asText() + " " + reply);
+    }
+    return device(
+        brokerUrl,
+        gatewayId,
+        reply.path("deviceId").asText(),
+        reply.path("deviceSecret").asText(),
+        tls);
+  }
+
+  /** Subscribes (QoS 1) to {@code filter}, e.g. the device's command topic. */
+  public void subscribe(String filter) throws MqttException {
+    client.subscribe(new String[] {filter}, new int[] {1});
+  }
+
+  /** Topics of the messages received on {@link #subscribe}d filters, in arrival order. */
+  public List<String> received() {
+    return List.copyOf(received);
+  }
+
+  /** This connection's MQTT client id (a provisioning client's request id). */
+  public String clientId() {
+    return clientId;
+  }
+
+  /** Whether the broker still has this client connected. */
+  public boolean connected() {
+    return client.isConnected();
   }
 
   /**
    * Sends a provisioning request to this simulator's gateway on {@code
    * bdt/{gatewayId}/provision/request/{requestId}} and returns its reply from {@code
-   * bdt/{gatewayId}/provision/reply/{requestId}}.
+   * bdt/{gatewayId}/provision/reply/{requestId}}; the request id is this client's id.
    *
    * @param deviceId the id to ask for, or {@code null} to have one issued
    */
   public JsonNode provision(String provisioningKey, String provisioningSecret, String deviceId)
       throws MqttException, IOException, InterruptedException, TimeoutException {
-    String requestId = UUID.randomUUID().toString();
+    // the client id: a broker with device identity lets a client read only this reply topic
+    String requestId = clientId;
     ObjectNode request = JSON.createObjectNode();
     request.put("provisioningKey", provisioningKey);
     request.put("provisioningSecret", provisioningSecret);

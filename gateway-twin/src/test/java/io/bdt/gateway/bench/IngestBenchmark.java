@@ -154,7 +154,8 @@ public class IngestBenchmark {
     ingest =
         new TelemetryIngest(
             twins, ledger, new SensorWindows(), clock, gatewayConfig, new SimpleMeterRegistry());
-    gateway = new MqttGateway(gatewayConfig, provisioner, ingest, new SimpleMeterRegistry());
+    gateway =
+        new MqttGateway(gatewayConfig, provisioner, ingest, new SimpleMeterRegistry(), ledger);
     gateway.connect();
     topics = new String[DEVICES];
     rawTopics = new String[DEVICES];

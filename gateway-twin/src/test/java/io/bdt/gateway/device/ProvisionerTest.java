@@ -49,7 +49,8 @@ class ProvisionerTest {
     assertThat(outcome.deviceSecret()).hasSize(64);
     assertThat(outcome.telemetryTopic()).isEqualTo("bdt/gw7/devices/pump-1/telemetry");
     DeviceRecord stored = ledger.find("pump-1").orElseThrow();
-    assertThat(stored.credentialHash()).isEqualTo(Provisioner.sha256Hex(outcome.deviceSecret()));
+    assertThat(SecretHash.matches(outcome.deviceSecret(), stored.credentialHash())).isTrue();
+    assertThat(stored.credentialHash()).startsWith("pbkdf2-sha256$");
     assertThat(stored.credentialHash()).isNotEqualTo(outcome.deviceSecret());
   }
 

@@ -73,7 +73,8 @@ class MosquittoInteropTest {
       TelemetryIngest ingest =
           new TelemetryIngest(
               twins, ledger, new SensorWindows(), clock, config, new SimpleMeterRegistry());
-      MqttGateway gateway = new MqttGateway(config, provisioner, ingest, new SimpleMeterRegistry());
+      MqttGateway gateway =
+          new MqttGateway(config, provisioner, ingest, new SimpleMeterRegistry(), ledger);
       gateway.connect();
       try (DeviceSimulator device = new DeviceSimulator(URL, gatewayId)) {
         JsonNode reply = device.provision("k", "s", "m1");

@@ -190,7 +190,7 @@ class GatewayServiceTest {
   @Test
   void sparkplugTelemetryUpdatesTheTwin() throws Exception {
     String id = provisioned("pump-spb");
-    device.publishSparkplug("plant", "edge-1", id, 37.25, new float[0], 1);
+    device.publishSparkplug("plant", "gw-test", id, 37.25, new float[0], 1);
     await("twin of " + id, () -> twins.get("bdt:" + id).isPresent());
     assertThat(
             twins
@@ -216,7 +216,7 @@ class GatewayServiceTest {
     double unknown = ingest.rejectedCount(RejectReason.UNKNOWN_DEVICE);
     device.publishJson(id, "{\"rpm\": ".getBytes(StandardCharsets.UTF_8), 1);
     device.publishRaw(
-        "spBv1.0/plant/DDATA/edge-1/" + id, new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, 1);
+        "spBv1.0/plant/DDATA/gw-test/" + id, new byte[] {(byte) 0xff, (byte) 0xff, 0x01}, 1);
     device.publishJson("stranger", "{\"rpm\":2}".getBytes(StandardCharsets.UTF_8), 1);
     // a valid message after the bad ones proves the service kept going
     device.publishJson(id, JSON.createObjectNode().put("rpm", 3), new float[0], 1);

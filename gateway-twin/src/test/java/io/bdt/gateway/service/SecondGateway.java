@@ -60,7 +60,8 @@ final class SecondGateway implements AutoCloseable {
             config,
             provisioner,
             new TelemetryIngest(twins, ledger, new SensorWindows(), clock, config, meters),
-            meters);
+            meters,
+            ledger);
     mqtt.connect();
   }
 

@@ -1,0 +1,45 @@
+package io.bdt.gateway.access;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One client the broker refused: why, which client (its username or id, never its password), and
+ * the gateway concerned ({@code ""} when none is known, e.g. an anonymous connect).
+ */
+public record Refusal(Reason reason, String client, String gatewayId, String detail) {
+
+  public Refusal {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(gatewayId, "gatewayId");
+    Objects.requireNonNull(detail, "detail");
+  }
+
+  /** Why a client was refused; the metric tag is {@link #tag()}. */
+  public enum Reason {
+    /** CONNECT without username or password (and no client certificate). */
+    ANONYMOUS,
+    /** Username is no device, gateway or provisioning profile the broker knows. */
+    UNKNOWN_CLIENT,
+    /** Known username, wrong password. */
+    WRONG_SECRET,
+    /** The device is revoked. */
+    REVOKED_DEVICE,
+    /** A client certificate the broker cannot tie to a device. */
+    UNTRUSTED_CERTIFICATE,
+    /** PUBLISH to a topic the client may not use (e.g. another device's telemetry). */
+    PUBLISH_DENIED,
+    /** SUBSCRIBE to a filter the client may not use (e.g. {@code #}). */
+    SUBSCRIBE_DENIED,
+    /** SUBSCRIBE to another client's provisioning reply topic. */
+    FOREIGN_REPLY,
+    /** An access command from a client that is not the gateway it names, or malformed. */
+    BAD_ACCESS_COMMAND;
+
+    /** The lower-case, dash-separated metric tag. */
+    public String tag() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package io.bdt.gateway.access;
+
+import java.util.List;
+
+/**
+ * Which topics each {@link ClientRole} may publish to and subscribe to (pure; both brokers apply
+ * the same rules: the HiveMQ extension calls it, the Mosquitto roles are built from {@link
+ * #publishFilters}/{@link #subscribeFilters}).
+ *
+ * <ul>
+ *   <li>A device {@code d} of gateway {@code g} publishes only {@code bdt/g/devices/d/telemetry}
+ *       and its Sparkplug {@code spBv1.0/+/DDATA|DBIRTH|DDEATH/g/d}, and subscribes only to its own
+ *       {@code bdt/g/devices/d/commands}, {@code .../desired} and Sparkplug {@code DCMD}.
+ *   <li>A provisioning client {@code c} publishes only {@code bdt/+/provision/request/c} and reads
+ *       only {@code bdt/+/provision/reply/c}: no one else's reply (which holds a device secret).
+ *   <li>Gateway {@code g} reads only its own provisioning requests and its own devices' telemetry,
+ *       and publishes only its replies, its devices' commands and its access commands.
+ * </ul>
+ */
+public final class TopicPolicy {
+
+  /** Where the broker reports refused clients to the gateways (JSON {@link Refusal}s). */
+  public static final String REFUSALS = "bdt/access/refusals";
+
+  private TopicPolicy() {}
+
+  /** The topic on which gateway {@code gatewayId} sends its access commands to the broker. */
+  public static String accessTopic(String gatewayId) {
+    return "bdt/" + gatewayId + "/access";
+  }
+
+  /** Filters covering every topic {@code role} may publish to. */
+  public static List<String> publishFilters(ClientRole role) {
+    return switch (role) {
+      case ClientRole.Device d ->
+          List.of(
+              "bdt/" + d.gatewayId() + "/devices/" + d.deviceId() + "/telemetry",
+              "spBv1.0/+/DDATA/" + d.gatewayId() + "/" + d.deviceId(),
+              "spBv1.0/+/DBIRTH/" + d.gatewayId() + "/" + d.deviceId(),
+              "spBv1.0/+/DDEATH/" + d.gatewayId() + "/" + d.deviceId());
+      case ClientRole.Provisioning p ->
+          List.of(
+              "bdt/+/provision/request/" + p.clientId(), "bdt/provision/request/" + p.clientId());
+      case ClientRole.Gateway g ->
+          List.of(
+              "bdt/" + g.gatewayId() + "/provision/reply/+",
+              "bdt/provision/reply/+",
+              "bdt/" + g.gatewayId() + "/devices/+/commands",
+              "bdt/" + g.gatewayId() + "/devices/+/desired",
+              "spBv1.0/+/DCMD/" + g.gatewayId() + "/+",
+              accessTopic(g.gatewayId()));
+    };
+  }
+
+  /** Filters covering every subscription {@code role} may make. */
+  public static List<String> subscribeFilters(ClientRole role) {
+    return switch (role) {
+      case ClientRole.Device d ->
+          List.of(
+              "bdt/" + d.gatewayId() + "/devices/" + d.deviceId() + "/commands",
+              "bdt/" + d.gatewayId() + "/devices/" + d.deviceId() + "/desired",
+              "spBv1.0/+/DCMD/" + d.gatewayId() + "/" + d.deviceId());
+      case ClientRole.Provisioning p ->
+          List.of("bdt/+/provision/reply/" + p.clientId(), "bdt/provision/reply/" + p.clientId());
+      case ClientRole.Gateway g ->
+          List.of(
+              "bdt/" + g.gatewayId() + "/provision/request/+",
+              "bdt/provision/request/+",
+              "bdt/" + g.gatewayId() + "/devices/+/telemetry",
+              "spBv1.0/+/DDATA/" + g.gatewayId() + "/+",
+              "spBv1.0/+/DBIRTH/" + g.gatewayId() + "/+",
+              "spBv1.0/+/DDEATH/" + g.gatewayId() + "/+",
+              REFUSALS);
+    };
+  }
+
+  /** Whether {@code role} may publish to {@code topic} (a topic name, no wildcards). */
+  public static boolean mayPublish(ClientRole role, String topic) {
+    if (topic.contains("+") || topic.contains("#")) {
+      return false;
+    }
+    return publishFilters(role).stream().anyMatch(f -> covers(f, topic));
+  }
+
+  /** Whether {@code role} may subscribe with {@code filter}. */
+  public static boolean maySubscribe(ClientRole role, String filter) {
+    return subscribeFilters(role).stream().anyMatch(f -> covers(f, filter));
+  }
+
+  /**
+   * Whether every topic {@code filter} matches is also matched by {@code allowed}: level by level,
+   * {@code +} in {@code allowed} covers one level (a name or {@code +}), names must be equal, and
+   * {@code #} is covered only by {@code #}. A {@code $}-topic is never covered by a wildcard.
+   */
+  static boolean covers(String allowed, String filter) {
+    String[] a = allowed.split("/", -1);
+    String[] f = filter.split("/", -1);
+    if (f.length > 0 && f[0].startsWith("$") && !a[0].equals(f[0])) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (a[i].equals("#")) {
+        return true;
+      }
+      if (i >= f.length) {
+        return false;
+      }
+      if (f[i].equals("#")) {
+        return false;
+      }
+      if (!a[i].equals("+") && !a[i].equals(f[i])) {
+        return false;
+      }
+    }
+    return a.length == f.length;
+  }
+}
