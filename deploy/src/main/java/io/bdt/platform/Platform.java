@@ -49,7 +49,36 @@ final class Platform implements AutoCloseable {
       long periodMillis,
       double gatewayFlops,
       Map<String, String> faults,
-      int mqttPlainPort) {}
+      int mqttPlainPort) {
+
+    /** Settings without a plain-text MQTT listener. */
+    Settings(
+        Path root,
+        Path work,
+        int aps,
+        int gateways,
+        int devices,
+        Optional<String> mqttUrl,
+        Optional<String> kafkaServers,
+        int basePort,
+        long periodMillis,
+        double gatewayFlops,
+        Map<String, String> faults) {
+      this(
+          root,
+          work,
+          aps,
+          gateways,
+          devices,
+          mqttUrl,
+          kafkaServers,
+          basePort,
+          periodMillis,
+          gatewayFlops,
+          faults,
+          NO_PLAIN_MQTT);
+    }
+  }
 
   /** {@link Settings#mqttPlainPort} for "no plain-text MQTT listener" (the default). */
   static final int NO_PLAIN_MQTT = -1;
