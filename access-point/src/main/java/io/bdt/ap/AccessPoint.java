@@ -77,17 +77,6 @@ public class AccessPoint {
     track = new ReputationTrack(config.reputationFloor());
     Optional<String> ledger =
         config.chain().ledger().or(() -> Optional.ofNullable(spec.reputationLedger()));
-    Optional<Set<String>> gateways =
-        config
-            .chain()
-            .gateways()
-            .map(l -> l.stream().map(String::toLowerCase).collect(Collectors.toSet()));
-    receipts =
-        new ReceiptBook(
-            key.getAddress(),
-            spec.chainId(),
-            ledger.orElse("0x0000000000000000000000000000000000000000"),
-            gateways);
     double miningShareHz = config.chain().miningShare();
     List<URI> peers = config.chain().peers().orElse(List.of()).stream().map(URI::create).toList();
     chain =
@@ -101,6 +90,18 @@ public class AccessPoint {
             config.chain().p2pPort(),
             peers,
             ledger);
+    // receipts only from registered gateways: the configured list, else the ledger's registry
+    Optional<Set<String>> gateways =
+        config
+            .chain()
+            .gateways()
+            .map(l -> l.stream().map(String::toLowerCase).collect(Collectors.toSet()));
+    receipts =
+        new ReceiptBook(
+            key.getAddress(),
+            spec.chainId(),
+            ledger.orElse("0x0000000000000000000000000000000000000000"),
+            gateways.isPresent() ? gateways.get()::contains : chain::isRegisteredGateway);
     mining =
         new MiningDecisions(
             chain.node()::setMiningShare,
@@ -142,6 +143,9 @@ public class AccessPoint {
     long submitMillis = (long) (config.chain().submitSeconds() * 1000);
     loops.scheduleWithFixedDelay(
         this::submitReceipts, submitMillis, submitMillis, TimeUnit.MILLISECONDS);
+    long settleMillis = (long) (config.chain().settleSeconds() * 1000);
+    loops.scheduleWithFixedDelay(
+        this::settleIdle, settleMillis, settleMillis, TimeUnit.MILLISECONDS);
     LOG.info(
         "AP {} up: budget {} Hz on {} cores, chain RPC {}, p2p {}, peers {}, ledger {}",
         key.getAddress(),
@@ -210,6 +214,12 @@ public class AccessPoint {
         .more()
         .counter("bdt_ap_tasks_overloaded", List.of(), lane, l -> l.counters().overloaded());
     metrics.gauge("bdt_ap_receipts_pending", receipts, ReceiptBook::pendingCount);
+    metrics
+        .more()
+        .counter("bdt_ap_receipts_refused", List.of(), receipts, ReceiptBook::refusedCount);
+    metrics
+        .more()
+        .counter("bdt_ap_receipts_dropped", List.of(), receipts, ReceiptBook::droppedCount);
     metrics.gauge("bdt_ap_reputation", track, ReputationTrack::reputation);
     metrics.gauge("bdt_ap_virtual_queue", track, ReputationTrack::queue);
     metrics.gauge("bdt_ap_block_height", chain, c -> c.height());
@@ -288,6 +298,17 @@ public class AccessPoint {
       }
     } catch (RuntimeException e) {
       LOG.warn("receipt submission failed: {}", e.getMessage());
+    }
+  }
+
+  private void settleIdle() {
+    try {
+      int n = chain.settleIdle();
+      if (n > 0) {
+        LOG.info("settled the decay of {} idle AP(s) on chain", n);
+      }
+    } catch (Exception e) {
+      LOG.warn("settling idle APs failed: {}", e.getMessage());
     }
   }
 

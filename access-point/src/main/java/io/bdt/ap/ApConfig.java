@@ -94,7 +94,10 @@ public interface ApConfig {
     /** ReputationLedger address; without it receipts are held but not submitted. */
     Optional<String> ledger();
 
-    /** Gateways whose receipts the AP holds (addresses); empty = any correct signature. */
+    /**
+     * Gateways whose receipts the AP co-signs (addresses); absent = the gateways registered in the
+     * ReputationLedger (read from the chain).
+     */
     Optional<List<String>> gateways();
 
     /** Most receipts per {@code submitReceipts} transaction. */
@@ -104,6 +107,13 @@ public interface ApConfig {
     /** Seconds between receipt submissions. */
     @WithDefault("2")
     double submitSeconds();
+
+    /**
+     * Seconds between keeper runs that settle idle APs' decay on chain (every AP settles every AP
+     * whose open slot the receipt window has passed).
+     */
+    @WithDefault("30")
+    double settleSeconds();
   }
 
   /**

@@ -83,6 +83,11 @@ class LiveMiningShareTest {
     public double submitSeconds() {
       return 60;
     }
+
+    @Override
+    public double settleSeconds() {
+      return 30;
+    }
   }
 
   record Config(Path modelCache, Chain chain) implements ApConfig {

@@ -7,7 +7,9 @@ import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.contracts.receipt.ServiceReceipt;
 import io.bdt.contracts.reputation.FixedPoint;
+import io.bdt.contracts.reputation.SlotClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -19,9 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.TransactionManager;
@@ -66,6 +70,12 @@ public final class LiveChain {
 
   /** F_m of the test APs: 1 GFLOP per slot. */
   public static final BigInteger CAPACITY = BigInteger.valueOf(1_000_000_000L);
+
+  /**
+   * The test ledgers' slot clock: slot = Unix seconds (epoch 0, tau 1 s), receipts up to an hour
+   * old and two slots ahead.
+   */
+  public static final SlotClock CLOCK = new SlotClock(0, 1, 3600, 2);
 
   public static final ContractGasProvider GAS =
       new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
@@ -145,8 +155,13 @@ public final class LiveChain {
     return new RawTransactionManager(web3j, who, CHAIN_ID, receipts);
   }
 
-  /** Deploys a ledger with admins 1..3, threshold 2 of 3, omega 0.1. */
+  /** Deploys a ledger with admins 1..3, threshold 2 of 3, omega 0.1 and {@link #CLOCK}. */
   public ReputationLedger deployLedger(Credentials deployer) throws Exception {
+    return deployLedger(deployer, CLOCK);
+  }
+
+  /** Deploys a ledger with admins 1..3, threshold 2 of 3, omega 0.1 and {@code clock}. */
+  public ReputationLedger deployLedger(Credentials deployer, SlotClock clock) throws Exception {
     ReputationLedger ledger =
         ReputationLedger.deploy(
                 web3j,
@@ -154,7 +169,11 @@ public final class LiveChain {
                 GAS,
                 List.of(ADMIN_1.getAddress(), ADMIN_2.getAddress(), ADMIN_3.getAddress()),
                 BigInteger.TWO,
-                OMEGA)
+                OMEGA,
+                BigInteger.valueOf(clock.epochSeconds()),
+                BigInteger.valueOf(clock.slotSeconds()),
+                BigInteger.valueOf(clock.maxReceiptAgeSlots()),
+                BigInteger.valueOf(clock.maxReceiptLeadSlots()))
             .send();
     GasReport.record(
         "ReputationLedger", "deploy", ledger.getTransactionReceipt().orElseThrow().getGasUsed());
@@ -166,7 +185,12 @@ public final class LiveChain {
    * reputation 0), each with two admin approvals.
    */
   public ReputationLedger ledgerWithRoles(Credentials deployer) throws Exception {
-    ReputationLedger ledger = deployLedger(deployer);
+    return ledgerWithRoles(deployer, CLOCK);
+  }
+
+  /** As {@link #ledgerWithRoles(Credentials)} with {@code clock}. */
+  public ReputationLedger ledgerWithRoles(Credentials deployer, SlotClock clock) throws Exception {
+    ReputationLedger ledger = deployLedger(deployer, clock);
     for (Credentials gw : List.of(GATEWAY_1, GATEWAY_2)) {
       for (Credentials admin : List.of(ADMIN_1, ADMIN_2)) {
         as(admin, ledger).approveGateway(gw.getAddress()).send();
@@ -178,6 +202,50 @@ public final class LiveChain {
       }
     }
     return ledger;
+  }
+
+  /** The ledger's current slot as of the head block. */
+  public long currentSlot(ReputationLedger ledger) throws Exception {
+    return ledger.currentSlot().send().longValueExact();
+  }
+
+  /** A receipt for a fresh task id drawn from {@code random} (latency 1.5 ms). */
+  public static ServiceReceipt receipt(
+      Random random, Credentials ap, Credentials gateway, long flops, long slot) {
+    byte[] id = new byte[32];
+    random.nextBytes(id);
+    return new ServiceReceipt(
+        id, ap.getAddress(), gateway.getAddress(), BigInteger.valueOf(flops), 1500, slot);
+  }
+
+  /** {@code signer}'s signature of {@code r} for {@code ledger} on this chain. */
+  public static byte[] sign(ServiceReceipt r, ReputationLedger ledger, Credentials signer) {
+    return r.sign(CHAIN_ID, ledger.getContractAddress(), signer.getEcKeyPair());
+  }
+
+  /**
+   * Signs {@code r} as {@code gateway} and co-signs it as {@code ap}, and submits it from {@code
+   * sender}; returns the mined transaction's receipt.
+   */
+  public TransactionReceipt submit(
+      ReputationLedger ledger,
+      ServiceReceipt r,
+      Credentials gateway,
+      Credentials ap,
+      Credentials sender)
+      throws Exception {
+    return submitSigned(ledger, sender, r, sign(r, ledger, gateway), sign(r, ledger, ap));
+  }
+
+  /** Submits {@code r} with the given signatures from {@code sender}. */
+  public TransactionReceipt submitSigned(
+      ReputationLedger ledger,
+      Credentials sender,
+      ServiceReceipt r,
+      byte[] gatewaySignature,
+      byte[] apSignature)
+      throws Exception {
+    return as(sender, ledger).submitReceipt(r.toContract(), gatewaySignature, apSignature).send();
   }
 
   public DeviceRegistry deployDeviceRegistry(ReputationLedger ledger) throws Exception {

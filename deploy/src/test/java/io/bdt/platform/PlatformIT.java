@@ -191,7 +191,16 @@ class PlatformIT {
     double before =
         rpc(platform.rpcPort(1), "bdt_reputation", apAddress).path("reputation").asDouble();
     VibrationGenerator generator = new VibrationGenerator(42);
-    for (long slot = 1; slot <= 2; slot++) {
+    String gateway = PlatformChain.gateway(0).getAddress();
+    // slots on the ledger's clock (chain time), as the gateways number them
+    long now =
+        io.bdt.contracts.reputation.SlotClock.read(
+                org.web3j.protocol.Web3j.build(
+                    new org.web3j.protocol.http.HttpService(
+                        "http://127.0.0.1:" + platform.rpcPort(1))),
+                platform.contracts().reputationLedger())
+            .slotAt(java.time.Clock.systemUTC());
+    for (long slot = now; slot <= now + 1; slot++) {
       byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(1000 + slot), 32);
       HttpResponse<String> served =
           HTTP.send(
@@ -215,6 +224,7 @@ class PlatformIT {
           new ServiceReceipt(
               taskId,
               apAddress,
+              gateway,
               BigInteger.valueOf(result.path("tailFlops").asLong()),
               2_000,
               slot);

@@ -43,6 +43,8 @@ public final class ApChain implements AutoCloseable {
   private final Web3j web3j;
   private final ObjectMapper json = new ObjectMapper();
   private final Optional<String> ledger;
+  private final java.util.Set<String> knownGateways =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Starts the node. */
   public ApChain(
@@ -169,8 +171,9 @@ public final class ApChain implements AutoCloseable {
   }
 
   /**
-   * Submits up to {@code max} held receipts in one {@code submitReceipts} transaction and waits for
-   * it; on a revert, submits them one by one so one bad receipt does not hold back the others.
+   * Submits up to {@code max} held receipts, each co-signed by this AP, in one {@code
+   * submitReceipts} transaction and waits for it; on a revert, submits them one by one so one bad
+   * receipt does not hold back the others (a refused one is dropped and counted).
    *
    * @return receipts recorded
    */
@@ -182,16 +185,7 @@ public final class ApChain implements AutoCloseable {
     if (batch.isEmpty()) {
       return 0;
     }
-    ReputationLedger contract =
-        ReputationLedger.load(
-            ledger.get(),
-            web3j,
-            new RawTransactionManager(
-                web3j,
-                credentials,
-                spec.chainId(),
-                new PollingTransactionReceiptProcessor(web3j, 100, 300)),
-            GAS);
+    ReputationLedger contract = contract();
     // the ledger closes slots in order: a batch must not go back in slot
     List<ReceiptBook.Signed> ordered = new ArrayList<>(batch);
     ordered.sort(java.util.Comparator.comparingLong(s -> s.receipt().slot()));
@@ -200,7 +194,8 @@ public final class ApChain implements AutoCloseable {
           contract
               .submitReceipts(
                   ordered.stream().map(s -> s.receipt().toContract()).toList(),
-                  ordered.stream().map(ReceiptBook.Signed::signature).toList())
+                  ordered.stream().map(ReceiptBook.Signed::signature).toList(),
+                  ordered.stream().map(this::coSign).toList())
               .send();
       if (tx.isStatusOK()) {
         book.recorded(ordered);
@@ -216,7 +211,7 @@ public final class ApChain implements AutoCloseable {
     for (ReceiptBook.Signed s : ordered) {
       try {
         ServiceReceipt r = s.receipt();
-        var tx = contract.submitReceipt(r.toContract(), s.signature()).send();
+        var tx = contract.submitReceipt(r.toContract(), s.signature(), coSign(s)).send();
         if (tx.isStatusOK()) {
           book.recorded(List.of(s));
           recorded++;
@@ -229,6 +224,72 @@ public final class ApChain implements AutoCloseable {
       }
     }
     return recorded;
+  }
+
+  /** This AP's co-signature of a receipt it checked against its served tasks. */
+  private byte[] coSign(ReceiptBook.Signed s) {
+    return s.receipt().sign(spec.chainId(), ledger.orElseThrow(), credentials.getEcKeyPair());
+  }
+
+  /**
+   * Whether {@code address} is a gateway registered in the ledger (at the head); false without a
+   * ledger or when the node cannot answer. Registrations are permanent, so a yes is remembered.
+   */
+  public boolean isRegisteredGateway(String address) {
+    if (ledger.isEmpty()) {
+      return false;
+    }
+    String key = address.toLowerCase();
+    if (knownGateways.contains(key)) {
+      return true;
+    }
+    try {
+      if (contract().isGateway(key).send()) {
+        knownGateways.add(key);
+        return true;
+      }
+    } catch (Exception e) {
+      LOG.warn("cannot ask the ledger whether {} is a gateway: {}", key, e.getMessage());
+    }
+    return false;
+  }
+
+  /**
+   * Keeper duty: settles, in one transaction, every registered AP whose open slot the receipt
+   * window has passed, so idle APs' decay is stored on chain (reads apply it anyway).
+   *
+   * @return APs settled
+   */
+  public int settleIdle() throws Exception {
+    if (ledger.isEmpty()) {
+      return 0;
+    }
+    ReputationLedger l = contract();
+    long current = l.currentSlot().send().longValueExact();
+    long horizon = Math.max(0, current - l.maxReceiptAgeSlots().send().longValueExact());
+    List<String> behind = new ArrayList<>();
+    for (Object ap : l.accessPoints().send()) {
+      String a = ap.toString();
+      if (l.accessPoint(a).send().openSlot.longValueExact() < horizon) {
+        behind.add(a);
+      }
+    }
+    if (!behind.isEmpty()) {
+      l.settle(behind).send();
+    }
+    return behind.size();
+  }
+
+  private ReputationLedger contract() {
+    return ReputationLedger.load(
+        ledger.orElseThrow(),
+        web3j,
+        new RawTransactionManager(
+            web3j,
+            credentials,
+            spec.chainId(),
+            new PollingTransactionReceiptProcessor(web3j, 100, 300)),
+        GAS);
   }
 
   @Override

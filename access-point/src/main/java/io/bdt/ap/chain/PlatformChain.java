@@ -4,6 +4,7 @@ import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.contracts.reputation.SlotClock;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,18 @@ public final class PlatformChain {
 
   /** omega = 0.1 in the ledger's 1e18 fixed point. */
   public static final BigInteger OMEGA = BigInteger.TEN.pow(17);
+
+  /** tau, the ledger's slot length (seconds). */
+  public static final long SLOT_SECONDS = 1;
+
+  /**
+   * How many slots late a receipt may reach the ledger (the APs submit every few seconds; a slot
+   * becomes final, and an idle AP's decay due, this many slots after it ends).
+   */
+  public static final long RECEIPT_AGE_SLOTS = 60;
+
+  /** How many slots ahead of the chain's clock a receipt may be (clock skew between hosts). */
+  public static final long RECEIPT_LEAD_SLOTS = 2;
 
   /** F_m the ledger divides served FLOPs by (FLOPs per slot at full share). */
   public static final BigInteger CAPACITY_FLOPS_PER_SLOT = BigInteger.valueOf(2_000_000L);
@@ -87,16 +100,25 @@ public final class PlatformChain {
         ledgerAddress());
   }
 
+  /**
+   * The ledger's slot clock on the platform chain: slot 0 starts at the genesis timestamp, slots
+   * are {@link #SLOT_SECONDS} long.
+   */
+  public static SlotClock slotClock(ChainSpec genesis) {
+    return new SlotClock(genesis.timestamp(), SLOT_SECONDS, RECEIPT_AGE_SLOTS, RECEIPT_LEAD_SLOTS);
+  }
+
   /** Contracts deployed on the platform chain. */
   public record Contracts(String reputationLedger, String twinAnchor, String deviceRegistry) {}
 
   /**
-   * Deploys ReputationLedger (admins 1..3, 2 of 3, omega 0.1) as the deployer's first transaction,
-   * approves {@code aps} APs and {@code gateways} gateways, and deploys TwinAnchor and
-   * DeviceRegistry (both take the ledger as their gateway directory, so the approved gateways may
-   * anchor and register devices).
+   * Deploys ReputationLedger (admins 1..3, 2 of 3, omega 0.1, {@link #slotClock} of the genesis) as
+   * the deployer's first transaction, approves {@code aps} APs and {@code gateways} gateways, and
+   * deploys TwinAnchor and DeviceRegistry (both take the ledger as their gateway directory, so the
+   * approved gateways may anchor and register devices).
    */
   public static Contracts deploy(Web3j web3j, int aps, int gateways) throws Exception {
+    SlotClock clock = slotClock(genesis(aps, gateways));
     ReputationLedger ledger =
         ReputationLedger.deploy(
                 web3j,
@@ -104,7 +126,11 @@ public final class PlatformChain {
                 ApChain.GAS,
                 ADMINS.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO,
-                OMEGA)
+                OMEGA,
+                BigInteger.valueOf(clock.epochSeconds()),
+                BigInteger.valueOf(clock.slotSeconds()),
+                BigInteger.valueOf(clock.maxReceiptAgeSlots()),
+                BigInteger.valueOf(clock.maxReceiptLeadSlots()))
             .send();
     for (int n = 0; n < gateways; n++) {
       for (Credentials admin : ADMINS.subList(0, 2)) {

@@ -90,7 +90,10 @@ public class OffloadResource {
       return error(400, e.getMessage());
     }
     try {
-      return Response.ok(ap.lane().serve(taskId == null ? "" : taskId, frame, share)).build();
+      OffloadResult result = ap.lane().serve(taskId == null ? "" : taskId, frame, share);
+      // what the gateway's receipt for this task must say for the AP to co-sign it
+      ap.receipts().served(taskId, gateway, result.tailFlops());
+      return Response.ok(result).build();
     } catch (OffloadRejected.Exception e) {
       return switch (e.rejection()) {
         case OffloadRejected.BadRequest b -> error(400, b.message());

@@ -6,44 +6,75 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 import org.web3j.utils.Numeric;
 
 /**
- * The receipts this AP holds until they are on chain: checks each one's EIP-712 signature
- * (ServiceReceipt of the contracts module), keeps one per task id, and hands out batches to submit.
+ * The receipts this AP co-signs and holds until they are on chain: remembers each task it served
+ * (for which gateway, how many FLOPs), checks each gateway receipt against that record and its
+ * EIP-712 signature (ServiceReceipt of the contracts module), keeps one per task id, and hands out
+ * batches to submit.
  *
- * <p>Only what the ledger would accept is held: the receipt must name this AP and be signed by the
- * gateway it claims (and, if a gateway list is configured, by one of those), so a bad receipt is
- * refused at the door with a reason rather than reverting a whole batch on chain later.
+ * <p>Only what the ledger would accept, and only what this AP really did, is held: the receipt must
+ * name this AP and a task it served for the gateway that signed it, with the FLOPs the AP computed,
+ * and the signer must be a registered gateway (on chain by default). A bad receipt is refused at
+ * the door with a reason, and counted, rather than reverting a whole batch on chain later; the AP
+ * co-signs only receipts that pass, so a gateway cannot mint reputation for work this AP did not
+ * do.
  */
 public final class ReceiptBook {
 
-  /** A checked receipt with its signature. */
+  /** A checked receipt with the gateway's signature. */
   public record Signed(ServiceReceipt receipt, byte[] signature, String gateway) {}
+
+  /** A task this AP served: the gateway that sent it and the FLOPs its tail took. */
+  public record Served(String gateway, BigInteger flops) {}
+
+  /** Served tasks remembered for their receipts (the oldest are forgotten beyond this). */
+  static final int SERVED_KEPT = 100_000;
 
   private final String self;
   private final long chainId;
   private final String ledger;
-  private final Optional<Set<String>> gateways;
+  private final Predicate<String> registeredGateway;
+  private final Map<String, Served> served =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Served> eldest) {
+          return size() > SERVED_KEPT;
+        }
+      };
   private final Map<String, Signed> pending = new LinkedHashMap<>();
   private final Map<String, Boolean> submitted = new LinkedHashMap<>();
   private long recorded;
   private long accepted;
+  private long refused;
+  private long dropped;
   private double latencySum;
 
   /**
    * @param self this AP's address
    * @param ledger the ReputationLedger address (part of the signed digest)
-   * @param gateways lower-case addresses of the gateways whose receipts are held, or empty to hold
-   *     any correctly signed one (the ledger still checks registration)
+   * @param registeredGateway whether an address (lower case) is a registered gateway: the ledger's
+   *     {@code isGateway} by default, or a configured list
    */
-  public ReceiptBook(String self, long chainId, String ledger, Optional<Set<String>> gateways) {
+  public ReceiptBook(
+      String self, long chainId, String ledger, Predicate<String> registeredGateway) {
     this.self = self;
     this.chainId = chainId;
     this.ledger = ledger;
-    this.gateways = gateways;
+    this.registeredGateway = registeredGateway;
+  }
+
+  /**
+   * Remembers that this AP served task {@code taskId} (hex) for {@code gateway} with {@code flops}
+   * FLOPs, so the gateway's receipt for it can be co-signed.
+   */
+  public synchronized void served(String taskId, String gateway, long flops) {
+    if (taskId == null || taskId.isEmpty() || gateway == null || gateway.isEmpty()) {
+      return; // no receipt can name it
+    }
+    served.putIfAbsent(taskId.toLowerCase(), new Served(gateway, BigInteger.valueOf(flops)));
   }
 
   /**
@@ -53,9 +84,22 @@ public final class ReceiptBook {
    * @throws IllegalArgumentException naming the field and rule when the receipt cannot count
    */
   public synchronized Signed accept(ReceiptMessage m) {
-    if (m.taskId() == null || m.ap() == null || m.flopsServed() == null || m.signature() == null) {
+    try {
+      return check(m);
+    } catch (IllegalArgumentException e) {
+      refused++;
+      throw e;
+    }
+  }
+
+  private Signed check(ReceiptMessage m) {
+    if (m.taskId() == null
+        || m.ap() == null
+        || m.gateway() == null
+        || m.flopsServed() == null
+        || m.signature() == null) {
       throw new IllegalArgumentException(
-          "receipt: taskId, ap, flopsServed and signature are required");
+          "receipt: taskId, ap, gateway, flopsServed and signature are required");
     }
     if (!m.ap().equalsIgnoreCase(self)) {
       throw new IllegalArgumentException(
@@ -68,18 +112,36 @@ public final class ReceiptBook {
       throw new IllegalArgumentException(
           "flopsServed: must be a decimal integer, got " + m.flopsServed());
     }
+    byte[] taskId = hex(m.taskId(), "taskId");
+    String key = Numeric.toHexString(taskId).toLowerCase();
+    Served task = served.get(key);
+    if (task == null) {
+      throw new IllegalArgumentException("taskId: this AP served no task " + key);
+    }
+    if (!task.gateway().equalsIgnoreCase(m.gateway())) {
+      throw new IllegalArgumentException(
+          "gateway: task " + key + " was served for " + task.gateway() + ", not " + m.gateway());
+    }
+    if (!task.flops().equals(flops)) {
+      throw new IllegalArgumentException(
+          "flopsServed: this AP served "
+              + task.flops()
+              + " FLOPs for task "
+              + key
+              + ", the receipt says "
+              + flops);
+    }
     ServiceReceipt r =
-        new ServiceReceipt(hex(m.taskId(), "taskId"), m.ap(), flops, m.latencyMicros(), m.slot());
+        new ServiceReceipt(taskId, m.ap(), m.gateway(), flops, m.latencyMicros(), m.slot());
     byte[] signature = hex(m.signature(), "signature");
     String signer = r.signer(chainId, ledger, signature);
-    if (m.gateway() != null && !m.gateway().equalsIgnoreCase(signer)) {
+    if (!m.gateway().equalsIgnoreCase(signer)) {
       throw new IllegalArgumentException(
           "signature: signed by " + signer + ", not by the gateway " + m.gateway());
     }
-    if (gateways.isPresent() && !gateways.get().contains(signer.toLowerCase())) {
-      throw new IllegalArgumentException("signature: " + signer + " is not a known gateway");
+    if (!registeredGateway.test(signer.toLowerCase())) {
+      throw new IllegalArgumentException("signature: " + signer + " is not a registered gateway");
     }
-    String key = Numeric.toHexString(r.taskId());
     Signed signed = new Signed(r, signature, signer);
     if (!submitted.containsKey(key) && pending.putIfAbsent(key, signed) == null) {
       accepted++;
@@ -96,7 +158,7 @@ public final class ReceiptBook {
   /** Marks {@code batch} as recorded on chain. */
   public synchronized void recorded(List<Signed> batch) {
     for (Signed s : batch) {
-      String key = Numeric.toHexString(s.receipt().taskId());
+      String key = Numeric.toHexString(s.receipt().taskId()).toLowerCase();
       if (pending.remove(key) != null) {
         recorded++;
       }
@@ -104,10 +166,12 @@ public final class ReceiptBook {
     }
   }
 
-  /** Drops {@code s} (the ledger refused it for good, e.g. already counted). */
+  /** Drops {@code s} (the ledger refused it for good, e.g. its slot is closed); counted. */
   public synchronized void drop(Signed s) {
-    String key = Numeric.toHexString(s.receipt().taskId());
-    pending.remove(key);
+    String key = Numeric.toHexString(s.receipt().taskId()).toLowerCase();
+    if (pending.remove(key) != null) {
+      dropped++;
+    }
     submitted.put(key, false);
   }
 
@@ -124,6 +188,16 @@ public final class ReceiptBook {
   /** Receipts recorded on chain since start. */
   public synchronized long recordedCount() {
     return recorded;
+  }
+
+  /** Receipts refused at the door since start (each with its reason to the gateway). */
+  public synchronized long refusedCount() {
+    return refused;
+  }
+
+  /** Held receipts the ledger refused since start. */
+  public synchronized long droppedCount() {
+    return dropped;
   }
 
   private static byte[] hex(String s, String field) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.ap.receipt.ReceiptMessage;
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -78,15 +79,28 @@ class ThreeApChainTest {
               serving.address(),
               PlatformChain.CHAIN_ID,
               contracts.reputationLedger(),
-              Optional.empty());
-      for (long slot = 1; slot <= 3; slot++) {
+              serving::isRegisteredGateway);
+      String gateway = PlatformChain.gateway(0).getAddress();
+      // slots on the ledger's clock (chain time), as a gateway numbers them
+      long now =
+          ReputationLedger.load(
+                  contracts.reputationLedger(),
+                  web3j,
+                  new org.web3j.tx.ReadonlyTransactionManager(web3j, gateway),
+                  new org.web3j.tx.gas.DefaultGasProvider())
+              .currentSlot()
+              .send()
+              .longValueExact();
+      for (long slot = now; slot <= now + 2; slot++) {
         ServiceReceipt r =
             new ServiceReceipt(
                 Hash.sha3(("task-" + slot).getBytes(StandardCharsets.UTF_8)),
                 serving.address(),
+                gateway,
                 PlatformChain.CAPACITY_FLOPS_PER_SLOT,
                 2_000,
                 slot);
+        book.served(Numeric.toHexString(r.taskId()), gateway, r.flopsServed().longValueExact());
         byte[] sig =
             r.sign(
                 PlatformChain.CHAIN_ID,
@@ -99,14 +113,15 @@ class ThreeApChainTest {
                 r.flopsServed().toString(),
                 r.latencyMicros(),
                 slot,
-                PlatformChain.gateway(0).getAddress(),
+                gateway,
                 Numeric.toHexString(sig)));
       }
       assertThat(serving.submit(book, 10)).isEqualTo(3);
       assertThat(book.pendingCount()).isZero();
       web3j.shutdown();
 
-      // slot 3 is still open; closing it is what the next receipt or closeSlot does: R = 1 - 0.9^2
+      // the last slot is still open (it closes with the next receipt, or when the receipt window
+      // has passed it): R = 1 - 0.9^2
       double expected = 1 - 0.9 * 0.9;
       for (ApChain ap : aps) {
         await(
@@ -132,7 +147,8 @@ class ThreeApChainTest {
       aps.set(2, start(spec, 2, p2p));
       long target = aps.get(0).height();
       await("AP 2 to catch up", Duration.ofSeconds(60), () -> aps.get(2).height() >= target);
-      assertThat(aps.get(2).reputation(serving.address())).isGreaterThanOrEqualTo(expected - 1e-9);
+      // (the window may have closed the last slot and begun the idle decay meanwhile)
+      assertThat(aps.get(2).reputation(serving.address())).isPositive();
     } finally {
       aps.forEach(ApChain::close);
     }

@@ -11,28 +11,37 @@ import org.web3j.crypto.Sign;
 import org.web3j.utils.Numeric;
 
 /**
- * A gateway's statement that AP {@code ap} served task {@code taskId} in slot {@code slot}: the
- * record ReputationLedger counts, with its EIP-712 digest and the gateway's signature of it.
+ * The statement, signed by gateway {@code gateway} and co-signed by AP {@code ap}, that the AP
+ * served the gateway's task {@code taskId} in slot {@code slot}: the record ReputationLedger
+ * counts, with its EIP-712 digest. Both parties sign the same digest ({@link #sign}); the ledger
+ * counts the receipt only with both signatures.
  *
  * @param taskId 32-byte task id, unique across the network (the ledger counts each id once)
  * @param ap the serving AP's address (0x-prefixed hex)
+ * @param gateway the gateway whose task it was (0x-prefixed hex)
  * @param flopsServed FLOPs the AP computed for the task
  * @param latencyMicros end-to-end latency of the task (microseconds)
- * @param slot the slot the task was served in
+ * @param slot the slot the task was served in, on the ledger's {@link
+ *     io.bdt.contracts.reputation.SlotClock}
  */
 public record ServiceReceipt(
-    byte[] taskId, String ap, BigInteger flopsServed, long latencyMicros, long slot) {
+    byte[] taskId,
+    String ap,
+    String gateway,
+    BigInteger flopsServed,
+    long latencyMicros,
+    long slot) {
 
   /** keccak256 of the EIP-712 type string, as ReputationLedger.RECEIPT_TYPEHASH. */
   public static final byte[] TYPE_HASH =
       keccak(
-          "Receipt(bytes32 taskId,address ap,uint256 flopsServed,uint64 latencyMicros,uint64"
-              + " slot)");
+          "Receipt(bytes32 taskId,address ap,address gateway,uint256 flopsServed,uint64"
+              + " latencyMicros,uint64 slot)");
 
   private static final byte[] DOMAIN_TYPE_HASH =
       keccak("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
   private static final byte[] NAME_HASH = keccak("B-DT ReputationLedger");
-  private static final byte[] VERSION_HASH = keccak("1");
+  private static final byte[] VERSION_HASH = keccak("2");
 
   public ServiceReceipt {
     if (taskId.length != 32) {
@@ -41,6 +50,9 @@ public record ServiceReceipt(
     taskId = taskId.clone();
     if (Numeric.hexStringToByteArray(ap).length != 20) {
       throw new IllegalArgumentException("ap: must be a 20-byte address, got " + ap);
+    }
+    if (Numeric.hexStringToByteArray(gateway).length != 20) {
+      throw new IllegalArgumentException("gateway: must be a 20-byte address, got " + gateway);
     }
     if (flopsServed.signum() <= 0) {
       throw new IllegalArgumentException("flopsServed: must be > 0, got " + flopsServed);
@@ -74,15 +86,19 @@ public record ServiceReceipt(
                 TYPE_HASH,
                 taskId,
                 address(ap),
+                address(gateway),
                 word(flopsServed),
                 word(unsigned(latencyMicros)),
                 word(unsigned(slot))));
     return keccak(concat(new byte[] {0x19, 0x01}, domainSeparator(chainId, ledger), structHash));
   }
 
-  /** The gateway's 65-byte signature (r || s || v, v in {27, 28}) of {@link #digest}. */
-  public byte[] sign(long chainId, String ledger, ECKeyPair gateway) {
-    Sign.SignatureData s = Sign.signMessage(digest(chainId, ledger), gateway, false);
+  /**
+   * A 65-byte signature (r || s || v, v in {27, 28}) of {@link #digest} by {@code signer}: the
+   * gateway's signature or the AP's co-signature (both sign the same digest).
+   */
+  public byte[] sign(long chainId, String ledger, ECKeyPair signer) {
+    Sign.SignatureData s = Sign.signMessage(digest(chainId, ledger), signer, false);
     return concat(s.getR(), s.getS(), s.getV());
   }
 
@@ -107,7 +123,7 @@ public record ServiceReceipt(
   /** The generated wrapper's struct for this receipt. */
   public ReputationLedger.Receipt toContract() {
     return new ReputationLedger.Receipt(
-        taskId.clone(), ap, flopsServed, unsigned(latencyMicros), unsigned(slot));
+        taskId.clone(), ap, gateway, flopsServed, unsigned(latencyMicros), unsigned(slot));
   }
 
   @Override
@@ -115,6 +131,7 @@ public record ServiceReceipt(
     return o instanceof ServiceReceipt r
         && Arrays.equals(taskId, r.taskId)
         && ap.equalsIgnoreCase(r.ap)
+        && gateway.equalsIgnoreCase(r.gateway)
         && flopsServed.equals(r.flopsServed)
         && latencyMicros == r.latencyMicros
         && slot == r.slot;
@@ -131,6 +148,8 @@ public record ServiceReceipt(
         + Numeric.toHexString(taskId)
         + ", ap="
         + ap
+        + ", gateway="
+        + gateway
         + ", flopsServed="
         + flopsServed
         + ", latencyMicros="

@@ -3,22 +3,20 @@ package io.bdt.contracts.reputation;
 import java.math.BigInteger;
 
 /**
- * The Java twin of ReputationLedger's per-AP rule: given the same receipts in the same order it
- * ends in the same state as the contract. Per slot t the contribution is {@code x = min(1, FLOPs
- * served in t / capacity)}; closing slot t sets {@code R <- (1 - omega) R + omega x}; the k empty
- * slots before the next slot with receipts multiply R by {@code (1 - omega)^k}. All values are
- * fixed point ({@link FixedPoint#ONE} = 1.0) except FLOPs and slot numbers.
+ * The Java twin of ReputationLedger's per-AP rule: given the same receipts in the same order and
+ * the same settlements it ends in the same state as the contract. Per slot t the contribution is
+ * {@code x = min(1, FLOPs served in t / capacity)}; closing slot t sets {@code R <- (1 - omega) R +
+ * omega x}; the k empty slots before the next open slot multiply R by {@code (1 - omega)^k}. All
+ * values are fixed point ({@link FixedPoint#ONE} = 1.0) except FLOPs and slot numbers.
  *
  * @param capacityFlopsPerSlot F_m (FLOPs per slot)
  * @param reputation R_m as of the last closed slot
- * @param started whether a receipt has opened a slot
- * @param openSlot the slot receipts currently add to
+ * @param openSlot the slot receipts currently add to (earlier slots are closed)
  * @param openSlotFlops FLOPs served so far in {@code openSlot}
  */
 public record ApReputation(
     BigInteger capacityFlopsPerSlot,
     BigInteger reputation,
-    boolean started,
     long openSlot,
     BigInteger openSlotFlops) {
 
@@ -31,9 +29,10 @@ public record ApReputation(
     }
   }
 
-  /** A newly registered AP. */
-  public static ApReputation registered(BigInteger capacityFlopsPerSlot, BigInteger reputation) {
-    return new ApReputation(capacityFlopsPerSlot, reputation, false, 0, BigInteger.ZERO);
+  /** An AP registered while {@code slot} was the ledger's current slot (that slot is open). */
+  public static ApReputation registered(
+      BigInteger capacityFlopsPerSlot, BigInteger reputation, long slot) {
+    return new ApReputation(capacityFlopsPerSlot, reputation, slot, BigInteger.ZERO);
   }
 
   /** x = min(1, flops / capacity), rounded down. */
@@ -50,21 +49,21 @@ public record ApReputation(
    * @throws IllegalArgumentException if {@code slot} is already closed (the contract reverts)
    */
   public ApReputation withReceipt(BigInteger flops, long slot, BigInteger omega) {
-    if (!started) {
-      return new ApReputation(capacityFlopsPerSlot, reputation, true, slot, flops);
-    }
     if (Long.compareUnsigned(slot, openSlot) < 0) {
       throw new IllegalArgumentException("slot: " + slot + " is already closed");
     }
     ApReputation open = slot == openSlot ? this : closedUntil(slot, omega);
     return new ApReputation(
-        capacityFlopsPerSlot, open.reputation, true, slot, open.openSlotFlops.add(flops));
+        capacityFlopsPerSlot, open.reputation, slot, open.openSlotFlops.add(flops));
   }
 
-  /** The state after closing the open slot and the empty slots before {@code nextSlot}. */
+  /**
+   * The state after closing the open slot and the empty slots before {@code nextSlot}; unchanged
+   * when {@code nextSlot} is not after the open slot (as the contract's {@code settle}).
+   */
   public ApReputation closedUntil(long nextSlot, BigInteger omega) {
-    if (!started || Long.compareUnsigned(nextSlot, openSlot) <= 0) {
-      throw new IllegalArgumentException("nextSlot: must be after the open slot " + openSlot);
+    if (Long.compareUnsigned(nextSlot, openSlot) <= 0) {
+      return this;
     }
     BigInteger keep = FixedPoint.ONE.subtract(omega);
     BigInteger x = contribution(openSlotFlops, capacityFlopsPerSlot);
@@ -73,6 +72,6 @@ public record ApReputation(
     if (empty != 0) {
       r = FixedPoint.mulDown(r, FixedPoint.powDown(keep, empty));
     }
-    return new ApReputation(capacityFlopsPerSlot, r, true, nextSlot, BigInteger.ZERO);
+    return new ApReputation(capacityFlopsPerSlot, r, nextSlot, BigInteger.ZERO);
   }
 }

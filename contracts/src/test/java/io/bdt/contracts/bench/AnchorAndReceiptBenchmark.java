@@ -48,7 +48,12 @@ public class AnchorAndReceiptBenchmark {
     proof = tree.proof(items / 3);
     receipt =
         new ServiceReceipt(
-            new byte[32], gateway.getAddress(), BigInteger.valueOf(1_000_000), 1500, 42);
+            new byte[32],
+            gateway.getAddress(),
+            gateway.getAddress(),
+            BigInteger.valueOf(1_000_000),
+            1500,
+            42);
   }
 
   @Benchmark

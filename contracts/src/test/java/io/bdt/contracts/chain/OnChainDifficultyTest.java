@@ -17,15 +17,22 @@ import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import io.bdt.contracts.reputation.ApReputation;
 import io.bdt.contracts.reputation.FixedPoint;
+import io.bdt.contracts.reputation.SlotClock;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.web3j.crypto.Hash;
-import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -61,63 +68,83 @@ class OnChainDifficultyTest {
     return new ServiceReceipt(
         Hash.sha3(tag.getBytes(StandardCharsets.UTF_8)),
         MINER.getAddress(),
+        GATEWAY_1.getAddress(),
         BigInteger.valueOf(flops),
         2_000,
         slot);
   }
 
+  EthBlock.Block block(BigInteger number) throws Exception {
+    return chain
+        .web3j
+        .ethGetBlockByNumber(DefaultBlockParameter.valueOf(number), false)
+        .send()
+        .getBlock();
+  }
+
+  static BigInteger difficultyAt(BigInteger reputation) {
+    return new BigDecimal(BASE_DIFFICULTY)
+        .multiply(new BigDecimal(StrictMath.exp(-ETA * FixedPoint.toDouble(reputation))))
+        .toBigInteger();
+  }
+
+  /**
+   * Three full-capacity slots raise the miner's R_m, then the AP idles and R_m decays slot by slot
+   * from chain time alone (nobody settles); every block's difficulty is D_0 exp(-eta R_m) with R_m
+   * the ledger's value on the parent's state and timestamp, computed here by the Java twin.
+   */
   @Test
-  void apDifficultyFallsAfterItsServedReceiptsAreRecorded() throws Exception {
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void apDifficultyRisesWithServedReceiptsAndFallsBackWhenIdle() throws Exception {
     BigInteger before = difficulty(bdtReputation(MINER.getAddress()));
     assertThat(before).isEqualTo(BASE_DIFFICULTY);
 
-    ReputationLedger ledger = chain.ledgerWithRoles(LEDGER_DEPLOYER);
+    SlotClock clock = new SlotClock(0, 1, 4, 2);
+    ReputationLedger ledger = chain.ledgerWithRoles(LEDGER_DEPLOYER, clock);
     assertThat(ledger.getContractAddress()).isEqualToIgnoringCase(LiveChain.GENESIS_LEDGER);
     assertThat(difficulty(bdtReputation(MINER.getAddress()))).isEqualTo(BASE_DIFFICULTY);
+    long registeredAt = ledger.accessPoint(MINER.getAddress()).send().openSlot.longValueExact();
 
-    ReputationLedger asMiner = chain.as(MINER, ledger);
-    ApReputation model = ApReputation.registered(CAPACITY, BigInteger.ZERO);
-    for (long slot = 1; slot <= 3; slot++) {
+    long now = chain.currentSlot(ledger);
+    ApReputation model = ApReputation.registered(CAPACITY, BigInteger.ZERO, registeredAt);
+    List<ReputationLedger.Receipt> receipts = new ArrayList<>();
+    List<byte[]> gatewaySigs = new ArrayList<>();
+    List<byte[]> apSigs = new ArrayList<>();
+    String at = ledger.getContractAddress();
+    for (long slot = now; slot <= now + 2; slot++) {
       ServiceReceipt r = served(CAPACITY.longValueExact(), slot, "task-" + slot);
-      asMiner
-          .submitReceipt(
-              r.toContract(),
-              r.sign(CHAIN_ID, ledger.getContractAddress(), GATEWAY_1.getEcKeyPair()))
-          .send();
+      receipts.add(r.toContract());
+      gatewaySigs.add(r.sign(CHAIN_ID, at, GATEWAY_1.getEcKeyPair()));
+      apSigs.add(r.sign(CHAIN_ID, at, MINER.getEcKeyPair()));
       model = model.withReceipt(r.flopsServed(), slot, OMEGA);
     }
-    TransactionReceipt closed = asMiner.closeSlot(BigInteger.valueOf(4)).send();
-    model = model.closedUntil(4, OMEGA);
+    TransactionReceipt recorded =
+        chain.as(MINER, ledger).submitReceipts(receipts, gatewaySigs, apSigs).send();
+    assertThat(recorded.isStatusOK()).isTrue();
 
-    JsonNode after = bdtReputation(MINER.getAddress());
-    double r = FixedPoint.toDouble(model.reputation());
-    assertThat(r).isCloseTo(1 - Math.pow(0.9, 3), org.assertj.core.api.Assertions.within(1e-12));
-    assertThat(after.path("reputation").asDouble()).isEqualTo(r);
-    BigInteger expected =
-        new java.math.BigDecimal(BASE_DIFFICULTY)
-            .multiply(new java.math.BigDecimal(StrictMath.exp(-ETA * r)))
-            .toBigInteger();
-    assertThat(difficulty(after)).isEqualTo(expected).isLessThan(before);
-
-    // The next block the AP mines carries the lowered difficulty and is accepted by the node.
-    chain.as(MINER, ledger).closeSlot(BigInteger.valueOf(5)).send();
-    EthBlock.Block next =
-        chain
-            .web3j
-            .ethGetBlockByNumber(
-                org.web3j.protocol.core.DefaultBlockParameter.valueOf(
-                    closed.getBlockNumber().add(BigInteger.ONE)),
-                false)
-            .send()
-            .getBlock();
-    assertThat(next.getDifficulty()).isEqualTo(expected);
-    assertThat(
-            chain
-                .web3j
-                .ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false)
-                .send()
-                .getBlock()
-                .getDifficulty())
-        .isLessThan(before);
+    // wait until the receipts' slots are final and four more slots have passed idle
+    long until = now + 2 + clock.maxReceiptAgeSlots() + 5;
+    while (chain.currentSlot(ledger) < until) {
+      Thread.sleep(200);
+    }
+    BigInteger head = chain.web3j.ethBlockNumber().send().getBlockNumber();
+    BigInteger peak = BigInteger.ZERO;
+    BigInteger last = BigInteger.ZERO;
+    EthBlock.Block parent = block(recorded.getBlockNumber());
+    for (BigInteger n = parent.getNumber().add(BigInteger.ONE);
+        n.compareTo(head) <= 0;
+        n = n.add(BigInteger.ONE)) {
+      EthBlock.Block child = block(n);
+      long slot = clock.slotAt(Instant.ofEpochSecond(parent.getTimestamp().longValueExact()));
+      BigInteger r = model.closedUntil(clock.closedBefore(slot), OMEGA).reputation();
+      assertThat(child.getDifficulty()).as("difficulty of block %s", n).isEqualTo(difficultyAt(r));
+      peak = peak.max(r);
+      last = r;
+      parent = child;
+    }
+    // R rose to at most 1 - 0.9^3 = 0.271 and decayed again while the AP idled
+    assertThat(FixedPoint.toDouble(peak)).isPositive().isLessThanOrEqualTo(0.271 + 1e-12);
+    assertThat(last).isLessThan(peak);
+    assertThat(difficultyAt(last)).isGreaterThan(difficultyAt(peak));
   }
 }

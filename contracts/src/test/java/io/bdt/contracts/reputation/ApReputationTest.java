@@ -35,7 +35,7 @@ class ApReputationTest {
   @Test
   void followsTheSystemModelsExponentialAverage() {
     double[] x = {0.3, 1.0, 0.0, 0.55, 0.8};
-    ApReputation a = ApReputation.registered(CAP, FixedPoint.of(0.5));
+    ApReputation a = ApReputation.registered(CAP, FixedPoint.of(0.5), 0);
     double r = 0.5;
     long slot = 0;
     for (double xi : x) {
@@ -54,7 +54,7 @@ class ApReputationTest {
   @Test
   void receiptForClosedSlotIsRejected() {
     ApReputation a =
-        ApReputation.registered(CAP, BigInteger.ZERO)
+        ApReputation.registered(CAP, BigInteger.ZERO, 5)
             .withReceipt(BigInteger.TEN, 5, OMEGA)
             .withReceipt(BigInteger.TEN, 6, OMEGA);
     assertThatThrownBy(() -> a.withReceipt(BigInteger.TEN, 5, OMEGA))
@@ -64,7 +64,7 @@ class ApReputationTest {
 
   @Test
   void reputationStaysWithinZeroAndOne() {
-    ApReputation a = ApReputation.registered(CAP, FixedPoint.ONE);
+    ApReputation a = ApReputation.registered(CAP, FixedPoint.ONE, 0);
     for (long s = 0; s < 200; s++) {
       a = a.withReceipt(CAP.multiply(BigInteger.TEN), s, OMEGA);
     }

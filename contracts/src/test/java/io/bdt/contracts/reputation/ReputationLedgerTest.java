@@ -11,6 +11,7 @@ import static io.bdt.contracts.LiveChain.GATEWAY_2;
 import static io.bdt.contracts.LiveChain.MINER;
 import static io.bdt.contracts.LiveChain.OMEGA;
 import static io.bdt.contracts.LiveChain.OUTSIDER;
+import static io.bdt.contracts.LiveChain.sign;
 import static io.bdt.contracts.Reverts.assertReverts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -42,20 +43,15 @@ class ReputationLedgerTest {
     chain = LiveChain.get();
   }
 
-  ServiceReceipt receipt(Credentials ap, long flops, long slot) {
-    byte[] id = new byte[32];
-    random.nextBytes(id);
-    return new ServiceReceipt(id, ap.getAddress(), BigInteger.valueOf(flops), 1500, slot);
+  ServiceReceipt receipt(Credentials ap, Credentials gateway, long flops, long slot) {
+    return LiveChain.receipt(random, ap, gateway, flops, slot);
   }
 
-  byte[] sign(ServiceReceipt r, ReputationLedger ledger, Credentials gateway) {
-    return r.sign(CHAIN_ID, ledger.getContractAddress(), gateway.getEcKeyPair());
-  }
-
-  TransactionReceipt submit(
-      ReputationLedger ledger, Credentials ap, ServiceReceipt r, Credentials gateway)
+  /** Submits {@code r} signed by its gateway and co-signed by its AP, sent by the AP. */
+  TransactionReceipt submit(ReputationLedger ledger, ServiceReceipt r, Credentials gateway)
       throws Exception {
-    return chain.as(ap, ledger).submitReceipt(r.toContract(), sign(r, ledger, gateway)).send();
+    Credentials ap = r.ap().equalsIgnoreCase(MINER.getAddress()) ? MINER : AP_2;
+    return chain.submit(ledger, r, gateway, ap, ap);
   }
 
   // ---- admin threshold ----------------------------------------------------------------------
@@ -160,7 +156,11 @@ class ReputationLedgerTest {
                         LiveChain.GAS,
                         List.of(ADMIN_1.getAddress()),
                         BigInteger.TWO,
-                        OMEGA)
+                        OMEGA,
+                        BigInteger.ZERO,
+                        BigInteger.ONE,
+                        BigInteger.TEN,
+                        BigInteger.TWO)
                     .send());
     assertThat(thrown).isInstanceOf(TransactionException.class);
     TransactionReceipt failed =
@@ -172,36 +172,35 @@ class ReputationLedgerTest {
   // ---- receipts -----------------------------------------------------------------------------
 
   @Test
-  void receiptSignedByRegisteredGatewayIsRecordedWithEvent() throws Exception {
+  void receiptSignedByGatewayAndCoSignedByApIsRecordedWithEvent() throws Exception {
     ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_2);
-    ServiceReceipt r = receipt(AP_2, 400_000_000L, 100);
+    long now = chain.currentSlot(ledger);
+    ServiceReceipt r = receipt(AP_2, GATEWAY_1, 400_000_000L, now + 1);
     TransactionReceipt tx =
-        GasReport.record(
-            LEDGER, "submitReceipt (opens first slot)", submit(ledger, AP_2, r, GATEWAY_1));
+        GasReport.record(LEDGER, "submitReceipt (opens a new slot)", submit(ledger, r, GATEWAY_1));
     assertThat(ledger.receiptCounted(r.taskId()).send()).isTrue();
     var events = ReputationLedger.getReceiptRecordedEvents(tx);
     assertThat(events).hasSize(1);
     assertThat(events.get(0).taskId).isEqualTo(r.taskId());
     assertThat(events.get(0).gateway).isEqualToIgnoringCase(GATEWAY_1.getAddress());
     assertThat(events.get(0).flopsServed).isEqualTo(r.flopsServed());
-    assertThat(events.get(0).slot).isEqualTo(BigInteger.valueOf(100));
+    assertThat(events.get(0).slot).isEqualTo(BigInteger.valueOf(now + 1));
     ReputationLedger.AccessPoint state = ledger.accessPoint(AP_2.getAddress()).send();
-    assertThat(state.started).isTrue();
-    assertThat(state.openSlot).isEqualTo(BigInteger.valueOf(100));
+    assertThat(state.openSlot).isEqualTo(BigInteger.valueOf(now + 1));
     assertThat(state.openSlotFlops).isEqualTo(r.flopsServed());
 
-    ServiceReceipt same = receipt(AP_2, 100_000_000L, 100);
-    GasReport.record(LEDGER, "submitReceipt (same slot)", submit(ledger, AP_2, same, GATEWAY_2));
-    ServiceReceipt next = receipt(AP_2, 100_000_000L, 101);
+    ServiceReceipt same = receipt(AP_2, GATEWAY_2, 100_000_000L, now + 1);
+    GasReport.record(LEDGER, "submitReceipt (same slot)", submit(ledger, same, GATEWAY_2));
+    ServiceReceipt next = receipt(AP_2, GATEWAY_1, 100_000_000L, now + 2);
     TransactionReceipt closing =
         GasReport.record(
-            LEDGER, "submitReceipt (closes previous slot)", submit(ledger, AP_2, next, GATEWAY_1));
+            LEDGER, "submitReceipt (closes previous slot)", submit(ledger, next, GATEWAY_1));
     var closed = ReputationLedger.getSlotClosedEvents(closing);
     assertThat(closed)
         .singleElement()
         .satisfies(
             e -> {
-              assertThat(e.slot).isEqualTo(BigInteger.valueOf(100));
+              assertThat(e.slot).isEqualTo(BigInteger.valueOf(now + 1));
               assertThat(e.contribution).isEqualTo(FixedPoint.ONE.divide(BigInteger.TWO));
               // R = 0.9 * 0 + 0.1 * 0.5
               assertThat(e.reputation).isEqualTo(FixedPoint.ONE.divide(BigInteger.valueOf(20)));
@@ -213,152 +212,111 @@ class ReputationLedgerTest {
   @Test
   void contractDigestEqualsJavaDigest() throws Exception {
     ReputationLedger ledger = chain.deployLedger(ADMIN_3);
-    ServiceReceipt r = receipt(AP_2, 123_456_789L, (1L << 40) + 3);
+    ServiceReceipt r = receipt(AP_2, GATEWAY_2, 123_456_789L, (1L << 40) + 3);
     assertThat(ledger.receiptDigest(r.toContract()).send())
         .isEqualTo(r.digest(CHAIN_ID, ledger.getContractAddress()));
     assertThat(ledger.RECEIPT_TYPEHASH().send()).isEqualTo(ServiceReceipt.TYPE_HASH);
   }
 
   @Test
-  void receiptNotSignedByRegisteredGatewayIsRejected() throws Exception {
-    ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_1);
-    ServiceReceipt r = receipt(AP_2, 1_000, 5);
-    assertReverts(
-        "receipt not signed by a registered gateway", () -> submit(ledger, AP_2, r, OUTSIDER));
-    assertThat(ledger.receiptCounted(r.taskId()).send()).isFalse();
-  }
-
-  @Test
   void receiptSignedForAnotherLedgerIsRejected() throws Exception {
     ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_1);
-    ServiceReceipt r = receipt(AP_2, 1_000, 5);
-    byte[] forElsewhere = r.sign(CHAIN_ID, AP_2.getAddress(), GATEWAY_1.getEcKeyPair());
+    ServiceReceipt r = receipt(AP_2, GATEWAY_1, 1_000, chain.currentSlot(ledger));
+    String elsewhere = AP_2.getAddress();
+    byte[] gatewaySig = r.sign(CHAIN_ID, elsewhere, GATEWAY_1.getEcKeyPair());
+    byte[] apSig = r.sign(CHAIN_ID, elsewhere, AP_2.getEcKeyPair());
     assertReverts(
-        "receipt not signed by a registered gateway",
-        () -> chain.as(AP_2, ledger).submitReceipt(r.toContract(), forElsewhere).send());
+        "receipt not signed by its gateway",
+        () -> chain.as(AP_2, ledger).submitReceipt(r.toContract(), gatewaySig, apSig).send());
   }
 
   @Test
-  void receiptCountsOnce() throws Exception {
-    ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_2);
-    ServiceReceipt r = receipt(AP_2, 1_000, 5);
-    submit(ledger, AP_2, r, GATEWAY_1);
-    assertReverts("receipt already counted", () -> submit(ledger, AP_2, r, GATEWAY_1));
-    assertReverts("receipt already counted", () -> submit(ledger, AP_2, r, GATEWAY_2));
-    assertThat(ledger.accessPoint(AP_2.getAddress()).send().openSlotFlops)
-        .isEqualTo(BigInteger.valueOf(1_000));
-  }
-
-  @Test
-  void onlyRegisteredApsSubmitReceipts() throws Exception {
+  void receiptForUnregisteredApIsRejected() throws Exception {
     ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_3);
-    ServiceReceipt forOutsider = receipt(OUTSIDER, 1_000, 5);
+    ServiceReceipt forOutsider = receipt(OUTSIDER, GATEWAY_1, 1_000, chain.currentSlot(ledger));
     assertReverts(
-        "caller is not a registered AP", () -> submit(ledger, OUTSIDER, forOutsider, GATEWAY_1));
-    ServiceReceipt forGateway = receipt(GATEWAY_1, 1_000, 5);
-    assertReverts(
-        "caller is not a registered AP", () -> submit(ledger, GATEWAY_1, forGateway, GATEWAY_1));
-  }
-
-  @Test
-  void apCannotSubmitAnotherApsReceipt() throws Exception {
-    ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_1);
-    ServiceReceipt r = receipt(MINER, 1_000, 5);
-    assertReverts("receipt names another AP", () -> submit(ledger, AP_2, r, GATEWAY_1));
+        "receipt names an AP that is not registered",
+        () -> chain.submit(ledger, forOutsider, GATEWAY_1, OUTSIDER, OUTSIDER));
   }
 
   @Test
   void receiptForClosedSlotIsRejected() throws Exception {
     ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_2);
-    submit(ledger, AP_2, receipt(AP_2, 1_000, 10), GATEWAY_1);
-    submit(ledger, AP_2, receipt(AP_2, 1_000, 11), GATEWAY_1);
+    long now = chain.currentSlot(ledger);
+    submit(ledger, receipt(AP_2, GATEWAY_1, 1_000, now), GATEWAY_1);
+    submit(ledger, receipt(AP_2, GATEWAY_1, 1_000, now + 1), GATEWAY_1);
     assertReverts(
         "receipt slot already closed",
-        () -> submit(ledger, AP_2, receipt(AP_2, 1_000, 10), GATEWAY_1));
+        () -> submit(ledger, receipt(AP_2, GATEWAY_1, 1_000, now), GATEWAY_1));
   }
 
   @Test
   void batchRecordsEveryReceiptOrNone() throws Exception {
     ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_3);
+    long now = chain.currentSlot(ledger);
     List<ReputationLedger.Receipt> rs = new ArrayList<>();
-    List<byte[]> sigs = new ArrayList<>();
+    List<byte[]> gatewaySigs = new ArrayList<>();
+    List<byte[]> apSigs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      ServiceReceipt r = receipt(AP_2, 50_000_000L, 20 + i / 5);
+      Credentials gateway = i % 2 == 0 ? GATEWAY_1 : GATEWAY_2;
+      ServiceReceipt r = receipt(AP_2, gateway, 50_000_000L, now + i / 5);
       rs.add(r.toContract());
-      sigs.add(sign(r, ledger, i % 2 == 0 ? GATEWAY_1 : GATEWAY_2));
+      gatewaySigs.add(sign(r, ledger, gateway));
+      apSigs.add(sign(r, ledger, AP_2));
     }
     TransactionReceipt tx =
         GasReport.record(
             LEDGER,
             "submitReceipts (batch of 10, 2 slots)",
-            chain.as(AP_2, ledger).submitReceipts(rs, sigs).send());
+            chain.as(AP_2, ledger).submitReceipts(rs, gatewaySigs, apSigs).send());
     assertThat(ReputationLedger.getReceiptRecordedEvents(tx)).hasSize(10);
     assertThat(ReputationLedger.getSlotClosedEvents(tx)).hasSize(1);
 
-    List<ReputationLedger.Receipt> bad = new ArrayList<>();
-    List<byte[]> badSigs = new ArrayList<>();
-    ServiceReceipt ok = receipt(AP_2, 1_000, 30);
-    ServiceReceipt forged = receipt(AP_2, 1_000, 30);
-    bad.add(ok.toContract());
-    badSigs.add(sign(ok, ledger, GATEWAY_1));
-    bad.add(forged.toContract());
-    badSigs.add(sign(forged, ledger, OUTSIDER));
+    ServiceReceipt ok = receipt(AP_2, GATEWAY_1, 1_000, now + 2);
+    ServiceReceipt forged = receipt(AP_2, GATEWAY_1, 1_000, now + 2);
+    List<ReputationLedger.Receipt> bad = List.of(ok.toContract(), forged.toContract());
+    List<byte[]> badGatewaySigs =
+        List.of(sign(ok, ledger, GATEWAY_1), sign(forged, ledger, OUTSIDER));
+    List<byte[]> badApSigs = List.of(sign(ok, ledger, AP_2), sign(forged, ledger, AP_2));
     assertReverts(
-        "receipt not signed by a registered gateway",
-        () -> chain.as(AP_2, ledger).submitReceipts(bad, badSigs).send());
+        "receipt not signed by its gateway",
+        () -> chain.as(AP_2, ledger).submitReceipts(bad, badGatewaySigs, badApSigs).send());
     assertThat(ledger.receiptCounted(ok.taskId()).send()).isFalse();
   }
 
   @Test
-  void closeSlotAppliesTheSlotAndDecaysEmptySlots() throws Exception {
-    ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_1);
-    submit(ledger, AP_2, receipt(AP_2, 2_000_000_000L, 7), GATEWAY_1);
-    TransactionReceipt closed =
-        GasReport.record(
-            LEDGER,
-            "closeSlot (3 empty slots)",
-            chain.as(AP_2, ledger).closeSlot(BigInteger.valueOf(11)).send());
-    ApReputation expected =
-        ApReputation.registered(CAPACITY, BigInteger.ZERO)
-            .withReceipt(BigInteger.valueOf(2_000_000_000L), 7, OMEGA)
-            .closedUntil(11, OMEGA);
-    assertThat(ledger.reputationOf(AP_2.getAddress()).send()).isEqualTo(expected.reputation());
-    assertThat(ReputationLedger.getSlotClosedEvents(closed))
-        .singleElement()
-        .satisfies(e -> assertThat(e.emptySlotsAfter).isEqualTo(BigInteger.valueOf(3)));
-    assertReverts(
-        "nextSlot: must be after the open slot",
-        () -> chain.as(AP_2, ledger).closeSlot(BigInteger.valueOf(11)).send());
-    assertReverts(
-        "caller is not a registered AP",
-        () -> chain.as(OUTSIDER, ledger).closeSlot(BigInteger.valueOf(12)).send());
-  }
-
-  @Test
   void onChainReputationMatchesTheJavaRuleOverRandomReceipts() throws Exception {
-    ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_2);
-    ApReputation model = ApReputation.registered(CAPACITY, BigInteger.ZERO);
-    long slot = 1_000;
+    // a clock that accepts slots far ahead, so random gaps need no waiting
+    SlotClock farAhead = new SlotClock(0, 1, 3600, 1L << 32);
+    ReputationLedger ledger = chain.ledgerWithRoles(ADMIN_2, farAhead);
+    long registeredAt = ledger.accessPoint(AP_2.getAddress()).send().openSlot.longValueExact();
+    ApReputation model = ApReputation.registered(CAPACITY, BigInteger.ZERO, registeredAt);
+    long slot = registeredAt + 10;
     List<ReputationLedger.Receipt> rs = new ArrayList<>();
-    List<byte[]> sigs = new ArrayList<>();
+    List<byte[]> gatewaySigs = new ArrayList<>();
+    List<byte[]> apSigs = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       slot += random.nextInt(10) < 6 ? 0 : 1 + random.nextInt(random.nextInt(10) < 8 ? 2 : 40);
       long flops = 1 + (long) (random.nextDouble() * 900_000_000L);
-      ServiceReceipt r = receipt(AP_2, flops, slot);
+      ServiceReceipt r = receipt(AP_2, GATEWAY_2, flops, slot);
       model = model.withReceipt(r.flopsServed(), slot, OMEGA);
       rs.add(r.toContract());
-      sigs.add(sign(r, ledger, GATEWAY_2));
+      gatewaySigs.add(sign(r, ledger, GATEWAY_2));
+      apSigs.add(sign(r, ledger, AP_2));
       if (rs.size() == 8) {
-        chain.as(AP_2, ledger).submitReceipts(rs, sigs).send();
+        chain.as(AP_2, ledger).submitReceipts(rs, gatewaySigs, apSigs).send();
         rs.clear();
-        sigs.clear();
+        gatewaySigs.clear();
+        apSigs.clear();
       }
     }
-    model = model.closedUntil(slot + 3, OMEGA);
-    chain.as(AP_2, ledger).closeSlot(BigInteger.valueOf(slot + 3)).send();
+    ServiceReceipt closing = receipt(AP_2, GATEWAY_2, 1, slot + 3);
+    model = model.withReceipt(BigInteger.ONE, slot + 3, OMEGA);
+    submit(ledger, closing, GATEWAY_2);
     ReputationLedger.AccessPoint onChain = ledger.accessPoint(AP_2.getAddress()).send();
     assertThat(onChain.reputation).isEqualTo(model.reputation());
     assertThat(onChain.openSlot).isEqualTo(BigInteger.valueOf(model.openSlot()));
+    assertThat(onChain.openSlotFlops).isEqualTo(model.openSlotFlops());
     assertThat(model.reputation()).isPositive();
   }
 }

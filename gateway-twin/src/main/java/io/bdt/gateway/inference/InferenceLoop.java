@@ -72,6 +72,7 @@ public class InferenceLoop {
   private ScheduledExecutorService executor;
   private DistributionSummary predicted;
   private DistributionSummary measured;
+  private LedgerSlots slots;
   private long slot;
 
   public InferenceLoop(
@@ -122,6 +123,7 @@ public class InferenceLoop {
             .orElseGet(InferenceLoop::createKey);
     signer = new ReceiptSigner(key, c.chainId(), c.ledgerAddress());
     aps = new ApClient(key, java.time.Clock.systemUTC());
+    slots = new LedgerSlots(config.chain().rpcUrl(), c.ledgerAddress(), c.tau());
     predicted =
         DistributionSummary.builder("bdt.inference.latency.predicted")
             .description("DPRA-predicted task latency D_n per sample, seconds")
@@ -196,7 +198,8 @@ public class InferenceLoop {
 
   /** Runs one slot now (also used by tests through the scheduler). */
   synchronized void runSlot() throws Exception {
-    long t = slot++;
+    long t = slots.current();
+    slot = t;
     GatewayConfig.Inference c = config.inference();
     List<SensorWindow> tasks = windows.take(c.maxTaskSamples());
     if (tasks.isEmpty()) {
@@ -327,7 +330,7 @@ public class InferenceLoop {
       try {
         aps.submitReceipt(
             urls.get(serving),
-            signer.sign(ReceiptSigner.receipt(taskId, ap.ap(), flops, latencyMicros, t)));
+            signer.sign(signer.receipt(taskId, ap.ap(), flops, latencyMicros, t)));
       } catch (IOException | IllegalArgumentException e) {
         LOG.warnf(
             "receipt for task %s not delivered: %s", Numeric.toHexString(taskId), e.getMessage());

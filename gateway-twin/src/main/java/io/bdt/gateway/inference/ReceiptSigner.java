@@ -10,8 +10,9 @@ import org.web3j.utils.Numeric;
 
 /**
  * Signs the gateway's receipt for each served task with its secp256k1 key, in the EIP-712 form the
- * ReputationLedger contract verifies ({@link ServiceReceipt}), and renders it as the JSON body of
- * the AP's {@code POST /receipts}.
+ * ReputationLedger contract verifies ({@link ServiceReceipt}, naming this gateway), and renders it
+ * as the JSON body of the AP's {@code POST /receipts}; the AP checks it against the task it served
+ * and co-signs it.
  */
 public final class ReceiptSigner {
 
@@ -46,10 +47,13 @@ public final class ReceiptSigner {
     return json;
   }
 
-  /** A receipt for {@code flopsServed} FLOPs (at least 1, as the ledger requires). */
-  public static ServiceReceipt receipt(
+  /**
+   * This gateway's receipt for {@code flopsServed} FLOPs (at least 1, as the ledger requires) in
+   * {@code slot} of the ledger's slot clock.
+   */
+  public ServiceReceipt receipt(
       byte[] taskId, String ap, long flopsServed, long latencyMicros, long slot) {
     return new ServiceReceipt(
-        taskId, ap, BigInteger.valueOf(Math.max(1, flopsServed)), latencyMicros, slot);
+        taskId, ap, address(), BigInteger.valueOf(Math.max(1, flopsServed)), latencyMicros, slot);
   }
 }

@@ -46,6 +46,7 @@ final class TestChain implements AutoCloseable {
   private Node node;
   private Web3j web3j;
   private boolean running;
+  String reputationLedger;
   String twinAnchor;
   String deviceRegistry;
 
@@ -70,13 +71,18 @@ final class TestChain implements AutoCloseable {
                 GAS,
                 ADMINS.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO,
-                BigInteger.TEN.pow(17))
+                BigInteger.TEN.pow(17),
+                BigInteger.ZERO, // slot clock: epoch 0, 1 s slots, receipts 60 slots late, 2 ahead
+                BigInteger.ONE,
+                BigInteger.valueOf(60),
+                BigInteger.TWO)
             .send();
     for (Credentials admin : ADMINS.subList(0, 2)) {
       ReputationLedger.load(ledger.getContractAddress(), w, chain.as(admin), GAS)
           .approveGateway(GATEWAY.getAddress())
           .send();
     }
+    chain.reputationLedger = ledger.getContractAddress();
     chain.twinAnchor =
         TwinAnchor.deploy(w, chain.as(DEPLOYER), GAS, ledger.getContractAddress())
             .send()

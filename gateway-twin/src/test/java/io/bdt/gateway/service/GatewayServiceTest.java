@@ -331,6 +331,7 @@ class GatewayServiceTest {
         new io.bdt.contracts.receipt.ServiceReceipt(
             org.web3j.utils.Numeric.hexStringToByteArray(receipt.get("taskId").asText()),
             receipt.get("ap").asText(),
+            receipt.get("gateway").asText(),
             new java.math.BigInteger(receipt.get("flopsServed").asText()),
             receipt.get("latencyMicros").asLong(),
             receipt.get("slot").asLong());
