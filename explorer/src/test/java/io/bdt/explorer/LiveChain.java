@@ -99,7 +99,11 @@ public final class LiveChain implements AutoCloseable {
                 GAS,
                 ADMINS.stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO,
-                BigInteger.TEN.pow(17))
+                BigInteger.TEN.pow(17),
+                BigInteger.ZERO, // slot clock: epoch 0, 1 s slots, receipts 60 slots late, 2 ahead
+                BigInteger.ONE,
+                BigInteger.valueOf(60),
+                BigInteger.TWO)
             .send();
     ledger = l.getContractAddress().toLowerCase();
     for (Credentials admin : ADMINS.subList(0, 2)) {
