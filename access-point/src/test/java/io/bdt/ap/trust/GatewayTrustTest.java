@@ -228,9 +228,15 @@ class GatewayTrustTest {
 
   @Test
   void receiptsNeedTheGatewaysProofAndMustBeItsOwn() throws Exception {
-    byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(77), 32);
-    ServiceReceipt receipt = new ServiceReceipt(taskId, AP, BigInteger.valueOf(1000), 2_000, 1);
+    // the AP co-signs receipts only for tasks it served: serve task 1 for the gateway first
+    HttpResponse<String> served =
+        offload(proof(GATEWAY, "POST", "/offload", AP, frame, now()), "1.0e10");
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    String flops = JSON.readTree(served.body()).path("tailFlops").asText();
+    byte[] taskId = Numeric.toBytesPadded(BigInteger.ONE, 32);
     Credentials signer = PlatformChain.gateway(0);
+    ServiceReceipt receipt =
+        new ServiceReceipt(taskId, AP, signer.getAddress(), new BigInteger(flops), 2_000, 1);
     byte[] body =
         JSON.writeValueAsBytes(
             Map.of(
@@ -239,7 +245,7 @@ class GatewayTrustTest {
                 "ap",
                 AP,
                 "flopsServed",
-                "1000",
+                flops,
                 "latencyMicros",
                 2_000,
                 "slot",
