@@ -86,8 +86,8 @@ public class AccessPoint {
             key,
             MiningShares.of(miningShareHz, config.budget(), cores),
             Duration.ofMillis((long) (config.chain().emptyBlockSeconds() * 1000)),
-            config.chain().rpcPort(),
-            config.chain().p2pPort(),
+            new java.net.InetSocketAddress(config.chain().host(), config.chain().rpcPort()),
+            new java.net.InetSocketAddress(config.chain().host(), config.chain().p2pPort()),
             peers,
             ledger);
     // receipts only from registered gateways: the configured list, else the ledger's registry

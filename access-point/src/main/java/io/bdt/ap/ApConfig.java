@@ -61,6 +61,14 @@ public interface ApConfig {
     /** Data directory of the node (blocks, state). */
     Path data();
 
+    /**
+     * Address the node's JSON-RPC and peer-to-peer listeners bind to: loopback by default (one
+     * machine); {@code 0.0.0.0} where other hosts' APs, gateways or the explorer must reach them
+     * (the Kubernetes manifests set it). The JSON-RPC limits and P2P admission apply either way.
+     */
+    @WithDefault("127.0.0.1")
+    String host();
+
     /** JSON-RPC port; 0 = any free port. */
     @WithDefault("0")
     int rpcPort();

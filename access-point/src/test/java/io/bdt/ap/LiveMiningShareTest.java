@@ -40,6 +40,10 @@ class LiveMiningShareTest {
   static byte[] frame;
 
   record Chain(Path genesis, Path data) implements ApConfig.Chain {
+    public String host() {
+      return "127.0.0.1";
+    }
+
     public int rpcPort() {
       return 0;
     }

@@ -43,6 +43,10 @@ public final class ApChain implements AutoCloseable {
   private final Web3j web3j;
   private final ObjectMapper json = new ObjectMapper();
   private final Optional<String> ledger;
+
+  /** Where this process reaches its node's JSON-RPC: loopback when it listens on every address. */
+  private final String rpcHost;
+
   private final java.util.Set<String> knownGateways =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -53,14 +57,18 @@ public final class ApChain implements AutoCloseable {
       Credentials credentials,
       io.bdt.consensus.pow.MiningShare miningShare,
       Duration emptyBlockInterval,
-      int rpcPort,
-      int p2pPort,
+      InetSocketAddress rpcAddress,
+      InetSocketAddress p2pAddress,
       List<URI> peers,
       Optional<String> ledger)
       throws IOException {
     this.spec = spec;
     this.credentials = credentials;
     this.ledger = ledger;
+    this.rpcHost =
+        rpcAddress.getAddress() == null || rpcAddress.getAddress().isAnyLocalAddress()
+            ? "127.0.0.1"
+            : rpcAddress.getHostString();
     this.node =
         new Node(
             nodeConfig(
@@ -70,7 +78,7 @@ public final class ApChain implements AutoCloseable {
                     "dataDir",
                     data,
                     "rpcAddress",
-                    new InetSocketAddress("127.0.0.1", rpcPort),
+                    rpcAddress,
                     "minerKey",
                     Optional.of(credentials.getEcKeyPair()),
                     "miningShare",
@@ -78,7 +86,7 @@ public final class ApChain implements AutoCloseable {
                     "emptyBlockInterval",
                     emptyBlockInterval,
                     "p2pAddress",
-                    Optional.of(new InetSocketAddress("127.0.0.1", p2pPort)),
+                    Optional.of(p2pAddress),
                     "peers",
                     peers,
                     "autoMine",
@@ -120,7 +128,7 @@ public final class ApChain implements AutoCloseable {
 
   /** The node's JSON-RPC URL. */
   public String rpcUrl() {
-    return "http://127.0.0.1:" + node.rpcPort();
+    return "http://" + rpcHost + ":" + node.rpcPort();
   }
 
   /** The node's peer-to-peer URL, for the other APs' {@code peers}. */

@@ -46,8 +46,8 @@ class ThreeApChainTest {
         PlatformChain.ap(m),
         MiningShares.of(5e9, 2e10, 2),
         Duration.ofMillis(500),
-        0,
-        p2p[m],
+        new java.net.InetSocketAddress("127.0.0.1", 0),
+        new java.net.InetSocketAddress("127.0.0.1", p2p[m]),
         peers,
         Optional.of(PlatformChain.ledgerAddress()));
   }

@@ -158,6 +158,8 @@ class ManifestContractTest {
     assertThat(port(container(o, "gateway"), "http"))
         .isEqualTo(Integer.parseInt(gwEnv.get("QUARKUS_HTTP_PORT")));
     assertThat(apEnv.get("QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
+    // other APs, the gateways and the explorer reach the node's P2P and JSON-RPC across pods
+    assertThat(apEnv.get("BDT_AP_CHAIN_HOST")).isEqualTo("0.0.0.0");
     assertThat(gwEnv.get("QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
 
     for (var entry : o.podTemplates().entrySet()) {
