@@ -467,33 +467,28 @@ class ManifestContractTest {
         .orElseThrow(() -> new AssertionError("no workload matches selector " + selector));
   }
 
+  /** The Secret whose volume holds {@code path} in the workload's container, or "". */
   private static String secretMountedAt(StatefulSet s, String path) {
-    Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    var mount =
-        c.getVolumeMounts().stream()
-            .filter(m -> path.startsWith(m.getMountPath() + "/"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
-    Volume v =
-        s.getSpec().getTemplate().getSpec().getVolumes().stream()
-            .filter(vol -> vol.getName().equals(mount.getName()))
-            .findFirst()
-            .orElseThrow();
+    Volume v = volumeAt(s, path);
     return v.getSecret() != null ? v.getSecret().getSecretName() : "";
   }
 
+  /** The ConfigMap whose volume holds {@code path} in the workload's container, or "". */
   private static String mountedFrom(StatefulSet s, String path) {
+    Volume v = volumeAt(s, path);
+    return v.getConfigMap() != null ? v.getConfigMap().getName() : "";
+  }
+
+  private static Volume volumeAt(StatefulSet s, String path) {
     Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
     var mount =
         c.getVolumeMounts().stream()
             .filter(m -> path.startsWith(m.getMountPath() + "/"))
             .findFirst()
             .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
-    Volume v =
-        s.getSpec().getTemplate().getSpec().getVolumes().stream()
-            .filter(vol -> vol.getName().equals(mount.getName()))
-            .findFirst()
-            .orElseThrow();
-    return v.getConfigMap() != null ? v.getConfigMap().getName() : "";
+    return s.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(vol -> vol.getName().equals(mount.getName()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
   }
 }
