@@ -1,4 +1,4 @@
-package io.bdt.ap.auth;
+package io.bdt.service.security;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.spi.runtime.AuthenticationFailureEvent;

@@ -1,4 +1,4 @@
-package io.bdt.ap.auth;
+package io.bdt.service.security;
 
 import io.bdt.contracts.auth.Roles;
 import io.quarkus.runtime.StartupEvent;
@@ -31,8 +31,10 @@ public class AnonymousReads implements SecurityIdentityAugmentor {
   void warn(@Observes StartupEvent ev) {
     if (open) {
       LOG.warn(
-          "bdt.auth.anonymous-reads=true: anyone who reaches this AP can read /status without"
-              + " a token (offloads and receipts still need a registered gateway's signature)");
+          "bdt.auth.anonymous-reads=true: anyone who reaches this service holds "
+              + Roles.TWIN_READER
+              + " without a token (reads only: writes, and on an AP offloads and receipts, still"
+              + " need a token or a registered gateway's signature)");
     }
   }
 
