@@ -1,68 +1,38 @@
 package io.bdt.consensus.p2p;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.consensus.block.Block;
 import io.bdt.consensus.chain.Blockchain;
 import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.tx.InvalidTransactionException;
-import io.bdt.consensus.tx.SignedTransaction;
 import io.bdt.consensus.validation.InvalidBlockException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.tuweni.bytes.Bytes;
-import org.apache.tuweni.bytes.Bytes32;
-import org.java_websocket.WebSocket;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
-import org.java_websocket.exceptions.InvalidDataException;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.handshake.ServerHandshake;
-import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.ECKeyPair;
-import org.web3j.crypto.Keys;
 
 /**
- * Gossip and sync between nodes over persistent WebSocket connections on {@code
- * ws://<p2p>/bdt/p2p/1}: a signed hello/auth handshake (same chain id and genesis, proof of the
- * node key), then signed {@link Envelope}s: {@code tx}, {@code block}, and the requests {@code
- * get-status} and {@code get-blocks} answered by {@code status} and {@code blocks} with the same
- * id. A peer that sends invalid data (bad signature, malformed message, invalid block or
- * transaction, oversize frame) is disconnected with the reason and its node address banned for
- * {@link #BAN_PERIOD}. Outbound connections to known peers are redialled with exponential backoff;
- * a block whose parent is unknown, or a peer whose head is ahead at handshake, makes the node sync
- * from it. The protocol is documented in docs/consensus.md, "Peer protocol".
+ * A node's peer-to-peer network on {@code ws://<p2p>/bdt/p2p/1}: keeps connections to its peers
+ * (dialling, redialling with backoff, refusing and banning) and routes each connection's messages
+ * to its roles: {@link PeerTransport} (WebSocket), {@link Handshake} (signed hello/auth, admission
+ * of the chain's miners and named observers), {@link Gossip} ({@code tx}, {@code block}) and {@link
+ * BlockSync} ({@code get-status}, {@code get-blocks}). A peer that sends invalid data after the
+ * handshake is disconnected with the reason and its node address banned for {@link #BAN_PERIOD}.
+ * The protocol is documented in docs/consensus.md, "Peer protocol".
  */
 public final class PeerNetwork implements AutoCloseable {
   /** The WebSocket path of protocol version 1. */
@@ -127,41 +97,21 @@ public final class PeerNetwork implements AutoCloseable {
       long dials) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerNetwork.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private final ObjectMapper json = new ObjectMapper();
   private final Blockchain chain;
-  private final TransactionPool pool;
-  private final ECKeyPair key;
   private final Set<Bytes> observers;
-  private final Bytes address;
   private final Clock clock;
-  private final Server server;
-  private final String listen;
+  private final PeerCounters counters = new PeerCounters();
+  private final PeerTransport transport;
   private final URI url;
-  private final String genesis;
-  private final ExecutorService work;
+  private final NodeIdentity me;
+  private final PeerBook book;
+  private final Handshake handshake;
+  private final BlockSync sync;
+  private final Gossip gossip;
   private final ScheduledExecutorService dialer;
-  private final Set<URI> peers = ConcurrentHashMap.newKeySet();
-  private final Set<URI> initialPeers;
-  private final Map<Bytes, Instant> banned = new ConcurrentHashMap<>();
-  private final Set<URI> refused = ConcurrentHashMap.newKeySet();
-  private final Map<URI, Retry> retries = new ConcurrentHashMap<>();
-  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
-  private final Map<WebSocket, Session> inbound = new ConcurrentHashMap<>();
-  private final AtomicLong ids = new AtomicLong();
-  private final AtomicLong syncStart = new AtomicLong(-1);
-  private final Object syncLock = new Object();
+  private volatile boolean ready;
   private volatile boolean closed;
-  private final LongAdder messagesIn = new LongAdder();
-  private final LongAdder messagesOut = new LongAdder();
-  private final LongAdder handshakes = new LongAdder();
-  private final LongAdder handshakesRejected = new LongAdder();
-  private final LongAdder invalidMessages = new LongAdder();
-  private final LongAdder bans = new LongAdder();
-  private final LongAdder requestTimeouts = new LongAdder();
-  private final LongAdder dials = new LongAdder();
-
-  private record Retry(Instant next, Duration delay) {}
 
   public PeerNetwork(
       Blockchain chain,
@@ -189,37 +139,28 @@ public final class PeerNetwork implements AutoCloseable {
       throws IOException {
     this.chain = chain;
     this.observers = Set.copyOf(observers);
-    this.pool = pool;
-    this.key = key;
     this.clock = clock;
-    this.address = Bytes.fromHexString(Keys.getAddress(key));
-    this.genesis = chain.store().canonicalHash(0).orElseThrow().toHexString();
-    this.work =
-        Executors.newFixedThreadPool(
-            2, Thread.ofPlatform().name("p2p-sync-", 0).daemon().factory());
-    this.server = new Server(bind);
-    server.setReuseAddr(true);
-    server.setConnectionLostTimeout(PING_SECONDS);
-    server.start();
-    try {
-      if (!server.started.await(30, TimeUnit.SECONDS) || server.failure != null) {
-        server.stop(0);
-        throw new IOException("P2P server did not start on " + bind, server.failure);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting the P2P server on " + bind, e);
-    }
-    this.url = URI.create("ws://" + bind.getAddress().getHostAddress() + ":" + server.getPort());
-    this.listen = url.toString();
-    List<URI> normalised = initialPeers.stream().map(PeerNetwork::peerUrl).toList();
-    this.initialPeers = Set.copyOf(normalised);
-    for (URI p : normalised) {
-      if (!p.equals(url)) {
-        peers.add(p);
-      }
-    }
-    pool.onAdmitted(tx -> broadcast("tx", tx.raw().toHexString(), null));
+    this.transport = new PeerTransport(bind, new Events(), clock, counters);
+    this.url = URI.create("ws://" + bind.getAddress().getHostAddress() + ":" + transport.port());
+    this.me = new NodeIdentity(key, url.toString());
+    this.book = new PeerBook(url, initialPeers.stream().map(PeerNetwork::peerUrl).toList(), clock);
+    this.sync = new BlockSync(chain, me, transport, counters, this::violation);
+    this.handshake =
+        new Handshake(
+            chain,
+            me,
+            book,
+            transport,
+            counters,
+            this::admitted,
+            s -> {
+              if (s.hello.number() > chain.head().number()) {
+                sync.later(s);
+              }
+            });
+    this.gossip = new Gossip(chain, pool, me, transport, sync);
+    pool.onAdmitted(tx -> gossip.broadcast("tx", tx.raw().toHexString(), null));
+    this.ready = true;
     this.dialer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("p2p-dialer").daemon().factory());
@@ -252,26 +193,22 @@ public final class PeerNetwork implements AutoCloseable {
 
   /** This node's address (node key). */
   public Bytes address() {
-    return address;
+    return me.address();
   }
 
   /** Known peer URLs (configured, added, or learned from hellos). */
   public Set<URI> peers() {
-    return Set.copyOf(peers);
+    return book.peers();
   }
 
   /** Node addresses of peers with a completed handshake. */
   public Set<Bytes> connected() {
-    return Set.copyOf(links().keySet());
+    return Set.copyOf(transport.links().keySet());
   }
 
   /** Node addresses banned for sending invalid data, whose ban has not expired. */
   public Set<Bytes> banned() {
-    Instant now = clock.instant();
-    return banned.entrySet().stream()
-        .filter(e -> e.getValue().isAfter(now))
-        .map(Map.Entry::getKey)
-        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    return book.banned();
   }
 
   /**
@@ -279,54 +216,33 @@ public final class PeerNetwork implements AutoCloseable {
    * status answers) is above ours.
    */
   public Optional<SyncStatus> syncStatus() {
-    long ours = chain.head().number();
-    long highest = links().values().stream().mapToLong(s -> s.head).max().orElse(ours);
-    if (highest <= ours) {
-      syncStart.set(-1);
-      return Optional.empty();
-    }
-    syncStart.compareAndSet(-1, ours);
-    return Optional.of(new SyncStatus(Math.min(syncStart.get(), ours), ours, highest));
+    return sync.status();
   }
 
   /** What the network has counted since start. */
   public Counters counters() {
-    return new Counters(
-        messagesIn.sum(),
-        messagesOut.sum(),
-        handshakes.sum(),
-        handshakesRejected.sum(),
-        invalidMessages.sum(),
-        bans.sum(),
-        requestTimeouts.sum(),
-        dials.sum());
+    return counters.snapshot();
   }
 
   /** Adds a peer and dials it (accepting it again if it was disconnected). */
   public void connect(URI peer) {
-    URI p = peerUrl(peer);
-    refused.remove(p);
-    retries.remove(p);
-    if (!p.equals(url)) {
-      peers.add(p);
-    }
+    book.connect(peerUrl(peer));
   }
 
   /** Closes the connections to a peer and refuses it until {@link #connect} (a partition). */
   public void disconnect(URI peer) {
     URI p = peerUrl(peer);
-    refused.add(p);
-    peers.remove(p);
-    for (Session s : sessions) {
+    book.refuse(p);
+    for (Session s : transport.sessions()) {
       if (p.equals(s.dialed) || p.equals(s.listen)) {
-        close(s, CLOSE_DISCONNECTED, "disconnected by operator");
+        transport.close(s, CLOSE_DISCONNECTED, "disconnected by operator");
       }
     }
   }
 
   /** Sends {@code block} to every connected peer. */
   public void announce(Block block) {
-    broadcast("block", block.rlp().toHexString(), null);
+    gossip.broadcast("block", block.rlp().toHexString(), null);
   }
 
   /**
@@ -336,7 +252,7 @@ public final class PeerNetwork implements AutoCloseable {
    */
   public void syncFromPeers() {
     Instant end = clock.instant().plus(HANDSHAKE_TIMEOUT);
-    while (!closed && clock.instant().isBefore(end) && !firstContactDone()) {
+    while (!closed && clock.instant().isBefore(end) && !book.firstContactDone(linkedUrls())) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -344,254 +260,46 @@ public final class PeerNetwork implements AutoCloseable {
         return;
       }
     }
-    for (Session s : links().values()) {
-      syncFrom(s);
+    for (Session s : transport.links().values()) {
+      sync.syncFrom(s);
     }
   }
 
-  private boolean firstContactDone() {
-    Set<URI> linked = new java.util.HashSet<>();
-    for (Session s : links().values()) {
-      if (s.dialed != null) {
-        linked.add(s.dialed);
-      }
-      if (s.listen != null) {
-        linked.add(s.listen);
-      }
-    }
-    for (URI p : peers) {
-      if (initialPeers.contains(p) && !linked.contains(p) && !retries.containsKey(p)) {
-        return false;
-      }
-    }
-    return true;
+  /** Whether {@code node} may complete the handshake: a miner of the chain or an observer. */
+  public boolean admitted(Bytes node) {
+    return observers.contains(node) || chain.reputation().isRegistered(node);
   }
 
-  /** One authenticated session per peer node address. */
-  private Map<Bytes, Session> links() {
-    Map<Bytes, Session> out = new LinkedHashMap<>();
-    for (Session s : sessions) {
-      if (s.authed && s.conn.isOpen()) {
-        out.putIfAbsent(s.peer, s);
-      }
-    }
-    return out;
+  @Override
+  public void close() {
+    closed = true;
+    dialer.shutdownNow();
+    transport.shutdown("node shutting down");
+    sync.close();
   }
 
-  /** Fetches and imports the canonical blocks the peer of {@code s} has beyond ours. */
-  private void syncFrom(Session s) {
-    synchronized (syncLock) {
-      try {
-        long theirs = json.readTree(request(s, "get-status", "").payload()).path("number").asLong();
-        s.head = theirs;
-        syncStatus();
-        long from = Math.max(1, chain.head().number() - MAX_BLOCKS_PER_REQUEST + 1);
-        boolean restarted = false;
-        while (from <= theirs && s.conn.isOpen()) {
-          String answer = request(s, "get-blocks", from + ":" + MAX_BLOCKS_PER_REQUEST).payload();
-          if (answer.isEmpty()) {
-            return;
-          }
-          String[] blocks = answer.split(",");
-          boolean restart = false;
-          for (String b : blocks) {
-            Block block = decodeBlock(b);
-            try {
-              chain.importBlock(block);
-            } catch (InvalidBlockException e) {
-              if (e.getMessage().startsWith("parent: unknown parent") && !restarted) {
-                // fork deeper than our window: fetch the peer's chain from the start
-                restarted = true;
-                restart = true;
-                break;
-              }
-              throw e;
-            }
-          }
-          from = restart ? 1 : from + blocks.length;
-        }
-      } catch (InvalidBlockException | IllegalArgumentException e) {
-        violation(s, "served an invalid block: " + e.getMessage());
-      } catch (IOException | TimeoutException | RuntimeException e) {
-        LOG.debug("sync from {} failed: {}", s, e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  /** The URLs (dialled and advertised) of linked peers. */
+  private Set<URI> linkedUrls() {
+    Set<URI> linked = new HashSet<>();
+    for (Session s : transport.links().values()) {
+      addUrls(s, linked);
     }
+    return linked;
   }
 
-  private Envelope request(Session s, String type, String payload)
-      throws IOException, TimeoutException, InterruptedException {
-    long id = ids.incrementAndGet();
-    CompletableFuture<Envelope> answer = new CompletableFuture<>();
-    s.pending.put(id, answer);
-    try {
-      send(s, json.writeValueAsString(Envelope.sign(type, id, payload, listen, key)));
-      return answer.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      requestTimeouts.increment();
-      throw new TimeoutException(type + " to " + s + " unanswered after " + REQUEST_TIMEOUT);
-    } catch (ExecutionException e) {
-      throw new IOException(type + " to " + s + " failed: " + e.getCause().getMessage());
-    } finally {
-      s.pending.remove(id);
-    }
-  }
-
-  private void broadcast(String type, String payload, Bytes except) {
-    Map<Bytes, Session> to = links();
-    to.remove(except);
-    if (to.isEmpty()) {
-      return;
-    }
-    String text;
-    try {
-      text = json.writeValueAsString(Envelope.sign(type, 0, payload, listen, key));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    for (Session s : to.values()) {
-      send(s, text);
-    }
-  }
-
-  private void send(Session s, String text) {
-    try {
-      s.conn.send(text);
-      messagesOut.increment();
-    } catch (WebsocketNotConnectedException e) {
-      LOG.debug("{} went away before a message could be sent", s);
-    }
-  }
-
-  private void reply(Session s, String type, long id, String payload) throws IOException {
-    send(s, json.writeValueAsString(Envelope.sign(type, id, payload, listen, key)));
-  }
-
-  // ---- connection life cycle
-
-  private void tick() {
-    try {
-      Instant now = clock.instant();
-      banned.values().removeIf(until -> !until.isAfter(now));
-      Set<URI> linked = new java.util.HashSet<>();
-      for (Session s : sessions) {
-        if (!s.authed && !s.closing && s.opened.plus(HANDSHAKE_TIMEOUT).isBefore(now)) {
-          handshakesRejected.increment();
-          close(s, CLOSE_HANDSHAKE, "handshake not completed within " + HANDSHAKE_TIMEOUT);
-        }
-        if (s.dialed != null) {
-          linked.add(s.dialed);
-        }
-        if (s.listen != null) {
-          linked.add(s.listen);
-        }
-      }
-      for (URI p : peers) {
-        if (closed || refused.contains(p) || p.equals(url) || linked.contains(p)) {
-          continue;
-        }
-        Retry r = retries.get(p);
-        if (r != null && r.next().isAfter(now)) {
-          continue;
-        }
-        dial(p);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("p2p dialer: {}", e.toString());
-    }
-  }
-
-  private void dial(URI peer) {
-    dials.increment();
-    Dial client = new Dial(peer);
-    Session s = new Session(client, peer, clock.instant());
-    client.session = s;
-    sessions.add(s);
-    client.setConnectionLostTimeout(PING_SECONDS);
-    client.connect();
-  }
-
-  private void opened(Session s) {
-    Hello hello =
-        new Hello(
-            VERSION,
-            chain.spec().chainId(),
-            genesis,
-            chain.head().number(),
-            chain.head().hash().toHexString(),
-            s.nonce.toHexString());
-    try {
-      send(s, json.writeValueAsString(Envelope.sign("hello", 0, hello.payload(), listen, key)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private void closedSession(Session s, int code, String reason, boolean remote) {
-    if (s == null || !sessions.remove(s)) {
-      return;
-    }
-    s.inbox.shutdown();
-    IOException gone = new IOException("connection closed: " + code + " " + reason);
-    s.pending.values().forEach(f -> f.completeExceptionally(gone));
-    if (!remote
-        && (code == CloseFrame.TOOBIG
-            || code == CloseFrame.PROTOCOL_ERROR
-            || code == CloseFrame.NO_UTF8
-            || code == CloseFrame.REFUSE)) {
-      // the WebSocket layer refused the peer's frame (oversize, bad framing, bad UTF-8)
-      invalidMessages.increment();
-      if (s.authed) {
-        ban(s, "invalid frame: " + reason);
-      } else {
-        handshakesRejected.increment();
-      }
-    }
-    if (remote && code == CLOSE_WRONG_CHAIN && s.dialed != null) {
-      // the peer found we are on another chain: dialling it again cannot succeed
-      LOG.warn("peer {} refused us: {}", s, reason);
-      peers.remove(s.dialed);
-    }
+  private static void addUrls(Session s, Set<URI> into) {
     if (s.dialed != null) {
-      Retry previous = retries.get(s.dialed);
-      Duration delay =
-          s.authed || previous == null
-              ? MIN_BACKOFF
-              : previous.delay().multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                  ? MAX_BACKOFF
-                  : previous.delay().multipliedBy(2);
-      retries.put(s.dialed, new Retry(clock.instant().plus(delay), delay));
+      into.add(s.dialed);
     }
-    if (s.authed) {
-      LOG.info("peer {} disconnected: {} {}", s, code, reason);
-    } else {
-      LOG.debug("connection {} closed before handshake: {} {}", s, code, reason);
+    if (s.listen != null) {
+      into.add(s.listen);
     }
   }
 
-  private void close(Session s, int code, String reason) {
-    s.closing = true;
-    // a close reason is at most 123 bytes on the wire
-    String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
-    s.conn.close(code, r);
-  }
-
-  private void received(Session s, String text) {
-    if (s == null) {
-      return;
-    }
-    try {
-      s.inbox.execute(() -> receive(s, text));
-    } catch (RejectedExecutionException e) {
-      // the session closed meanwhile
-    }
-  }
-
-  // ---- message handling (on the session's inbox thread, in arrival order)
+  // ---- routing (on the session's inbox thread, in arrival order)
 
   private void receive(Session s, String text) {
-    messagesIn.increment();
+    counters.messagesIn.increment();
     if (!s.conn.isOpen()) {
       return;
     }
@@ -612,7 +320,7 @@ public final class PeerNetwork implements AutoCloseable {
       return;
     }
     if (!s.authed) {
-      handshake(s, m, signer.get());
+      handshake.step(s, m, signer.get());
       return;
     }
     if (!signer.get().equals(s.peer)) {
@@ -620,9 +328,17 @@ public final class PeerNetwork implements AutoCloseable {
       return;
     }
     try {
-      dispatch(s, m);
+      switch (m.type()) {
+        case "tx" -> gossip.transaction(m);
+        case "block" -> gossip.block(s, m);
+        case "get-status" -> sync.serveStatus(s, m.id());
+        case "get-blocks" -> sync.serveBlocks(s, m);
+        case "status", "blocks" -> sync.answered(s, m);
+        case "hello", "auth" -> throw new IllegalArgumentException("repeated " + m.type());
+        default -> throw new IllegalArgumentException("unknown message type " + m.type());
+      }
     } catch (InvalidTransactionException e) {
-      if (!alreadyKnownOrRecoverable(e)) {
+      if (!Gossip.harmless(e)) {
         violation(s, "invalid tx: " + e.getMessage());
       }
     } catch (InvalidBlockException | IllegalArgumentException e) {
@@ -632,363 +348,108 @@ public final class PeerNetwork implements AutoCloseable {
     }
   }
 
-  private void handshake(Session s, Envelope m, Bytes signer) {
-    if (s.hello == null) {
-      if (!"hello".equals(m.type())) {
-        violation(s, "expected hello, got " + m.type());
-        return;
-      }
-      Hello h;
-      URI theirUrl;
-      try {
-        h = Hello.parse(m.payload());
-        theirUrl = m.listen() == null ? null : peerUrl(URI.create(m.listen()));
-      } catch (IllegalArgumentException e) {
-        violation(s, "malformed hello: " + e.getMessage());
-        return;
-      }
-      Instant until = banned.get(signer);
-      if (until != null && until.isAfter(clock.instant())) {
-        handshakesRejected.increment();
-        close(s, CLOSE_BANNED, "node " + signer + " is banned until " + until);
-        return;
-      }
-      if (signer.equals(address)) {
-        peers.remove(s.dialed);
-        close(s, CLOSE_DISCONNECTED, "connected to self");
-        return;
-      }
-      String wrong =
-          h.version() != VERSION
-              ? "protocol version " + h.version() + ", expected " + VERSION
-              : h.chainId() != chain.spec().chainId()
-                  ? "chain id " + h.chainId() + ", expected " + chain.spec().chainId()
-                  : !genesis.equals(h.genesis())
-                      ? "genesis " + h.genesis() + ", expected " + genesis
-                      : null;
-      if (wrong != null) {
-        handshakesRejected.increment();
-        LOG.warn("peer {} ({}) is on another chain: {}", theirUrl, signer, wrong);
-        if (s.dialed != null) {
-          peers.remove(s.dialed);
-        }
-        close(s, CLOSE_WRONG_CHAIN, "wrong chain: " + wrong);
-        return;
-      }
-      if (!admitted(signer)) {
-        // only APs (and observers the operator named) take part: a banned AP that comes back
-        // with a fresh key is a stranger
-        handshakesRejected.increment();
-        LOG.warn("refusing peer {} ({}): not in the miner set", theirUrl, signer);
-        close(s, CLOSE_NOT_ADMITTED, "node " + signer + " is not in the chain's miner set");
-        return;
-      }
-      if (theirUrl != null && refused.contains(theirUrl)) {
-        close(s, CLOSE_DISCONNECTED, "disconnected by operator");
-        return;
-      }
-      s.hello = h;
-      s.head = h.number();
-      s.peer = signer;
-      s.listen = theirUrl;
-      send(s, encode(Envelope.sign("auth", 0, h.nonce(), listen, key)));
-      return;
-    }
-    if (!"auth".equals(m.type())) {
-      violation(s, "expected auth, got " + m.type());
-    } else if (!signer.equals(s.peer)) {
-      violation(s, "auth signed by " + signer + " but hello by " + s.peer);
-    } else if (!s.nonce.toHexString().equals(m.payload())) {
-      violation(s, "auth does not sign our nonce");
-    } else {
-      s.authed = true;
-      handshakes.increment();
-      if (s.listen != null && !refused.contains(s.listen) && !s.listen.equals(url)) {
-        peers.add(s.listen);
-      }
-      LOG.info("peer {} connected (head {})", s, s.hello.number());
-      if (s.hello.number() > chain.head().number()) {
-        work.execute(() -> syncFrom(s));
-      }
-    }
-  }
-
-  /** Whether {@code node} may complete the handshake: a miner of the chain or an observer. */
-  public boolean admitted(Bytes node) {
-    return observers.contains(node) || chain.reputation().isRegistered(node);
-  }
-
-  private String encode(Envelope e) {
-    try {
-      return json.writeValueAsString(e);
-    } catch (JsonProcessingException x) {
-      throw new IllegalStateException(x);
-    }
-  }
-
-  private void dispatch(Session s, Envelope m) throws IOException {
-    switch (m.type()) {
-      case "tx" -> pool.admit(SignedTransaction.decode(hex(m.payload())), chain);
-      case "block" -> {
-        Block block = decodeBlock(m.payload());
-        s.head = Math.max(s.head, block.header().number());
-        try {
-          if (chain.importBlock(block) != Blockchain.ImportResult.ALREADY_KNOWN) {
-            broadcast("block", m.payload(), s.peer);
-          }
-        } catch (InvalidBlockException e) {
-          if (e.getMessage().startsWith("parent: unknown parent")) {
-            work.execute(() -> syncFrom(s));
-            return;
-          }
-          throw e;
-        }
-      }
-      case "get-status" -> {
-        ObjectNode o = json.createObjectNode();
-        o.put("number", chain.head().number());
-        o.put("hash", chain.head().hash().toHexString());
-        reply(s, "status", m.id(), json.writeValueAsString(o));
-      }
-      case "get-blocks" -> {
-        String[] range = m.payload().split(":");
-        if (range.length != 2) {
-          throw new IllegalArgumentException("get-blocks payload must be from:count");
-        }
-        long from = Long.parseLong(range[0]);
-        int count = Math.min(MAX_BLOCKS_PER_REQUEST, Integer.parseInt(range[1]));
-        StringBuilder out = new StringBuilder();
-        for (long n = Math.max(1, from); n < from + count; n++) {
-          Optional<Block> b = chain.blockByNumber(n);
-          if (b.isEmpty() || out.length() >= MAX_REPLY_CHARS) {
-            break;
-          }
-          if (!out.isEmpty()) {
-            out.append(',');
-          }
-          out.append(b.get().rlp().toHexString());
-        }
-        reply(s, "blocks", m.id(), out.toString());
-      }
-      case "status", "blocks" -> {
-        CompletableFuture<Envelope> waiting = s.pending.get(m.id());
-        if (waiting != null) {
-          waiting.complete(m);
-        }
-      }
-      case "hello", "auth" -> throw new IllegalArgumentException("repeated " + m.type());
-      default -> throw new IllegalArgumentException("unknown message type " + m.type());
-    }
-  }
-
-  private static Bytes hex(String payload) {
-    return Bytes.fromHexString(payload);
-  }
-
-  private static Block decodeBlock(String payload) {
-    try {
-      return Block.decode(hex(payload));
-    } catch (IllegalArgumentException | InvalidTransactionException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("malformed block RLP (" + e + ")", e);
-    }
-  }
-
-  private static boolean alreadyKnownOrRecoverable(InvalidTransactionException e) {
-    String msg = String.valueOf(e.getMessage());
-    // a transaction we already have, or one that the sender's newer state made stale, is not abuse
-    return msg.contains("already known")
-        || msg.contains("nonce too low")
-        || msg.contains("underpriced")
-        || e.mayBecomeValid();
-  }
-
   /** Invalid data: before the handshake the connection is refused, after it the peer is banned. */
   private void violation(Session s, String reason) {
-    invalidMessages.increment();
     if (s.authed) {
+      counters.invalidMessages.increment();
       ban(s, reason);
     } else {
-      handshakesRejected.increment();
-      LOG.warn("refusing connection {}: {}", s, reason);
-      close(s, CLOSE_HANDSHAKE, reason);
+      handshake.refuse(s, reason);
     }
   }
 
   private void ban(Session s, String reason) {
-    banned.put(s.peer, clock.instant().plus(BAN_PERIOD));
-    bans.increment();
+    book.ban(s.peer, BAN_PERIOD);
+    counters.bans.increment();
     LOG.warn("banning peer {} for {}: {}", s, BAN_PERIOD, reason);
-    if (s.listen != null) {
-      peers.remove(s.listen);
+    book.forget(s.listen);
+    book.forget(s.dialed);
+    for (Session other : transport.sessions()) {
+      if (s.peer.equals(other.peer)) {
+        transport.close(other, CLOSE_INVALID, "banned: " + reason);
+      }
+    }
+  }
+
+  // ---- connection life cycle
+
+  private void tick() {
+    try {
+      Instant now = clock.instant();
+      book.expireBans();
+      Set<URI> connecting = new HashSet<>();
+      for (Session s : transport.sessions()) {
+        if (!s.authed && !s.closing && s.opened.plus(HANDSHAKE_TIMEOUT).isBefore(now)) {
+          counters.handshakesRejected.increment();
+          transport.close(
+              s, CLOSE_HANDSHAKE, "handshake not completed within " + HANDSHAKE_TIMEOUT);
+        }
+        addUrls(s, connecting);
+      }
+      if (!closed) {
+        book.due(connecting).forEach(transport::dial);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("p2p dialer: {}", e.toString());
+    }
+  }
+
+  private void closed(Session s, int code, String reason, boolean remote) {
+    IOException gone = new IOException("connection closed: " + code + " " + reason);
+    s.pending.values().forEach(f -> f.completeExceptionally(gone));
+    if (!remote
+        && (code == CloseFrame.TOOBIG
+            || code == CloseFrame.PROTOCOL_ERROR
+            || code == CloseFrame.NO_UTF8
+            || code == CloseFrame.REFUSE)) {
+      // the WebSocket layer refused the peer's frame (oversize, bad framing, bad UTF-8)
+      counters.invalidMessages.increment();
+      if (s.authed) {
+        ban(s, "invalid frame: " + reason);
+      } else {
+        counters.handshakesRejected.increment();
+      }
+    }
+    if (remote && code == CLOSE_WRONG_CHAIN && s.dialed != null) {
+      // the peer found we are on another chain: dialling it again cannot succeed
+      LOG.warn("peer {} refused us: {}", s, reason);
+      book.forget(s.dialed);
     }
     if (s.dialed != null) {
-      peers.remove(s.dialed);
+      book.backoff(s.dialed, s.authed);
     }
-    for (Session other : sessions) {
-      if (s.peer.equals(other.peer)) {
-        close(other, CLOSE_INVALID, "banned: " + reason);
-      }
+    if (s.authed) {
+      LOG.info("peer {} disconnected: {} {}", s, code, reason);
+    } else {
+      LOG.debug("connection {} closed before handshake: {} {}", s, code, reason);
     }
   }
 
-  @Override
-  public void close() {
-    closed = true;
-    dialer.shutdownNow();
-    for (Session s : sessions) {
-      close(s, CLOSE_DISCONNECTED, "node shutting down");
-    }
-    try {
-      server.stop(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    work.shutdownNow();
-  }
-
-  // ---- transport
-
-  private static Draft draft() {
-    return new Draft_6455(
-        List.of(), List.of(new org.java_websocket.protocols.Protocol("")), MAX_FRAME_BYTES);
-  }
-
-  /** One WebSocket connection to a peer, inbound or outbound. */
-  private static final class Session {
-    final WebSocket conn;
-    final URI dialed;
-    final Instant opened;
-    final Bytes32 nonce = Bytes32.random(RANDOM);
-    final ExecutorService inbox =
-        Executors.newSingleThreadExecutor(Thread.ofVirtual().name("p2p-in").factory());
-    final Map<Long, CompletableFuture<Envelope>> pending = new ConcurrentHashMap<>();
-    volatile Hello hello;
-    volatile long head;
-    volatile Bytes peer;
-    volatile URI listen;
-    volatile boolean authed;
-    volatile boolean closing;
-
-    Session(WebSocket conn, URI dialed, Instant opened) {
-      this.conn = conn;
-      this.dialed = dialed;
-      this.opened = opened;
-    }
-
+  /** The transport's events, routed to the roles. */
+  private final class Events implements PeerTransport.Listener {
     @Override
-    public String toString() {
-      URI where = listen != null ? listen : dialed;
-      return (where == null ? String.valueOf(conn.getRemoteSocketAddress()) : where.toString())
-          + (peer == null ? "" : " (" + peer.toHexString() + ")");
-    }
-  }
-
-  private final class Server extends WebSocketServer {
-    final CountDownLatch started = new CountDownLatch(1);
-    volatile Exception failure;
-
-    Server(InetSocketAddress bind) {
-      super(bind, List.of(draft()));
-    }
-
-    @Override
-    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
-        WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
-      if (!PATH.equals(request.getResourceDescriptor())) {
-        throw new InvalidDataException(
-            CloseFrame.POLICY_VALIDATION,
-            "no peer protocol at " + request.getResourceDescriptor() + "; use " + PATH);
-      }
-      return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
-    }
-
-    @Override
-    public void onOpen(WebSocket conn, ClientHandshake handshake) {
-      if (closed) {
-        conn.close(CLOSE_DISCONNECTED, "node shutting down");
+    public void opened(Session s) {
+      if (!ready) {
+        // an inbound connection before this node finished starting: the peer redials
+        transport.close(s, CLOSE_DISCONNECTED, "node starting");
         return;
       }
-      Session s = new Session(conn, null, clock.instant());
-      inbound.put(conn, s);
-      sessions.add(s);
-      opened(s);
+      handshake.start(s);
     }
 
     @Override
-    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-      closedSession(inbound.remove(conn), code, reason, remote);
+    public void received(Session s, String text) {
+      receive(s, text);
     }
 
     @Override
-    public void onMessage(WebSocket conn, String message) {
-      received(inbound.get(conn), message);
+    public void binaryFrame(Session s) {
+      violation(s, "binary frames are not part of the protocol");
     }
 
     @Override
-    public void onMessage(WebSocket conn, ByteBuffer message) {
-      Session s = inbound.get(conn);
-      if (s != null) {
-        try {
-          s.inbox.execute(() -> violation(s, "binary frames are not part of the protocol"));
-        } catch (RejectedExecutionException e) {
-          // closed meanwhile
-        }
-      }
-    }
-
-    @Override
-    public void onError(WebSocket conn, Exception ex) {
-      if (conn == null) {
-        failure = ex;
-        started.countDown();
-      } else {
-        LOG.debug("p2p connection error", ex);
-      }
-    }
-
-    @Override
-    public void onStart() {
-      started.countDown();
-    }
-  }
-
-  private final class Dial extends WebSocketClient {
-    Session session;
-
-    Dial(URI peer) {
-      super(peer.resolve(PATH), draft(), Map.of(), 2000);
-    }
-
-    @Override
-    public void onOpen(ServerHandshake handshake) {
-      opened(session);
-    }
-
-    @Override
-    public void onMessage(String message) {
-      received(session, message);
-    }
-
-    @Override
-    public void onMessage(ByteBuffer message) {
-      Session s = session;
-      try {
-        s.inbox.execute(() -> violation(s, "binary frames are not part of the protocol"));
-      } catch (RejectedExecutionException e) {
-        // closed meanwhile
-      }
-    }
-
-    @Override
-    public void onClose(int code, String reason, boolean remote) {
-      closedSession(session, code, reason, remote);
-    }
-
-    @Override
-    public void onError(Exception ex) {
-      LOG.debug("p2p dial {} failed: {}", session, ex.toString());
+    public void closed(Session s, int code, String reason, boolean remote) {
+      PeerNetwork.this.closed(s, code, reason, remote);
     }
   }
 }

@@ -29,20 +29,20 @@ final class Filters {
   private record PendingFilter() implements Filter {}
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-  private final EthApi api;
+  private final EthLogs logs;
   private final Map<String, Filter> filters = new ConcurrentHashMap<>();
   private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(1);
 
-  Filters(EthApi api) {
-    this.api = api;
+  Filters(EthLogs logs) {
+    this.logs = logs;
   }
 
   String newLogFilter(JsonNode criteria) {
     if (!criteria.isObject()) {
       throw RpcException.invalidParams("params[0]: expected a filter object");
     }
-    return add(new LogFilter(criteria, new long[] {api.headNumber()}));
+    return add(new LogFilter(criteria, new long[] {logs.headNumber()}));
   }
 
   String newBlockFilter() {
@@ -72,8 +72,8 @@ final class Filters {
     return switch (f) {
       case LogFilter l -> {
         synchronized (l) {
-          long head = api.headNumber();
-          JsonNode out = api.logs(l.criteria(), Optional.of(l.lastBlock()[0]));
+          long head = logs.headNumber();
+          JsonNode out = logs.logs(l.criteria(), Optional.of(l.lastBlock()[0]));
           l.lastBlock()[0] = head;
           yield out;
         }
@@ -95,7 +95,7 @@ final class Filters {
     if (!(get(id) instanceof LogFilter l)) {
       throw new RpcException(RpcException.SERVER_ERROR, "filter " + id + " is not a log filter");
     }
-    return api.logs(l.criteria(), Optional.empty());
+    return logs.logs(l.criteria(), Optional.empty());
   }
 
   void onNewHead(Block block) {
