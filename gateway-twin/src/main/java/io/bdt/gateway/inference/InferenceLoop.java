@@ -72,6 +72,7 @@ public class InferenceLoop {
   private ScheduledExecutorService executor;
   private DistributionSummary predicted;
   private DistributionSummary measured;
+  private Counter offloadFallbacks;
   private LedgerSlots slots;
   private long slot;
 
@@ -133,6 +134,10 @@ public class InferenceLoop {
         DistributionSummary.builder("bdt.inference.latency.measured")
             .description("measured task latency per sample (head + transfer + AP), seconds")
             .baseUnit("seconds")
+            .register(registry);
+    offloadFallbacks =
+        Counter.builder("bdt.inference.offload.fallback")
+            .description("tasks whose offload failed and that ran on the whole local model instead")
             .register(registry);
     long periodMicros = Math.round(c.tau() * 1e6);
     executor =
@@ -255,7 +260,8 @@ public class InferenceLoop {
             cut,
             k ->
                 Counter.builder("bdt.inference.cut")
-                    .description("tasks run at each cut k")
+                    .description(
+                        "tasks DPRA assigned to each cut k (a failed offload then runs locally)")
                     .tag("cut", Integer.toString(k))
                     .register(registry))
         .increment(tasks.size());
@@ -292,14 +298,8 @@ public class InferenceLoop {
     double[] probabilities;
     double seconds;
     if (cut == heads.fullyLocalCut()) {
-      float[] p = heads.local(window.samples());
-      probabilities = new double[p.length];
-      int best = 0;
-      for (int i = 0; i < p.length; i++) {
-        probabilities[i] = p[i];
-        best = p[i] > p[best] ? i : best;
-      }
-      label = MachineState.ORDER.get(best).label();
+      probabilities = runLocally(window);
+      label = label(probabilities);
       seconds = (System.nanoTime() - start) / 1e9;
     } else {
       byte[] frame = FrameCodec.encode(heads.head(cut, window.samples()));
@@ -314,8 +314,22 @@ public class InferenceLoop {
       try {
         offload = aps.offload(urls.get(serving), frame, headers);
       } catch (IOException e) {
-        LOG.warnf("offload to %s failed: %s", urls.get(serving), e.getMessage());
-        return null;
+        // the AP died, was cut off or refused the task: the task is not dropped but runs here,
+        // on the whole model (the one cut that needs no AP), and is counted
+        LOG.warnf(
+            "offload of task %s to %s failed, running it locally: %s",
+            Numeric.toHexString(taskId), urls.get(serving), e.getMessage());
+        offloadFallbacks.increment();
+        probabilities = runLocally(window);
+        return finish(
+            t,
+            window,
+            taskId,
+            heads.fullyLocalCut(),
+            label(probabilities),
+            probabilities,
+            predictedSeconds,
+            (System.nanoTime() - start) / 1e9);
       }
       uplink.record(serving, frame.length * 8.0, offload.roundTripSeconds() - offload.apSeconds());
       label = offload.label();
@@ -336,6 +350,37 @@ public class InferenceLoop {
             "receipt for task %s not delivered: %s", Numeric.toHexString(taskId), e.getMessage());
       }
     }
+    return finish(t, window, taskId, cut, label, probabilities, predictedSeconds, seconds);
+  }
+
+  /** The whole model on this gateway: the class probabilities of the window. */
+  private double[] runLocally(SensorWindow window) throws Exception {
+    float[] p = heads.local(window.samples());
+    double[] probabilities = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      probabilities[i] = p[i];
+    }
+    return probabilities;
+  }
+
+  private static String label(double[] probabilities) {
+    int best = 0;
+    for (int i = 0; i < probabilities.length; i++) {
+      best = probabilities[i] > probabilities[best] ? i : best;
+    }
+    return MachineState.ORDER.get(best).label();
+  }
+
+  /** Writes the task's result into the device twin's {@code health} feature. */
+  private TaskResult finish(
+      long t,
+      SensorWindow window,
+      byte[] taskId,
+      int cut,
+      String label,
+      double[] probabilities,
+      double predictedSeconds,
+      double seconds) {
     ObjectNode health = JsonNodeFactory.instance.objectNode();
     health.put("label", label);
     var p = health.putArray("probabilities");

@@ -300,11 +300,13 @@ class GatewayServiceTest {
         .statusCode(400);
   }
 
-  @Test
-  void aSensorWindowIsClassifiedThroughTheApAndTheResultLandsInTheHealthFeature() throws Exception {
-    String id = provisioned("motor-7");
+  /**
+   * Publishes one imbalance window (seeded) from device {@code id} in four messages and returns the
+   * twin's {@code health} feature once the gateway has classified it.
+   */
+  private JsonNode classified(String id, long seed) throws Exception {
     float[] window =
-        new io.bdt.dnn.vibration.VibrationGenerator(7)
+        new io.bdt.dnn.vibration.VibrationGenerator(seed)
             .next(io.bdt.dnn.vibration.MachineState.IMBALANCE)
             .samples();
     for (int part = 0; part < 4; part++) {
@@ -317,7 +319,13 @@ class GatewayServiceTest {
     await(
         "health feature of " + id,
         () -> twins.get("bdt:" + id).map(t -> t.features().containsKey("health")).orElse(false));
-    var health = twins.get("bdt:" + id).orElseThrow().features().get("health").properties();
+    return twins.get("bdt:" + id).orElseThrow().features().get("health").properties();
+  }
+
+  @Test
+  void aSensorWindowIsClassifiedThroughTheApAndTheResultLandsInTheHealthFeature() throws Exception {
+    String id = provisioned("motor-7");
+    var health = classified(id, 7);
     assertThat(health.get("label").asText()).isEqualTo("imbalance");
     assertThat(health.get("probabilities")).hasSize(4);
     // a 1 MFLOP/s gateway and an AP with a reputation deficit: DPRA offloads at cut 0
@@ -343,6 +351,39 @@ class GatewayServiceTest {
                 org.web3j.utils.Numeric.hexStringToByteArray(receipt.get("signature").asText())))
         .isEqualToIgnoringCase(receipt.get("gateway").asText());
     assertThat(health.get("taskId").asText()).isEqualTo(receipt.get("taskId").asText());
+  }
+
+  @Test
+  void aTaskWhoseOffloadFailsRunsLocallyAndIsCountedNotDropped() throws Exception {
+    String id = provisioned("motor-8");
+    int receiptsBefore = EmbeddedBroker.accessPoint.receipts.size();
+    EmbeddedBroker.accessPoint.dropOffloads = true;
+    JsonNode health;
+    try {
+      health = classified(id, 8);
+    } finally {
+      EmbeddedBroker.accessPoint.dropOffloads = false;
+    }
+    // the whole model ran on the gateway (the vibration CNN's fully local cut) and got it right
+    assertThat(health.get("label").asText()).isEqualTo("imbalance");
+    int fullyLocal =
+        io.bdt.dnn.graph.GraphAnalyzer.analyze(
+                    io.bdt.dnn.onnx.OnnxModels.read(
+                        EmbeddedBroker.dataDir.resolve("models/vibration-seed1/model.onnx")),
+                    java.util.Map.of())
+                .cuts()
+                .size()
+            - 1;
+    assertThat(health.get("cut").asInt()).isEqualTo(fullyLocal);
+    // no receipt for a task the AP did not serve
+    assertThat(EmbeddedBroker.accessPoint.receipts).hasSize(receiptsBefore);
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            org.hamcrest.Matchers.matchesPattern(
+                "(?s).*bdt_inference_offload_fallback_total(\\{[^}]*\\})? [1-9].*"));
   }
 
   @Test

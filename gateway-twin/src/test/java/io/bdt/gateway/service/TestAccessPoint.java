@@ -38,6 +38,14 @@ final class TestAccessPoint implements AutoCloseable {
   final List<Integer> cuts = new CopyOnWriteArrayList<>();
   final List<Double> miningShares = new CopyOnWriteArrayList<>();
   volatile double queue = 5.0;
+
+  /**
+   * Fault injection (a fake fault, named as such): while set, {@code /offload} drops the connection
+   * without an answer, as an AP killed mid-offload does; {@code /status} still answers, so the
+   * gateway decides to offload and learns of the failure only from the offload itself.
+   */
+  volatile boolean dropOffloads;
+
   private final HttpServer server;
   private final Path modelFile;
   private GraphAnalysis analysis;
@@ -97,6 +105,11 @@ final class TestAccessPoint implements AutoCloseable {
   }
 
   private synchronized void offload(HttpExchange exchange) throws IOException {
+    if (dropOffloads) {
+      exchange.getRequestBody().readAllBytes();
+      exchange.close(); // no status line, no body: the connection just ends
+      return;
+    }
     try {
       byte[] body = exchange.getRequestBody().readAllBytes();
       if (!proven(exchange, ADDRESS, body)) {
