@@ -51,16 +51,6 @@ class MinerTest {
     }
   }
 
-  /** Hashes per second of wall time over {@code millis}, counted by the miner. */
-  static double measuredRate(Miner miner, long millis) throws InterruptedException {
-    long h0 = miner.totalHashes();
-    long t0 = System.nanoTime();
-    Thread.sleep(millis);
-    long h1 = miner.totalHashes();
-    long t1 = System.nanoTime();
-    return (h1 - h0) / ((t1 - t0) / 1e9);
-  }
-
   @Test
   void solutionMeetsTheTargetAndIsTheDigestOfItsNonce() {
     Miner miner = new Miner(MiningShare.full(2));
@@ -86,27 +76,59 @@ class MinerTest {
   }
 
   /**
-   * Duty cycle 1.0 -> 0.25 on one thread: the hashes counted per wall second, and the hash-rate
-   * metric once its window holds only the new setting, fall to about a quarter. The bound (below
-   * 0.6 of the full-duty rate) is wide on purpose: work slices are measured in wall time, so a
-   * loaded machine slows both phases alike and the ratio stays near 0.25.
+   * Duty cycle 1.0 -> 0.25 on one thread, set while mining: from then on the worker hashes in at
+   * most about a quarter of each period and sleeps the rest. Judged on the worker thread's CPU time
+   * (ThreadMXBean), not on a ratio of wall-clock hash rates between two phases: a loaded machine
+   * can only lower a thread's CPU share, so the bound holds however busy the machine is, while a
+   * miner that ignored the duty cycle would use its whole time slice on an idle one. The bound (0.4
+   * of wall time) leaves room for the chunk a worker finishes after its slice ends.
    */
   @Test
   void quarterDutyCycleSetWhileMiningCutsTheHashRate() throws Exception {
     Miner miner = new Miner(new MiningShare(1, 1.0, 20));
     searchForever(miner);
-    Thread.sleep(Miner.RATE_WINDOW_NANOS / 1_000_000 - 1000);
-    double full = measuredRate(miner, 1000);
-    double fullMetric = miner.hashRate();
+    Thread worker = workerThread("pow-0");
+    assertThat(cpuNanos(worker)).as("the full-duty worker's CPU time").isPositive();
 
     miner.setShare(new MiningShare(1, 0.25, 20));
-    Thread.sleep(Miner.RATE_WINDOW_NANOS / 1_000_000 - 1000 + 100);
-    double quarter = measuredRate(miner, 1000);
-    double quarterMetric = miner.hashRate();
+    // the hash-rate window then holds only the new setting
+    Thread.sleep(Miner.RATE_WINDOW_NANOS / 1_000_000 + 100);
+    long cpu0 = cpuNanos(worker);
+    long hashes0 = miner.totalHashes();
+    long wall0 = System.nanoTime();
+    Thread.sleep(1500);
+    long cpu = cpuNanos(worker) - cpu0;
+    long hashes = miner.totalHashes() - hashes0;
+    long wall = System.nanoTime() - wall0;
+    double hashesPerCpuSecond = hashes / (cpu / 1e9);
 
-    assertThat(quarter / full).as("measured rate ratio").isBetween(0.05, 0.6);
-    assertThat(quarterMetric / fullMetric).as("hashRate() ratio").isBetween(0.05, 0.6);
     assertThat(miner.share().dutyCycle()).isEqualTo(0.25);
+    assertThat(hashes).as("hashes at duty 0.25").isPositive();
+    assertThat((double) cpu / wall).as("the worker's CPU share of wall time").isLessThan(0.4);
+    assertThat(miner.hashRate())
+        .as("hashRate() against what one fully busy thread hashes per second")
+        .isLessThan(0.4 * hashesPerCpuSecond * 1.25);
+  }
+
+  /** The live thread named {@code name} (a miner worker). */
+  static Thread workerThread(String name) throws InterruptedException {
+    await(
+        name,
+        () -> Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name)));
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** CPU time {@code thread} has used so far, in nanoseconds. */
+  static long cpuNanos(Thread thread) {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    assertThat(threads.isThreadCpuTimeSupported())
+        .as("thread CPU time is measurable here")
+        .isTrue();
+    return threads.getThreadCpuTime(thread.threadId());
   }
 
   @Test
