@@ -54,7 +54,8 @@ public final class Node implements AutoCloseable {
       Optional<InetSocketAddress> wsAddress,
       RpcLimits rpcLimits,
       Optional<ECKeyPair> nodeKey,
-      List<String> observers) {
+      List<String> observers,
+      Optional<String> p2pAdvertisedHost) {
 
     /**
      * Defaults for a node on {@code spec} in {@code dataDir}: RPC on 127.0.0.1:8545, no miner key,
@@ -77,7 +78,8 @@ public final class Node implements AutoCloseable {
           Optional.empty(),
           RpcLimits.defaults(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          Optional.empty());
     }
 
     /**
@@ -98,7 +100,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           rpcLimits,
           Optional.of(key),
-          observers);
+          observers,
+          p2pAdvertisedHost);
     }
 
     /**
@@ -119,7 +122,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           rpcLimits,
           nodeKey,
-          List.copyOf(addresses));
+          List.copyOf(addresses),
+          p2pAdvertisedHost);
     }
 
     /** This configuration with JSON-RPC held to {@code limits} (HTTP and WebSocket). */
@@ -137,7 +141,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           limits,
           nodeKey,
-          observers);
+          observers,
+          p2pAdvertisedHost);
     }
 
     /** This configuration with JSON-RPC over HTTP at {@code address} (port 0: any free port). */
@@ -155,7 +160,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           rpcLimits,
           nodeKey,
-          observers);
+          observers,
+          p2pAdvertisedHost);
     }
 
     /** This configuration mining as the AP whose key is {@code key}. */
@@ -173,7 +179,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           rpcLimits,
           nodeKey,
-          observers);
+          observers,
+          p2pAdvertisedHost);
     }
 
     /**
@@ -193,7 +200,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           rpcLimits,
           nodeKey,
-          observers);
+          observers,
+          p2pAdvertisedHost);
     }
 
     /**
@@ -213,7 +221,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           rpcLimits,
           nodeKey,
-          observers);
+          observers,
+          p2pAdvertisedHost);
     }
 
     /** This configuration with JSON-RPC over WebSocket at {@code address}. */
@@ -231,7 +240,67 @@ public final class Node implements AutoCloseable {
           Optional.of(address),
           rpcLimits,
           nodeKey,
-          observers);
+          observers,
+          p2pAdvertisedHost);
+    }
+
+    /**
+     * This configuration telling peers to dial it at {@code host} (a DNS name or address that other
+     * hosts resolve to this node) instead of the address it binds: needed when it binds {@code
+     * 0.0.0.0}, or sits behind a NAT or a Kubernetes Service.
+     */
+    public Config withAdvertisedHost(String host) {
+      if (host == null || host.isBlank() || host.contains(":") && !host.startsWith("[")) {
+        throw new IllegalArgumentException(
+            "p2p advertised host: expected a host name or address without a port, got " + host);
+      }
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers,
+          Optional.of(host));
+    }
+
+    /** A node advertising the address it binds (or, binding every address, its host name). */
+    public Config(
+        ChainSpec spec,
+        Path dataDir,
+        InetSocketAddress rpcAddress,
+        Optional<ECKeyPair> minerKey,
+        MiningShare miningShare,
+        Duration emptyBlockInterval,
+        Optional<InetSocketAddress> p2pAddress,
+        List<URI> peers,
+        boolean autoMine,
+        Optional<InetSocketAddress> wsAddress,
+        RpcLimits rpcLimits,
+        Optional<ECKeyPair> nodeKey,
+        List<String> observers) {
+      this(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers,
+          Optional.empty());
     }
 
     /** A node with geth's default JSON-RPC limits (CORS off). */
@@ -259,7 +328,8 @@ public final class Node implements AutoCloseable {
           wsAddress,
           RpcLimits.defaults(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          Optional.empty());
     }
 
     /** A node without peers that mines on its own. */
@@ -283,7 +353,8 @@ public final class Node implements AutoCloseable {
           Optional.empty(),
           RpcLimits.defaults(),
           Optional.empty(),
-          List.of());
+          List.of(),
+          Optional.empty());
     }
   }
 
@@ -351,6 +422,7 @@ public final class Node implements AutoCloseable {
                     config.observers().stream()
                         .map(org.apache.tuweni.bytes.Bytes::fromHexString)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                    config.p2pAdvertisedHost(),
                     clock))
             : Optional.empty();
     network.ifPresent(PeerNetwork::syncFromPeers);

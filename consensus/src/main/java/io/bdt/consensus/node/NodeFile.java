@@ -19,8 +19,10 @@ import org.web3j.crypto.Credentials;
  * genesis file, data directory, RPC, WebSocket (optional) and P2P addresses ({@code host:port}),
  * node key file (hex private key; the AP key when mining), peers' P2P URLs, the mining share, and
  * the browser origins allowed to call JSON-RPC ({@code rpcCors}; absent: CORS off), and the node
- * addresses of observers admitted to the P2P handshake besides the miner set ({@code observers}). A
- * node that does not mine uses its key file as its P2P identity.
+ * addresses of observers admitted to the P2P handshake besides the miner set ({@code observers}),
+ * and the host peers should dial ({@code p2pAdvertisedHost}; absent: the {@code p2p} host, or this
+ * machine's host name when that is {@code 0.0.0.0}). A node that does not mine uses its key file as
+ * its P2P identity.
  */
 public record NodeFile(
     String genesis,
@@ -32,7 +34,23 @@ public record NodeFile(
     List<String> peers,
     Mining mining,
     List<String> rpcCors,
-    List<String> observers) {
+    List<String> observers,
+    String p2pAdvertisedHost) {
+
+  /** A node file advertising its {@code p2p} host. */
+  public NodeFile(
+      String genesis,
+      String dataDir,
+      String rpc,
+      String ws,
+      String p2p,
+      String nodeKeyFile,
+      List<String> peers,
+      Mining mining,
+      List<String> rpcCors,
+      List<String> observers) {
+    this(genesis, dataDir, rpc, ws, p2p, nodeKeyFile, peers, mining, rpcCors, observers, null);
+  }
 
   /** A node file with CORS off. */
   public NodeFile(
@@ -69,20 +87,22 @@ public record NodeFile(
     ChainSpec spec = ChainSpec.read(base.resolve(genesis));
     Credentials key = KeyFile.read(base.resolve(nodeKeyFile));
     Mining m = mining == null ? new Mining(true, 1, 1.0, 5) : mining;
-    return new Node.Config(
-        spec,
-        base.resolve(dataDir),
-        address("rpc", rpc),
-        m.enabled() ? Optional.of(key.getEcKeyPair()) : Optional.empty(),
-        new MiningShare(m.threads(), m.dutyCycle(), 100),
-        Duration.ofSeconds(m.emptyBlockSeconds()),
-        p2p == null ? Optional.empty() : Optional.of(address("p2p", p2p)),
-        peers == null ? List.of() : peers.stream().map(URI::create).toList(),
-        m.enabled(),
-        ws == null ? Optional.empty() : Optional.of(address("ws", ws)),
-        RpcLimits.defaults().withCors(rpcCors == null ? List.of() : rpcCors),
-        m.enabled() ? Optional.empty() : Optional.of(key.getEcKeyPair()),
-        observers == null ? List.of() : observers);
+    Node.Config config =
+        new Node.Config(
+            spec,
+            base.resolve(dataDir),
+            address("rpc", rpc),
+            m.enabled() ? Optional.of(key.getEcKeyPair()) : Optional.empty(),
+            new MiningShare(m.threads(), m.dutyCycle(), 100),
+            Duration.ofSeconds(m.emptyBlockSeconds()),
+            p2p == null ? Optional.empty() : Optional.of(address("p2p", p2p)),
+            peers == null ? List.of() : peers.stream().map(URI::create).toList(),
+            m.enabled(),
+            ws == null ? Optional.empty() : Optional.of(address("ws", ws)),
+            RpcLimits.defaults().withCors(rpcCors == null ? List.of() : rpcCors),
+            m.enabled() ? Optional.empty() : Optional.of(key.getEcKeyPair()),
+            observers == null ? List.of() : observers);
+    return p2pAdvertisedHost == null ? config : config.withAdvertisedHost(p2pAdvertisedHost);
   }
 
   private static InetSocketAddress address(String field, String hostPort) {

@@ -7,8 +7,11 @@ import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.tx.InvalidTransactionException;
 import io.bdt.consensus.validation.InvalidBlockException;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,13 +123,14 @@ public final class PeerNetwork implements AutoCloseable {
       InetSocketAddress bind,
       Collection<URI> initialPeers)
       throws IOException {
-    this(chain, pool, key, bind, initialPeers, Set.of(), Clock.systemUTC());
+    this(chain, pool, key, bind, initialPeers, Set.of(), Optional.empty(), Clock.systemUTC());
   }
 
   /**
    * A network admitting peers whose node key is in the chain's miner set (genesis or on chain, as
    * the chain's reputation source says) or among {@code observers} (node addresses of nodes that
-   * follow the chain without mining, admitted by the operator).
+   * follow the chain without mining, admitted by the operator). Peers learn to dial it at {@code
+   * advertisedHost} (see {@link #advertisedHost}).
    */
   public PeerNetwork(
       Blockchain chain,
@@ -135,13 +139,14 @@ public final class PeerNetwork implements AutoCloseable {
       InetSocketAddress bind,
       Collection<URI> initialPeers,
       Set<Bytes> observers,
+      Optional<String> advertisedHost,
       Clock clock)
       throws IOException {
     this.chain = chain;
     this.observers = Set.copyOf(observers);
     this.clock = clock;
     this.transport = new PeerTransport(bind, new Events(), clock, counters);
-    this.url = URI.create("ws://" + bind.getAddress().getHostAddress() + ":" + transport.port());
+    this.url = URI.create("ws://" + advertisedHost(bind, advertisedHost) + ":" + transport.port());
     this.me = new NodeIdentity(key, url.toString());
     this.book = new PeerBook(url, initialPeers.stream().map(PeerNetwork::peerUrl).toList(), clock);
     this.sync = new BlockSync(chain, me, transport, counters, this::violation);
@@ -184,6 +189,37 @@ public final class PeerNetwork implements AutoCloseable {
       throw new IllegalArgumentException("peer URL " + peer + ": needs a host and a port");
     }
     return URI.create(scheme + "://" + peer.getHost() + ":" + peer.getPort());
+  }
+
+  /**
+   * The host peers are told to dial: the configured one; else the bind address, unless that is the
+   * wildcard ({@code 0.0.0.0}, {@code ::}), which no peer can dial; then this machine's fully
+   * qualified host name (a Kubernetes pod behind a headless Service resolves to its own DNS name).
+   */
+  static String advertisedHost(InetSocketAddress bind, Optional<String> configured) {
+    if (configured.isPresent()) {
+      return configured.get();
+    }
+    InetAddress a = bind.getAddress();
+    if (a != null && !a.isAnyLocalAddress()) {
+      return a instanceof Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    }
+    try {
+      String name = InetAddress.getLocalHost().getCanonicalHostName();
+      LOG.info(
+          "P2P binds {}: advertising the host name {} (set the advertised host to override)",
+          bind,
+          name);
+      return name;
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "P2P binds "
+              + bind
+              + " and this host's name does not resolve ("
+              + e.getMessage()
+              + "): configure the advertised host peers should dial",
+          e);
+    }
   }
 
   /** This node's P2P URL ({@code ws://host:port}). */
@@ -265,9 +301,13 @@ public final class PeerNetwork implements AutoCloseable {
     }
   }
 
-  /** Whether {@code node} may complete the handshake: a miner of the chain or an observer. */
+  /**
+   * Whether {@code node} may complete the handshake: an observer, or in the chain's miner set at
+   * the head (the genesis APs and those the on-chain registry records), so a key nobody registered,
+   * such as the fresh key of a banned AP, is a stranger.
+   */
   public boolean admitted(Bytes node) {
-    return observers.contains(node) || chain.reputation().isRegistered(node);
+    return observers.contains(node) || chain.reputation().inMinerSetAt(node, chain.head());
   }
 
   @Override

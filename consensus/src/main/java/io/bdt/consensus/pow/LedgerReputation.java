@@ -6,6 +6,7 @@ import io.bdt.consensus.evm.BlockEnvironment;
 import io.bdt.consensus.evm.StateStore;
 import io.bdt.consensus.evm.TransactionProcessor;
 import io.horizen.evm.Address;
+import io.horizen.evm.StateDB;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import org.apache.tuweni.bytes.Bytes32;
  * miningReputation(address) returns (bool registered, uint256 reputation)} (fixed point, 10^18 =
  * 1.0) through the node's own EVM on the parent's state root. Until the ledger is deployed at the
  * genesis-configured address, or for an AP the ledger does not know, the genesis table answers.
- * Which APs may mine stays the genesis table's decision.
+ * Which APs may mine stays the genesis table's decision; the APs the ledger registers join the
+ * miner set that the peer network admits ({@link #inMinerSetAt}).
  */
 public final class LedgerReputation implements ReputationSource {
   /** Selector of {@code miningReputation(address)}. */
@@ -54,33 +56,52 @@ public final class LedgerReputation implements ReputationSource {
   @Override
   public double reputation(Bytes miner, BlockHeader parent) {
     double fallback = genesis.reputation(miner, parent);
-    return states.withState(
-        parent.stateRoot(),
-        s -> {
-          byte[] code = s.getCode(new Address(ledger.toArrayUnsafe()));
-          if (code == null || code.length == 0) {
-            return fallback;
-          }
-          Bytes call = Bytes.concatenate(SELECTOR, Bytes32.leftPad(miner));
-          TransactionProcessor.CallResult r =
-              TransactionProcessor.call(
-                  s,
-                  ZERO_ADDRESS,
-                  Optional.of(ledger),
-                  BigInteger.ZERO,
-                  call,
-                  CALL_GAS,
-                  environment(parent));
-          if (!r.success() || r.returnData().size() != 64) {
-            return fallback;
-          }
-          boolean registered = !r.returnData().slice(0, 32).isZero();
-          if (!registered) {
-            return fallback;
-          }
-          BigInteger fixed = r.returnData().slice(32, 32).toUnsignedBigInteger().min(ONE);
-          return new BigDecimal(fixed).movePointLeft(18).doubleValue();
-        });
+    return states
+        .withState(parent.stateRoot(), s -> entry(s, miner, parent))
+        .filter(Entry::registered)
+        .map(Entry::reputation)
+        .orElse(fallback);
+  }
+
+  /**
+   * A genesis AP, or an AP the ledger registers in the state of {@code at} (read from a snapshot: a
+   * peer's handshake never waits for block import).
+   */
+  @Override
+  public boolean inMinerSetAt(Bytes node, BlockHeader at) {
+    return genesis.isRegistered(node)
+        || states
+            .snapshot(at.stateRoot(), s -> entry(s, node, at))
+            .map(Entry::registered)
+            .orElse(false);
+  }
+
+  /** What {@code miningReputation(ap)} answers. */
+  private record Entry(boolean registered, double reputation) {}
+
+  /** The ledger's entry for {@code ap} at {@code block}, empty until the ledger is deployed. */
+  private Optional<Entry> entry(StateDB s, Bytes ap, BlockHeader block) {
+    byte[] code = s.getCode(new Address(ledger.toArrayUnsafe()));
+    if (code == null || code.length == 0) {
+      return Optional.empty();
+    }
+    Bytes call = Bytes.concatenate(SELECTOR, Bytes32.leftPad(ap));
+    TransactionProcessor.CallResult r =
+        TransactionProcessor.call(
+            s,
+            ZERO_ADDRESS,
+            Optional.of(ledger),
+            BigInteger.ZERO,
+            call,
+            CALL_GAS,
+            environment(block));
+    if (!r.success() || r.returnData().size() != 64) {
+      return Optional.empty();
+    }
+    boolean registered = !r.returnData().slice(0, 32).isZero();
+    BigInteger fixed = r.returnData().slice(32, 32).toUnsignedBigInteger().min(ONE);
+    return Optional.of(
+        new Entry(registered, new BigDecimal(fixed).movePointLeft(18).doubleValue()));
   }
 
   @Override

@@ -18,4 +18,14 @@ public interface ReputationSource {
 
   /** Whether {@code miner} is an AP allowed to mine. */
   boolean isRegistered(Bytes miner);
+
+  /**
+   * Whether {@code node} is in the chain's miner set as of block {@code at}: an AP allowed to mine,
+   * or an AP the chain's own registry (the ReputationLedger, where the genesis names one) records
+   * in the state of {@code at}. This is who may take part in the peer network; only {@link
+   * #isRegistered} APs seal blocks.
+   */
+  default boolean inMinerSetAt(Bytes node, BlockHeader at) {
+    return isRegistered(node);
+  }
 }
