@@ -98,11 +98,67 @@ public final class BenchTablesCommand implements Callable<Integer> {
     return out.toString();
   }
 
-  /** The Markdown table of one raw JMH result file, and the line naming where it came from. */
+  /**
+   * The Markdown table(s) of one raw result file (JMH's, or a {@code ./bench --main} benchmark's),
+   * and the line naming where it came from.
+   */
   static String table(JsonNode result, String name) {
-    if (!"jmh".equals(result.path("kind").asText()) || !result.path("results").isArray()) {
-      throw new IllegalArgumentException(name + " is not a JMH result kept by ./bench");
+    String kind = result.path("kind").asText();
+    StringBuilder t;
+    if ("jmh".equals(kind) && result.path("results").isArray()) {
+      t = jmhTable(result);
+    } else if ("main".equals(kind) && result.path("results").path("tables").isArray()) {
+      t = mainTables(result.path("results").path("tables"), name);
+    } else {
+      throw new IllegalArgumentException(
+          name + " is not a result kept by ./bench (a JMH result, or --main with \"tables\")");
     }
+    return t.append(rawLine(result, name)).toString();
+  }
+
+  /**
+   * The tables a {@code --main} benchmark gives: each {@code {"columns": [...], "rows": [[...]]}},
+   * numbers shown to three significant figures, text as it is.
+   */
+  private static StringBuilder mainTables(JsonNode tables, String name) {
+    StringBuilder t = new StringBuilder();
+    for (JsonNode table : tables) {
+      JsonNode columns = table.path("columns");
+      if (!columns.isArray() || columns.isEmpty() || !table.path("rows").isArray()) {
+        throw new IllegalArgumentException(
+            name + ": a table needs \"columns\" (non-empty) and \"rows\"");
+      }
+      if (!t.isEmpty()) {
+        t.append('\n');
+      }
+      StringBuilder rule = new StringBuilder("|");
+      t.append('|');
+      for (JsonNode c : columns) {
+        t.append(' ').append(c.asText()).append(" |");
+        rule.append("---|");
+      }
+      t.append('\n').append(rule).append('\n');
+      for (JsonNode row : table.path("rows")) {
+        if (row.size() != columns.size()) {
+          throw new IllegalArgumentException(
+              name + ": a row has " + row.size() + " cells for " + columns.size() + " columns");
+        }
+        t.append('|');
+        for (JsonNode cell : row) {
+          t.append(' ')
+              .append(
+                  cell.isIntegralNumber()
+                      ? String.format(Locale.ROOT, "%,d", cell.asLong())
+                      : cell.isNumber() ? figure(cell.asDouble()) : cell.asText())
+              .append(" |");
+        }
+        t.append('\n');
+      }
+    }
+    return t;
+  }
+
+  private static StringBuilder jmhTable(JsonNode result) {
     StringBuilder t = new StringBuilder();
     t.append("| benchmark | parameters | mode | score | ± (99.9%) | unit |\n");
     t.append("|---|---|---|---|---|---|\n");
@@ -134,22 +190,24 @@ public final class BenchTablesCommand implements Callable<Integer> {
                   : "-",
               metric.path("scoreUnit").asText()));
     }
-    t.append(
-        String.format(
-            Locale.ROOT,
-            "%nRaw: [`%s`](../%s) (`%s`; commit %s%s, JDK %s, %d cores, load average %s before, %s"
-                + " after, %s).%n",
-            name,
-            name,
-            result.path("command").asText(),
-            abbreviate(result.path("commit").asText()),
-            result.path("dirty").asBoolean() ? " plus uncommitted changes" : "",
-            result.path("jdk").asText(),
-            result.path("cores").asInt(),
-            loads(result.path("loadAverageBefore")),
-            loads(result.path("loadAverageAfter")),
-            result.path("date").asText()));
-    return t.toString();
+    return t;
+  }
+
+  private static String rawLine(JsonNode result, String name) {
+    return String.format(
+        Locale.ROOT,
+        "%nRaw: [`%s`](../%s) (`%s`; commit %s%s, JDK %s, %d cores, load average %s before, %s"
+            + " after, %s).%n",
+        name,
+        name,
+        result.path("command").asText(),
+        abbreviate(result.path("commit").asText()),
+        result.path("dirty").asBoolean() ? " plus uncommitted changes" : "",
+        result.path("jdk").asText(),
+        result.path("cores").asInt(),
+        loads(result.path("loadAverageBefore")),
+        loads(result.path("loadAverageAfter")),
+        result.path("date").asText());
   }
 
   /** Three significant figures, plain notation where readable. */

@@ -96,6 +96,40 @@ class BenchTablesCommandTest {
     assertThatThrownBy(
             () ->
                 BenchTablesCommand.regenerate("<!-- bench: other.json -->\n<!-- /bench -->", root))
-        .hasMessageContaining("not a JMH result");
+        .hasMessageContaining("not a result kept by ./bench");
+  }
+
+  @Test
+  void aMainBenchmarksTablesAreRenderedCellByCell() throws Exception {
+    Files.writeString(
+        root.resolve("main.json"),
+        """
+        {"kind": "main", "module": "explorer", "date": "2026-12-02T17:00:00Z", "commit": "abc",
+         "dirty": true, "jdk": "25", "cores": 2,
+         "loadAverageBefore": [9.0, 8.0, 7.0], "loadAverageAfter": [10.0, 8.5, 7.1],
+         "command": "./bench --main explorer io.bdt.explorer.bench.ExplorerBench 100000",
+         "results": {"tables": [
+           {"columns": ["chain", "blocks", "tx/s"], "rows": [["100k payments", 900, 412.345]]},
+           {"columns": ["path", "p50 ms"], "rows": [["`/api/home`", 3.14159]]}]}}
+        """);
+    String doc =
+        BenchTablesCommand.regenerate("<!-- bench: main.json -->\nold\n<!-- /bench -->", root);
+    assertThat(doc)
+        .contains("| chain | blocks | tx/s |\n|---|---|---|\n| 100k payments | 900 | 412 |\n")
+        .contains("\n| path | p50 ms |\n|---|---|\n| `/api/home` | 3.14 |\n")
+        .contains("`./bench --main explorer io.bdt.explorer.bench.ExplorerBench 100000`")
+        .contains("plus uncommitted changes")
+        .contains("load average 9.0/8.0/7.0 before, 10.0/8.5/7.1 after");
+  }
+
+  @Test
+  void aMainResultWhoseRowDoesNotFitItsColumnsIsRefused() throws Exception {
+    Files.writeString(
+        root.resolve("bad.json"),
+        "{\"kind\": \"main\", \"results\": {\"tables\": [{\"columns\": [\"a\", \"b\"],"
+            + " \"rows\": [[1]]}]}}");
+    assertThatThrownBy(
+            () -> BenchTablesCommand.regenerate("<!-- bench: bad.json -->\n<!-- /bench -->", root))
+        .hasMessageContaining("bad.json: a row has 1 cells for 2 columns");
   }
 }
