@@ -142,10 +142,30 @@ final class ChainJson {
     for (int i = 0; i < index; i++) {
       firstLog += receipts.get(i).logs().size();
     }
-    SignedTransaction tx = b.transactions().get(index);
-    Receipt r = receipts.get(index);
+    return receiptJson(h, b.transactions().get(index), receipts.get(index), index, firstLog);
+  }
+
+  /**
+   * The receipts of every transaction of block {@code h} in order ({@code eth_getBlockReceipts}):
+   * one read of the block and its receipts instead of one per transaction.
+   */
+  JsonNode blockReceipts(BlockHeader h) {
+    Block b = chain.store().block(h.hash()).orElseThrow();
+    List<Receipt> receipts = chain.receipts(h.hash());
+    ArrayNode out = JSON.arrayNode();
+    int firstLog = 0;
+    for (int i = 0; i < b.transactions().size(); i++) {
+      out.add(receiptJson(h, b.transactions().get(i), receipts.get(i), i, firstLog));
+      firstLog += receipts.get(i).logs().size();
+    }
+    return out;
+  }
+
+  /** Receipt {@code r} of {@code tx} at {@code index} in block {@code h}, its first log's index. */
+  private static ObjectNode receiptJson(
+      BlockHeader h, SignedTransaction tx, Receipt r, int index, int firstLog) {
     ObjectNode o = JSON.objectNode();
-    o.put("transactionHash", hash.toHexString());
+    o.put("transactionHash", tx.hash().toHexString());
     o.put("transactionIndex", hexQ(index));
     o.put("blockHash", h.hash().toHexString());
     o.put("blockNumber", hexQ(h.number()));

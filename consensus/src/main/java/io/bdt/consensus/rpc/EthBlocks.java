@@ -87,7 +87,18 @@ final class EthBlocks implements RpcNamespace {
         p -> transactionAt(chain.store().header(hash(p, 0, "blockHash")), p, 1));
     m.put("eth_getTransactionByHash", this::transactionByHash);
     m.put("eth_getTransactionReceipt", p -> render.receipt(hash(p, 0, "transactionHash")));
+    m.put("eth_getBlockReceipts", this::blockReceipts);
     m.put("eth_sendRawTransaction", this::sendRawTransaction);
+  }
+
+  /** A block's receipts; the block named as geth does: a hash, a number, a tag or EIP-1898. */
+  private JsonNode blockReceipts(ArrayNode p) {
+    JsonNode at = p.path(0);
+    BlockHeader h =
+        at.isTextual() && at.asText().length() == 66
+            ? chain.store().header(hash(p, 0, "block")).orElse(null)
+            : blocks.header(p, 0);
+    return h == null ? NullNode.getInstance() : render.blockReceipts(h);
   }
 
   private JsonNode syncing() {

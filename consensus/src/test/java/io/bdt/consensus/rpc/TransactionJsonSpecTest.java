@@ -207,4 +207,28 @@ class TransactionJsonSpecTest {
     assertThat(recover(raw, payload, tx, (int) (v - DevNetwork.CHAIN_ID * 2 - 35)))
         .isEqualToIgnoringCase(DevNetwork.ACCOUNT.getAddress());
   }
+
+  @Test
+  void blockReceiptsAreEachTransactionsReceiptInOrder() throws Exception {
+    List<String> hashes = List.of(send(eip1559(0)), send(eip1559(1)), send(legacy(2)));
+    node.mineBlock().orElseThrow();
+    JsonNode block = rpc("eth_getBlockByNumber", "[\"latest\",false]");
+
+    for (String at :
+        List.of(
+            "\"latest\"",
+            "\"" + block.get("number").asText() + "\"",
+            "\"" + block.get("hash").asText() + "\"",
+            "{\"blockHash\":\"" + block.get("hash").asText() + "\"}")) {
+      JsonNode receipts = rpc("eth_getBlockReceipts", "[" + at + "]");
+      assertThat(receipts.size()).as(at).isEqualTo(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(receipts.get(i))
+            .as("%s: receipt %d", at, i)
+            .isEqualTo(rpc("eth_getTransactionReceipt", "[\"" + hashes.get(i) + "\"]"));
+      }
+    }
+    assertThat(rpc("eth_getBlockReceipts", "[\"0x" + "ab".repeat(32) + "\"]").isNull()).isTrue();
+    assertThat(rpc("eth_getBlockReceipts", "[\"0x99\"]").isNull()).isTrue();
+  }
 }
