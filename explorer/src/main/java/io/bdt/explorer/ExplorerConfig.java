@@ -17,9 +17,16 @@ public interface ExplorerConfig {
   /** JSON-RPC over WebSocket of the same node: newHeads wake the indexer at once. */
   Optional<URI> wsUrl();
 
-  /** How often the indexer polls the head when no newHeads arrive. */
+  /** How often the indexer polls the head when no newHeads subscription is live. */
   @WithDefault("1s")
   Duration pollInterval();
+
+  /**
+   * How often the indexer polls the head while the newHeads subscription is live: only a safety net
+   * for a lost notification, since every new head wakes it at once.
+   */
+  @WithDefault("30s")
+  Duration pollIntervalWithNewHeads();
 
   /** Time limit of one JSON-RPC call. */
   @WithDefault("10s")

@@ -293,7 +293,7 @@
   async function route() {
     try {
       const s = await api('/status');
-      document.getElementById('status').textContent = 'indexed ' + s.indexed + ' of ' + s.nodeHead + (s.lastError ? ' · ' + s.lastError : '');
+      document.getElementById('status').textContent = 'indexed ' + s.indexed + ' of ' + s.nodeHead + (s.newHeads ? ' · newHeads' : ' · polling') + (s.lastError ? ' · ' + s.lastError : '');
     } catch (e) {
       document.getElementById('status').textContent = 'status unavailable';
     }

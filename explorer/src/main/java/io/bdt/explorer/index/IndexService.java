@@ -11,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the {@link Indexer} on its own thread from startup: catches up with the node, then follows
- * it (polling every {@code poll-interval}, woken at once by WebSocket newHeads when configured). An
+ * it: woken at once by every WebSocket newHeads notification while that subscription is live
+ * (polling only every {@code poll-interval-with-new-heads} then), polling the head every {@code
+ * poll-interval} while it is not (no {@code ws-url}, or the WebSocket dropped; it reconnects). An
  * unreachable node or a failing step is logged, counted and retried; it never stops the service.
  */
 @ApplicationScoped
@@ -36,7 +39,7 @@ public class IndexService {
   private Indexer indexer;
   private NodeRpc node;
   private Thread thread;
-  private NewHeads heads;
+  private volatile NewHeads heads;
   private volatile boolean running;
   private volatile String lastError = "";
   private Counter blocks;
@@ -81,6 +84,15 @@ public class IndexService {
         .wsUrl()
         .ifPresent(
             ws -> heads = new NewHeads(ws, wake::release, e -> LOG.debugf("newHeads: %s", e)));
+    Gauge.builder("bdt.explorer.newheads.live", this, s -> s.followsNewHeads() ? 1 : 0)
+        .description("1 while the WebSocket newHeads subscription is live, else 0 (polling)")
+        .register(registry);
+  }
+
+  /** Whether the indexer is following the node by its live newHeads subscription. */
+  public boolean followsNewHeads() {
+    NewHeads h = heads;
+    return h != null && h.live();
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -102,7 +114,18 @@ public class IndexService {
   }
 
   private void run() {
+    boolean followed = false;
     while (running) {
+      boolean follows = followsNewHeads();
+      if (follows != followed) {
+        LOG.infof(
+            follows
+                ? "following %s by its newHeads subscription"
+                : "newHeads subscription to %s down: polling the head every "
+                    + config.pollInterval(),
+            config.wsUrl().map(Object::toString).orElse(""));
+        followed = follows;
+      }
       try {
         int n = indexer.step();
         blocks.increment(n);
@@ -121,7 +144,9 @@ public class IndexService {
         lastError = e.toString();
       }
       try {
-        wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        Duration poll =
+            followsNewHeads() ? config.pollIntervalWithNewHeads() : config.pollInterval();
+        wake.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
         wake.drainPermits();
       } catch (InterruptedException e) {
         return;
@@ -142,7 +167,8 @@ public class IndexService {
   }
 
   /** The indexer's view of its progress. */
-  public record Status(long indexed, long nodeHead, long reorgs, String lastError) {}
+  public record Status(
+      long indexed, long nodeHead, long reorgs, boolean newHeads, String lastError) {}
 
   public Status status() {
     long indexed;
@@ -151,7 +177,7 @@ public class IndexService {
     } catch (java.sql.SQLException e) {
       indexed = -1;
     }
-    return new Status(indexed, indexer.nodeHead(), indexer.reorgs(), lastError);
+    return new Status(indexed, indexer.nodeHead(), indexer.reorgs(), followsNewHeads(), lastError);
   }
 
   /** The indexer's last error, if its last step failed. */

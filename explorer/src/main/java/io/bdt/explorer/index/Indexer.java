@@ -22,6 +22,10 @@ public final class Indexer {
   private final Consumer<Reorg> onReorg;
   private volatile long head = -1;
   private volatile long reorgs;
+  private volatile boolean blockReceipts = true;
+
+  /** JSON-RPC's "method not found". */
+  static final int METHOD_NOT_FOUND = -32601;
 
   /** A reorganisation: blocks from {@code from} up to {@code oldTip} were replaced. */
   public record Reorg(long from, long oldTip) {}
@@ -92,29 +96,74 @@ public final class Indexer {
     if (blocks.isEmpty()) {
       return 0;
     }
-    List<NodeRpc.Call> receiptCalls = new ArrayList<>();
+    store.store(blocks, receipts(blocks));
+    return blocks.size();
+  }
+
+  /**
+   * The receipts of {@code blocks}, one list per block in transaction order: one {@code
+   * eth_getBlockReceipts} per block (geth, Besu, Erigon and B-DT nodes answer it), else, on a node
+   * without it, one {@code eth_getTransactionReceipt} per transaction.
+   */
+  private List<List<JsonNode>> receipts(List<JsonNode> blocks) throws IOException {
+    if (blockReceipts) {
+      List<NodeRpc.Call> calls = new ArrayList<>();
+      for (JsonNode b : blocks) {
+        calls.add(new NodeRpc.Call("eth_getBlockReceipts", b.path("hash").asText()));
+      }
+      try {
+        List<JsonNode> answers = node.batch(calls);
+        List<List<JsonNode>> out = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+          List<JsonNode> own = new ArrayList<>();
+          answers.get(i).forEach(own::add);
+          out.add(matching(blocks.get(i), own));
+        }
+        return out;
+      } catch (NodeRpc.RpcError e) {
+        if (e.code() != METHOD_NOT_FOUND) {
+          throw e;
+        }
+        blockReceipts = false; // an older node: per transaction from now on
+      }
+    }
+    List<NodeRpc.Call> calls = new ArrayList<>();
     for (JsonNode b : blocks) {
       for (JsonNode tx : b.path("transactions")) {
-        receiptCalls.add(new NodeRpc.Call("eth_getTransactionReceipt", tx.path("hash").asText()));
+        calls.add(new NodeRpc.Call("eth_getTransactionReceipt", tx.path("hash").asText()));
       }
     }
-    List<JsonNode> all = node.batch(receiptCalls);
-    List<List<JsonNode>> receipts = new ArrayList<>();
+    List<JsonNode> all = node.batch(calls);
+    List<List<JsonNode>> out = new ArrayList<>();
     int k = 0;
     for (JsonNode b : blocks) {
-      List<JsonNode> own = new ArrayList<>();
-      for (int i = 0; i < b.path("transactions").size(); i++) {
-        JsonNode r = all.get(k++);
-        if (r.isNull() || r.isMissingNode()) {
-          throw new IOException(
-              "node has no receipt for " + b.path("transactions").get(i).path("hash").asText());
-        }
-        own.add(r);
-      }
-      receipts.add(own);
+      int n = b.path("transactions").size();
+      out.add(matching(b, all.subList(k, k + n)));
+      k += n;
     }
-    store.store(blocks, receipts);
-    return blocks.size();
+    return out;
+  }
+
+  /** {@code receipts} if they are block {@code b}'s, one per transaction in order; else throws. */
+  private static List<JsonNode> matching(JsonNode b, List<JsonNode> receipts) throws IOException {
+    JsonNode txs = b.path("transactions");
+    if (receipts.size() != txs.size()) {
+      throw new IOException(
+          "node gave "
+              + receipts.size()
+              + " receipts for the "
+              + txs.size()
+              + " transactions of block "
+              + b.path("hash").asText());
+    }
+    for (int i = 0; i < txs.size(); i++) {
+      JsonNode r = receipts.get(i);
+      String hash = txs.get(i).path("hash").asText();
+      if (r == null || r.isNull() || !hash.equalsIgnoreCase(r.path("transactionHash").asText())) {
+        throw new IOException("node has no receipt for " + hash + " (the chain moved meanwhile?)");
+      }
+    }
+    return receipts;
   }
 
   /** Deletes stored blocks the node no longer has on its canonical chain; the next to fetch. */
