@@ -1,227 +1,244 @@
 package io.bdt.explorer.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import io.bdt.consensus.pow.MiningShare;
+import io.bdt.explorer.ExplorerConfig;
 import io.bdt.explorer.abi.BdtContracts;
 import io.bdt.explorer.index.IndexDatabase;
 import io.bdt.explorer.index.IndexStore;
 import io.bdt.explorer.index.Indexer;
 import io.bdt.explorer.node.NodeRpc;
-import java.math.BigInteger;
+import io.smallrye.config.WithDefault;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionEncoder;
-import org.web3j.utils.Numeric;
 
 /**
- * The explorer's benchmark: a dev chain with {@code txs} payments (sent in JSON-RPC batches, mined
- * by the node), indexed from genesis into a fresh embedded database (catch-up: blocks/s and tx/s),
- * then the explorer service (its built jar, as {@code ./bdt platform} runs it) on that index
- * answering its JSON API to {@code clients} concurrent clients (latency p50/p99 per endpoint).
- * Writes the raw results as JSON to {@code out}. Arguments: txs clients requestsPerEndpoint out.
+ * The explorer's benchmark (run by {@code ./bench --main explorer
+ * io.bdt.explorer.bench.ExplorerBench [txs senders clients seconds]}, which keeps its result with
+ * the commit, JDK, cores and load): a dev chain with {@code txs} payments from {@code senders}
+ * accounts ({@link ChainFill}); the indexer's catch-up from genesis into a fresh embedded database
+ * (blocks/s, tx/s); then the explorer service (its built jar, as {@code ./bdt platform} runs it) on
+ * that index under {@code clients} concurrent clients requesting the main pages and the JSON API
+ * for {@code seconds} ({@link PageLoad}: p50/p90/p99 per path). Progress goes to standard error;
+ * the result JSON to the file named by {@code BDT_BENCH_RESULT} (else standard output).
  */
 public final class ExplorerBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PrintStream PROGRESS = System.err;
 
   public static void main(String[] args) throws Exception {
-    int txs = Integer.parseInt(args[0]);
-    int clients = Integer.parseInt(args[1]);
-    int requests = Integer.parseInt(args[2]);
-    Path out = Path.of(args[3]);
+    int txs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int senders = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int clients = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 60;
+    int batchBlocks = defaultBatchBlocks();
     Path dir = Files.createTempDirectory("bdt-explorer-bench-");
     ObjectNode result = JSON.createObjectNode();
-    result.put("date", Instant.now().toString());
-    result.put("cores", Runtime.getRuntime().availableProcessors());
-    result.put(
-        "loadAverageBefore",
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    result.put("benchmark", "ExplorerBench");
     result.put("transactions", txs);
+    result.put("senders", senders);
+    result.put("batchBlocks", batchBlocks);
+    ChainFill fill = new ChainFill(senders, PROGRESS);
+    // no empty blocks: the chain holds only the payments' blocks, and stays still while indexed
     try (Node node =
         new Node(
-            Node.Config.of(DevNetwork.spec(), dir.resolve("chain"))
+            Node.Config.of(fill.spec(), dir.resolve("chain"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(DevNetwork.MINER.getEcKeyPair(), MiningShare.full(1))
-                .withAutoMine(true, Duration.ofMillis(200)))) {
+                .withAutoMine(true, Duration.ofDays(1)))) {
       String rpc = "http://127.0.0.1:" + node.rpcPort();
-      NodeRpc client = new NodeRpc(URI.create(rpc), Duration.ofSeconds(60));
+      NodeRpc client = new NodeRpc(URI.create(rpc), Duration.ofSeconds(120));
       long fillStart = System.nanoTime();
-      int batch = 500;
-      for (int from = 0; from < txs; from += batch) {
-        List<NodeRpc.Call> calls = new ArrayList<>();
-        for (int n = from; n < Math.min(txs, from + batch); n++) {
-          RawTransaction pay =
-              RawTransaction.createEtherTransaction(
-                  DevNetwork.CHAIN_ID,
-                  BigInteger.valueOf(n),
-                  BigInteger.valueOf(21_000),
-                  DevNetwork.MINER.getAddress(),
-                  BigInteger.ONE,
-                  BigInteger.ONE,
-                  BigInteger.valueOf(10_000_000_000L));
-          calls.add(
-              new NodeRpc.Call(
-                  "eth_sendRawTransaction",
-                  Numeric.toHexString(TransactionEncoder.signMessage(pay, DevNetwork.ACCOUNT))));
-        }
-        client.batch(calls);
-        // keep the pool small: wait until most of this batch is mined
-        while (NodeRpc.quantity(
-                    client.call(
-                        "eth_getTransactionCount", DevNetwork.ACCOUNT.getAddress(), "latest"))
-                .longValueExact()
-            < from) {
-          Thread.sleep(100);
-        }
-      }
-      while (NodeRpc.quantity(
-                  client.call("eth_getTransactionCount", DevNetwork.ACCOUNT.getAddress(), "latest"))
-              .longValueExact()
-          < txs) {
-        Thread.sleep(200);
-      }
-      result.put("chainFillSeconds", (System.nanoTime() - fillStart) / 1e9);
+      fill.fill(client, txs);
+      double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+      result.put("chainFillSeconds", fillSeconds);
       long head = client.blockNumber();
       result.put("blocks", head + 1);
 
       Path index = dir.resolve("index");
-      long start = System.nanoTime();
-      try (IndexDatabase db =
-          new IndexDatabase("jdbc:h2:file:" + index, Optional.empty(), Optional.empty(), 4)) {
-        Indexer indexer =
-            new Indexer(client, new IndexStore(db.dataSource(), BdtContracts.load()), 20, r -> {});
-        while (indexer.catchUp() > 0 || indexer.nodeHead() < head) {
-          // blocks mined meanwhile are indexed too; stop at the measured head
-          if (indexer.nodeHead() >= head) {
-            break;
-          }
-        }
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      result.put("catchUpSeconds", seconds);
-      result.put("blocksPerSecond", (head + 1) / seconds);
-      result.put("txPerSecond", txs / seconds);
+      double catchUp = catchUp(client, index, batchBlocks, head, txs);
+      result.put("catchUpSeconds", catchUp);
+      result.put("blocksPerSecond", (head + 1) / catchUp);
+      result.put("txPerSecond", txs / catchUp);
 
-      // the service on that index
-      Path jar = Path.of("").toAbsolutePath().resolve("target/quarkus-app/quarkus-run.jar");
-      int port;
-      try (var s = new java.net.ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Process service =
-          new ProcessBuilder(
-                  ProcessHandle.current().info().command().orElse("java"),
-                  "-Xmx512m",
-                  "-Dquarkus.http.port=" + port,
-                  "-Dbdt.explorer.node-url=" + rpc,
-                  "-Dbdt.explorer.db.url=jdbc:h2:file:" + index,
-                  "-jar",
-                  jar.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("explorer.log").toFile())
-              .start();
-      try {
-        HttpClient http = HttpClient.newHttpClient();
-        String base = "http://127.0.0.1:" + port;
-        awaitUp(http, base + "/q/health/ready");
-        String someTx =
-            new ObjectMapper()
-                .readTree(get(http, base + "/api/block/" + (head / 2)))
-                .path("transactions")
-                .path(0)
-                .path("hash")
-                .asText();
-        ObjectNode latency = result.putObject("latencyMillis");
-        for (String path :
-            List.of(
-                "/api/home",
-                "/api/block/" + (head / 2),
-                "/api/tx/" + someTx,
-                "/api/address/" + DevNetwork.MINER.getAddress().toLowerCase(),
-                "/api/reputation",
-                "/block/" + (head / 2))) {
-          double[] ms = load(http, base + path, clients, requests);
-          ObjectNode p = latency.putObject(path.replace(someTx, "{hash}"));
-          Arrays.sort(ms);
-          p.put("p50", ms[ms.length / 2]);
-          p.put("p99", ms[(int) Math.min(ms.length - 1, Math.ceil(ms.length * 0.99) - 1)]);
-          p.put("requests", ms.length);
-        }
-        result.put("clients", clients);
-      } finally {
-        service.destroy();
-        service.waitFor();
-      }
+      List<PageLoad.Latency> latencies =
+          serve(rpc, index, dir, head, fill.addresses().get(0), clients, seconds);
+      result.put("clients", clients);
+      result.put("loadSeconds", seconds);
+      result.set("latency", JSON.valueToTree(latencies));
+      result.set("tables", tables(result, latencies));
     }
-    result.put(
-        "loadAverageAfter",
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    Files.createDirectories(out.toAbsolutePath().getParent());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), result);
-    System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+    String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+    String to = System.getenv("BDT_BENCH_RESULT");
+    if (to != null) {
+      Files.writeString(Path.of(to), json);
+    } else {
+      System.out.println(json);
+    }
   }
 
-  private static double[] load(HttpClient http, String url, int clients, int requests)
+  /** The service's default {@code bdt.explorer.batch-blocks} (one source: its annotation). */
+  static int defaultBatchBlocks() throws NoSuchMethodException {
+    return Integer.parseInt(
+        ExplorerConfig.class.getMethod("batchBlocks").getAnnotation(WithDefault.class).value());
+  }
+
+  /** Indexes blocks 0..head from genesis into a fresh H2 file; the seconds it took. */
+  private static double catchUp(NodeRpc node, Path index, int batch, long head, int txs)
       throws Exception {
-    for (int i = 0; i < 20; i++) {
-      get(http, url); // warm-up
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    List<Future<Double>> times = new ArrayList<>();
-    for (int i = 0; i < requests; i++) {
-      times.add(
-          pool.submit(
-              () -> {
-                long t = System.nanoTime();
-                get(http, url);
-                return (System.nanoTime() - t) / 1e6;
-              }));
-    }
-    double[] ms = new double[requests];
-    for (int i = 0; i < requests; i++) {
-      ms[i] = times.get(i).get();
-    }
-    pool.shutdown();
-    return ms;
-  }
-
-  private static String get(HttpClient http, String url) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException(url + " answered " + r.statusCode());
-    }
-    return r.body();
-  }
-
-  private static void awaitUp(HttpClient http, String url) throws Exception {
-    long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    while (System.nanoTime() < end) {
-      try {
-        get(http, url);
-        return;
-      } catch (java.io.IOException | IllegalStateException e) {
-        Thread.sleep(500);
+    long start = System.nanoTime();
+    long last = start;
+    try (IndexDatabase db =
+        new IndexDatabase("jdbc:h2:file:" + index, Optional.empty(), Optional.empty(), 4)) {
+      IndexStore store = new IndexStore(db.dataSource(), BdtContracts.load());
+      Indexer indexer = new Indexer(node, store, batch, r -> {});
+      long stored = 0;
+      while (stored <= head) {
+        int n = indexer.step();
+        if (n == 0) {
+          throw new IllegalStateException("indexer stopped at block " + stored + " of " + head);
+        }
+        stored += n;
+        if (System.nanoTime() - last > 5_000_000_000L) {
+          last = System.nanoTime();
+          double s = (last - start) / 1e9;
+          PROGRESS.printf(
+              "index: %,d of %,d blocks after %.0f s (%.1f blocks/s)%n",
+              stored, head + 1, s, stored / s);
+        }
       }
     }
-    throw new IllegalStateException("explorer not up: " + url);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    PROGRESS.printf(
+        "index: %,d blocks, %,d tx in %.1f s: %.1f blocks/s, %.0f tx/s%n",
+        head + 1, txs, seconds, (head + 1) / seconds, txs / seconds);
+    return seconds;
+  }
+
+  /** Starts the explorer's jar on the index and loads it; the latency per path. */
+  private static List<PageLoad.Latency> serve(
+      String rpc, Path index, Path dir, long head, String sender, int clients, int seconds)
+      throws Exception {
+    Path jar = Path.of("").toAbsolutePath().resolve("explorer/target/quarkus-app/quarkus-run.jar");
+    if (!Files.exists(jar)) {
+      jar = Path.of("").toAbsolutePath().resolve("target/quarkus-app/quarkus-run.jar");
+    }
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(
+          "explorer jar not built: ./mvnw -pl explorer -am package -DskipTests");
+    }
+    int port;
+    try (var s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process service =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m",
+                "-Dquarkus.http.port=" + port,
+                "-Dbdt.explorer.node-url=" + rpc,
+                "-Dbdt.explorer.db.url=jdbc:h2:file:" + index,
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("explorer.log").toFile())
+            .start();
+    try {
+      PageLoad load = new PageLoad("http://127.0.0.1:" + port, PROGRESS);
+      load.awaitUp("/q/health/ready", Duration.ofMinutes(3));
+      long middle = head / 2;
+      JsonNode block = JSON.readTree(load.get("/api/block/" + middle));
+      String tx = block.path("transactions").path(0).path("hash").asText();
+      String s = sender.toLowerCase();
+      List<String> paths =
+          List.of(
+              "/",
+              "/block/" + middle,
+              "/tx/" + tx,
+              "/address/" + s,
+              "/api/home",
+              "/api/block/" + middle,
+              "/api/tx/" + tx,
+              "/api/address/" + s,
+              "/api/address/" + s + "?format=csv",
+              "/api/blocks",
+              "/api/devices",
+              "/api/reputation",
+              "/api/anchors",
+              "/api/search?q=" + tx,
+              "/api/search?q=" + middle);
+      List<PageLoad.Latency> out =
+          load.run(paths, clients, Duration.ofSeconds(10), Duration.ofSeconds(seconds));
+      out.forEach(l -> PROGRESS.println("load: " + PageLoad.percentiles(l)));
+      return out.stream()
+          .map(
+              l ->
+                  new PageLoad.Latency(
+                      l.path().replace(tx, "{tx}").replace(s, "{sender}"),
+                      l.requests(),
+                      l.p50(),
+                      l.p90(),
+                      l.p99(),
+                      l.max()))
+          .toList();
+    } finally {
+      service.destroy();
+      service.waitFor();
+    }
+  }
+
+  /** The tables docs/benchmarks.md shows (rendered by {@code ./bdt bench-tables}). */
+  private static ArrayNode tables(ObjectNode r, List<PageLoad.Latency> latencies) {
+    ArrayNode tables = JSON.createArrayNode();
+    ObjectNode catchUp = tables.addObject();
+    catchUp
+        .putArray("columns")
+        .add("chain")
+        .add("blocks")
+        .add("catch-up s")
+        .add("blocks/s")
+        .add("tx/s");
+    catchUp
+        .putArray("rows")
+        .addArray()
+        .add(
+            String.format(
+                "%,d payments from %d senders",
+                r.path("transactions").asInt(), r.path("senders").asInt()))
+        .add(r.path("blocks").asLong())
+        .add(r.path("catchUpSeconds").asDouble())
+        .add(r.path("blocksPerSecond").asDouble())
+        .add(r.path("txPerSecond").asDouble());
+    ObjectNode pages = tables.addObject();
+    pages
+        .putArray("columns")
+        .add("path (" + r.path("clients").asInt() + " concurrent clients)")
+        .add("requests")
+        .add("p50 ms")
+        .add("p90 ms")
+        .add("p99 ms")
+        .add("max ms");
+    ArrayNode rows = pages.putArray("rows");
+    for (PageLoad.Latency l : latencies) {
+      rows.addArray()
+          .add("`" + l.path() + "`")
+          .add(l.requests())
+          .add(l.p50())
+          .add(l.p90())
+          .add(l.p99())
+          .add(l.max());
+    }
+    return tables;
   }
 }
