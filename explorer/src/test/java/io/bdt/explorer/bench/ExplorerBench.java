@@ -104,8 +104,19 @@ public final class ExplorerBench {
       IndexStore store = new IndexStore(db.dataSource(), BdtContracts.load());
       Indexer indexer = new Indexer(node, store, batch, r -> {});
       long stored = 0;
+      int failures = 0;
       while (stored <= head) {
-        int n = indexer.step();
+        int n;
+        try {
+          n = indexer.step();
+        } catch (java.io.IOException e) {
+          // as the service does: a failed step (node busy, timeout) is retried, and counted
+          if (++failures > 20) {
+            throw e;
+          }
+          PROGRESS.printf("index: step failed (%s), retrying%n", e.getMessage());
+          continue;
+        }
         if (n == 0) {
           throw new IllegalStateException("indexer stopped at block " + stored + " of " + head);
         }
