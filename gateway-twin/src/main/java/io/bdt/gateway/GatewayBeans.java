@@ -33,9 +33,41 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  TwinStore twinStore(GatewayConfig config, Clock clock) throws IOException {
-    return TwinStore.open(
-        Path.of(config.dataDir()).resolve("twins"), clock, config.twin().syncIntervalMillis());
+  TwinStore twinStore(GatewayConfig config, Clock clock, MeterRegistry meters) throws IOException {
+    GatewayConfig.Twin c = config.twin();
+    for (String path : c.indexedPaths()) {
+      io.bdt.gateway.twin.TwinPaths.require(path);
+    }
+    TwinStore store =
+        TwinStore.open(
+            Path.of(config.dataDir()).resolve("twins"),
+            clock,
+            new io.bdt.gateway.twin.TwinStoreOptions(
+                c.syncIntervalMillis(),
+                c.checkpointBytes(),
+                c.historyPerTwin(),
+                c.historyMaxAge(),
+                c.cachedTwins(),
+                c.cacheMegabytes(),
+                c.indexedPaths()));
+    io.micrometer.core.instrument.Gauge.builder("bdt_twins", store, s -> s.stats().twins())
+        .register(meters);
+    io.micrometer.core.instrument.Gauge.builder(
+            "bdt_twin_history_entries", store, s -> s.stats().historyEntries())
+        .register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "bdt_twin_history_trimmed", store, s -> s.stats().historyTrimmed())
+        .register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "bdt_twin_checkpoints", store, s -> s.stats().checkpoints())
+        .register(meters);
+    io.micrometer.core.instrument.Gauge.builder(
+            "bdt_twin_journal_bytes", store, s -> s.stats().journalBytes())
+        .register(meters);
+    io.micrometer.core.instrument.Gauge.builder(
+            "bdt_twin_table_bytes", store, s -> s.stats().tableBytes())
+        .register(meters);
+    return store;
   }
 
   void closeTwinStore(@Disposes TwinStore store) throws IOException {

@@ -120,6 +120,30 @@ public interface GatewayConfig {
     /** How often buffered telemetry updates are forced to disk, milliseconds. */
     @WithDefault("10")
     long syncIntervalMillis();
+
+    /** Journal bytes after which the store checkpoints and deletes older journal segments. */
+    @WithDefault("33554432")
+    long checkpointBytes();
+
+    /** History events kept per twin (the oldest are removed beyond it). */
+    @WithDefault("1000")
+    int historyPerTwin();
+
+    /** History events older than this are removed (ISO-8601 duration, e.g. P30D). */
+    @WithDefault("P30D")
+    java.time.Duration historyMaxAge();
+
+    /** Decoded twins kept in memory (least recently used are re-read from disk). */
+    @WithDefault("10000")
+    int cachedTwins();
+
+    /** Page cache of the twin tables, MiB. */
+    @WithDefault("64")
+    int cacheMegabytes();
+
+    /** Twin paths with an equality index for search. */
+    @WithDefault("attributes/site")
+    java.util.List<String> indexedPaths();
   }
 
   /** One device profile. */

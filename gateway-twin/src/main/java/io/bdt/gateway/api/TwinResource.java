@@ -3,7 +3,6 @@ package io.bdt.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.gateway.twin.InvalidTwinException;
 import io.bdt.gateway.twin.Twin;
@@ -12,6 +11,10 @@ import io.bdt.gateway.twin.TwinEvent;
 import io.bdt.gateway.twin.TwinRules;
 import io.bdt.gateway.twin.TwinStore;
 import io.bdt.gateway.twin.TwinUpdate;
+import io.bdt.gateway.twin.query.InvalidQueryException;
+import io.bdt.gateway.twin.query.TwinQueries;
+import io.bdt.gateway.twin.query.TwinSearch;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.annotation.PostConstruct;
@@ -30,7 +33,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Comparator;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -47,10 +49,14 @@ public class TwinResource {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TwinStore store;
+  private final TwinSearch search;
+  private final MeterRegistry meters;
   private final BroadcastProcessor<String> live = BroadcastProcessor.create();
 
-  public TwinResource(TwinStore store) {
+  public TwinResource(TwinStore store, MeterRegistry meters) {
     this.store = store;
+    this.search = new TwinSearch(store);
+    this.meters = meters;
   }
 
   @PostConstruct
@@ -121,35 +127,30 @@ public class TwinResource {
   @GET
   @Operation(
       summary =
-          "Search twins: namespace, and filters path=value where path is a JSON pointer into the"
-              + " twin without the leading slash (e.g. attributes/location=hall-1)")
+          "Search twins: RQL filter (e.g. and(eq(attributes/site,\"a\"),gt(features/vibration/"
+              + "properties/rms,0.5))), sort (e.g. -_modified), cursor paging; the next page's"
+              + " cursor is in the X-Next-Cursor header")
   public Response search(
       @QueryParam("namespace") String namespace,
       @QueryParam("filter") List<String> filters,
+      @QueryParam("sort") String sort,
+      @QueryParam("cursor") String cursor,
       @QueryParam("limit") @DefaultValue("100") int limit) {
-    if (limit < 1 || limit > 10_000) {
-      return Problems.badRequest("limit must be in [1, 10000], got " + limit);
-    }
-    for (String filter : filters) {
-      if (filter.indexOf('=') <= 0) {
-        return Problems.badRequest("filter must look like path=value, got " + filter);
-      }
+    TwinSearch.Page page;
+    try {
+      TwinSearch.Query query = TwinQueries.parse(namespace, filters, sort, cursor, limit);
+      page = search.run(query);
+    } catch (InvalidQueryException e) {
+      meters.counter("bdt_twin_search_rejected_total", "reason", e.reason()).increment();
+      return Problems.badRequest(e.getMessage());
     }
     ArrayNode out = JSON.createArrayNode();
-    store.all().stream()
-        .filter(t -> namespace == null || t.namespace().equals(namespace))
-        .sorted(Comparator.comparing(Twin::thingId))
-        .map(Twin::toJson)
-        .filter(json -> filters.stream().allMatch(f -> matches(json, f)))
-        .limit(limit)
-        .forEach(out::add);
-    return Response.ok(out).build();
-  }
-
-  private static boolean matches(ObjectNode twin, String filter) {
-    int eq = filter.indexOf('=');
-    JsonNode node = twin.at("/" + filter.substring(0, eq));
-    return !node.isMissingNode() && node.asText().equals(filter.substring(eq + 1));
+    page.items().forEach(t -> out.add(t.toJson()));
+    Response.ResponseBuilder ok = Response.ok(out);
+    if (page.nextCursor() != null) {
+      ok.header("X-Next-Cursor", page.nextCursor());
+    }
+    return ok.build();
   }
 
   @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})

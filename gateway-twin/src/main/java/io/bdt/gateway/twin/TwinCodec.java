@@ -52,6 +52,15 @@ public final class TwinCodec {
     }
   }
 
+  /** The twin as UTF-8 JSON bytes ({@link Twin#toJson()}). */
+  public static byte[] twinBytes(Twin twin) {
+    try {
+      return JSON.writeValueAsBytes(twin.toJson());
+    } catch (IOException e) {
+      throw new IllegalStateException("a twin did not serialize", e);
+    }
+  }
+
   /** Reads an event written by {@link #toBytes}; throws {@link IOException} for anything else. */
   public static TwinEvent eventFromBytes(byte[] bytes) throws IOException {
     JsonNode json = JSON.readTree(bytes);

@@ -1,131 +1,86 @@
 package io.bdt.gateway.twin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 
 /**
- * The gateway's twins on disk: an append-only journal of {@link TwinEvent}s (the current state and
- * the full history), replayed on open.
+ * The gateway's twins on disk: every accepted {@link TwinEvent} is appended to a write-ahead {@link
+ * TwinJournal} and recorded in the {@link TwinTables} (state, retained history, indexes);
+ * checkpoints make the tables durable and delete the journal before them, so memory, replay time
+ * and disk stay bounded however many events arrive.
  *
- * <p>Record layout: {@code u32 length, u32 CRC32C(json), json} (little-endian). On open, replay
- * stops at the first record that is short or fails its checksum, and the file is truncated there: a
- * crash mid-write loses at most that record, never an earlier one. Writes go through a 256 KiB
- * buffer; {@link #apply(String, TwinUpdate, boolean)} with {@code durable = true} (REST writes)
- * returns only after the journal is forced to disk, while telemetry updates are forced by a
- * background flush every {@code syncInterval} (group commit).
+ * <p>{@link #apply(String, TwinUpdate, boolean)} with {@code durable = true} (REST writes) returns
+ * only after its journal record is forced to disk; telemetry updates are forced by a background
+ * flush every {@code syncIntervalMillis} (group commit). On open, the tables come back as of their
+ * last checkpoint and the journal after it is replayed; replay stops at the first short or corrupt
+ * record of a segment and truncates it there, so a crash mid-write loses at most that record.
  */
 public final class TwinStore implements AutoCloseable {
 
-  private static final int HEADER = 8;
-
-  private final Path journalFile;
-  private final FileChannel channel;
+  private final Path dir;
   private final Clock clock;
-  private final Map<String, Twin> twins = new ConcurrentHashMap<>();
-  private final Map<String, HistoryIndex> history = new ConcurrentHashMap<>();
+  private final TwinStoreOptions options;
+  private final TwinTables tables;
+  private final TwinJournal journal;
   private final List<Consumer<TwinEvent>> listeners = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService flusher;
-  private final CRC32C crc = new CRC32C();
-  private ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-  private long writtenEnd;
-  private long forcedEnd;
+  private final ScheduledExecutorService background;
+  private final Object checkpointing = new Object();
+  private long checkpoints;
+  private long lastSweepNanos;
   private boolean closed;
 
-  private TwinStore(Path dir, Clock clock, long syncIntervalMillis) throws IOException {
+  private TwinStore(Path dir, Clock clock, TwinStoreOptions options) throws IOException {
     Files.createDirectories(dir);
-    this.journalFile = dir.resolve("twins.journal");
+    this.dir = dir;
     this.clock = clock;
-    this.channel =
-        FileChannel.open(
-            journalFile,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-    replay();
-    this.flusher =
+    this.options = options;
+    this.tables = TwinTables.open(dir.resolve("twins.mv.db"), options);
+    try {
+      this.journal = TwinJournal.open(dir, tables.replayFrom(), tables::replay);
+    } catch (IOException | RuntimeException e) {
+      tables.close();
+      throw e;
+    }
+    this.lastSweepNanos = System.nanoTime();
+    this.background =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "twin-journal-flush");
               t.setDaemon(true);
               return t;
             });
-    flusher.scheduleWithFixedDelay(
-        this::backgroundSync, syncIntervalMillis, syncIntervalMillis, TimeUnit.MILLISECONDS);
+    long interval = options.syncIntervalMillis();
+    background.scheduleWithFixedDelay(
+        this::backgroundWork, interval, interval, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Opens (or creates) the store in {@code dir}, replaying its journal.
+   * Opens (or creates) the store in {@code dir} with the default bounds, replaying its journal.
    *
    * @param syncIntervalMillis how often buffered, non-durable updates are forced to disk
    */
   public static TwinStore open(Path dir, Clock clock, long syncIntervalMillis) throws IOException {
-    if (syncIntervalMillis <= 0) {
-      throw new IllegalArgumentException(
-          "syncIntervalMillis must be > 0, got " + syncIntervalMillis);
-    }
-    return new TwinStore(dir, clock, syncIntervalMillis);
+    return open(dir, clock, TwinStoreOptions.defaults(syncIntervalMillis));
   }
 
-  private void replay() throws IOException {
-    long size = channel.size();
-    long position = 0;
-    ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-    while (position + HEADER <= size) {
-      header.clear();
-      channel.read(header, position);
-      header.flip();
-      int length = header.getInt();
-      int expectedCrc = header.getInt();
-      if (length <= 0 || position + HEADER + length > size) {
-        break;
-      }
-      ByteBuffer body = ByteBuffer.allocate(length);
-      channel.read(body, position + HEADER);
-      CRC32C check = new CRC32C();
-      check.update(body.array());
-      if ((int) check.getValue() != expectedCrc) {
-        break;
-      }
-      TwinEvent event = TwinCodec.eventFromBytes(body.array());
-      index(event, position);
-      position += HEADER + length;
-    }
-    if (position < size) {
-      channel.truncate(position);
-      channel.force(true);
-    }
-    writtenEnd = position;
-    forcedEnd = position;
-  }
-
-  private void index(TwinEvent event, long offset) {
-    switch (event) {
-      case TwinEvent.Created c -> twins.put(c.thingId(), c.twin());
-      case TwinEvent.Modified m -> twins.put(m.thingId(), m.twin());
-      case TwinEvent.Deleted d -> twins.remove(d.thingId());
-    }
-    history
-        .computeIfAbsent(event.thingId(), id -> new HistoryIndex())
-        .add(event.at().toEpochMilli(), offset);
+  /** Opens (or creates) the store in {@code dir}, replaying its journal since the checkpoint. */
+  public static TwinStore open(Path dir, Clock clock, TwinStoreOptions options) throws IOException {
+    return new TwinStore(dir, clock, options);
   }
 
   /** Adds a listener called (on the writer's thread) after each accepted event. */
@@ -134,18 +89,38 @@ public final class TwinStore implements AutoCloseable {
   }
 
   /** The twin now, if it exists. */
-  public java.util.Optional<Twin> get(String thingId) {
-    return java.util.Optional.ofNullable(twins.get(thingId));
+  public Optional<Twin> get(String thingId) {
+    return tables.twin(thingId, false);
   }
 
-  /** Every twin now (a snapshot of the map's values). */
+  /** Every twin now, in thing-id order. Decodes them all: for large stores use {@link #scan}. */
   public Collection<Twin> all() {
-    return List.copyOf(twins.values());
+    List<Twin> out = new ArrayList<>();
+    scan(null).forEachRemaining(out::add);
+    return out;
+  }
+
+  /**
+   * The twins in thing-id order from {@code fromId} (inclusive; null: from the first), decoded
+   * lazily.
+   */
+  public Iterator<Twin> scan(String fromId) {
+    return tables.scan(fromId);
+  }
+
+  /** Whether search can look {@code path} up in an equality index. */
+  public boolean indexed(String path) {
+    return tables.indexed(path);
+  }
+
+  /** Ids (ascending, after {@code afterId}) of twins whose indexed {@code path} equals value. */
+  public Iterator<String> idsWhere(String path, JsonNode value, String afterId) {
+    return tables.idsWhere(path, value, afterId);
   }
 
   /** Number of twins. */
-  public int size() {
-    return twins.size();
+  public long size() {
+    return tables.size();
   }
 
   /**
@@ -160,15 +135,13 @@ public final class TwinStore implements AutoCloseable {
     long end;
     synchronized (this) {
       requireOpen();
-      Twin current = twins.get(thingId);
+      Twin current = tables.twin(thingId, true).orElse(null);
       Twin next = TwinRules.apply(current, thingId, update, clock.instant());
       event =
           current == null
               ? new TwinEvent.Created(next)
               : new TwinEvent.Modified(next, cause(update));
-      long offset = append(TwinCodec.toBytes(event));
-      index(event, offset);
-      end = writtenEnd;
+      end = record(event, current);
     }
     if (durable) {
       syncTo(end);
@@ -178,23 +151,29 @@ public final class TwinStore implements AutoCloseable {
   }
 
   /** Deletes a twin durably; returns the event, or empty if there was no such twin. */
-  public java.util.Optional<TwinEvent> delete(String thingId) {
+  public Optional<TwinEvent> delete(String thingId) {
     TwinEvent event;
     long end;
     synchronized (this) {
       requireOpen();
-      Twin current = twins.get(thingId);
+      Twin current = tables.twin(thingId, true).orElse(null);
       if (current == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       event = new TwinEvent.Deleted(thingId, current.revision() + 1, clock.instant());
-      long offset = append(TwinCodec.toBytes(event));
-      index(event, offset);
-      end = writtenEnd;
+      end = record(event, current);
     }
     syncTo(end);
     listeners.forEach(l -> l.accept(event));
-    return java.util.Optional.of(event);
+    return Optional.of(event);
+  }
+
+  /** Journals and records one event; caller holds the lock. Returns the journal's end. */
+  private long record(TwinEvent event, Twin before) {
+    byte[] json = TwinCodec.toBytes(event);
+    long seq = journal.append(json);
+    tables.record(event, json, seq, before);
+    return journal.written();
   }
 
   private static String cause(TwinUpdate update) {
@@ -206,82 +185,33 @@ public final class TwinStore implements AutoCloseable {
   }
 
   /**
-   * The twin's events with {@code from <= at <= to}, oldest first, at most {@code limit} (the
-   * oldest ones).
+   * The twin's retained events with {@code from <= at <= to}, oldest first, at most {@code limit}
+   * (the oldest ones).
    */
   public List<TwinEvent> history(String thingId, Instant from, Instant to, int limit) {
-    HistoryIndex index = history.get(thingId);
-    if (index == null) {
-      return List.of();
-    }
-    long[] offsets = index.offsetsBetween(from.toEpochMilli(), to.toEpochMilli(), limit);
-    List<TwinEvent> events = new ArrayList<>(offsets.length);
-    try {
-      synchronized (this) {
-        requireOpen();
-        flushBuffer();
+    List<TwinEvent> events = new ArrayList<>();
+    for (byte[] json :
+        tables.history(thingId, from.toEpochMilli(), to.toEpochMilli(), Math.max(limit, 0))) {
+      try {
+        events.add(TwinCodec.eventFromBytes(json));
+      } catch (IOException e) {
+        throw new UncheckedIOException("a stored history entry of " + thingId + " is corrupt", e);
       }
-      ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-      for (long offset : offsets) {
-        header.clear();
-        channel.read(header, offset);
-        header.flip();
-        int length = header.getInt();
-        header.getInt();
-        ByteBuffer body = ByteBuffer.allocate(length);
-        channel.read(body, offset + HEADER);
-        events.add(TwinCodec.eventFromBytes(body.array()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading history of " + thingId + " from " + journalFile, e);
     }
     return events;
-  }
-
-  private long append(byte[] json) {
-    int need = HEADER + json.length;
-    try {
-      if (buffer.remaining() < need) {
-        flushBuffer();
-        if (buffer.capacity() < need) {
-          buffer = ByteBuffer.allocateDirect(need).order(ByteOrder.LITTLE_ENDIAN);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the twin journal " + journalFile, e);
-    }
-    long offset = writtenEnd;
-    crc.reset();
-    crc.update(json);
-    buffer.putInt(json.length).putInt((int) crc.getValue()).put(json);
-    writtenEnd += need;
-    return offset;
-  }
-
-  /** Writes the buffer to the file (not forced); caller holds the lock. */
-  private void flushBuffer() throws IOException {
-    buffer.flip();
-    long position = writtenEnd - buffer.remaining();
-    while (buffer.hasRemaining()) {
-      position += channel.write(buffer, position);
-    }
-    buffer.clear();
   }
 
   /** Forces everything written so far; returns once {@code end} is on disk. */
   private void syncTo(long end) {
     try {
       synchronized (this) {
-        if (forcedEnd >= end || closed) {
+        if (journal.forced() >= end || closed) {
           return;
         }
-        flushBuffer();
-        long target = writtenEnd;
-        channel.force(false);
-        forcedEnd = target;
+        journal.force();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("forcing the twin journal " + journalFile, e);
+      throw new UncheckedIOException("forcing the twin journal " + journal.current(), e);
     }
   }
 
@@ -289,14 +219,55 @@ public final class TwinStore implements AutoCloseable {
   public void sync() {
     long end;
     synchronized (this) {
-      end = writtenEnd;
+      end = journal.written();
     }
     syncTo(end);
   }
 
-  private void backgroundSync() {
+  /**
+   * Makes the tables durable up to now and deletes the journal segments they contain: rotates the
+   * journal (under the lock, briefly), then commits the tables (concurrently with new writes, which
+   * only go to the new segment and are replayed again harmlessly after a crash), then deletes the
+   * older segments and compacts the file.
+   */
+  public void checkpoint() {
+    synchronized (checkpointing) {
+      long next;
+      synchronized (this) {
+        requireOpen();
+        try {
+          next = journal.rotate();
+        } catch (IOException e) {
+          throw new UncheckedIOException("rotating the twin journal " + journal.current(), e);
+        }
+      }
+      tables.checkpoint(next);
+      synchronized (this) {
+        try {
+          journal.deleteBelow(next);
+        } catch (IOException e) {
+          throw new UncheckedIOException("deleting checkpointed journal segments in " + dir, e);
+        }
+        checkpoints++;
+      }
+    }
+  }
+
+  private void backgroundWork() {
     try {
       sync();
+      boolean due;
+      synchronized (this) {
+        due = !closed && journal.segmentBytes() >= options.checkpointBytes();
+      }
+      if (due) {
+        checkpoint();
+      }
+      long sweepEvery = Math.max(60_000, options.historyMaxAge().toMillis() / 10);
+      if (System.nanoTime() - lastSweepNanos >= sweepEvery * 1_000_000) {
+        lastSweepNanos = System.nanoTime();
+        tables.sweepHistory(clock.millis());
+      }
     } catch (RuntimeException e) {
       // the next interval retries; a failing disk also fails the next durable write loudly
     }
@@ -304,64 +275,67 @@ public final class TwinStore implements AutoCloseable {
 
   private void requireOpen() {
     if (closed) {
-      throw new IllegalStateException("twin store " + journalFile + " is closed");
+      throw new IllegalStateException("twin store in " + dir + " is closed");
     }
   }
 
-  /** Bytes in the journal (written, including buffered). */
+  /** Bytes appended to the journal since open (written, including buffered). */
   public synchronized long journalBytes() {
-    return writtenEnd;
+    return journal.written();
   }
+
+  /** Sizes and counters of the store now (for metrics and benchmarks). */
+  public synchronized Stats stats() {
+    return new Stats(
+        tables.size(),
+        tables.historySize(),
+        tables.historyTrimmed(),
+        checkpoints,
+        journal.segmentBytes(),
+        tables.fileBytes());
+  }
+
+  /**
+   * @param twins twins now
+   * @param historyEntries history entries retained
+   * @param historyTrimmed history entries removed by retention since open
+   * @param checkpoints checkpoints since open
+   * @param journalBytes bytes in the journal since the last checkpoint
+   * @param tableBytes bytes of the checkpointed tables' file
+   */
+  public record Stats(
+      long twins,
+      long historyEntries,
+      long historyTrimmed,
+      long checkpoints,
+      long journalBytes,
+      long tableBytes) {}
 
   @Override
   public void close() throws IOException {
     // Not shutdownNow(): interrupting a flush in FileChannel.force closes the channel
     // (ClosedByInterruptException), and the final flush below would then fail.
-    flusher.shutdown();
+    background.shutdown();
     try {
-      if (!flusher.awaitTermination(10, TimeUnit.SECONDS)) {
-        throw new IOException("twin journal flusher did not stop within 10 s");
+      if (!background.awaitTermination(60, TimeUnit.SECONDS)) {
+        throw new IOException("twin journal flusher did not stop within 60 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping the twin journal flusher", e);
     }
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      flushBuffer();
-      channel.force(true);
-      closed = true;
-      channel.close();
-    }
-  }
-
-  /** Per-thing (epoch millis, journal offset) pairs in journal order. */
-  private static final class HistoryIndex {
-    private long[] millis = new long[8];
-    private long[] offsets = new long[8];
-    private int size;
-
-    synchronized void add(long at, long offset) {
-      if (size == millis.length) {
-        millis = java.util.Arrays.copyOf(millis, size * 2);
-        offsets = java.util.Arrays.copyOf(offsets, size * 2);
-      }
-      millis[size] = at;
-      offsets[size] = offset;
-      size++;
-    }
-
-    synchronized long[] offsetsBetween(long from, long to, int limit) {
-      long[] out = new long[Math.min(size, Math.max(limit, 0))];
-      int n = 0;
-      for (int i = 0; i < size && n < out.length; i++) {
-        if (millis[i] >= from && millis[i] <= to) {
-          out[n++] = offsets[i];
+    synchronized (checkpointing) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        try {
+          journal.close();
+        } finally {
+          tables.close();
         }
       }
-      return java.util.Arrays.copyOf(out, n);
     }
   }
 }

@@ -54,6 +54,12 @@ class TwinStoreTest {
     };
   }
 
+  /** The journal segment being appended to (the store has not checkpointed in these tests). */
+  private Path lastSegment() throws IOException {
+    List<Long> segments = TwinJournal.segments(dir);
+    return TwinJournal.segmentFile(dir, segments.get(segments.size() - 1));
+  }
+
   @Test
   void stateAndHistorySurviveARestart() throws IOException {
     try (TwinStore store = TwinStore.open(dir, ticking(), 5)) {
@@ -104,7 +110,7 @@ class TwinStoreTest {
       store.apply("bdt:m", new TwinUpdate.ReportProperties("telemetry", json("{\"a\":1}")), true);
       store.apply("bdt:m", new TwinUpdate.ReportProperties("telemetry", json("{\"a\":2}")), true);
     }
-    Path journal = dir.resolve("twins.journal");
+    Path journal = lastSegment();
     long size = Files.size(journal);
     // a crash in the middle of the last record: keep its header and half its body
     try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
@@ -129,7 +135,7 @@ class TwinStoreTest {
       store.apply("bdt:m", new TwinUpdate.ReportProperties("f", json("{\"a\":1}")), true);
       store.apply("bdt:m", new TwinUpdate.ReportProperties("f", json("{\"a\":2}")), true);
     }
-    Path journal = dir.resolve("twins.journal");
+    Path journal = lastSegment();
     long size = Files.size(journal);
     try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(new byte[] {'X'}), size - 3);

@@ -1,0 +1,331 @@
+package io.bdt.gateway.twin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The twin store's checkpointed state in one H2 MVStore file ({@code twins.mv.db}): the twins now
+ * (thing id -> twin JSON), their retained history ({@code thingId NUL millis seq} -> event JSON,
+ * ordered by time), the equality indexes ({@code path NUL value NUL thingId}) and the journal
+ * segment replay starts from. Pages live on disk behind a bounded cache; changes since the last
+ * {@link #checkpoint} are in memory and also in the journal, so {@link #record} must be idempotent
+ * (a replayed record writes the same keys).
+ */
+final class TwinTables implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REPLAY_FROM = "replayFrom";
+
+  private final MVStore mv;
+  private final MVMap<String, byte[]> twins;
+  private final MVMap<String, byte[]> history;
+  private final MVMap<String, Boolean> index;
+  private final MVMap<String, Long> meta;
+  private final TwinStoreOptions options;
+  private final Map<String, Twin> cache;
+  private final java.util.concurrent.atomic.LongAdder trimmed =
+      new java.util.concurrent.atomic.LongAdder();
+
+  private TwinTables(MVStore mv, TwinStoreOptions options) {
+    this.mv = mv;
+    this.options = options;
+    this.twins = mv.openMap("twins");
+    this.history = mv.openMap("history");
+    this.index = mv.openMap("index");
+    this.meta = mv.openMap("meta");
+    int capacity = options.cachedTwins();
+    this.cache =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Twin> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  static TwinTables open(Path file, TwinStoreOptions options) {
+    MVStore mv =
+        new MVStore.Builder()
+            .fileName(file.toString())
+            .autoCommitDisabled()
+            .compress()
+            .cacheSize(options.cacheMegabytes())
+            .open();
+    return new TwinTables(mv, options);
+  }
+
+  /** The first journal segment not yet contained in the checkpointed tables. */
+  long replayFrom() {
+    return meta.getOrDefault(REPLAY_FROM, 0L);
+  }
+
+  /**
+   * The twin now, decoded (from the cache when it is there).
+   *
+   * @param remember cache it if it was not: only under the store's write lock, so that a reader
+   *     racing a writer can never put an older twin in the cache
+   */
+  Optional<Twin> twin(String thingId, boolean remember) {
+    synchronized (cache) {
+      Twin hot = cache.get(thingId);
+      if (hot != null) {
+        return Optional.of(hot);
+      }
+    }
+    byte[] bytes = twins.get(thingId);
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    Twin twin = decode(bytes);
+    if (remember) {
+      remember(thingId, twin);
+    }
+    return Optional.of(twin);
+  }
+
+  private void remember(String thingId, Twin twin) {
+    if (options.cachedTwins() > 0) {
+      synchronized (cache) {
+        cache.put(thingId, twin);
+      }
+    }
+  }
+
+  static Twin decode(byte[] bytes) {
+    try {
+      return TwinCodec.twinFromJson(JSON.readTree(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored twin does not decode", e);
+    }
+  }
+
+  /**
+   * Records one accepted event (its journal sequence number {@code seq} and JSON {@code json}): the
+   * twin's state, its index entries, a history entry, and the history retention of that twin (ages
+   * measured from the event's instant).
+   *
+   * @param before the twin before the event (null if none)
+   */
+  void record(TwinEvent event, byte[] json, long seq, Twin before) {
+    String id = event.thingId();
+    Twin after =
+        switch (event) {
+          case TwinEvent.Created c -> c.twin();
+          case TwinEvent.Modified m -> m.twin();
+          case TwinEvent.Deleted d -> null;
+        };
+    if (after == null) {
+      twins.remove(id);
+      synchronized (cache) {
+        cache.remove(id);
+      }
+    } else {
+      twins.put(id, TwinCodec.twinBytes(after));
+      remember(id, after);
+    }
+    reindex(id, before, after);
+    history.put(historyKey(id, event.at().toEpochMilli(), seq), json);
+    trimHistory(id, event.at().toEpochMilli());
+  }
+
+  /** Replays one journal record (idempotent: the state it describes may already be here). */
+  void replay(TwinJournal.Entry entry) throws IOException {
+    TwinEvent event = TwinCodec.eventFromBytes(entry.json());
+    Twin before = twin(event.thingId(), true).orElse(null);
+    record(event, entry.json(), entry.seq(), before);
+  }
+
+  private void reindex(String id, Twin before, Twin after) {
+    for (String path : options.indexedPaths()) {
+      String old = before == null ? null : TwinPaths.indexKey(TwinPaths.resolve(before, path));
+      String now = after == null ? null : TwinPaths.indexKey(TwinPaths.resolve(after, path));
+      if (old != null && !old.equals(now)) {
+        index.remove(indexKey(path, old, id));
+      }
+      if (now != null) {
+        index.put(indexKey(path, now, id), Boolean.TRUE);
+      }
+    }
+  }
+
+  private static String indexKey(String path, String value, String id) {
+    return path + '\0' + value + '\0' + id;
+  }
+
+  static String historyKey(String id, long millis, long seq) {
+    return id + '\0' + String.format("%016x%016x", millis, seq);
+  }
+
+  private static long millisOf(String historyKey) {
+    int at = historyKey.lastIndexOf('\0') + 1;
+    return Long.parseUnsignedLong(historyKey, at, at + 16, 16);
+  }
+
+  /** Removes this twin's oldest events beyond the count and older than the maximum age. */
+  private void trimHistory(String id, long nowMillis) {
+    String low = id + '\0';
+    String high = id + '\1';
+    long count = insertionPoint(high) - insertionPoint(low);
+    long oldest = nowMillis - options.historyMaxAge().toMillis();
+    while (count > 0) {
+      String first = history.ceilingKey(low);
+      if (first == null || !first.startsWith(low)) {
+        return;
+      }
+      if (count <= options.historyPerTwin() && millisOf(first) >= oldest) {
+        return;
+      }
+      history.remove(first);
+      trimmed.increment();
+      count--;
+    }
+  }
+
+  private long insertionPoint(String absentKey) {
+    long i = history.getKeyIndex(absentKey);
+    return i < 0 ? -i - 1 : i;
+  }
+
+  /** Removes every history entry older than the maximum age; returns how many. */
+  long sweepHistory(long nowMillis) {
+    long oldest = nowMillis - options.historyMaxAge().toMillis();
+    List<String> expired = new ArrayList<>();
+    long removed = 0;
+    for (Iterator<String> it = history.keyIterator(null); it.hasNext(); ) {
+      String key = it.next();
+      if (millisOf(key) < oldest) {
+        expired.add(key);
+      }
+      if (expired.size() == 10_000 || !it.hasNext()) {
+        expired.forEach(history::remove);
+        removed += expired.size();
+        trimmed.add(expired.size());
+        expired.clear();
+      }
+    }
+    return removed;
+  }
+
+  /** The JSON of this twin's events with {@code from <= at <= to}, oldest first, at most limit. */
+  List<byte[]> history(String id, long fromMillis, long toMillis, int limit) {
+    List<byte[]> out = new ArrayList<>();
+    String start = historyKey(id, Math.max(fromMillis, 0), 0);
+    String end = id + '\0' + String.format("%016x", toMillis) + "g";
+    Cursor<String, byte[]> c = history.cursor(start, end, false);
+    while (out.size() < limit && c.hasNext()) {
+      c.next();
+      out.add(c.getValue());
+    }
+    return out;
+  }
+
+  /** History entries removed by retention (count or age) since open. */
+  long historyTrimmed() {
+    return trimmed.sum();
+  }
+
+  /** Number of history entries kept. */
+  long historySize() {
+    return history.sizeAsLong();
+  }
+
+  /** Number of twins. */
+  long size() {
+    return twins.sizeAsLong();
+  }
+
+  /** Whether {@code path} has an equality index. */
+  boolean indexed(String path) {
+    return options.indexedPaths().contains(path);
+  }
+
+  /** The ids of twins whose value at the indexed {@code path} equals {@code value}, ascending. */
+  Iterator<String> idsWhere(String path, JsonNode value, String afterId) {
+    String key = TwinPaths.indexKey(value);
+    if (key == null) {
+      return java.util.Collections.emptyIterator();
+    }
+    String prefix = path + '\0' + key + '\0';
+    String from = afterId == null ? prefix : prefix + afterId + '\0';
+    Iterator<String> keys = index.keyIterator(from);
+    return new Iterator<>() {
+      private String next = advance();
+
+      private String advance() {
+        return keys.hasNext()
+            ? Optional.of(keys.next()).filter(k -> k.startsWith(prefix)).orElse(null)
+            : null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public String next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        String id = next.substring(prefix.length());
+        next = advance();
+        return id;
+      }
+    };
+  }
+
+  /** The twins in thing-id order, starting at {@code fromId} (inclusive; null: the first). */
+  Iterator<Twin> scan(String fromId) {
+    Cursor<String, byte[]> c = twins.cursor(fromId);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return c.hasNext();
+      }
+
+      @Override
+      public Twin next() {
+        c.next();
+        return decode(c.getValue());
+      }
+    };
+  }
+
+  /**
+   * Makes everything recorded so far durable in the file, noting that replay may start at journal
+   * segment {@code replayFrom}; then compacts chunks that are mostly dead.
+   */
+  void checkpoint(long replayFrom) {
+    meta.put(REPLAY_FROM, replayFrom);
+    mv.commit();
+    mv.sync();
+    mv.compact(60, 16 << 20);
+    mv.commit();
+    mv.sync();
+  }
+
+  /** Bytes of the file on disk. */
+  long fileBytes() {
+    return mv.getFileStore().size();
+  }
+
+  /** Closes the file, dropping changes since the last checkpoint (the journal still has them). */
+  @Override
+  public void close() {
+    mv.rollback();
+    mv.close();
+  }
+}
