@@ -174,6 +174,23 @@ public final class PlatformCa {
         hostNames.getFirst(), validity, KeyPurposeId.id_kp_serverAuth, new GeneralNames(names));
   }
 
+  /**
+   * Issues a certificate for a peer that both serves and dials TLS (chain nodes' {@code wss://}):
+   * {@code hostNames} as in {@link #issueServer}, for the server and the client purpose.
+   */
+  public IssuedCertificate issuePeer(List<String> hostNames, Duration validity) {
+    if (hostNames.isEmpty()) {
+      throw new IllegalArgumentException("a peer certificate needs at least one host name");
+    }
+    GeneralName[] names =
+        hostNames.stream().map(PlatformCa::generalName).toArray(GeneralName[]::new);
+    return issue(
+        hostNames.getFirst(),
+        validity,
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth},
+        new GeneralNames(names));
+  }
+
   /** Issues a TLS client certificate whose subject CN is {@code id} (a device or service id). */
   public IssuedCertificate issueClient(String id, Duration validity) {
     return issue(id, validity, KeyPurposeId.id_kp_clientAuth, null);
@@ -191,6 +208,11 @@ public final class PlatformCa {
 
   private IssuedCertificate issue(
       String commonName, Duration validity, KeyPurposeId purpose, GeneralNames altNames) {
+    return issue(commonName, validity, new KeyPurposeId[] {purpose}, altNames);
+  }
+
+  private IssuedCertificate issue(
+      String commonName, Duration validity, KeyPurposeId[] purposes, GeneralNames altNames) {
     Objects.requireNonNull(commonName, "commonName");
     if (commonName.isBlank() || commonName.contains(",") || commonName.contains("=")) {
       throw new IllegalArgumentException(
@@ -213,7 +235,7 @@ public final class PlatformCa {
                   Extension.keyUsage,
                   true,
                   new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
-              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+              .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
               .addExtension(
                   Extension.authorityKeyIdentifier,
                   false,

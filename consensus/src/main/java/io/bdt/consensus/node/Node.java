@@ -7,6 +7,7 @@ import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.chain.TransactionPool;
 import io.bdt.consensus.evm.StateStore;
 import io.bdt.consensus.p2p.PeerNetwork;
+import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.p2p.SyncStatus;
 import io.bdt.consensus.pow.Miner;
 import io.bdt.consensus.pow.MiningShare;
@@ -55,7 +56,8 @@ public final class Node implements AutoCloseable {
       RpcLimits rpcLimits,
       Optional<ECKeyPair> nodeKey,
       List<String> observers,
-      Optional<String> p2pAdvertisedHost) {
+      Optional<String> p2pAdvertisedHost,
+      Optional<PeerTls> p2pTls) {
 
     /**
      * Defaults for a node on {@code spec} in {@code dataDir}: RPC on 127.0.0.1:8545, no miner key,
@@ -79,6 +81,7 @@ public final class Node implements AutoCloseable {
           RpcLimits.defaults(),
           Optional.empty(),
           List.of(),
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -101,7 +104,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           Optional.of(key),
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /**
@@ -123,7 +127,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           List.copyOf(addresses),
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /** This configuration with JSON-RPC held to {@code limits} (HTTP and WebSocket). */
@@ -142,7 +147,8 @@ public final class Node implements AutoCloseable {
           limits,
           nodeKey,
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /** This configuration with JSON-RPC over HTTP at {@code address} (port 0: any free port). */
@@ -161,7 +167,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /** This configuration mining as the AP whose key is {@code key}. */
@@ -180,7 +187,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /**
@@ -201,7 +209,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /**
@@ -222,7 +231,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /** This configuration with JSON-RPC over WebSocket at {@code address}. */
@@ -241,7 +251,8 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
-          p2pAdvertisedHost);
+          p2pAdvertisedHost,
+          p2pTls);
     }
 
     /**
@@ -268,7 +279,31 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
-          Optional.of(host));
+          Optional.of(host),
+          p2pTls);
+    }
+
+    /**
+     * This configuration speaking the peer protocol over mutual TLS ({@code wss://}) with the
+     * certificate files {@code tls} names; every peer must do the same.
+     */
+    public Config withP2pTls(PeerTls tls) {
+      return new Config(
+          spec,
+          dataDir,
+          rpcAddress,
+          minerKey,
+          miningShare,
+          emptyBlockInterval,
+          p2pAddress,
+          peers,
+          autoMine,
+          wsAddress,
+          rpcLimits,
+          nodeKey,
+          observers,
+          p2pAdvertisedHost,
+          Optional.of(tls));
     }
 
     /** A node advertising the address it binds (or, binding every address, its host name). */
@@ -300,6 +335,7 @@ public final class Node implements AutoCloseable {
           rpcLimits,
           nodeKey,
           observers,
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -329,6 +365,7 @@ public final class Node implements AutoCloseable {
           RpcLimits.defaults(),
           Optional.empty(),
           List.of(),
+          Optional.empty(),
           Optional.empty());
     }
 
@@ -354,6 +391,7 @@ public final class Node implements AutoCloseable {
           RpcLimits.defaults(),
           Optional.empty(),
           List.of(),
+          Optional.empty(),
           Optional.empty());
     }
   }
@@ -423,6 +461,7 @@ public final class Node implements AutoCloseable {
                         .map(org.apache.tuweni.bytes.Bytes::fromHexString)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()),
                     config.p2pAdvertisedHost(),
+                    config.p2pTls(),
                     clock))
             : Optional.empty();
     network.ifPresent(PeerNetwork::syncFromPeers);

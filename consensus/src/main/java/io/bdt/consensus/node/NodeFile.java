@@ -3,6 +3,7 @@ package io.bdt.consensus.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.keys.KeyFile;
+import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.rpc.RpcLimits;
 import java.io.IOException;
@@ -35,7 +36,39 @@ public record NodeFile(
     Mining mining,
     List<String> rpcCors,
     List<String> observers,
-    String p2pAdvertisedHost) {
+    String p2pAdvertisedHost,
+    Tls p2pTls) {
+
+  /** P2P TLS files (paths relative to the node file): the CA, this node's certificate and key. */
+  public record Tls(String ca, String cert, String key) {}
+
+  /** A node file advertising its {@code p2p} host, without P2P TLS. */
+  public NodeFile(
+      String genesis,
+      String dataDir,
+      String rpc,
+      String ws,
+      String p2p,
+      String nodeKeyFile,
+      List<String> peers,
+      Mining mining,
+      List<String> rpcCors,
+      List<String> observers,
+      String p2pAdvertisedHost) {
+    this(
+        genesis,
+        dataDir,
+        rpc,
+        ws,
+        p2p,
+        nodeKeyFile,
+        peers,
+        mining,
+        rpcCors,
+        observers,
+        p2pAdvertisedHost,
+        null);
+  }
 
   /** A node file advertising its {@code p2p} host. */
   public NodeFile(
@@ -49,7 +82,8 @@ public record NodeFile(
       Mining mining,
       List<String> rpcCors,
       List<String> observers) {
-    this(genesis, dataDir, rpc, ws, p2p, nodeKeyFile, peers, mining, rpcCors, observers, null);
+    this(
+        genesis, dataDir, rpc, ws, p2p, nodeKeyFile, peers, mining, rpcCors, observers, null, null);
   }
 
   /** A node file with CORS off. */
@@ -102,7 +136,16 @@ public record NodeFile(
             RpcLimits.defaults().withCors(rpcCors == null ? List.of() : rpcCors),
             m.enabled() ? Optional.empty() : Optional.of(key.getEcKeyPair()),
             observers == null ? List.of() : observers);
-    return p2pAdvertisedHost == null ? config : config.withAdvertisedHost(p2pAdvertisedHost);
+    if (p2pAdvertisedHost != null) {
+      config = config.withAdvertisedHost(p2pAdvertisedHost);
+    }
+    if (p2pTls != null) {
+      config =
+          config.withP2pTls(
+              new PeerTls(
+                  base.resolve(p2pTls.ca()), base.resolve(p2pTls.cert()), base.resolve(p2pTls.key())));
+    }
+    return config;
   }
 
   private static InetSocketAddress address(String field, String hostPort) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.tuweni.bytes.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +27,12 @@ final class Handshake {
   private final PeerTransport transport;
   private final PeerCounters counters;
   private final Predicate<Bytes> admitted;
+  private final UnaryOperator<URI> canonical;
   private final Consumer<Session> linked;
 
   /**
    * @param admitted whether a node address may take part
+   * @param canonical a peer's advertised URL in the form this node dials
    * @param linked called (on the session's inbox thread) when a peer completed the handshake
    */
   Handshake(
@@ -39,6 +42,7 @@ final class Handshake {
       PeerTransport transport,
       PeerCounters counters,
       Predicate<Bytes> admitted,
+      UnaryOperator<URI> canonical,
       Consumer<Session> linked) {
     this.chain = chain;
     this.genesis = chain.store().canonicalHash(0).orElseThrow().toHexString();
@@ -47,6 +51,7 @@ final class Handshake {
     this.transport = transport;
     this.counters = counters;
     this.admitted = admitted;
+    this.canonical = canonical;
     this.linked = linked;
   }
 
@@ -99,7 +104,7 @@ final class Handshake {
     URI theirUrl;
     try {
       h = Hello.parse(m.payload());
-      theirUrl = m.listen() == null ? null : PeerNetwork.peerUrl(URI.create(m.listen()));
+      theirUrl = m.listen() == null ? null : canonical.apply(URI.create(m.listen()));
     } catch (IllegalArgumentException e) {
       refuse(s, "malformed hello: " + e.getMessage());
       return;

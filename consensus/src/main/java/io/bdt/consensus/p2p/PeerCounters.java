@@ -12,6 +12,7 @@ final class PeerCounters {
   final LongAdder bans = new LongAdder();
   final LongAdder requestTimeouts = new LongAdder();
   final LongAdder dials = new LongAdder();
+  final LongAdder tlsRefused = new LongAdder();
 
   PeerNetwork.Counters snapshot() {
     return new PeerNetwork.Counters(
@@ -22,6 +23,7 @@ final class PeerCounters {
         invalidMessages.sum(),
         bans.sum(),
         requestTimeouts.sum(),
-        dials.sum());
+        dials.sum(),
+        tlsRefused.sum());
   }
 }

@@ -97,7 +97,8 @@ public final class PeerNetwork implements AutoCloseable {
       long invalidMessages,
       long bans,
       long requestTimeouts,
-      long dials) {}
+      long dials,
+      long tlsRefused) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerNetwork.class);
   private final ObjectMapper json = new ObjectMapper();
@@ -123,14 +124,24 @@ public final class PeerNetwork implements AutoCloseable {
       InetSocketAddress bind,
       Collection<URI> initialPeers)
       throws IOException {
-    this(chain, pool, key, bind, initialPeers, Set.of(), Optional.empty(), Clock.systemUTC());
+    this(
+        chain,
+        pool,
+        key,
+        bind,
+        initialPeers,
+        Set.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Clock.systemUTC());
   }
 
   /**
    * A network admitting peers whose node key is in the chain's miner set (genesis or on chain, as
    * the chain's reputation source says) or among {@code observers} (node addresses of nodes that
    * follow the chain without mining, admitted by the operator). Peers learn to dial it at {@code
-   * advertisedHost} (see {@link #advertisedHost}).
+   * advertisedHost} (see {@link #advertisedHost}); with {@code tls} every connection is mutual TLS
+   * ({@code wss://}) with certificates of the CA it names.
    */
   public PeerNetwork(
       Blockchain chain,
@@ -140,15 +151,22 @@ public final class PeerNetwork implements AutoCloseable {
       Collection<URI> initialPeers,
       Set<Bytes> observers,
       Optional<String> advertisedHost,
+      Optional<PeerTls> tls,
       Clock clock)
       throws IOException {
     this.chain = chain;
     this.observers = Set.copyOf(observers);
     this.clock = clock;
-    this.transport = new PeerTransport(bind, new Events(), clock, counters);
-    this.url = URI.create("ws://" + advertisedHost(bind, advertisedHost) + ":" + transport.port());
+    this.transport = new PeerTransport(bind, tls, new Events(), clock, counters);
+    this.url =
+        URI.create(
+            transport.scheme()
+                + "://"
+                + advertisedHost(bind, advertisedHost)
+                + ":"
+                + transport.port());
     this.me = new NodeIdentity(key, url.toString());
-    this.book = new PeerBook(url, initialPeers.stream().map(PeerNetwork::peerUrl).toList(), clock);
+    this.book = new PeerBook(url, initialPeers.stream().map(this::canonical).toList(), clock);
     this.sync = new BlockSync(chain, me, transport, counters, this::violation);
     this.handshake =
         new Handshake(
@@ -158,6 +176,7 @@ public final class PeerNetwork implements AutoCloseable {
             transport,
             counters,
             this::admitted,
+            this::canonical,
             s -> {
               if (s.hello.number() > chain.head().number()) {
                 sync.later(s);
@@ -222,7 +241,16 @@ public final class PeerNetwork implements AutoCloseable {
     }
   }
 
-  /** This node's P2P URL ({@code ws://host:port}). */
+  /**
+   * A peer URL in this network's form: {@link #peerUrl}, with the scheme this node speaks ({@code
+   * wss} with TLS, where every peer serves TLS too).
+   */
+  private URI canonical(URI peer) {
+    URI p = peerUrl(peer);
+    return URI.create(transport.scheme() + "://" + p.getHost() + ":" + p.getPort());
+  }
+
+  /** This node's P2P URL ({@code ws://host:port}, {@code wss://} with TLS). */
   public URI url() {
     return url;
   }
@@ -262,12 +290,12 @@ public final class PeerNetwork implements AutoCloseable {
 
   /** Adds a peer and dials it (accepting it again if it was disconnected). */
   public void connect(URI peer) {
-    book.connect(peerUrl(peer));
+    book.connect(canonical(peer));
   }
 
   /** Closes the connections to a peer and refuses it until {@link #connect} (a partition). */
   public void disconnect(URI peer) {
-    URI p = peerUrl(peer);
+    URI p = canonical(peer);
     book.refuse(p);
     for (Session s : transport.sessions()) {
       if (p.equals(s.dialed) || p.equals(s.listen)) {

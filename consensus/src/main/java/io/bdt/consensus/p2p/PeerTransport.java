@@ -8,11 +8,13 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.apache.tuweni.bytes.Bytes;
 import org.java_websocket.WebSocket;
 import org.java_websocket.client.WebSocketClient;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket layer of the peer protocol: serves {@link PeerNetwork#PATH}, dials peers, refuses
  * frames over {@link PeerNetwork#MAX_FRAME_BYTES}, and hands each connection's events to a {@link
- * Listener}, text and binary frames on the connection's inbox thread.
+ * Listener}, text and binary frames on the connection's inbox thread. With {@link PeerTls} it
+ * serves and dials {@code wss://} only.
  */
 final class PeerTransport implements AutoCloseable {
   /** What happens on the connections. */
@@ -57,15 +60,26 @@ final class PeerTransport implements AutoCloseable {
   private final Server server;
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Map<WebSocket, Session> inbound = new ConcurrentHashMap<>();
+  private final Optional<SSLContext> tls;
   private volatile boolean closed;
 
-  /** Starts serving on {@code bind}; fails if the port cannot be bound within 30 s. */
-  PeerTransport(InetSocketAddress bind, Listener listener, Clock clock, PeerCounters counters)
+  /**
+   * Starts serving on {@code bind}, over TLS if {@code tls} is given (then every dial is TLS too);
+   * fails if the port cannot be bound within 30 s.
+   */
+  PeerTransport(
+      InetSocketAddress bind,
+      Optional<PeerTls> tls,
+      Listener listener,
+      Clock clock,
+      PeerCounters counters)
       throws IOException {
     this.listener = listener;
     this.clock = clock;
     this.counters = counters;
+    this.tls = tls.isEmpty() ? Optional.empty() : Optional.of(tls.get().context(this::refusedCertificate));
     this.server = new Server(bind);
+    this.tls.ifPresent(context -> PeerTls.serve(server, context));
     server.setReuseAddr(true);
     server.setConnectionLostTimeout(PeerNetwork.PING_SECONDS);
     server.start();
@@ -78,6 +92,18 @@ final class PeerTransport implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the P2P server on " + bind, e);
     }
+  }
+
+  /** The URL scheme of this transport: {@code wss} with TLS, {@code ws} without. */
+  String scheme() {
+    return tls.isPresent() ? "wss" : "ws";
+  }
+
+  /** A peer's certificate failed the CA check (either direction): the TLS handshake is refused. */
+  private void refusedCertificate() {
+    counters.handshakesRejected.increment();
+    counters.tlsRefused.increment();
+    LOG.warn("P2P TLS: refused a peer certificate not issued by the trusted CA");
   }
 
   /** The port the server listens on. */
@@ -107,6 +133,7 @@ final class PeerTransport implements AutoCloseable {
     Dial client = new Dial(peer);
     Session s = new Session(client, peer, clock.instant());
     client.session = s;
+    tls.ifPresent(context -> PeerTls.dial(client, context));
     sessions.add(s);
     client.setConnectionLostTimeout(PeerNetwork.PING_SECONDS);
     client.connect();
