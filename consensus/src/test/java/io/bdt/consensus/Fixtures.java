@@ -19,6 +19,10 @@ public final class Fixtures {
   public static final Credentials BOB =
       Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
+  /** The dev chain's keys in tests: ALICE prefunded, BOB mining (fixed keys live in test code). */
+  public static final io.bdt.consensus.node.DevNetwork.Keys DEV =
+      new io.bdt.consensus.node.DevNetwork.Keys(ALICE, BOB);
+
   /** Well-known development key (Hardhat/Anvil account 2). */
   public static final Credentials CAROL =
       Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");

@@ -58,7 +58,7 @@ public final class LiveChain {
   public static final Credentials LEDGER_DEPLOYER = key(41);
 
   /** The mining AP is an AP of the ledgers too. */
-  public static final Credentials MINER = DevNetwork.MINER;
+  public static final Credentials MINER = DevNetwork.Keys.generate().miner();
 
   public static final String GENESIS_LEDGER =
       Keys.toChecksumAddress(

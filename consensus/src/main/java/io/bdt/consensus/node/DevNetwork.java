@@ -1,10 +1,14 @@
 package io.bdt.consensus.node;
 
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.keys.KeyFile;
 import io.bdt.consensus.pow.MiningShare;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,39 +16,74 @@ import org.web3j.crypto.Credentials;
 
 /**
  * The single-node development chain of {@code bdt node --dev}: chain id 1337, one prefunded account
- * and one AP, both with fixed, publicly known keys (the first two accounts of the standard test
- * mnemonic used by Hardhat and Anvil). Never use these keys on a real network.
+ * and one AP, whose keys are generated for each data directory ({@link Keys#openOrCreate}) and
+ * kept in owner-only files there; no key is built into the program.
  */
 public final class DevNetwork {
-  /** Prefunded account: 0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266. */
-  public static final Credentials ACCOUNT =
-      Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-
-  /** The dev AP (miner): 0x70997970C51812dc3A010C7d01b50e0d17dc79C8. */
-  public static final Credentials MINER =
-      Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
-
   /** Chain id of the dev chain (the usual local-development id). */
   public static final long CHAIN_ID = 1337;
 
   /** Balance of the prefunded account: 1,000,000 ether (in wei). */
   public static final BigInteger FUNDS = BigInteger.TEN.pow(24);
 
+  /** The key files of a dev data directory, under {@code keys/}. */
+  public static final String ACCOUNT_KEY_FILE = "keys/dev-account.key";
+
+  public static final String MINER_KEY_FILE = "keys/dev-miner.key";
+
   private DevNetwork() {}
+
+  /** The dev chain's two keys: the prefunded account and the AP (miner). */
+  public record Keys(Credentials account, Credentials miner) {
+
+    /** Two fresh random keys. */
+    public static Keys generate() {
+      try {
+        return new Keys(
+            Credentials.create(org.web3j.crypto.Keys.createEcKeyPair()),
+            Credentials.create(org.web3j.crypto.Keys.createEcKeyPair()));
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("this JVM cannot generate secp256k1 keys", e);
+      }
+    }
+
+    /**
+     * The keys of the dev chain in {@code dataDir}: read from {@link #ACCOUNT_KEY_FILE} and {@link
+     * #MINER_KEY_FILE} when they exist (a restart continues the same chain), else generated and
+     * written there owner-only from the first byte ({@link KeyFile}).
+     */
+    public static Keys openOrCreate(Path dataDir) throws IOException {
+      Path account = dataDir.resolve(ACCOUNT_KEY_FILE);
+      Path miner = dataDir.resolve(MINER_KEY_FILE);
+      if (Files.exists(account) != Files.exists(miner)) {
+        throw new IOException(
+            "dev chain keys: "
+                + (Files.exists(account) ? miner : account)
+                + " is missing but its pair exists; restore it or start with a new data directory");
+      }
+      if (Files.exists(account)) {
+        return new Keys(KeyFile.read(account), KeyFile.read(miner));
+      }
+      Keys keys = generate();
+      KeyFile.write(account, keys.account());
+      KeyFile.write(miner, keys.miner());
+      return keys;
+    }
+  }
 
   /**
    * The dev genesis: 30M gas blocks, 1 gwei initial base fee, D_0 = 4096 hashes and eta = 2 with
    * the AP at reputation 1 (so D_m = 554 hashes: blocks in well under a millisecond of hashing).
    */
-  public static ChainSpec spec() {
+  public static ChainSpec spec(Keys keys) {
     return new ChainSpec(
         CHAIN_ID,
         30_000_000,
         BigInteger.valueOf(1_000_000_000L),
         0,
         new ChainSpec.DifficultySpec(BigInteger.valueOf(4096), 2.0),
-        Map.of(ACCOUNT.getAddress(), FUNDS),
-        List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 1.0)));
+        Map.of(keys.account().getAddress(), FUNDS),
+        List.of(new ChainSpec.AccessPoint(keys.miner().getAddress(), 1.0)));
   }
 
   /**
@@ -52,12 +91,12 @@ public final class DevNetwork {
    * with one thread, an empty block every {@code emptyBlockInterval}.
    */
   public static Node.Config loopback(
-      Path dataDir, Duration emptyBlockInterval, boolean withWebSocket) {
+      Keys keys, Path dataDir, Duration emptyBlockInterval, boolean withWebSocket) {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     Node.Config config =
-        Node.Config.of(spec(), dataDir)
+        Node.Config.of(spec(keys), dataDir)
             .withRpc(any)
-            .withMiner(MINER.getEcKeyPair(), MiningShare.full(1))
+            .withMiner(keys.miner().getEcKeyPair(), MiningShare.full(1))
             .withAutoMine(true, emptyBlockInterval);
     return withWebSocket ? config.withWebSocket(any) : config;
   }

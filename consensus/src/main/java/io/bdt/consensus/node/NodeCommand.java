@@ -25,7 +25,11 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Single-node development chain (chain id 1337) with a prefunded dev account.")
   boolean dev;
 
-  @Option(names = "--genesis", description = "Genesis JSON file for --dev (default: built in).")
+  @Option(
+      names = "--genesis",
+      description =
+          "Genesis JSON file for --dev (default: built in; a custom one must register the AP key"
+              + " the data directory holds, DIR/keys/dev-miner.key).")
   Path genesis;
 
   @Option(
@@ -86,27 +90,28 @@ public final class NodeCommand implements Callable<Integer> {
     if (configFile != null) {
       Path base = configFile.toAbsolutePath().getParent();
       Node.Config fromFile = NodeFile.read(configFile).toConfig(base);
-      return run(fromFile.withRpcLimits(limits(fromFile.rpcLimits())), false);
+      return run(fromFile.withRpcLimits(limits(fromFile.rpcLimits())), Optional.empty());
     }
     if (!dev) {
       System.err.println("Give --dev (single-node development chain) or --config FILE.");
       return 2;
     }
-    ChainSpec spec = genesis == null ? DevNetwork.spec() : ChainSpec.read(genesis);
     Path dir = data != null ? data : Files.createTempDirectory("bdt-dev-");
+    DevNetwork.Keys keys = DevNetwork.Keys.openOrCreate(dir);
+    ChainSpec spec = genesis == null ? DevNetwork.spec(keys) : ChainSpec.read(genesis);
     Node.Config config =
         new Node.Config(
             spec,
             dir,
             new InetSocketAddress(rpcHost, rpcPort),
-            Optional.of(DevNetwork.MINER.getEcKeyPair()),
+            Optional.of(keys.miner().getEcKeyPair()),
             new MiningShare(threads, dutyCycle, 100),
             Duration.ofSeconds(emptyBlockSeconds),
             Optional.empty(),
             List.of(),
             true,
             Optional.ofNullable(wsPort).map(p -> new InetSocketAddress(rpcHost, p)));
-    return run(config.withRpcLimits(limits(RpcLimits.defaults())), true);
+    return run(config.withRpcLimits(limits(RpcLimits.defaults())), Optional.of(keys));
   }
 
   /** {@code base} with the limits given on the command line (CORS added to the file's). */
@@ -116,7 +121,8 @@ public final class NodeCommand implements Callable<Integer> {
     return base.withCors(origins).withEvm(rpcGasCap, Duration.ofSeconds(rpcEvmTimeoutSeconds));
   }
 
-  private static int run(Node.Config config, boolean dev) throws Exception {
+  /** Runs {@code config} until the process ends; {@code dev}: the dev chain's keys to report. */
+  private static int run(Node.Config config, Optional<DevNetwork.Keys> dev) throws Exception {
     ChainSpec spec = config.spec();
     Path dir = config.dataDir();
     String rpcHost = config.rpcAddress().getHostString();
@@ -131,21 +137,20 @@ public final class NodeCommand implements Callable<Integer> {
                   }));
       System.out.printf(
           "B-DT %s (chain id %d) at head %d, data in %s%n",
-          dev ? "dev chain" : "node", spec.chainId(), node.chain().head().number(), dir);
+          dev.isPresent() ? "dev chain" : "node", spec.chainId(), node.chain().head().number(), dir);
       System.out.printf("JSON-RPC: http://%s:%d%n", rpcHost, node.rpcPort());
       node.wsPort().ifPresent(p -> System.out.printf("WebSocket: ws://%s:%d%n", rpcHost, p));
       node.network().ifPresent(n -> System.out.printf("P2P: %s as %s%n", n.url(), n.address()));
-      if (!dev) {
+      if (dev.isEmpty()) {
         System.out.flush();
         stopped.await();
         return 0;
       }
-      System.out.printf("Mining AP: %s%n", DevNetwork.MINER.getAddress());
-      System.out.println(
-          "Prefunded dev account (publicly known key, never use it on a real network):");
-      System.out.printf("  address:     %s%n", DevNetwork.ACCOUNT.getAddress());
+      System.out.printf("Mining AP: %s%n", dev.get().miner().getAddress());
+      System.out.println("Prefunded dev account (key generated for this data directory):");
+      System.out.printf("  address:  %s%n", dev.get().account().getAddress());
       System.out.printf(
-          "  private key: 0x%064x%n", DevNetwork.ACCOUNT.getEcKeyPair().getPrivateKey());
+          "  key file: %s (owner-only)%n", dir.resolve(DevNetwork.ACCOUNT_KEY_FILE));
       System.out.flush();
       stopped.await();
     }

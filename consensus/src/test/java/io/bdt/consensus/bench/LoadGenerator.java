@@ -53,7 +53,7 @@ public final class LoadGenerator {
   private long nonce() throws Exception {
     return Long.decode(
         post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getTransactionCount\",\"params\":[\""
-                + DevNetwork.ACCOUNT.getAddress()
+                + Fixtures.DEV.account().getAddress()
                 + "\",\"latest\"]}")
             .get("result")
             .asText());
@@ -92,7 +92,7 @@ public final class LoadGenerator {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
     Path dir = Files.createTempDirectory("bdt-load-");
-    Node node = new Node(DevNetwork.loopback(dir, Duration.ofSeconds(5), false));
+    Node node = new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(5), false));
     LoadGenerator load = new LoadGenerator(node.rpcPort());
     String to = Fixtures.BOB.getAddress();
 
@@ -101,7 +101,7 @@ public final class LoadGenerator {
     int warm = Math.min(n, 2000);
     List<Bytes> warmUp = new ArrayList<>();
     for (int i = 0; i < warm; i++) {
-      warmUp.add(Fixtures.eip1559(DevNetwork.ACCOUNT, i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
+      warmUp.add(Fixtures.eip1559(Fixtures.DEV.account(), i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
     }
     load.run(warmUp, warm);
     int base = warm;
@@ -109,13 +109,13 @@ public final class LoadGenerator {
     List<Bytes> transfers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       transfers.add(
-          Fixtures.eip1559(DevNetwork.ACCOUNT, base + i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
+          Fixtures.eip1559(Fixtures.DEV.account(), base + i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
     }
     double transferSeconds = load.run(transfers, base + n);
 
     Bytes deploy =
         Fixtures.eip1559(
-            DevNetwork.ACCOUNT,
+            Fixtures.DEV.account(),
             base + n,
             null,
             BigInteger.ZERO,
@@ -124,7 +124,7 @@ public final class LoadGenerator {
     load.run(List.of(deploy), base + n + 1);
     String counter =
         ContractUtils.generateContractAddress(
-            DevNetwork.ACCOUNT.getAddress(), BigInteger.valueOf(base + n));
+            Fixtures.DEV.account().getAddress(), BigInteger.valueOf(base + n));
     Bytes increment =
         Bytes.fromHexString(
             FunctionEncoder.encode(new Function("increment", List.of(), List.of())));
@@ -132,7 +132,7 @@ public final class LoadGenerator {
     for (int i = 0; i < n; i++) {
       calls.add(
           Fixtures.eip1559(
-              DevNetwork.ACCOUNT, base + n + 1 + i, counter, BigInteger.ZERO, increment, 60_000));
+              Fixtures.DEV.account(), base + n + 1 + i, counter, BigInteger.ZERO, increment, 60_000));
     }
     String get = FunctionEncoder.encode(new Function("get", List.of(), List.of()));
     String callBody =
@@ -173,7 +173,7 @@ public final class LoadGenerator {
         StateStore states = new StateStore(fresh.resolve("state"))) {
       Blockchain chain =
           new Blockchain(
-              DevNetwork.spec(), store, states, DevNetwork.spec().reputation(), Clock.systemUTC());
+              DevNetwork.spec(Fixtures.DEV), store, states, DevNetwork.spec(Fixtures.DEV).reputation(), Clock.systemUTC());
       for (long h = 1; h <= height; h++) {
         Block b = source.canonicalHash(h).flatMap(source::block).orElseThrow();
         long t0 = System.nanoTime();

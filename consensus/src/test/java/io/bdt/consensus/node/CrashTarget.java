@@ -1,5 +1,6 @@
 package io.bdt.consensus.node;
 
+import io.bdt.consensus.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,7 @@ public final class CrashTarget {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    Node node = new Node(DevNetwork.loopback(dir, Duration.ofMillis(200), false));
+    Node node = new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofMillis(200), false));
     Path tmp = dir.resolve("port.tmp");
     Files.writeString(tmp, Integer.toString(node.rpcPort()));
     Files.move(tmp, dir.resolve("port"));

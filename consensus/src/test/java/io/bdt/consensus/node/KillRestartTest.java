@@ -82,7 +82,7 @@ class KillRestartTest {
       for (; sent < 150; sent++) {
         Bytes tx =
             Fixtures.eip1559(
-                DevNetwork.ACCOUNT,
+                Fixtures.DEV.account(),
                 sent,
                 Fixtures.BOB.getAddress(),
                 BigInteger.ONE,
@@ -107,7 +107,7 @@ class KillRestartTest {
         StateStore states = new StateStore(dir.resolve("state"))) {
       Blockchain chain =
           new Blockchain(
-              DevNetwork.spec(), store, states, DevNetwork.spec().reputation(), Clock.systemUTC());
+              DevNetwork.spec(Fixtures.DEV), store, states, DevNetwork.spec(Fixtures.DEV).reputation(), Clock.systemUTC());
 
       assertThat(chain.head().number()).isGreaterThanOrEqualTo(committed);
       assertThat(store.canonicalHash(committed)).contains(Bytes32.fromHexString(committedHash));
@@ -122,7 +122,7 @@ class KillRestartTest {
       long nonce =
           states.withState(
               chain.head().stateRoot(),
-              s -> s.getNonce(new Address(DevNetwork.ACCOUNT.getAddress())).longValueExact());
+              s -> s.getNonce(new Address(Fixtures.DEV.account().getAddress())).longValueExact());
       assertThat(nonce).isEqualTo(includedTxs);
       assertThat(includedTxs).isLessThanOrEqualTo(sent);
     }

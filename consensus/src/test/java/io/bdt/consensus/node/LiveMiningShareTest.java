@@ -1,5 +1,6 @@
 package io.bdt.consensus.node;
 
+import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class LiveMiningShareTest {
   void blocksStayValidAcrossShareChanges() throws Exception {
     try (Node node =
         new Node(
-            DevNetwork.loopback(dir.resolve("n"), Duration.ofDays(1), false)
+            DevNetwork.loopback(Fixtures.DEV, dir.resolve("n"), Duration.ofDays(1), false)
                 .withAutoMine(false, Duration.ofDays(1)))) {
       for (MiningShare share :
           new MiningShare[] {
@@ -52,7 +53,7 @@ class LiveMiningShareTest {
   @Test
   void autoMiningNodeKeepsProducingAfterChanges() throws Exception {
     try (Node node =
-        new Node(DevNetwork.loopback(dir.resolve("n"), Duration.ofMillis(20), false))) {
+        new Node(DevNetwork.loopback(Fixtures.DEV, dir.resolve("n"), Duration.ofMillis(20), false))) {
       node.setMiningShare(new MiningShare(2, 0.3, 20));
       long start = node.chain().head().number();
       await("3 blocks", () -> node.chain().head().number() >= start + 3);
@@ -67,7 +68,7 @@ class LiveMiningShareTest {
   void nodeWithoutMinerKeyRefusesAShare() throws Exception {
     try (Node node =
         new Node(
-            Node.Config.of(DevNetwork.spec(), dir.resolve("n"))
+            Node.Config.of(DevNetwork.spec(Fixtures.DEV), dir.resolve("n"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0)))) {
       assertThatThrownBy(() -> node.setMiningShare(MiningShare.full(1)))
           .isInstanceOf(IllegalStateException.class)

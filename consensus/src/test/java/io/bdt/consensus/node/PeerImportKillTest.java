@@ -60,7 +60,7 @@ class PeerImportKillTest {
     Files.createDirectories(followerDir);
     try (Node miner =
         new Node(
-            DevNetwork.loopback(dir.resolve("miner"), Duration.ofMillis(100), false)
+            DevNetwork.loopback(Fixtures.DEV, dir.resolve("miner"), Duration.ofMillis(100), false)
                 .withPeers(any, List.of())
                 .withObservers(List.of(FOLLOWER.getAddress())))) {
       long nonce = 0;
@@ -109,10 +109,10 @@ class PeerImportKillTest {
           StateStore states = new StateStore(followerDir.resolve("state"))) {
         Blockchain chain =
             new Blockchain(
-                DevNetwork.spec(),
+                DevNetwork.spec(Fixtures.DEV),
                 store,
                 states,
-                DevNetwork.spec().reputation(),
+                DevNetwork.spec(Fixtures.DEV).reputation(),
                 Clock.systemUTC());
         stored = chain.head().number();
         long included = 0;
@@ -126,14 +126,14 @@ class PeerImportKillTest {
         long stateNonce =
             states.withState(
                 chain.head().stateRoot(),
-                s -> s.getNonce(new Address(DevNetwork.ACCOUNT.getAddress())).longValueExact());
+                s -> s.getNonce(new Address(Fixtures.DEV.account().getAddress())).longValueExact());
         assertThat(stateNonce).isEqualTo(includedTxs);
       }
       assertThat(stored).isPositive();
 
       try (Node restarted =
           new Node(
-              Node.Config.of(DevNetwork.spec(), followerDir)
+              Node.Config.of(DevNetwork.spec(Fixtures.DEV), followerDir)
                   .withRpc(any)
                   .withNodeKey(FOLLOWER.getEcKeyPair())
                   .withPeers(any, List.of(miner.network().orElseThrow().url())))) {
@@ -153,7 +153,7 @@ class PeerImportKillTest {
         .admit(
             SignedTransaction.decode(
                 Fixtures.eip1559(
-                    DevNetwork.ACCOUNT,
+                    Fixtures.DEV.account(),
                     nonce,
                     Fixtures.BOB.getAddress(),
                     BigInteger.ONE,

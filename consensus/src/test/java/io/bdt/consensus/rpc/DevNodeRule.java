@@ -1,5 +1,6 @@
 package io.bdt.consensus.rpc;
 
+import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import java.io.IOException;
@@ -11,6 +12,6 @@ final class DevNodeRule {
   private DevNodeRule() {}
 
   static Node start(Path dir) throws IOException {
-    return new Node(DevNetwork.loopback(dir, Duration.ofSeconds(1), false));
+    return new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), false));
   }
 }

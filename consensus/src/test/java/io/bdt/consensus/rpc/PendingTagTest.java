@@ -26,14 +26,14 @@ class PendingTagTest {
   final HttpClient http = HttpClient.newHttpClient();
   final ObjectMapper json = new ObjectMapper();
   final String bob = Fixtures.BOB.getAddress();
-  final String account = DevNetwork.ACCOUNT.getAddress();
+  final String account = Fixtures.DEV.account().getAddress();
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
     // no automatic mining: sent transactions stay in the pool
     node =
         new Node(
-            DevNetwork.loopback(dir, Duration.ofHours(1), false)
+            DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofHours(1), false)
                 .withAutoMine(false, Duration.ofHours(1)));
   }
 
@@ -55,7 +55,7 @@ class PendingTagTest {
   }
 
   void send(long nonce, BigInteger value) throws Exception {
-    Bytes raw = Fixtures.eip1559(DevNetwork.ACCOUNT, nonce, bob, value, Bytes.EMPTY, 21_000);
+    Bytes raw = Fixtures.eip1559(Fixtures.DEV.account(), nonce, bob, value, Bytes.EMPTY, 21_000);
     JsonNode r = rpc("eth_sendRawTransaction", "[\"" + raw.toHexString() + "\"]");
     assertThat(r.has("error")).as("%s", r).isFalse();
   }

@@ -1,5 +1,6 @@
 package io.bdt.consensus.rpc;
 
+import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,7 +50,7 @@ class RpcFloodTest {
     RpcLimits limits =
         RpcLimits.defaults().withEvm(RpcLimits.DEFAULT_GAS_CAP, Duration.ofMillis(50));
     try (Node node =
-        new Node(DevNetwork.loopback(dir, Duration.ofMillis(500), false).withRpcLimits(limits))) {
+        new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofMillis(500), false).withRpcLimits(limits))) {
       URI url = URI.create("http://127.0.0.1:" + node.rpcPort());
       HttpClient http = HttpClient.newHttpClient();
       List<String> attacks =
@@ -99,7 +100,7 @@ class RpcFloodTest {
                     BigInteger.TEN.pow(9),
                     BigInteger.TEN.pow(10)),
                 DevNetwork.CHAIN_ID,
-                DevNetwork.ACCOUNT);
+                Fixtures.DEV.account());
         JsonNode sent =
             json.readTree(
                 http.send(

@@ -1,5 +1,6 @@
 package io.bdt.consensus.rpc;
 
+import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ class RpcLimitsTest {
   }
 
   Node start(RpcLimits limits) throws Exception {
-    node = new Node(DevNetwork.loopback(dir, Duration.ofSeconds(1), false).withRpcLimits(limits));
+    node = new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), false).withRpcLimits(limits));
     return node;
   }
 

@@ -1,5 +1,6 @@
 package io.bdt.consensus.rpc;
 
+import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +51,7 @@ class TransactionJsonSpecTest {
   void start() throws Exception {
     node =
         new Node(
-            DevNetwork.loopback(dir, Duration.ofSeconds(1), false)
+            DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), false)
                 .withAutoMine(false, Duration.ofDays(1)));
   }
 
@@ -97,7 +98,7 @@ class TransactionJsonSpecTest {
   }
 
   String send(RawTransaction tx) throws Exception {
-    byte[] signed = TransactionEncoder.signMessage(tx, DevNetwork.CHAIN_ID, DevNetwork.ACCOUNT);
+    byte[] signed = TransactionEncoder.signMessage(tx, DevNetwork.CHAIN_ID, Fixtures.DEV.account());
     return rpc("eth_sendRawTransaction", "[\"" + Numeric.toHexString(signed) + "\"]").asText();
   }
 
@@ -137,7 +138,7 @@ class TransactionJsonSpecTest {
     assertThat(tx.get("v").asText()).isEqualTo(tx.get("yParity").asText());
     int parity = Numeric.toBigInt(tx.get("yParity").asText()).intValueExact();
     assertThat(recover(raw, TransactionEncoder.encode(raw), tx, parity))
-        .isEqualToIgnoringCase(DevNetwork.ACCOUNT.getAddress());
+        .isEqualToIgnoringCase(Fixtures.DEV.account().getAddress());
     assertThat(tx.get("chainId").asText()).isEqualTo("0x539");
     assertThat(tx.get("maxFeePerGas").asText()).isEqualTo("0x77359400");
     assertThat(tx.get("maxPriorityFeePerGas").asText()).isEqualTo("0x3b9aca00");
@@ -151,7 +152,7 @@ class TransactionJsonSpecTest {
     matches(tx, "hash", HASH32);
     matches(tx, "transactionIndex", UINT);
     assertThat(tx.get("hash").asText()).isEqualTo(hash);
-    assertThat(tx.get("from").asText()).isEqualToIgnoringCase(DevNetwork.ACCOUNT.getAddress());
+    assertThat(tx.get("from").asText()).isEqualToIgnoringCase(Fixtures.DEV.account().getAddress());
     JsonNode block = rpc("eth_getBlockByHash", "[\"" + tx.get("blockHash").asText() + "\",false]");
     assertThat(tx.get("blockTimestamp").asText()).isEqualTo(block.get("timestamp").asText());
     assertThat(tx.get("blockNumber").asText()).isEqualTo(block.get("number").asText());
@@ -205,7 +206,7 @@ class TransactionJsonSpecTest {
     assertThat(v).isIn(DevNetwork.CHAIN_ID * 2 + 35, DevNetwork.CHAIN_ID * 2 + 36);
     byte[] payload = TransactionEncoder.encode(raw, DevNetwork.CHAIN_ID);
     assertThat(recover(raw, payload, tx, (int) (v - DevNetwork.CHAIN_ID * 2 - 35)))
-        .isEqualToIgnoringCase(DevNetwork.ACCOUNT.getAddress());
+        .isEqualToIgnoringCase(Fixtures.DEV.account().getAddress());
   }
 
   @Test

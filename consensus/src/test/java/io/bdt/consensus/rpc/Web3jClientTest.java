@@ -52,7 +52,7 @@ class Web3jClientTest {
     node = DevNodeRule.start(dir);
     web3j = Web3j.build(new HttpService("http://127.0.0.1:" + node.rpcPort()));
     receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200);
-    alice = new RawTransactionManager(web3j, DevNetwork.ACCOUNT, DevNetwork.CHAIN_ID, receipts);
+    alice = new RawTransactionManager(web3j, Fixtures.DEV.account(), DevNetwork.CHAIN_ID, receipts);
     String init = Fixtures.counterInitCode(7).toHexString();
     TransactionReceipt deployed =
         mined(
@@ -85,7 +85,7 @@ class Web3jClientTest {
         web3j
             .ethCall(
                 Transaction.createEthCallTransaction(
-                    DevNetwork.ACCOUNT.getAddress(), counter, encode("get")),
+                    Fixtures.DEV.account().getAddress(), counter, encode("get")),
                 DefaultBlockParameterName.LATEST)
             .send();
     return new BigInteger(r.getValue().substring(2), 16);
@@ -144,7 +144,7 @@ class Web3jClientTest {
     assertThat(new BigInteger(log.getData().substring(2), 16))
         .isEqualTo(before.add(BigInteger.ONE));
     assertThat(log.getTopics().get(1))
-        .endsWith(DevNetwork.ACCOUNT.getAddress().substring(2).toLowerCase());
+        .endsWith(Fixtures.DEV.account().getAddress().substring(2).toLowerCase());
   }
 
   @Test
@@ -153,7 +153,7 @@ class Web3jClientTest {
         web3j
             .ethCall(
                 Transaction.createEthCallTransaction(
-                    DevNetwork.ACCOUNT.getAddress(), counter, encode("fail")),
+                    Fixtures.DEV.account().getAddress(), counter, encode("fail")),
                 DefaultBlockParameterName.LATEST)
             .send();
 
@@ -184,7 +184,7 @@ class Web3jClientTest {
         web3j
             .ethEstimateGas(
                 Transaction.createEthCallTransaction(
-                    DevNetwork.ACCOUNT.getAddress(), counter, encode("increment")))
+                    Fixtures.DEV.account().getAddress(), counter, encode("increment")))
             .send()
             .getAmountUsed();
 
@@ -210,7 +210,7 @@ class Web3jClientTest {
 
     EthBlock.Block block = web3j.ethGetBlockByHash(r.getBlockHash(), true).send().getBlock();
     assertThat(block.getNumber()).isEqualTo(r.getBlockNumber());
-    assertThat(block.getMiner()).isEqualToIgnoringCase(DevNetwork.MINER.getAddress());
+    assertThat(block.getMiner()).isEqualToIgnoringCase(Fixtures.DEV.miner().getAddress());
     assertThat(block.getDifficulty()).isEqualTo(BigInteger.valueOf(554));
     assertThat(block.getTransactions())
         .anySatisfy(
@@ -219,7 +219,7 @@ class Web3jClientTest {
                     .isEqualTo(r.getTransactionHash()));
     var tx =
         web3j.ethGetTransactionByHash(r.getTransactionHash()).send().getTransaction().orElseThrow();
-    assertThat(tx.getFrom()).isEqualToIgnoringCase(DevNetwork.ACCOUNT.getAddress());
+    assertThat(tx.getFrom()).isEqualToIgnoringCase(Fixtures.DEV.account().getAddress());
     assertThat(tx.getValue()).isEqualTo(BigInteger.TEN);
     assertThat(
             web3j
@@ -230,7 +230,7 @@ class Web3jClientTest {
     assertThat(
             web3j
                 .ethGetTransactionCount(
-                    DevNetwork.ACCOUNT.getAddress(), DefaultBlockParameterName.LATEST)
+                    Fixtures.DEV.account().getAddress(), DefaultBlockParameterName.LATEST)
                 .send()
                 .getTransactionCount())
         .isGreaterThan(BigInteger.ONE);

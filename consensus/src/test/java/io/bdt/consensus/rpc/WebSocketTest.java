@@ -26,7 +26,7 @@ class WebSocketTest {
 
   @Test
   void web3jReceivesNewHeadsAndLogsSubscriptions(@TempDir Path dir) throws Exception {
-    try (Node node = new Node(DevNetwork.loopback(dir, Duration.ofSeconds(1), true))) {
+    try (Node node = new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), true))) {
       WebSocketService ws =
           new WebSocketService("ws://127.0.0.1:" + node.wsPort().orElseThrow(), false);
       ws.connect();
@@ -34,7 +34,7 @@ class WebSocketTest {
       try {
         assertThat(web3j.ethChainId().send().getChainId()).isEqualTo(BigInteger.valueOf(1337));
         String counter =
-            ContractUtils.generateContractAddress(DevNetwork.ACCOUNT.getAddress(), BigInteger.ZERO);
+            ContractUtils.generateContractAddress(Fixtures.DEV.account().getAddress(), BigInteger.ZERO);
         var logs = web3j.logsNotifications(List.of(counter), List.of()).take(1).replay();
         logs.connect();
         var heads = web3j.newHeadsNotifications().take(1).replay();
@@ -46,21 +46,21 @@ class WebSocketTest {
         for (Bytes tx :
             List.of(
                 Fixtures.eip1559(
-                    DevNetwork.ACCOUNT,
+                    Fixtures.DEV.account(),
                     0,
                     null,
                     BigInteger.ZERO,
                     Fixtures.counterInitCode(1),
                     500_000),
                 Fixtures.eip1559(
-                    DevNetwork.ACCOUNT, 1, counter, BigInteger.ZERO, increment, 100_000))) {
+                    Fixtures.DEV.account(), 1, counter, BigInteger.ZERO, increment, 100_000))) {
           assertThat(web3j.ethSendRawTransaction(tx.toHexString()).send().hasError()).isFalse();
         }
 
         NewHeadsNotification head = heads.timeout(60, TimeUnit.SECONDS).blockingFirst();
         LogNotification log = logs.timeout(60, TimeUnit.SECONDS).blockingFirst();
         assertThat(head.getParams().getResult().getMiner())
-            .isEqualToIgnoringCase(DevNetwork.MINER.getAddress());
+            .isEqualToIgnoringCase(Fixtures.DEV.miner().getAddress());
         assertThat(log.getParams().getResult().getAddress()).isEqualToIgnoringCase(counter);
         assertThat(new BigInteger(log.getParams().getResult().getData().substring(2), 16))
             .isEqualTo(BigInteger.TWO);

@@ -25,6 +25,9 @@ import org.web3j.utils.Numeric;
  * #IN_FLIGHT} wait in the node's pool. Prints its progress every few seconds.
  */
 final class ChainFill {
+  /** The dev chain's keys, fresh for this run. */
+  static final DevNetwork.Keys DEV = DevNetwork.Keys.generate();
+
   /** Most sent but not yet mined transactions; the node's pool holds 100,000. */
   static final int IN_FLIGHT = 20_000;
 
@@ -53,7 +56,7 @@ final class ChainFill {
 
   /** The dev chain's genesis with every sender prefunded as the dev account is. */
   ChainSpec spec() {
-    ChainSpec dev = DevNetwork.spec();
+    ChainSpec dev = DevNetwork.spec(DEV);
     Map<String, BigInteger> alloc = new LinkedHashMap<>(dev.alloc());
     senders.forEach(s -> alloc.put(s.getAddress(), DevNetwork.FUNDS));
     return new ChainSpec(

@@ -55,7 +55,7 @@ public final class ExplorerBench {
         new Node(
             Node.Config.of(fill.spec(), dir.resolve("chain"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
-                .withMiner(DevNetwork.MINER.getEcKeyPair(), MiningShare.full(1))
+                .withMiner(ChainFill.DEV.miner().getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(true, Duration.ofDays(1)))) {
       String rpc = "http://127.0.0.1:" + node.rpcPort();
       NodeRpc client = new NodeRpc(URI.create(rpc), Duration.ofSeconds(120));

@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class FollowNewHeadsTest {
+  /** The dev chain's keys, fresh for this run. */
+  static final DevNetwork.Keys DEV = DevNetwork.Keys.generate();
+
   private static final Duration HOUR = Duration.ofHours(1);
   @TempDir Path dir;
 
@@ -78,10 +81,10 @@ class FollowNewHeadsTest {
   private Node node() throws Exception {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     return new Node(
-        Node.Config.of(DevNetwork.spec(), dir.resolve("chain"))
+        Node.Config.of(DevNetwork.spec(DEV), dir.resolve("chain"))
             .withRpc(any)
             .withWebSocket(any)
-            .withMiner(DevNetwork.MINER.getEcKeyPair(), MiningShare.full(1)));
+            .withMiner(DEV.miner().getEcKeyPair(), MiningShare.full(1)));
   }
 
   private static IndexService service(

@@ -35,6 +35,9 @@ import org.web3j.utils.Numeric;
 
 @Timeout(300)
 class IndexerTest {
+  /** The dev chain's keys, fresh for this run. */
+  static final DevNetwork.Keys DEV = DevNetwork.Keys.generate();
+
   @TempDir Path dir;
 
   static Indexer indexer(String rpc, DataSource db, List<Indexer.Reorg> reorgs) {
@@ -135,9 +138,9 @@ class IndexerTest {
 
   static Node devNode(Path dir) throws Exception {
     return new Node(
-        Node.Config.of(DevNetwork.spec(), dir)
+        Node.Config.of(DevNetwork.spec(DEV), dir)
             .withRpc(new InetSocketAddress("127.0.0.1", 0))
-            .withMiner(DevNetwork.MINER.getEcKeyPair(), MiningShare.full(1))
+            .withMiner(DEV.miner().getEcKeyPair(), MiningShare.full(1))
             .withAutoMine(false, Duration.ofHours(1)));
   }
 
@@ -154,14 +157,14 @@ class IndexerTest {
               DevNetwork.CHAIN_ID,
               BigInteger.ZERO,
               BigInteger.valueOf(21_000),
-              DevNetwork.MINER.getAddress(),
+              DEV.miner().getAddress(),
               BigInteger.TEN,
               BigInteger.ONE,
               BigInteger.valueOf(10_000_000_000L));
       String payment =
           web3j
               .ethSendRawTransaction(
-                  Numeric.toHexString(TransactionEncoder.signMessage(pay, DevNetwork.ACCOUNT)))
+                  Numeric.toHexString(TransactionEncoder.signMessage(pay, DEV.account())))
               .send()
               .getTransactionHash();
       web3j.shutdown();
