@@ -16,8 +16,8 @@ import org.web3j.crypto.Credentials;
 
 /**
  * The single-node development chain of {@code bdt node --dev}: chain id 1337, one prefunded account
- * and one AP, whose keys are generated for each data directory ({@link Keys#openOrCreate}) and
- * kept in owner-only files there; no key is built into the program.
+ * and one AP, whose keys are generated for each data directory ({@link Keys#openOrCreate}) and kept
+ * in owner-only files there; no key is built into the program.
  */
 public final class DevNetwork {
   /** Chain id of the dev chain (the usual local-development id). */

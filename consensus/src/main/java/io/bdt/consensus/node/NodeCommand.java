@@ -137,7 +137,10 @@ public final class NodeCommand implements Callable<Integer> {
                   }));
       System.out.printf(
           "B-DT %s (chain id %d) at head %d, data in %s%n",
-          dev.isPresent() ? "dev chain" : "node", spec.chainId(), node.chain().head().number(), dir);
+          dev.isPresent() ? "dev chain" : "node",
+          spec.chainId(),
+          node.chain().head().number(),
+          dir);
       System.out.printf("JSON-RPC: http://%s:%d%n", rpcHost, node.rpcPort());
       node.wsPort().ifPresent(p -> System.out.printf("WebSocket: ws://%s:%d%n", rpcHost, p));
       node.network().ifPresent(n -> System.out.printf("P2P: %s as %s%n", n.url(), n.address()));
@@ -149,8 +152,7 @@ public final class NodeCommand implements Callable<Integer> {
       System.out.printf("Mining AP: %s%n", dev.get().miner().getAddress());
       System.out.println("Prefunded dev account (key generated for this data directory):");
       System.out.printf("  address:  %s%n", dev.get().account().getAddress());
-      System.out.printf(
-          "  key file: %s (owner-only)%n", dir.resolve(DevNetwork.ACCOUNT_KEY_FILE));
+      System.out.printf("  key file: %s (owner-only)%n", dir.resolve(DevNetwork.ACCOUNT_KEY_FILE));
       System.out.flush();
       stopped.await();
     }

@@ -143,7 +143,9 @@ public record NodeFile(
       config =
           config.withP2pTls(
               new PeerTls(
-                  base.resolve(p2pTls.ca()), base.resolve(p2pTls.cert()), base.resolve(p2pTls.key())));
+                  base.resolve(p2pTls.ca()),
+                  base.resolve(p2pTls.cert()),
+                  base.resolve(p2pTls.key())));
     }
     return config;
   }

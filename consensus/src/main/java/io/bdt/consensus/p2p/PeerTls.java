@@ -50,8 +50,7 @@ public record PeerTls(Path caFile, Path certFile, Path keyFile) {
       KeyManagerFactory keys =
           KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(
-          TlsContexts.keyStore(
-              Pem.readCertificates(certFile), Pem.readPrivateKey(keyFile), none),
+          TlsContexts.keyStore(Pem.readCertificates(certFile), Pem.readPrivateKey(keyFile), none),
           none);
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -77,7 +77,8 @@ final class PeerTransport implements AutoCloseable {
     this.listener = listener;
     this.clock = clock;
     this.counters = counters;
-    this.tls = tls.isEmpty() ? Optional.empty() : Optional.of(tls.get().context(this::refusedCertificate));
+    this.tls =
+        tls.isEmpty() ? Optional.empty() : Optional.of(tls.get().context(this::refusedCertificate));
     this.server = new Server(bind);
     this.tls.ifPresent(context -> PeerTls.serve(server, context));
     server.setReuseAddr(true);

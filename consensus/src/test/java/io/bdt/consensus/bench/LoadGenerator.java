@@ -101,7 +101,8 @@ public final class LoadGenerator {
     int warm = Math.min(n, 2000);
     List<Bytes> warmUp = new ArrayList<>();
     for (int i = 0; i < warm; i++) {
-      warmUp.add(Fixtures.eip1559(Fixtures.DEV.account(), i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
+      warmUp.add(
+          Fixtures.eip1559(Fixtures.DEV.account(), i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
     }
     load.run(warmUp, warm);
     int base = warm;
@@ -109,7 +110,8 @@ public final class LoadGenerator {
     List<Bytes> transfers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       transfers.add(
-          Fixtures.eip1559(Fixtures.DEV.account(), base + i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
+          Fixtures.eip1559(
+              Fixtures.DEV.account(), base + i, to, BigInteger.ONE, Bytes.EMPTY, 21_000));
     }
     double transferSeconds = load.run(transfers, base + n);
 
@@ -132,7 +134,12 @@ public final class LoadGenerator {
     for (int i = 0; i < n; i++) {
       calls.add(
           Fixtures.eip1559(
-              Fixtures.DEV.account(), base + n + 1 + i, counter, BigInteger.ZERO, increment, 60_000));
+              Fixtures.DEV.account(),
+              base + n + 1 + i,
+              counter,
+              BigInteger.ZERO,
+              increment,
+              60_000));
     }
     String get = FunctionEncoder.encode(new Function("get", List.of(), List.of()));
     String callBody =
@@ -173,7 +180,11 @@ public final class LoadGenerator {
         StateStore states = new StateStore(fresh.resolve("state"))) {
       Blockchain chain =
           new Blockchain(
-              DevNetwork.spec(Fixtures.DEV), store, states, DevNetwork.spec(Fixtures.DEV).reputation(), Clock.systemUTC());
+              DevNetwork.spec(Fixtures.DEV),
+              store,
+              states,
+              DevNetwork.spec(Fixtures.DEV).reputation(),
+              Clock.systemUTC());
       for (long h = 1; h <= height; h++) {
         Block b = source.canonicalHash(h).flatMap(source::block).orElseThrow();
         long t0 = System.nanoTime();

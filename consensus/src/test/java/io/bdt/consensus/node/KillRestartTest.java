@@ -107,7 +107,11 @@ class KillRestartTest {
         StateStore states = new StateStore(dir.resolve("state"))) {
       Blockchain chain =
           new Blockchain(
-              DevNetwork.spec(Fixtures.DEV), store, states, DevNetwork.spec(Fixtures.DEV).reputation(), Clock.systemUTC());
+              DevNetwork.spec(Fixtures.DEV),
+              store,
+              states,
+              DevNetwork.spec(Fixtures.DEV).reputation(),
+              Clock.systemUTC());
 
       assertThat(chain.head().number()).isGreaterThanOrEqualTo(committed);
       assertThat(store.canonicalHash(committed)).contains(Bytes32.fromHexString(committedHash));

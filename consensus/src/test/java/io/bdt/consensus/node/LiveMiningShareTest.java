@@ -1,9 +1,9 @@
 package io.bdt.consensus.node;
 
-import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.block.Block;
 import io.bdt.consensus.pow.MiningShare;
 import java.net.InetSocketAddress;
@@ -53,7 +53,8 @@ class LiveMiningShareTest {
   @Test
   void autoMiningNodeKeepsProducingAfterChanges() throws Exception {
     try (Node node =
-        new Node(DevNetwork.loopback(Fixtures.DEV, dir.resolve("n"), Duration.ofMillis(20), false))) {
+        new Node(
+            DevNetwork.loopback(Fixtures.DEV, dir.resolve("n"), Duration.ofMillis(20), false))) {
       node.setMiningShare(new MiningShare(2, 0.3, 20));
       long start = node.chain().head().number();
       await("3 blocks", () -> node.chain().head().number() >= start + 3);

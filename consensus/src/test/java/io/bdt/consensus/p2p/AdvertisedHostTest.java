@@ -69,8 +69,7 @@ class AdvertisedHostTest {
   void peersLearnTheConfiguredAdvertisedHost() throws Exception {
     Node a = start(BOB, config("a", "127.0.0.1", List.of()));
     URI aUrl = a.network().orElseThrow().url();
-    Node b =
-        start(CAROL, config("b", "0.0.0.0", List.of(aUrl)).withAdvertisedHost("localhost"));
+    Node b = start(CAROL, config("b", "0.0.0.0", List.of(aUrl)).withAdvertisedHost("localhost"));
     URI advertised = b.network().orElseThrow().url();
 
     assertThat(advertised.getHost()).isEqualTo("localhost");

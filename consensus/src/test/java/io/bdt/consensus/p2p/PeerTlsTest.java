@@ -79,7 +79,8 @@ class PeerTlsTest {
     Node intruder = start("intruder", CAROL, tls("other-ca", "intruder", "ca"), List.of(aUrl));
     PeerNetwork theirs = intruder.network().orElseThrow();
 
-    PeerNetworkTest.await("the intruder to have dialled a few times", () -> theirs.counters().dials() >= 3);
+    PeerNetworkTest.await(
+        "the intruder to have dialled a few times", () -> theirs.counters().dials() >= 3);
 
     assertThat(a.network().orElseThrow().connected()).isEmpty();
     assertThat(theirs.connected()).isEmpty();

@@ -1,10 +1,10 @@
 package io.bdt.consensus.rpc;
 
-import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import java.math.BigInteger;
@@ -50,7 +50,9 @@ class RpcFloodTest {
     RpcLimits limits =
         RpcLimits.defaults().withEvm(RpcLimits.DEFAULT_GAS_CAP, Duration.ofMillis(50));
     try (Node node =
-        new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofMillis(500), false).withRpcLimits(limits))) {
+        new Node(
+            DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofMillis(500), false)
+                .withRpcLimits(limits))) {
       URI url = URI.create("http://127.0.0.1:" + node.rpcPort());
       HttpClient http = HttpClient.newHttpClient();
       List<String> attacks =

@@ -1,10 +1,10 @@
 package io.bdt.consensus.rpc;
 
-import io.bdt.consensus.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import java.net.URI;
@@ -39,7 +39,10 @@ class RpcLimitsTest {
   }
 
   Node start(RpcLimits limits) throws Exception {
-    node = new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), false).withRpcLimits(limits));
+    node =
+        new Node(
+            DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), false)
+                .withRpcLimits(limits));
     return node;
   }
 

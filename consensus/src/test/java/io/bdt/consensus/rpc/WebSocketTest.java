@@ -26,7 +26,8 @@ class WebSocketTest {
 
   @Test
   void web3jReceivesNewHeadsAndLogsSubscriptions(@TempDir Path dir) throws Exception {
-    try (Node node = new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), true))) {
+    try (Node node =
+        new Node(DevNetwork.loopback(Fixtures.DEV, dir, Duration.ofSeconds(1), true))) {
       WebSocketService ws =
           new WebSocketService("ws://127.0.0.1:" + node.wsPort().orElseThrow(), false);
       ws.connect();
@@ -34,7 +35,8 @@ class WebSocketTest {
       try {
         assertThat(web3j.ethChainId().send().getChainId()).isEqualTo(BigInteger.valueOf(1337));
         String counter =
-            ContractUtils.generateContractAddress(Fixtures.DEV.account().getAddress(), BigInteger.ZERO);
+            ContractUtils.generateContractAddress(
+                Fixtures.DEV.account().getAddress(), BigInteger.ZERO);
         var logs = web3j.logsNotifications(List.of(counter), List.of()).take(1).replay();
         logs.connect();
         var heads = web3j.newHeadsNotifications().take(1).replay();
