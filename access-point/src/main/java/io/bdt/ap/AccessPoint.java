@@ -88,6 +88,7 @@ public class AccessPoint {
             Duration.ofMillis((long) (config.chain().emptyBlockSeconds() * 1000)),
             new java.net.InetSocketAddress(config.chain().host(), config.chain().rpcPort()),
             new java.net.InetSocketAddress(config.chain().host(), config.chain().p2pPort()),
+            config.chain().advertisedHost(),
             peers,
             ledger);
     // receipts only from registered gateways: the configured list, else the ledger's registry

@@ -77,6 +77,13 @@ public interface ApConfig {
     @WithDefault("0")
     int p2pPort();
 
+    /**
+     * The host other APs dial to reach this node's P2P port, sent to them in every message: absent
+     * = {@link #host()} unless that is {@code 0.0.0.0}, then this machine's host name. The
+     * Kubernetes manifests set the pod's DNS name in the headless Service ({@code ap-0.ap}).
+     */
+    Optional<String> advertisedHost();
+
     /** Peer URLs ({@code http://host:port}) of the other APs' nodes. */
     Optional<List<String>> peers();
 

@@ -50,7 +50,7 @@ public final class ApChain implements AutoCloseable {
   private final java.util.Set<String> knownGateways =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  /** Starts the node. */
+  /** Starts the node, advertising its P2P bind address (loopback, tests). */
   public ApChain(
       ChainSpec spec,
       Path data,
@@ -62,6 +62,35 @@ public final class ApChain implements AutoCloseable {
       List<URI> peers,
       Optional<String> ledger)
       throws IOException {
+    this(
+        spec,
+        data,
+        credentials,
+        miningShare,
+        emptyBlockInterval,
+        rpcAddress,
+        p2pAddress,
+        Optional.empty(),
+        peers,
+        ledger);
+  }
+
+  /**
+   * Starts the node; peers are told to dial it at {@code p2pAdvertisedHost} (absent: the bind
+   * address, or the host name when binding every address).
+   */
+  public ApChain(
+      ChainSpec spec,
+      Path data,
+      Credentials credentials,
+      io.bdt.consensus.pow.MiningShare miningShare,
+      Duration emptyBlockInterval,
+      InetSocketAddress rpcAddress,
+      InetSocketAddress p2pAddress,
+      Optional<String> p2pAdvertisedHost,
+      List<URI> peers,
+      Optional<String> ledger)
+      throws IOException {
     this.spec = spec;
     this.credentials = credentials;
     this.ledger = ledger;
@@ -69,8 +98,7 @@ public final class ApChain implements AutoCloseable {
         rpcAddress.getAddress() == null || rpcAddress.getAddress().isAnyLocalAddress()
             ? "127.0.0.1"
             : rpcAddress.getHostString();
-    this.node =
-        new Node(
+    Node.Config config =
             nodeConfig(
                 java.util.Map.of(
                     "spec",
@@ -92,7 +120,8 @@ public final class ApChain implements AutoCloseable {
                     "autoMine",
                     true,
                     "rpcLimits",
-                    RpcLimits.defaults())));
+                    RpcLimits.defaults()));
+    this.node = new Node(p2pAdvertisedHost.map(config::withAdvertisedHost).orElse(config));
     // the AP's own calls (receipts, reputation) go to its node in process, not over loopback HTTP
     this.web3j = Web3j.build(new InProcessRpc(node));
   }

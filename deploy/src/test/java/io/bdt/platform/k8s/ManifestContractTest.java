@@ -234,6 +234,11 @@ class ManifestContractTest {
         .containsExactlyInAnyOrderElementsOf(apHosts);
     assertThat(peers)
         .allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "p2p")));
+    // each pod tells its peers the name they dial it by (it binds 0.0.0.0, which nobody can dial):
+    // $(POD_NAME) is ap-i, so the advertised host is one of apHosts
+    assertThat(apEnv.get("BDT_AP_CHAIN_ADVERTISED_HOST"))
+        .isEqualTo("$(POD_NAME)." + headless.getMetadata().getName());
+    assertThat(ap.getMetadata().getName()).isEqualTo("ap");
 
     Map<String, String> gwEnv = o.environment(container(o, "gateway"));
     List<URI> aps =
