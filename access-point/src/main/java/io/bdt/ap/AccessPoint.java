@@ -89,6 +89,7 @@ public class AccessPoint {
             new java.net.InetSocketAddress(config.chain().host(), config.chain().rpcPort()),
             new java.net.InetSocketAddress(config.chain().host(), config.chain().p2pPort()),
             config.chain().advertisedHost(),
+            p2pTls(config.chain()),
             peers,
             ledger);
     // receipts only from registered gateways: the configured list, else the ledger's registry
@@ -162,6 +163,20 @@ public class AccessPoint {
    * Checks the configured model names now (a typo fails the start), then splits, loads and runs
    * their tails on a background thread; {@link #tailsWarm} turns true when done.
    */
+  /** The node's P2P TLS files, if the AP is configured with them (all three, or none). */
+  static Optional<io.bdt.consensus.p2p.PeerTls> p2pTls(ApConfig.Chain chain) {
+    if (chain.tlsCaFile().isEmpty()
+        && chain.tlsCertFile().isEmpty()
+        && chain.tlsKeyFile().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new io.bdt.consensus.p2p.PeerTls(
+            chain.tlsCaFile().orElse(null),
+            chain.tlsCertFile().orElse(null),
+            chain.tlsKeyFile().orElse(null)));
+  }
+
   private void warmTails() {
     List<String> models = config.warmModels();
     for (String model : models) {

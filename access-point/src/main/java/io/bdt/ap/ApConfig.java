@@ -84,6 +84,19 @@ public interface ApConfig {
      */
     Optional<String> advertisedHost();
 
+    /**
+     * P2P TLS ({@code wss://}, mutual): the PEM CA file the other APs' certificates must chain to;
+     * with {@link #tlsCertFile()} and {@link #tlsKeyFile()} (all three or none; none = plain
+     * {@code ws://}). See docs/security.md, "P2P admission".
+     */
+    Optional<Path> tlsCaFile();
+
+    /** This node's P2P certificate (PEM chain, server and client purpose: PlatformCa.issuePeer). */
+    Optional<Path> tlsCertFile();
+
+    /** The key of {@link #tlsCertFile()} (PEM PKCS#8, owner-only). */
+    Optional<Path> tlsKeyFile();
+
     /** Peer URLs ({@code http://host:port}) of the other APs' nodes. */
     Optional<List<String>> peers();
 

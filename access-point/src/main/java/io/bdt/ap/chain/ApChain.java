@@ -3,6 +3,7 @@ package io.bdt.ap.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.receipt.ReceiptBook;
+import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
 import io.bdt.consensus.rpc.RpcLimits;
@@ -71,13 +72,15 @@ public final class ApChain implements AutoCloseable {
         rpcAddress,
         p2pAddress,
         Optional.empty(),
+        Optional.empty(),
         peers,
         ledger);
   }
 
   /**
    * Starts the node; peers are told to dial it at {@code p2pAdvertisedHost} (absent: the bind
-   * address, or the host name when binding every address).
+   * address, or the host name when binding every address); with {@code p2pTls} the peer protocol
+   * runs over mutual TLS.
    */
   public ApChain(
       ChainSpec spec,
@@ -88,6 +91,7 @@ public final class ApChain implements AutoCloseable {
       InetSocketAddress rpcAddress,
       InetSocketAddress p2pAddress,
       Optional<String> p2pAdvertisedHost,
+      Optional<PeerTls> p2pTls,
       List<URI> peers,
       Optional<String> ledger)
       throws IOException {
@@ -121,7 +125,8 @@ public final class ApChain implements AutoCloseable {
                     true,
                     "rpcLimits",
                     RpcLimits.defaults()));
-    this.node = new Node(p2pAdvertisedHost.map(config::withAdvertisedHost).orElse(config));
+    config = p2pAdvertisedHost.map(config::withAdvertisedHost).orElse(config);
+    this.node = new Node(p2pTls.map(config::withP2pTls).orElse(config));
     // the AP's own calls (receipts, reputation) go to its node in process, not over loopback HTTP
     this.web3j = Web3j.build(new InProcessRpc(node));
   }
