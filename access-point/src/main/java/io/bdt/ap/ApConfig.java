@@ -86,8 +86,8 @@ public interface ApConfig {
 
     /**
      * P2P TLS ({@code wss://}, mutual): the PEM CA file the other APs' certificates must chain to;
-     * with {@link #tlsCertFile()} and {@link #tlsKeyFile()} (all three or none; none = plain
-     * {@code ws://}). See docs/security.md, "P2P admission".
+     * with {@link #tlsCertFile()} and {@link #tlsKeyFile()} (all three or none; none = plain {@code
+     * ws://}). See docs/security.md, "P2P admission".
      */
     Optional<Path> tlsCaFile();
 

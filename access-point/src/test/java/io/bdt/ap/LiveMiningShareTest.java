@@ -52,6 +52,22 @@ class LiveMiningShareTest {
       return 0;
     }
 
+    public Optional<String> advertisedHost() {
+      return Optional.empty();
+    }
+
+    public Optional<Path> tlsCaFile() {
+      return Optional.empty();
+    }
+
+    public Optional<Path> tlsCertFile() {
+      return Optional.empty();
+    }
+
+    public Optional<Path> tlsKeyFile() {
+      return Optional.empty();
+    }
+
     public Optional<List<String>> peers() {
       return Optional.empty();
     }

@@ -3,9 +3,9 @@ package io.bdt.ap.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.receipt.ReceiptBook;
-import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.rpc.RpcLimits;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.receipt.ServiceReceipt;
@@ -103,28 +103,28 @@ public final class ApChain implements AutoCloseable {
             ? "127.0.0.1"
             : rpcAddress.getHostString();
     Node.Config config =
-            nodeConfig(
-                java.util.Map.of(
-                    "spec",
-                    spec,
-                    "dataDir",
-                    data,
-                    "rpcAddress",
-                    rpcAddress,
-                    "minerKey",
-                    Optional.of(credentials.getEcKeyPair()),
-                    "miningShare",
-                    miningShare,
-                    "emptyBlockInterval",
-                    emptyBlockInterval,
-                    "p2pAddress",
-                    Optional.of(p2pAddress),
-                    "peers",
-                    peers,
-                    "autoMine",
-                    true,
-                    "rpcLimits",
-                    RpcLimits.defaults()));
+        nodeConfig(
+            java.util.Map.of(
+                "spec",
+                spec,
+                "dataDir",
+                data,
+                "rpcAddress",
+                rpcAddress,
+                "minerKey",
+                Optional.of(credentials.getEcKeyPair()),
+                "miningShare",
+                miningShare,
+                "emptyBlockInterval",
+                emptyBlockInterval,
+                "p2pAddress",
+                Optional.of(p2pAddress),
+                "peers",
+                peers,
+                "autoMine",
+                true,
+                "rpcLimits",
+                RpcLimits.defaults()));
     config = p2pAdvertisedHost.map(config::withAdvertisedHost).orElse(config);
     this.node = new Node(p2pTls.map(config::withP2pTls).orElse(config));
     // the AP's own calls (receipts, reputation) go to its node in process, not over loopback HTTP
