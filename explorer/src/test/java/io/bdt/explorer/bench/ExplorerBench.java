@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.explorer.ExplorerConfig;
