@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The twin store at scale: {@code twins} twins (site {@code site-(i % 1000)}, a vibration feature
  * with {@code rms} and {@code n}) plus as many telemetry updates (one history entry each), loaded
- * once per trial with progress on stderr; then a restart (close, open: ready) is timed. Measured:
+ * once (kept in {@code $TMPDIR/bdt-twin-scale-N} for every benchmark's fork; delete it after the
+ * run) with progress on stderr; each fork times its open (restart to ready, with a 10,000-event
+ * journal tail to replay). Measured:
  *
  * <ul>
  *   <li>{@code indexedQuery}: {@code and(eq(attributes/site,"site-17"),gt(rms,0.5))} sorted by
@@ -89,8 +91,44 @@ public class TwinStoreScaleBenchmark {
 
   @Setup(Level.Trial)
   public void load() throws IOException {
-    dir = Files.createTempDirectory("bdt-twin-scale");
+    // one load for all benchmarks (JMH forks a JVM per benchmark): the store and the footprint
+    // measured while loading are kept in a fixed directory and reused by the later forks
+    dir = Path.of(System.getProperty("java.io.tmpdir"), "bdt-twin-scale-" + twins);
+    Path footprint = dir.resolve("footprint.json");
     TwinStoreOptions options = TwinStoreOptions.defaults(10);
+    if (Files.exists(footprint)) {
+      var f = JSON.readTree(footprint.toFile());
+      diskBytesPerTwin = f.path("diskBytesPerTwin").asDouble();
+      diskBytesPerHistoryEntry = f.path("diskBytesPerHistoryEntry").asDouble();
+      peakHeapMb = f.path("peakHeapMb").asDouble();
+    } else {
+      deleteDir();
+      Files.createDirectories(dir);
+      fill(options);
+      Files.writeString(
+          footprint,
+          JSON.createObjectNode()
+              .put("diskBytesPerTwin", diskBytesPerTwin)
+              .put("diskBytesPerHistoryEntry", diskBytesPerHistoryEntry)
+              .put("peakHeapMb", peakHeap())
+              .toString());
+    }
+    long start = System.nanoTime();
+    store = TwinStore.open(dir, Clock.systemUTC(), options);
+    restartSeconds = (System.nanoTime() - start) / 1e9;
+    search = new TwinSearch(store);
+    System.err.printf(
+        "twin-scale: %d twins, %s, restart to ready %.2f s, %.0f disk bytes/twin, %.0f disk"
+            + " bytes/history entry, peak heap %.0f MB%n",
+        store.size(),
+        store.stats(),
+        restartSeconds,
+        diskBytesPerTwin,
+        diskBytesPerHistoryEntry,
+        peakHeap());
+  }
+
+  private void fill(TwinStoreOptions options) throws IOException {
     store = TwinStore.open(dir, Clock.systemUTC(), options);
     long start = System.nanoTime();
     for (int i = 0; i < twins; i++) {
@@ -124,7 +162,7 @@ public class TwinStoreScaleBenchmark {
     }
     store.checkpoint();
     diskBytesPerHistoryEntry = (double) (diskBytes() - afterTwins) / twins;
-    // a journal tail after the checkpoint, as after a crash: the restart replays it
+    // a journal tail after the checkpoint, as after a crash: every restart replays it
     for (int i = 0; i < 10_000; i++) {
       store.apply(
           id(random.nextInt(twins)),
@@ -133,19 +171,14 @@ public class TwinStoreScaleBenchmark {
           false);
     }
     store.close();
-    start = System.nanoTime();
-    store = TwinStore.open(dir, Clock.systemUTC(), options);
-    restartSeconds = (System.nanoTime() - start) / 1e9;
-    search = new TwinSearch(store);
-    System.err.printf(
-        "twin-scale: %d twins, %s, restart to ready %.2f s, %.0f disk bytes/twin, %.0f disk"
-            + " bytes/history entry, peak heap %.0f MB%n",
-        store.size(),
-        store.stats(),
-        restartSeconds,
-        diskBytesPerTwin,
-        diskBytesPerHistoryEntry,
-        peakHeap());
+  }
+
+  private void deleteDir() throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   private void progress(String what, int done, long startNanos) {
@@ -182,10 +215,7 @@ public class TwinStoreScaleBenchmark {
   @TearDown(Level.Trial)
   public void close() throws IOException {
     System.err.printf("twin-scale: peak heap %.0f MB%n", peakHeap());
-    store.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    store.close(); // the directory stays for the next benchmark's fork (delete it after the run)
   }
 
   @Benchmark
