@@ -99,6 +99,16 @@ public interface GatewayConfig {
     @WithDefault("none")
     String access();
 
+    /**
+     * Username of the Mosquitto dynamic security plugin's admin ({@code access=dynamic-security}):
+     * the gateway manages clients and roles as this user.
+     */
+    @WithDefault("admin")
+    String adminUsername();
+
+    /** File holding the plugin admin's password (first line; {@code access=dynamic-security}). */
+    Optional<String> adminPasswordFile();
+
     /** The gateway's MQTT username; {@code gateway:<id>} when a password file is set. */
     Optional<String> username();
 

@@ -10,7 +10,13 @@ import org.eclipse.paho.mqttv5.common.MqttException;
  * whole state, then each provisioned and revoked device as it happens. One implementation per
  * broker kind ({@code bdt.gateway.mqtt.access}).
  */
-public interface BrokerAccess {
+public interface BrokerAccess extends AutoCloseable {
+
+  /**
+   * Readies the broker for the gateway's own connection, before it connects (Mosquitto: creates the
+   * gateway's client and role); nothing for brokers that know the gateway already.
+   */
+  default void prepare() throws MqttException {}
 
   /** Sends the gateway's whole state (profiles and devices) after a (re)connect. */
   void sync(MqttAsyncClient mqtt, Collection<DeviceRecord> devices) throws MqttException;
@@ -25,6 +31,10 @@ public interface BrokerAccess {
 
   /** Disconnects a revoked device and refuses it from now on. */
   void revoke(MqttAsyncClient mqtt, String deviceId) throws MqttException;
+
+  /** Releases what {@link #prepare} opened. */
+  @Override
+  default void close() {}
 
   /** The broker enforces nothing ({@code access=none}): every call is a no-op. */
   BrokerAccess NONE =

@@ -34,6 +34,11 @@ public record Refusal(Reason reason, String client, String gatewayId, String det
     SUBSCRIBE_DENIED,
     /** SUBSCRIBE to another client's provisioning reply topic. */
     FOREIGN_REPLY,
+    /**
+     * CONNECT refused by a broker that does not say why (Mosquitto's log: anonymous, unknown user,
+     * wrong password and a disabled (revoked) client read alike).
+     */
+    CONNECT_REFUSED,
     /** An access command from a client that is not the gateway it names, or malformed. */
     BAD_ACCESS_COMMAND;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.GatewayConfig;
 import io.bdt.gateway.access.AccessTable;
 import io.bdt.gateway.access.BrokerAccess;
+import io.bdt.gateway.access.DynamicSecurityAccess;
 import io.bdt.gateway.access.ExtensionAccess;
 import io.bdt.gateway.access.Refusal;
 import io.bdt.gateway.access.TopicPolicy;
@@ -109,7 +110,7 @@ public class MqttGateway {
     }
   }
 
-  private static BrokerAccess access(GatewayConfig config) {
+  private BrokerAccess access(GatewayConfig config) {
     return switch (config.mqtt().access().toLowerCase(Locale.ROOT)) {
       case "extension" -> {
         SecureRandom random = new SecureRandom();
@@ -120,12 +121,45 @@ public class MqttGateway {
             .forEach(p -> hashes.put(p.key(), SecretHash.hash(p.secret(), random)));
         yield new ExtensionAccess(config.id(), hashes);
       }
+      case "dynamic-security" -> dynamicSecurity(config.mqtt());
       case "none" -> BrokerAccess.NONE;
       default ->
           throw new IllegalArgumentException(
               "bdt.gateway.mqtt.access must be extension, dynamic-security or none, got "
                   + config.mqtt().access());
     };
+  }
+
+  private BrokerAccess dynamicSecurity(GatewayConfig.Mqtt mqtt) {
+    if (mqtt.url().isEmpty()) {
+      return BrokerAccess.NONE; // MQTT is off
+    }
+    if (mqtt.adminPasswordFile().isEmpty() || mqtt.passwordFile().isEmpty()) {
+      throw new IllegalArgumentException(
+          "bdt.gateway.mqtt.access=dynamic-security needs bdt.gateway.mqtt.admin-password-file"
+              + " (the plugin admin's) and bdt.gateway.mqtt.password-file (this gateway's own)");
+    }
+    MqttConnectionOptions admin = new MqttConnectionOptions();
+    admin.setUserName(mqtt.adminUsername());
+    admin.setPassword(firstLine(mqtt.adminPasswordFile().get()).getBytes(StandardCharsets.UTF_8));
+    tls(admin);
+    Map<String, String> profileSecrets = new LinkedHashMap<>();
+    config.profiles().values().forEach(p -> profileSecrets.put(p.key(), p.secret()));
+    return new DynamicSecurityAccess(
+        config.id(),
+        mqtt.url().get(),
+        admin,
+        firstLine(mqtt.passwordFile().get()),
+        profileSecrets,
+        this::count);
+  }
+
+  private static String firstLine(String file) {
+    try {
+      return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).getFirst().strip();
+    } catch (IOException | java.util.NoSuchElementException e) {
+      throw new IllegalStateException("cannot read the first line of " + file + ": " + e, e);
+    }
   }
 
   void start(@Observes StartupEvent event) throws MqttException {
@@ -157,6 +191,7 @@ public class MqttGateway {
     if (url.startsWith("tcp://") && !url.contains("//127.0.0.1") && !url.contains("//localhost")) {
       LOG.warnf("MQTT to %s is plain text: device secrets cross the network in clear", url);
     }
+    access.prepare();
     mqtt.connect(options).waitForCompletion(15_000);
     access.sync(mqtt, ledger.all());
     subscribe(mqtt).waitForCompletion(10_000);
@@ -165,33 +200,36 @@ public class MqttGateway {
   }
 
   /** Username/password from the configured file, and TLS for {@code ssl://} URLs. */
-  private void credentials(MqttConnectionOptions options) throws MqttException {
+  private void credentials(MqttConnectionOptions options) {
     GatewayConfig.Mqtt mqtt = config.mqtt();
-    try {
-      if (mqtt.passwordFile().isPresent()) {
-        String password =
-            Files.readAllLines(Path.of(mqtt.passwordFile().get()), StandardCharsets.UTF_8)
-                .getFirst()
-                .strip();
-        options.setUserName(mqtt.username().orElse(AccessTable.GATEWAY_PREFIX + config.id()));
-        options.setPassword(password.getBytes(StandardCharsets.UTF_8));
-      }
-      if (mqtt.url().orElse("").startsWith("ssl://")) {
-        if (mqtt.caFile().isEmpty()) {
-          throw new IllegalArgumentException(
-              "bdt.gateway.mqtt.ca-file must name the broker CA's PEM file for an ssl:// URL");
-        }
-        options.setSocketFactory(
-            TlsContexts.fromPem(
-                    Path.of(mqtt.caFile().get()),
-                    mqtt.certFile().map(Path::of),
-                    mqtt.keyFile().map(Path::of))
-                .getSocketFactory());
-        options.setHttpsHostnameVerificationEnabled(true);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("MQTT credentials: " + e.getMessage(), e);
+    if (mqtt.passwordFile().isPresent()) {
+      options.setUserName(mqtt.username().orElse(AccessTable.GATEWAY_PREFIX + config.id()));
+      options.setPassword(firstLine(mqtt.passwordFile().get()).getBytes(StandardCharsets.UTF_8));
     }
+    tls(options);
+  }
+
+  /** TLS trusting {@code bdt.gateway.mqtt.ca-file} for {@code ssl://} URLs. */
+  private void tls(MqttConnectionOptions options) {
+    GatewayConfig.Mqtt mqtt = config.mqtt();
+    if (!mqtt.url().orElse("").startsWith("ssl://")) {
+      return;
+    }
+    if (mqtt.caFile().isEmpty()) {
+      throw new IllegalArgumentException(
+          "bdt.gateway.mqtt.ca-file must name the broker CA's PEM file for an ssl:// URL");
+    }
+    try {
+      options.setSocketFactory(
+          TlsContexts.fromPem(
+                  Path.of(mqtt.caFile().get()),
+                  mqtt.certFile().map(Path::of),
+                  mqtt.keyFile().map(Path::of))
+              .getSocketFactory());
+    } catch (IOException e) {
+      throw new IllegalStateException("MQTT TLS: " + e.getMessage(), e);
+    }
+    options.setHttpsHostnameVerificationEnabled(true);
   }
 
   /** Disconnects a revoked device at the broker (within the broker's round trip). */
@@ -225,6 +263,7 @@ public class MqttGateway {
     } catch (MqttException e) {
       LOG.warnf("MQTT disconnect: %s", e.getMessage());
     }
+    access.close();
   }
 
   /** Whether the gateway is connected to its broker (readiness). */
@@ -308,17 +347,27 @@ public class MqttGateway {
     reply(mqtt, requestId, replyTopic, provisioner.provision(request));
   }
 
-  /** Counts a refusal the broker reported if it concerns this gateway (or no gateway). */
+  /** Counts a refusal the broker reported on {@link TopicPolicy#REFUSALS}. */
   private void countRefusal(byte[] payload) {
     try {
       JsonNode refusal = JSON.readTree(payload);
-      String gateway = refusal.path("gatewayId").asText("");
-      if (gateway.isEmpty() || gateway.equals(config.id())) {
-        refusalCounter(refusal.path("reason").asText("unknown")).increment();
-        LOG.debugf("broker refused %s", refusal);
-      }
-    } catch (IOException e) {
+      count(
+          new Refusal(
+              Refusal.Reason.valueOf(
+                  refusal.path("reason").asText("").toUpperCase(Locale.ROOT).replace('-', '_')),
+              refusal.path("client").asText(""),
+              refusal.path("gatewayId").asText(""),
+              refusal.path("detail").asText("")));
+    } catch (IOException | IllegalArgumentException e) {
       LOG.debugf("unreadable refusal report: %s", e.getMessage());
+    }
+  }
+
+  /** Counts {@code refusal} if it concerns this gateway (or no gateway). */
+  private void count(Refusal refusal) {
+    if (refusal.gatewayId().isEmpty() || refusal.gatewayId().equals(config.id())) {
+      refusalCounter(refusal.reason().tag()).increment();
+      LOG.debugf("broker refused %s", refusal);
     }
   }
 

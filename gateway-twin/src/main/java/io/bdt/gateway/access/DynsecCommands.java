@@ -1,0 +1,120 @@
+package io.bdt.gateway.access;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * The JSON commands of Mosquitto 2's dynamic security plugin ({@code $CONTROL/dynamic-security/v1})
+ * that turn a {@link ClientRole} into a dynsec role: its ACLs are {@link TopicPolicy}'s filters, so
+ * both brokers enforce the same rules. Pure: builds JSON only.
+ *
+ * <p>Role names: {@code bdt-device-<id>}, {@code bdt-gateway-<id>}, {@code bdt-provision-<key>}.
+ */
+final class DynsecCommands {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Priority of deny ACLs, above the allow ACLs (priority 0). */
+  private static final int DENY_PRIORITY = 10;
+
+  private DynsecCommands() {}
+
+  static String roleName(ClientRole role) {
+    return switch (role) {
+      case ClientRole.Device d -> "bdt-device-" + d.deviceId();
+      case ClientRole.Gateway g -> "bdt-gateway-" + g.gatewayId();
+      case ClientRole.Provisioning p -> "bdt-provision-" + p.profileKey();
+    };
+  }
+
+  /**
+   * {@code createRole} with {@code role}'s ACLs: publish ({@code publishClientSend}) and subscribe
+   * ({@code subscribePattern}) only on its {@link TopicPolicy} filters. Mosquitto 2.0's ACLs know
+   * no {@code %c}, so a provisioning role is one per profile ({@code +} for the client id) and
+   * refuses the wildcard subscriptions that would read every reply of {@code gatewayId} ({@code
+   * subscribeLiteral} deny): a provisioning client can subscribe only to reply topics it names, and
+   * reply topics end in the requester's random client id.
+   */
+  static ObjectNode createRole(ClientRole role, String gatewayId) {
+    ObjectNode command = command("createRole").put("rolename", roleName(role));
+    ArrayNode acls = command.putArray("acls");
+    for (String topic : TopicPolicy.publishFilters(role)) {
+      acl(acls, "publishClientSend", topic, true, 0);
+    }
+    for (String filter : TopicPolicy.subscribeFilters(role)) {
+      acl(acls, "subscribePattern", filter, true, 0);
+    }
+    if (role instanceof ClientRole.Provisioning) {
+      for (String wildcard : provisioningWildcards(gatewayId)) {
+        acl(acls, "subscribeLiteral", wildcard, false, DENY_PRIORITY);
+      }
+    }
+    return command;
+  }
+
+  /**
+   * {@code addRoleACL}s that refuse {@code gatewayId}'s reply wildcards to an existing provisioning
+   * role (another gateway created it).
+   */
+  static List<ObjectNode> denyReplyWildcards(ClientRole.Provisioning role, String gatewayId) {
+    return provisioningWildcards(gatewayId).stream()
+        .map(
+            topic ->
+                command("addRoleACL")
+                    .put("rolename", roleName(role))
+                    .put("acltype", "subscribeLiteral")
+                    .put("topic", topic)
+                    .put("priority", DENY_PRIORITY)
+                    .put("allow", false))
+        .toList();
+  }
+
+  private static List<String> provisioningWildcards(String gatewayId) {
+    return List.of(
+        "bdt/" + gatewayId + "/provision/reply/+",
+        "bdt/+/provision/reply/+",
+        "bdt/provision/reply/+");
+  }
+
+  /** {@code createClient} {@code username} with {@code password} and the role of {@code role}. */
+  static ObjectNode createClient(String username, String password, ClientRole role) {
+    ObjectNode command =
+        command("createClient").put("username", username).put("password", password);
+    command.putArray("roles").addObject().put("rolename", roleName(role));
+    return command;
+  }
+
+  /** {@code setClientPassword} (an existing client's password changes, e.g. a gateway's). */
+  static ObjectNode setClientPassword(String username, String password) {
+    return command("setClientPassword").put("username", username).put("password", password);
+  }
+
+  /** {@code addClientRole}. */
+  static ObjectNode addClientRole(String username, ClientRole role) {
+    return command("addClientRole").put("username", username).put("rolename", roleName(role));
+  }
+
+  /** {@code enableClient}. */
+  static ObjectNode enableClient(String username) {
+    return command("enableClient").put("username", username);
+  }
+
+  /** {@code disableClient}: the plugin disconnects every connection of it and refuses it. */
+  static ObjectNode disableClient(String username) {
+    return command("disableClient").put("username", username);
+  }
+
+  private static ObjectNode command(String name) {
+    return JSON.createObjectNode().put("command", name);
+  }
+
+  private static void acl(ArrayNode acls, String type, String topic, boolean allow, int priority) {
+    acls.addObject()
+        .put("acltype", type)
+        .put("topic", topic)
+        .put("priority", priority)
+        .put("allow", allow);
+  }
+}

@@ -1,0 +1,224 @@
+package io.bdt.gateway.access;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Test fixture: a Mosquitto 2 process of its own (never the machine's broker) with the dynamic
+ * security plugin, on a free loopback port, its config, plugin file, persistence and log in a temp
+ * directory. The plugin's admin password is random and lives only in an owner-only file ({@link
+ * #adminPasswordFile}); the plugin file is written here with the hash Mosquitto expects
+ * (PBKDF2-HMAC-SHA512, 101 iterations, as {@code mosquitto_ctrl dynsec init} does) so no password
+ * appears on a command line. The broker publishes its log on {@code $SYS/broker/log/#} ({@code
+ * log_dest topic}) so gateways can count refused CONNECTs. Reusable: {@code start()}, {@link
+ * #url()}, {@code close()}.
+ *
+ * <p>Needs {@code mosquitto} (Debian package {@code mosquitto}, 2.0+) and its plugin; {@code
+ * -Dbdt.test.mosquitto=/path/to/mosquitto} and {@code -Dbdt.test.mosquitto.dynsec=/path/to/.so}
+ * override where they are.
+ */
+public final class MosquittoDynsec implements AutoCloseable {
+
+  /** The plugin admin's username. */
+  public static final String ADMIN = "admin";
+
+  private static final List<String> PLUGINS =
+      List.of(
+          "/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so",
+          "/usr/lib/aarch64-linux-gnu/mosquitto_dynamic_security.so",
+          "/usr/lib/mosquitto_dynamic_security.so",
+          "/usr/local/lib/mosquitto_dynamic_security.so");
+
+  private final Path dir;
+  private final int port;
+  private final Path adminPasswordFile;
+  private final Process process;
+
+  private MosquittoDynsec(Path dir, int port, Path adminPasswordFile, Process process) {
+    this.dir = dir;
+    this.port = port;
+    this.adminPasswordFile = adminPasswordFile;
+    this.process = process;
+  }
+
+  /**
+   * Starts a broker with {@code extraConfig} appended to its config (e.g. a TLS listener); returns
+   * once it accepts connections.
+   */
+  public static MosquittoDynsec start(String extraConfig) throws IOException {
+    Path dir = Files.createTempDirectory("bdt-mosquitto");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    SecureRandom random = new SecureRandom();
+    byte[] secret = new byte[24];
+    random.nextBytes(secret);
+    String password = HexFormat.of().formatHex(secret);
+    Path passwordFile = ownerOnly(dir.resolve("admin.password"), password + "\n");
+    Path dynsec = ownerOnly(dir.resolve("dynamic-security.json"), pluginFile(password, random));
+    Path conf =
+        ownerOnly(
+            dir.resolve("mosquitto.conf"),
+            """
+            per_listener_settings false
+            allow_anonymous false
+            persistence true
+            persistence_location %s/
+            user %s
+            log_dest file %s
+            log_dest topic
+            log_type error
+            log_type warning
+            log_type notice
+            log_type information
+            listener %d 127.0.0.1
+            plugin %s
+            plugin_opt_config_file %s
+            %s
+            """
+                .formatted(
+                    dir,
+                    System.getProperty("user.name"),
+                    dir.resolve("mosquitto.log"),
+                    port,
+                    plugin(),
+                    dynsec,
+                    extraConfig));
+    Process process =
+        new ProcessBuilder(
+                System.getProperty("bdt.test.mosquitto", "mosquitto"), "-c", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("mosquitto.out").toFile())
+            .start();
+    MosquittoDynsec broker = new MosquittoDynsec(dir, port, passwordFile, process);
+    broker.awaitListening();
+    return broker;
+  }
+
+  /** {@code tcp://127.0.0.1:<port>}. */
+  public String url() {
+    return "tcp://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Owner-only file with the plugin admin's password (first line). */
+  public Path adminPasswordFile() {
+    return adminPasswordFile;
+  }
+
+  /** The broker's temp directory (config, plugin file, persistence, log). */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Writes an owner-only file created with those permissions (never chmod afterwards). */
+  public static Path ownerOnly(Path file, String content) throws IOException {
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  private void awaitListening() throws IOException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "mosquitto exited with "
+                + process.exitValue()
+                + ": "
+                + Files.readString(dir.resolve("mosquitto.out")));
+      }
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted waiting for mosquitto", e);
+        }
+      }
+    }
+    close();
+    throw new IOException("mosquitto did not listen on " + port + " within 10 s");
+  }
+
+  private static String plugin() throws IOException {
+    Optional<String> configured =
+        Optional.ofNullable(System.getProperty("bdt.test.mosquitto.dynsec"));
+    return configured
+        .or(() -> PLUGINS.stream().filter(p -> Files.isRegularFile(Path.of(p))).findFirst())
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "mosquitto_dynamic_security.so not found in "
+                        + PLUGINS
+                        + ": install Debian's mosquitto package or set -Dbdt.test.mosquitto.dynsec"));
+  }
+
+  /** The plugin's JSON file with one admin client, as {@code mosquitto_ctrl dynsec init} makes. */
+  private static String pluginFile(String password, SecureRandom random) {
+    byte[] salt = new byte[12];
+    random.nextBytes(salt);
+    byte[] hash;
+    try {
+      hash =
+          SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
+              .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 101, 512))
+              .getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    Base64.Encoder b64 = Base64.getEncoder();
+    String adminAcls =
+        """
+        {"acltype":"publishClientSend","topic":"$CONTROL/dynamic-security/#","allow":true},
+        {"acltype":"publishClientReceive","topic":"$CONTROL/dynamic-security/#","allow":true},
+        {"acltype":"subscribePattern","topic":"$CONTROL/dynamic-security/#","allow":true},
+        {"acltype":"publishClientReceive","topic":"$SYS/#","allow":true},
+        {"acltype":"subscribePattern","topic":"$SYS/#","allow":true},
+        {"acltype":"unsubscribePattern","topic":"#","allow":true}
+        """;
+    return """
+        {"clients":[{"username":"%s","password":"%s","salt":"%s","iterations":101,
+          "roles":[{"rolename":"admin"}]}],
+         "roles":[{"rolename":"admin","acls":[%s]}],
+         "defaultACLAccess":{"publishClientSend":false,"publishClientReceive":true,
+          "subscribe":false,"unsubscribe":true}}
+        """
+        .formatted(ADMIN, b64.encodeToString(hash), b64.encodeToString(salt), adminAcls);
+  }
+}

@@ -1,0 +1,55 @@
+package io.bdt.gateway.service;
+
+import io.bdt.gateway.access.DynamicSecurityAccess;
+import io.bdt.gateway.access.Refusal;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@link BrokerIdentityCases} against Mosquitto 2 with the dynamic security plugin, managed by the
+ * gateway over {@code $CONTROL/dynamic-security/v1}. Mosquitto refuses the same attacks, but tells
+ * the gateway (through its log on {@code $SYS/broker/log/N}) only of refused CONNECTs, and not why:
+ * those are counted as {@code connect-refused}; denied PUBLISHes and SUBSCRIBEs are refused to the
+ * client (PUBACK/SUBACK 0x87) without a trace the gateway can read, so they are not counted.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = DynsecIdentityBroker.class, restrictToAnnotatedClass = true)
+class MosquittoIdentityTest extends BrokerIdentityCases {
+
+  @Override
+  String url() {
+    return DynsecIdentityBroker.broker.url();
+  }
+
+  @Override
+  TestTokens tokens() {
+    return DynsecIdentityBroker.tokens;
+  }
+
+  @Override
+  String gatewayPassword() {
+    return DynsecIdentityBroker.gatewayPassword;
+  }
+
+  @Override
+  Optional<String> countedAs(Refusal.Reason reason) {
+    return switch (reason) {
+      case ANONYMOUS, UNKNOWN_CLIENT, WRONG_SECRET, REVOKED_DEVICE, CONNECT_REFUSED ->
+          Optional.of(Refusal.Reason.CONNECT_REFUSED.tag());
+      default -> Optional.empty();
+    };
+  }
+
+  @Override
+  String accessTopic() {
+    return DynamicSecurityAccess.CONTROL;
+  }
+
+  @Override
+  byte[] forgedRevoke(String deviceId) {
+    return ("{\"commands\":[{\"command\":\"disableClient\",\"username\":\"" + deviceId + "\"}]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+}
