@@ -6,6 +6,7 @@ import io.bdt.ap.chain.MiningShares;
 import io.bdt.ap.offload.OffloadLane;
 import io.bdt.ap.offload.TailModels;
 import io.bdt.ap.receipt.ReceiptBook;
+import io.bdt.ap.receipt.ServedTasks;
 import io.bdt.ap.status.ReputationTrack;
 import io.bdt.ap.trust.GatewayProofs;
 import io.bdt.ap.trust.LedgerGatewayDirectory;
@@ -46,6 +47,7 @@ public class AccessPoint {
   private TailModels tails;
   private OffloadLane lane;
   private ReceiptBook receipts;
+  private ServedTasks servedTasks;
   private ApChain chain;
   private ReputationTrack track;
   private ScheduledExecutorService loops;
@@ -60,6 +62,9 @@ public class AccessPoint {
     this.config = config;
     this.metrics = metrics;
   }
+
+  /** The record of served tasks, in the node's data directory ({@code bdt.ap.chain.data}). */
+  static final String SERVED_TASKS_FILE = "served-tasks.log";
 
   void start(@Observes StartupEvent ev) throws IOException {
     cores = config.cores() > 0 ? config.cores() : Runtime.getRuntime().availableProcessors();
@@ -98,12 +103,16 @@ public class AccessPoint {
             .chain()
             .gateways()
             .map(l -> l.stream().map(String::toLowerCase).collect(Collectors.toSet()));
+    // the tasks served survive a restart: a receipt may come after the AP restarted
+    servedTasks =
+        ServedTasks.open(config.chain().data().resolve(SERVED_TASKS_FILE), ReceiptBook.SERVED_KEPT);
     receipts =
         new ReceiptBook(
             key.getAddress(),
             spec.chainId(),
             ledger.orElse("0x0000000000000000000000000000000000000000"),
-            gateways.isPresent() ? gateways.get()::contains : chain::isRegisteredGateway);
+            gateways.isPresent() ? gateways.get()::contains : chain::isRegisteredGateway,
+            servedTasks);
     mining =
         new MiningDecisions(
             chain.node()::setMiningShare,
@@ -336,6 +345,9 @@ public class AccessPoint {
       chain.close();
     }
     try {
+      if (servedTasks != null) {
+        servedTasks.close();
+      }
       if (tails != null) {
         tails.close();
       }

@@ -27,23 +27,14 @@ public final class ReceiptBook {
   /** A checked receipt with the gateway's signature. */
   public record Signed(ServiceReceipt receipt, byte[] signature, String gateway) {}
 
-  /** A task this AP served: the gateway that sent it and the FLOPs its tail took. */
-  public record Served(String gateway, BigInteger flops) {}
-
   /** Served tasks remembered for their receipts (the oldest are forgotten beyond this). */
-  static final int SERVED_KEPT = 100_000;
+  public static final int SERVED_KEPT = 100_000;
 
   private final String self;
   private final long chainId;
   private final String ledger;
   private final Predicate<String> registeredGateway;
-  private final Map<String, Served> served =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Served> eldest) {
-          return size() > SERVED_KEPT;
-        }
-      };
+  private final ServedTasks served;
   private final Map<String, Signed> pending = new LinkedHashMap<>();
   private final Map<String, Boolean> submitted = new LinkedHashMap<>();
   private long recorded;
@@ -60,6 +51,17 @@ public final class ReceiptBook {
    */
   public ReceiptBook(
       String self, long chainId, String ledger, Predicate<String> registeredGateway) {
+    this(self, chainId, ledger, registeredGateway, ServedTasks.inMemory(SERVED_KEPT));
+  }
+
+  /** A book whose record of served tasks is {@code served} (file-backed in the service). */
+  public ReceiptBook(
+      String self,
+      long chainId,
+      String ledger,
+      Predicate<String> registeredGateway,
+      ServedTasks served) {
+    this.served = served;
     this.self = self;
     this.chainId = chainId;
     this.ledger = ledger;
@@ -74,7 +76,7 @@ public final class ReceiptBook {
     if (taskId == null || taskId.isEmpty() || gateway == null || gateway.isEmpty()) {
       return; // no receipt can name it
     }
-    served.putIfAbsent(taskId.toLowerCase(), new Served(gateway, BigInteger.valueOf(flops)));
+    served.add(taskId.toLowerCase(), gateway, BigInteger.valueOf(flops));
   }
 
   /**
@@ -114,10 +116,11 @@ public final class ReceiptBook {
     }
     byte[] taskId = hex(m.taskId(), "taskId");
     String key = Numeric.toHexString(taskId).toLowerCase();
-    Served task = served.get(key);
-    if (task == null) {
-      throw new IllegalArgumentException("taskId: this AP served no task " + key);
-    }
+    ServedTasks.Served task =
+        served
+            .get(key)
+            .orElseThrow(
+                () -> new IllegalArgumentException("taskId: this AP served no task " + key));
     if (!task.gateway().equalsIgnoreCase(m.gateway())) {
       throw new IllegalArgumentException(
           "gateway: task " + key + " was served for " + task.gateway() + ", not " + m.gateway());
