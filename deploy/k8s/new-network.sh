@@ -42,7 +42,27 @@ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$overlay/secr
 openssl pkey -in "$overlay/secrets/jwt/auth/jwt-signing-key.pem" -pubout -out "$overlay/secrets/jwt/auth/jwt-public.pem"
 kubectl create secret generic bdt-jwt --from-file=jwt-public.pem="$overlay/secrets/jwt/auth/jwt-public.pem" \
   --dry-run=client -o yaml > "$overlay/secrets/bdt-jwt.yaml"
+# HTTPS for the services: a CA for this network (its key stays in OVERLAY/secrets/tls) and one
+# server certificate naming every service's DNS name; the pods get the CA, certificate and key (bdt-tls)
+mkdir -p "$overlay/secrets/tls"
+sans="DNS:localhost,DNS:gateway,DNS:explorer,DNS:ap"
+for ((i = 0; i < aps; i++)); do sans="$sans,DNS:ap-$i.ap"; done
+for ((i = 0; i < gateways; i++)); do sans="$sans,DNS:gateway-$i.gateway"; done
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=B-DT network CA" \
+  -keyout "$overlay/secrets/tls/ca-key.pem" -out "$overlay/secrets/tls/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=bdt-services" \
+  -keyout "$work/server-key.pem" -out "$work/server.csr" 2>/dev/null
+openssl pkcs8 -topk8 -nocrypt -in "$work/server-key.pem" -out "$work/server-key.p8.pem"
+openssl x509 -req -in "$work/server.csr" -CA "$overlay/secrets/tls/ca.pem" -CAkey "$overlay/secrets/tls/ca-key.pem" \
+  -CAcreateserial -CAserial "$work/ca.srl" -days 397 -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$sans") \
+  -out "$work/server.pem" 2>/dev/null
+kubectl create secret generic bdt-tls --from-file=ca.pem="$overlay/secrets/tls/ca.pem" \
+  --from-file=server.pem="$work/server.pem" --from-file=server-key.pem="$work/server-key.p8.pem" \
+  --dry-run=client -o yaml > "$overlay/secrets/bdt-tls.yaml"
 "$root/bdt" token --data "$overlay/secrets/jwt" --role twin-reader --subject explorer --ttl P365D > "$work/explorer-token"
+"$root/bdt" token --data "$overlay/secrets/jwt" --role metrics-reader --subject prometheus --ttl P365D > "$work/metrics-token"
+kubectl create secret generic bdt-metrics --from-file=token="$work/metrics-token" \
+  --dry-run=client -o yaml > "$overlay/secrets/bdt-metrics.yaml"
 kubectl create secret generic bdt-explorer --from-file=gateway-token="$work/explorer-token" \
   --dry-run=client -o yaml > "$overlay/secrets/bdt-explorer.yaml"
 echo "new-network.sh: wrote $overlay/genesis.json ($aps APs) and Secrets in $overlay/secrets/ (keep them private)"

@@ -146,7 +146,9 @@ public final class LatencyCommand implements Callable<Integer> {
     Path root = PlatformCommand.repositoryRoot();
     Path dir = work != null ? work : Files.createTempDirectory("bdt-latency-");
     Files.createDirectories(out);
-    try (ServiceProcess ap = startAp(root, dir, log);
+    // the AP serves HTTPS with a CA of this run's own, as the platform's APs do
+    PlatformPki pki = PlatformPki.open(dir.resolve("pki"), java.time.Clock.systemUTC());
+    try (ServiceProcess ap = startAp(root, dir, pki, log);
         SplitHeads heads = SplitHeads.vibration(dir.resolve("gateway/models"), 1)) {
       long t0 = System.nanoTime();
       heads.warm(VibrationGenerator.WINDOW);
@@ -154,7 +156,7 @@ public final class LatencyCommand implements Callable<Integer> {
           Locale.ROOT,
           "latency: gateway heads warm in %d ms%n",
           (System.nanoTime() - t0) / 1_000_000);
-      List<Task> all = run(heads, ap.baseUrl(), log);
+      List<Task> all = run(heads, ap.baseUrl(), pki.clientContext(), log);
       CostTable table = heads.costTable();
       List<CutLatency> cuts = summarize(table, all);
       LatencyReport.write(out, table, cuts, all.stream().map(LatencyCommand::row).toList());
@@ -165,12 +167,14 @@ public final class LatencyCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ServiceProcess startAp(Path root, Path dir, PrintStream log) throws Exception {
+  private ServiceProcess startAp(Path root, Path dir, PlatformPki pki, PrintStream log)
+      throws Exception {
     Path genesis = dir.resolve("genesis.json");
     PlatformChain.genesis(1, 1).write(genesis);
     int port = freePort();
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("quarkus.http.port", Integer.toString(port));
+    conf.putAll(pki.httpsSettings());
     Path key = dir.resolve("keys/ap0.key");
     io.bdt.consensus.keys.KeyFile.write(key, PlatformChain.ap(0));
     conf.put("bdt.ap.key-file", key.toString());
@@ -187,7 +191,8 @@ public final class LatencyCommand implements Callable<Integer> {
             root.resolve("access-point/target/quarkus-app/quarkus-run.jar"),
             conf,
             dir.resolve("logs/ap0.log"),
-            port);
+            port,
+            java.util.Optional.of(pki.clientContext()));
     long t0 = System.nanoTime();
     ap.start();
     ap.awaitReady("/q/health/ready", Duration.ofSeconds(180));
@@ -209,11 +214,13 @@ public final class LatencyCommand implements Callable<Integer> {
     return ap;
   }
 
-  private List<Task> run(SplitHeads heads, String apUrl, PrintStream log) throws Exception {
+  private List<Task> run(
+      SplitHeads heads, String apUrl, javax.net.ssl.SSLContext tls, PrintStream log)
+      throws Exception {
     CostTable table = heads.costTable();
     int last = table.fullyLocalCut();
     ApClient client =
-        new ApClient(PlatformChain.gateway(0).getEcKeyPair(), java.time.Clock.systemUTC());
+        new ApClient(PlatformChain.gateway(0).getEcKeyPair(), java.time.Clock.systemUTC(), tls);
     ApStatus status = client.status(apUrl, Duration.ofSeconds(2));
     double budget = status.budget();
     if (share > budget) {

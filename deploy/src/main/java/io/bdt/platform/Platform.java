@@ -122,8 +122,11 @@ final class Platform implements AutoCloseable {
   private final List<ServiceProcess> gateways = new ArrayList<>();
   private ServiceProcess explorer;
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  /** Calls the services over HTTPS, trusting the platform CA; set once the CA is open. */
+  private HttpClient http;
+
+  private javax.net.ssl.SSLContext tls;
   private MqttBroker broker;
   private PlatformPki pki;
   private SensorFleet fleet;
@@ -154,6 +157,8 @@ final class Platform implements AutoCloseable {
     Optional<DataDirectory.State> previous = data.previous();
     pki = PlatformPki.open(settings.work().resolve("pki"), java.time.Clock.systemUTC());
     out.println("platform: " + pki.describe());
+    tls = pki.clientContext();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(tls).build();
     tokenKeys = TokenKeys.openOrCreate(settings.work());
     adminToken =
         tokenKeys.issue("platform-admin", Roles.ALL, ADMIN_TOKEN_TTL, java.time.Instant.now());
@@ -178,6 +183,7 @@ final class Platform implements AutoCloseable {
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
+      conf.putAll(pki.httpsSettings());
       // keys go to owner-only files the service reads, never on its command line
       conf.put("bdt.ap.key-file", keyFile("ap" + m, PlatformChain.ap(m)).toString());
       conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
@@ -190,7 +196,12 @@ final class Platform implements AutoCloseable {
       conf.put("mp.jwt.verify.publickey.location", publicKey);
       ServiceProcess ap =
           new ServiceProcess(
-              "ap" + m, apJar, conf, settings.work().resolve("logs/ap" + m + ".log"), port);
+              "ap" + m,
+              apJar,
+              conf,
+              settings.work().resolve("logs/ap" + m + ".log"),
+              port,
+              Optional.of(tls));
       ap.start();
       aps.add(ap);
     }
@@ -263,6 +274,7 @@ final class Platform implements AutoCloseable {
       conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.put("bdt.gateway.id", id);
+      conf.putAll(pki.httpsSettings());
       conf.put("mp.jwt.verify.publickey.location", publicKey);
       conf.put("bdt.gateway.data-dir", settings.work().resolve(id).toString());
       conf.put("bdt.gateway.mqtt.url", mqttUrl);
@@ -275,6 +287,7 @@ final class Platform implements AutoCloseable {
       conf.put("bdt.gateway.profiles.vibration-sensor.secret", PROFILE_SECRET);
       conf.put("bdt.gateway.inference.enabled", "true");
       conf.put("bdt.gateway.inference.aps", String.join(",", apUrls));
+      conf.put("bdt.gateway.inference.ca-file", pki.caCertificate().toString());
       conf.put("bdt.gateway.inference.serving-ap", Integer.toString(n % settings.aps()));
       conf.put(
           "bdt.gateway.inference.signing-key-file",
@@ -292,7 +305,12 @@ final class Platform implements AutoCloseable {
       settings.kafkaServers().ifPresent(k -> conf.put("bdt.gateway.kafka.bootstrap-servers", k));
       ServiceProcess gw =
           new ServiceProcess(
-              id, gatewayJar, conf, settings.work().resolve("logs/" + id + ".log"), port);
+              id,
+              gatewayJar,
+              conf,
+              settings.work().resolve("logs/" + id + ".log"),
+              port,
+              Optional.of(tls));
       if (Files.exists(gatewayJar)) {
         gw.start();
         gateways.add(gw);
@@ -342,6 +360,8 @@ final class Platform implements AutoCloseable {
     int port = portFor("explorer", settings.basePort() == 0 ? 0 : settings.basePort() - 10);
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("quarkus.http.port", Integer.toString(port));
+    conf.putAll(pki.httpsSettings());
+    conf.put("bdt.explorer.ca-file", pki.caCertificate().toString());
     conf.put("bdt.explorer.node-url", "http://127.0.0.1:" + rpcPorts.getFirst());
     conf.put("bdt.explorer.db.url", "jdbc:h2:file:" + settings.work().resolve("explorer/index"));
     if (!gateways.isEmpty()) {
@@ -351,7 +371,12 @@ final class Platform implements AutoCloseable {
     }
     explorer =
         new ServiceProcess(
-            "explorer", jar, conf, settings.work().resolve("logs/explorer.log"), port);
+            "explorer",
+            jar,
+            conf,
+            settings.work().resolve("logs/explorer.log"),
+            port,
+            Optional.of(tls));
     // the gateways' anchor records need a twin-reader token (bdt.explorer.gateway-token)
     explorer.withEnvironment(
         "BDT_EXPLORER_GATEWAY_TOKEN",
@@ -411,6 +436,11 @@ final class Platform implements AutoCloseable {
 
   List<ServiceProcess> apProcesses() {
     return aps;
+  }
+
+  /** An HTTP client for the services' HTTPS APIs: trusts the platform CA, verifies host names. */
+  HttpClient http() {
+    return http;
   }
 
   /** A token with every role, valid for {@link #ADMIN_TOKEN_TTL} from start. */

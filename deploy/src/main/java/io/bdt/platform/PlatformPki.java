@@ -2,11 +2,15 @@ package io.bdt.platform;
 
 import io.bdt.pki.IssuedCertificate;
 import io.bdt.pki.PlatformCa;
+import io.bdt.pki.TlsContexts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * The platform's TLS material under {@code <data dir>/pki}: the CA (created on the first start,
@@ -74,6 +78,21 @@ final class PlatformPki {
   /** Where {@link #issueClient} writes {@code id}'s certificate. */
   Path clientCertificate(String id) {
     return dir.resolve("clients").resolve(id + ".pem");
+  }
+
+  /**
+   * The settings that serve a Quarkus service's REST API over HTTPS with the server certificate
+   * (its default TLS configuration; plain HTTP stays closed, docs/security.md "HTTPS").
+   */
+  Map<String, String> httpsSettings() {
+    return Map.of(
+        "quarkus.tls.key-store.pem.0.cert", serverCertificate().toString(),
+        "quarkus.tls.key-store.pem.0.key", serverKey().toString());
+  }
+
+  /** A client TLS context that trusts this CA (host names verified by the HTTP client). */
+  SSLContext clientContext() throws IOException {
+    return TlsContexts.trusting(Optional.of(caCertificate()));
   }
 
   /** One line for the user: where the CA and the server certificate are. */

@@ -13,12 +13,15 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * One Quarkus service of the platform as a child process ({@code java -jar
- * <module>/target/quarkus-app/quarkus-run.jar} with {@code -D} settings), its output in a log file.
+ * <module>/target/quarkus-app/quarkus-run.jar} with {@code -D} settings), its output in a log file;
+ * its readiness is probed over HTTPS with the platform CA.
  */
 final class ServiceProcess implements AutoCloseable {
   private final String name;
@@ -26,6 +29,7 @@ final class ServiceProcess implements AutoCloseable {
   private final Map<String, String> settings;
   private final Path log;
   private final String baseUrl;
+  private final HttpClient http;
   private final Map<String, String> environment = new java.util.LinkedHashMap<>();
   private Process process;
   private volatile boolean stopping;
@@ -39,12 +43,25 @@ final class ServiceProcess implements AutoCloseable {
       Pattern.compile(
           "\\bERROR\\b|\\bFATAL\\b|Exception|Caused by|^Error|already in use|Address in use");
 
-  ServiceProcess(String name, Path runJar, Map<String, String> settings, Path log, int httpPort) {
+  /**
+   * A service listening on {@code httpPort}: HTTPS checked with {@code tls} (the platform CA; host
+   * names verified), or plain HTTP when empty.
+   */
+  ServiceProcess(
+      String name,
+      Path runJar,
+      Map<String, String> settings,
+      Path log,
+      int httpPort,
+      Optional<SSLContext> tls) {
     this.name = name;
     this.runJar = runJar;
     this.settings = settings;
     this.log = log;
-    this.baseUrl = "http://127.0.0.1:" + httpPort;
+    this.baseUrl = (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + httpPort;
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    tls.ifPresent(client::sslContext);
+    this.http = client.build();
   }
 
   /**
@@ -145,7 +162,6 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Waits until {@code path} answers 200, or fails naming the log to read. */
   void awaitReady(String path, Duration limit) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long end = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < end) {
       if (!process.isAlive()) {

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
     description = {
       "Prints a bearer token for the gateways' and APs' REST APIs, signed with the platform's key"
           + " (DIR/auth/jwt-signing-key.pem, made by ./bdt platform).",
-      "Use it as: curl -H \"Authorization: Bearer $(./bdt token --role twin-reader"
-          + " --subject alice)\" http://127.0.0.1:8080/twins"
+      "Use it as: curl --cacert DIR/pki/ca.pem -H \"Authorization: Bearer $(./bdt token --role"
+          + " twin-reader --subject alice)\" https://127.0.0.1:8080/twins"
     })
 public final class TokenCommand implements Callable<Integer> {
 
@@ -34,7 +34,8 @@ public final class TokenCommand implements Callable<Integer> {
       names = "--role",
       required = true,
       split = ",",
-      description = "twin-reader, twin-writer, device-admin or operator (repeatable or a,b)")
+      description =
+          "twin-reader, twin-writer, device-admin, metrics-reader or operator (repeatable or a,b)")
   List<String> roles = new ArrayList<>();
 
   @Option(names = "--subject", required = true, description = "who the token is for")

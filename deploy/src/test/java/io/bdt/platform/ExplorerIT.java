@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Timeout(600)
 class ExplorerIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
   static Platform platform;
   static Path work;
   static ChromeDriver browser;
@@ -73,6 +71,8 @@ class ExplorerIT {
 
     Path profile = Files.createTempDirectory("bdt-explorer-it-chromium-");
     ChromeOptions options = new ChromeOptions();
+    // the explorer serves HTTPS with the test platform's own CA, which the browser does not know
+    options.setAcceptInsecureCerts(true);
     options.setBinary("/usr/bin/chromium");
     options.addArguments(
         "--headless",
@@ -109,9 +109,11 @@ class ExplorerIT {
 
   static JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        platform
+            .http()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
   }
 

@@ -62,7 +62,13 @@ import org.web3j.utils.Numeric;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformIT {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /**
+   * For the chain's JSON-RPC (plain HTTP on loopback); the services' HTTPS goes through {@code
+   * platform.http()}.
+   */
+  static final HttpClient RPC = HttpClient.newHttpClient();
+
   static final int CUT = 5;
   static Platform platform;
   static KafkaBroker kafka;
@@ -119,7 +125,7 @@ class PlatformIT {
         JSON.writeValueAsString(
             Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params));
     HttpResponse<String> r =
-        HTTP.send(
+        RPC.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -186,73 +192,17 @@ class PlatformIT {
   @Test
   @Order(2)
   void servedBearingFaultIsClassifiedAndTheServingApsReputationRisesOnChain() throws Exception {
-    String ap0 = platform.apProcesses().getFirst().baseUrl();
     String apAddress = PlatformChain.ap(0).getAddress();
     double before =
         rpc(platform.rpcPort(1), "bdt_reputation", apAddress).path("reputation").asDouble();
     VibrationGenerator generator = new VibrationGenerator(42);
-    String gateway = PlatformChain.gateway(0).getAddress();
     // slots on the ledger's clock (chain time), as the gateways number them
-    long now =
-        io.bdt.contracts.reputation.SlotClock.read(
-                org.web3j.protocol.Web3j.build(
-                    new org.web3j.protocol.http.HttpService(
-                        "http://127.0.0.1:" + platform.rpcPort(1))),
-                platform.contracts().reputationLedger())
-            .slotAt(java.time.Clock.systemUTC());
+    long now = ledgerSlotNow();
     for (long slot = now; slot <= now + 1; slot++) {
       byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(1000 + slot), 32);
-      HttpResponse<String> served =
-          HTTP.send(
-              signed(
-                      HttpRequest.newBuilder(URI.create(ap0 + "/offload"))
-                          .header("Content-Type", "application/vnd.bdt.frame")
-                          .header("X-Bdt-Task-Id", Numeric.toHexString(taskId))
-                          .header("X-Bdt-Slot", Long.toString(slot))
-                          .header("X-Bdt-Inference-Share", "1.0e10")
-                          .header("X-Bdt-Mining-Share", "1.0e10"),
-                      PlatformChain.gateway(0),
-                      "/offload",
-                      headFrame(generator.next(MachineState.BEARING_FAULT).samples()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
-      JsonNode result = JSON.readTree(served.body());
+      JsonNode result = serveAtAp0(taskId, slot, generator);
       assertThat(result.path("label").asText()).isEqualTo("bearing_fault");
-
-      ServiceReceipt receipt =
-          new ServiceReceipt(
-              taskId,
-              apAddress,
-              gateway,
-              BigInteger.valueOf(result.path("tailFlops").asLong()),
-              2_000,
-              slot);
-      byte[] signature =
-          receipt.sign(
-              PlatformChain.CHAIN_ID,
-              platform.contracts().reputationLedger(),
-              PlatformChain.gateway(0).getEcKeyPair());
-      String body =
-          JSON.writeValueAsString(
-              Map.of(
-                  "taskId", Numeric.toHexString(taskId),
-                  "ap", apAddress,
-                  "flopsServed", receipt.flopsServed().toString(),
-                  "latencyMicros", 2_000,
-                  "slot", slot,
-                  "gateway", PlatformChain.gateway(0).getAddress(),
-                  "signature", Numeric.toHexString(signature)));
-      HttpResponse<String> accepted =
-          HTTP.send(
-              signed(
-                      HttpRequest.newBuilder(URI.create(ap0 + "/receipts"))
-                          .header("Content-Type", "application/json"),
-                      PlatformChain.gateway(0),
-                      "/receipts",
-                      body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> accepted = receiptToAp0(taskId, result.path("tailFlops").asLong(), slot);
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     }
     // read on another AP's node: the reputation is what the chain agreed on
@@ -271,6 +221,82 @@ class PlatformIT {
         });
   }
 
+  /** The slot now on the ledger's clock (chain time), as the gateways number them. */
+  static long ledgerSlotNow() throws Exception {
+    return io.bdt.contracts.reputation.SlotClock.read(
+            org.web3j.protocol.Web3j.build(
+                new org.web3j.protocol.http.HttpService("http://127.0.0.1:" + platform.rpcPort(1))),
+            platform.contracts().reputationLedger())
+        .slotAt(java.time.Clock.systemUTC());
+  }
+
+  /** Offloads task {@code taskId} of {@code slot} to AP 0 as gateway 0; the AP's answer (200). */
+  static JsonNode serveAtAp0(byte[] taskId, long slot, VibrationGenerator generator)
+      throws Exception {
+    HttpResponse<String> served =
+        platform
+            .http()
+            .send(
+                signed(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    platform.apProcesses().getFirst().baseUrl() + "/offload"))
+                            .header("Content-Type", "application/vnd.bdt.frame")
+                            .header("X-Bdt-Task-Id", Numeric.toHexString(taskId))
+                            .header("X-Bdt-Slot", Long.toString(slot))
+                            .header("X-Bdt-Inference-Share", "1.0e10")
+                            .header("X-Bdt-Mining-Share", "1.0e10"),
+                        PlatformChain.gateway(0),
+                        "/offload",
+                        headFrame(generator.next(MachineState.BEARING_FAULT).samples()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    return JSON.readTree(served.body());
+  }
+
+  /** Gateway 0's signed receipt for task {@code taskId} served by AP 0, posted to AP 0. */
+  static HttpResponse<String> receiptToAp0(byte[] taskId, long flops, long slot) throws Exception {
+    String apAddress = PlatformChain.ap(0).getAddress();
+    String gateway = PlatformChain.gateway(0).getAddress();
+    ServiceReceipt receipt =
+        new ServiceReceipt(taskId, apAddress, gateway, BigInteger.valueOf(flops), 2_000, slot);
+    byte[] signature =
+        receipt.sign(
+            PlatformChain.CHAIN_ID,
+            platform.contracts().reputationLedger(),
+            PlatformChain.gateway(0).getEcKeyPair());
+    String body =
+        JSON.writeValueAsString(
+            Map.of(
+                "taskId",
+                Numeric.toHexString(taskId),
+                "ap",
+                apAddress,
+                "flopsServed",
+                receipt.flopsServed().toString(),
+                "latencyMicros",
+                2_000,
+                "slot",
+                slot,
+                "gateway",
+                gateway,
+                "signature",
+                Numeric.toHexString(signature)));
+    return platform
+        .http()
+        .send(
+            signed(
+                    HttpRequest.newBuilder(
+                            URI.create(platform.apProcesses().getFirst().baseUrl() + "/receipts"))
+                        .header("Content-Type", "application/json"),
+                    PlatformChain.gateway(0),
+                    "/receipts",
+                    body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   /**
    * {@code request} with {@code body} as POST, carrying {@code gateway}'s proof for AP 0
    * (docs/security.md, "Gateway-to-AP proof").
@@ -287,20 +313,22 @@ class PlatformIT {
   /** One offload to AP 0 with the given share headers, signed by {@code gateway}. */
   HttpResponse<String> offloadToAp0(Credentials gateway, String inferenceShare, String miningShare)
       throws Exception {
-    return HTTP.send(
-        signed(
-                HttpRequest.newBuilder(
-                        URI.create(platform.apProcesses().getFirst().baseUrl() + "/offload"))
-                    .header("Content-Type", "application/vnd.bdt.frame")
-                    .header("X-Bdt-Task-Id", Numeric.toHexString(new byte[32]))
-                    .header("X-Bdt-Slot", "1")
-                    .header("X-Bdt-Inference-Share", inferenceShare)
-                    .header("X-Bdt-Mining-Share", miningShare),
-                gateway,
-                "/offload",
-                headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples()))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return platform
+        .http()
+        .send(
+            signed(
+                    HttpRequest.newBuilder(
+                            URI.create(platform.apProcesses().getFirst().baseUrl() + "/offload"))
+                        .header("Content-Type", "application/vnd.bdt.frame")
+                        .header("X-Bdt-Task-Id", Numeric.toHexString(new byte[32]))
+                        .header("X-Bdt-Slot", "1")
+                        .header("X-Bdt-Inference-Share", inferenceShare)
+                        .header("X-Bdt-Mining-Share", miningShare),
+                    gateway,
+                    "/offload",
+                    headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -310,17 +338,20 @@ class PlatformIT {
     String ap0 = platform.apProcesses().getFirst().baseUrl();
     // the attack of issue 11: a made-up X-Bdt-Gateway with X-Bdt-Mining-Share 1, unsigned
     HttpResponse<String> madeUp =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(ap0 + "/offload"))
-                .header("Content-Type", "application/vnd.bdt.frame")
-                .header("X-Bdt-Gateway", "0x00000000000000000000000000000000000000e2")
-                .header("X-Bdt-Slot", "1")
-                .header("X-Bdt-Mining-Share", "1")
-                .POST(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        headFrame(new VibrationGenerator(5).next(MachineState.NORMAL).samples())))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        platform
+            .http()
+            .send(
+                HttpRequest.newBuilder(URI.create(ap0 + "/offload"))
+                    .header("Content-Type", "application/vnd.bdt.frame")
+                    .header("X-Bdt-Gateway", "0x00000000000000000000000000000000000000e2")
+                    .header("X-Bdt-Slot", "1")
+                    .header("X-Bdt-Mining-Share", "1")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofByteArray(
+                            headFrame(
+                                new VibrationGenerator(5).next(MachineState.NORMAL).samples())))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(madeUp.statusCode()).as(madeUp.body()).isEqualTo(401);
     // a correctly signed request from a key the ledger does not know
     Credentials outsider = PlatformChain.gateway(7);
@@ -389,7 +420,9 @@ class PlatformIT {
   }
 
   static String get(String url) throws Exception {
-    return HTTP.send(
+    return platform
+        .http()
+        .send(
             HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + platform.adminToken())
                 .GET()
@@ -637,6 +670,21 @@ class PlatformIT {
       assertThat(same.at("/features/health/properties/label").asText())
           .isEqualTo(twin.at("/features/health/properties/label").asText());
     }
+  }
+
+  @Test
+  @Order(10)
+  void restartedApStillCoSignsTheReceiptOfATaskItServedBeforeTheRestart() throws Exception {
+    byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(77_000_001L), 32);
+    long slot = ledgerSlotNow();
+    long flops = serveAtAp0(taskId, slot, new VibrationGenerator(7)).path("tailFlops").asLong();
+    ServiceProcess ap0 = platform.apProcesses().getFirst();
+    ap0.close();
+    ap0.start();
+    ap0.awaitReady("/q/health/ready", Duration.ofSeconds(180));
+    // before the record was kept on disk, the restarted AP answered "this AP served no task"
+    HttpResponse<String> accepted = receiptToAp0(taskId, flops, slot);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
   }
 
   @Test

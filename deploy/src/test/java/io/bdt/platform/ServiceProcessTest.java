@@ -74,7 +74,12 @@ class ServiceProcessTest {
 
   ServiceProcess service(Class<?> main) throws Exception {
     return new ServiceProcess(
-        "gw1", jarFor(main), Map.of("bdt.x", "1"), tmp.resolve("logs/gw1.log"), 1);
+        "gw1",
+        jarFor(main),
+        Map.of("bdt.x", "1"),
+        tmp.resolve("logs/gw1.log"),
+        1,
+        java.util.Optional.empty());
   }
 
   @Test

@@ -42,6 +42,12 @@ public interface ExplorerConfig {
   /** Bearer token for the gateways' read APIs, if they require one. */
   Optional<String> gatewayToken();
 
+  /**
+   * PEM file of the CA that signed the gateways' HTTPS certificates ({@code ./bdt platform}: {@code
+   * pki/ca.pem}); the JDK's trust store without it. Host names are verified either way.
+   */
+  Optional<java.nio.file.Path> caFile();
+
   /** The index database. */
   Db db();
 

@@ -173,8 +173,16 @@ public interface GatewayConfig {
     @WithDefault("1.0")
     double tau();
 
-    /** Base URLs of the APs (index = AP index {@code m}). */
+    /**
+     * Base URLs of the APs (index = AP index {@code m}), {@code https://} unless told otherwise.
+     */
     Optional<List<String>> aps();
+
+    /**
+     * PEM file of the CA that signed the APs' HTTPS certificates ({@code ./bdt platform}: {@code
+     * pki/ca.pem}); the JDK's trust store without it. Host names are verified either way.
+     */
+    Optional<java.nio.file.Path> caFile();
 
     /** Index of the AP that serves this gateway, {@code m(n)}. */
     @WithDefault("0")

@@ -54,6 +54,22 @@ public final class TlsContexts {
     }
   }
 
+  /**
+   * A client context that trusts the CA certificates in {@code caPem} when given (the platform's
+   * {@code pki/ca.pem}), else the JDK's default trust store. Host names are verified by the client
+   * that uses it ({@code java.net.http.HttpClient} does by default).
+   */
+  public static SSLContext trusting(Optional<Path> caPem) throws IOException {
+    if (caPem.isPresent()) {
+      return fromPem(caPem.get(), Optional.empty(), Optional.empty());
+    }
+    try {
+      return SSLContext.getDefault();
+    } catch (GeneralSecurityException e) {
+      throw new IOException("no default TLS context: " + e, e);
+    }
+  }
+
   /** An in-memory PKCS#12 store holding {@code chain} under the alias {@code key}. */
   public static KeyStore keyStore(List<X509Certificate> chain, PrivateKey key, char[] password)
       throws GeneralSecurityException {

@@ -116,8 +116,25 @@ class GatewayTrustTest {
     return JSON.readTree(r.body());
   }
 
+  @Test
+  void corsIsOffByDefault() throws Exception {
+    HttpResponse<String> r =
+        get("/status", Map.of("Authorization", reader(), "Origin", "https://console.example"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
   private double refused(String reason) throws Exception {
-    String metrics = get("/q/metrics", Map.of()).body();
+    HttpResponse<String> r =
+        get(
+            "/q/metrics",
+            Map.of(
+                "Authorization",
+                "Bearer "
+                    + ApUnderTest.token(
+                        ApUnderTest.tokenKeys, Instant.now().plusSeconds(3600), "metrics-reader")));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String metrics = r.body();
     for (String line : metrics.split("\n")) {
       if (line.startsWith("bdt_ap_gateway_requests_refused_total{reason=\"" + reason + "\"}")) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -19,9 +19,13 @@ public final class Roles {
   /** Lists, reads and revokes devices. */
   public static final String DEVICE_ADMIN = "device-admin";
 
+  /** Reads {@code /q/metrics} and nothing else: the token a Prometheus scraper holds. */
+  public static final String METRICS_READER = "metrics-reader";
+
   /** Everything: the platform's own admin token carries it. */
   public static final String OPERATOR = "operator";
 
   /** Every role, in the order the docs list them. */
-  public static final List<String> ALL = List.of(TWIN_READER, TWIN_WRITER, DEVICE_ADMIN, OPERATOR);
+  public static final List<String> ALL =
+      List.of(TWIN_READER, TWIN_WRITER, DEVICE_ADMIN, METRICS_READER, OPERATOR);
 }

@@ -59,7 +59,12 @@ class ManifestContractTest {
    * smallrye-jwt's verification key (both services verify bearer tokens).
    */
   static final Set<String> QUARKUS_KEYS =
-      Set.of("QUARKUS_HTTP_HOST", "QUARKUS_HTTP_PORT", "MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+      Set.of(
+          "QUARKUS_HTTP_HOST",
+          "QUARKUS_HTTP_PORT",
+          "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+          "QUARKUS_TLS_KEY_STORE_PEM_0_CERT",
+          "QUARKUS_TLS_KEY_STORE_PEM_0_KEY");
 
   static final Set<String> HEALTH_PATHS =
       Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
@@ -120,6 +125,35 @@ class ManifestContractTest {
       assertThat(path).as(workload).isNotNull();
       assertThat(secretMountedAt(o.statefulSet(workload), path)).as(workload).isEqualTo("bdt-jwt");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void servicesServeHttpsFromTheTlsSecretAndTrustItsCa(String overlay) throws Exception {
+    RenderedOverlay o = render(overlay);
+    for (String workload : List.of("ap", "gateway", "explorer")) {
+      Container c = container(o, workload);
+      Map<String, String> env = o.environment(c);
+      for (String file :
+          List.of("QUARKUS_TLS_KEY_STORE_PEM_0_CERT", "QUARKUS_TLS_KEY_STORE_PEM_0_KEY")) {
+        assertThat(env.get(file)).as(workload + " " + file).isNotNull();
+        assertThat(secretMountedAt(o.statefulSet(workload), env.get(file)))
+            .as(workload + " " + file)
+            .isEqualTo("bdt-tls");
+      }
+      // plain HTTP is closed, so the kubelet probes over HTTPS
+      for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+        assertThat(p.getHttpGet().getScheme()).as(workload + " probe").isEqualTo("HTTPS");
+      }
+    }
+    Map<String, String> gwEnv = o.environment(container(o, "gateway"));
+    assertThat(Stream.of(gwEnv.get("BDT_GATEWAY_INFERENCE_APS").split(",")).map(URI::create))
+        .allSatisfy(u -> assertThat(u.getScheme()).isEqualTo("https"));
+    assertThat(
+            secretMountedAt(o.statefulSet("gateway"), gwEnv.get("BDT_GATEWAY_INFERENCE_CA_FILE")))
+        .isEqualTo("bdt-tls");
+    String explorerCa = o.environment(container(o, "explorer")).get("BDT_EXPLORER_CA_FILE");
+    assertThat(secretMountedAt(o.statefulSet("explorer"), explorerCa)).isEqualTo("bdt-tls");
   }
 
   @ParameterizedTest

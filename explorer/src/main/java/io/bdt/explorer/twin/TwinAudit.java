@@ -3,6 +3,7 @@ package io.bdt.explorer.twin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.explorer.ExplorerConfig;
+import io.bdt.pki.TlsContexts;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -34,12 +35,16 @@ public class TwinAudit {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final List<URI> gateways;
   private final java.util.Optional<String> token;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
 
-  public TwinAudit(ExplorerConfig config) {
+  public TwinAudit(ExplorerConfig config) throws IOException {
     this.gateways = config.gateways().orElse(List.of());
     this.token = config.gatewayToken();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3))
+            .sslContext(TlsContexts.trusting(config.caFile()))
+            .build();
   }
 
   /** The gateways asked. */

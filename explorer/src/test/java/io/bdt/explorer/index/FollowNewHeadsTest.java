@@ -155,6 +155,11 @@ class FollowNewHeadsTest {
       }
 
       @Override
+      public Optional<java.nio.file.Path> caFile() {
+        return Optional.empty();
+      }
+
+      @Override
       public Db db() {
         return new Db() {
           @Override

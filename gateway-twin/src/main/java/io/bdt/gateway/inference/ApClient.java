@@ -13,13 +13,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.web3j.crypto.ECKeyPair;
 
 /**
- * HTTP client of the AP protocol (docs/gateway-twin.md): {@code GET /status}, {@code POST /offload}
- * with a codec frame, {@code POST /receipts}. Every request carries the gateway's proof, signed
- * with its chain key ({@link GatewayRequestProof}; writes for the AP's address, learnt from its
- * status). Every failure is an {@link IOException} naming the AP and what went wrong.
+ * HTTP(S) client of the AP protocol (docs/gateway-twin.md): {@code GET /status}, {@code POST
+ * /offload} with a codec frame, {@code POST /receipts}. Every request carries the gateway's proof,
+ * signed with its chain key ({@link GatewayRequestProof}; writes for the AP's address, learnt from
+ * its status). Every failure is an {@link IOException} naming the AP and what went wrong.
  */
 public final class ApClient {
 
@@ -29,17 +30,22 @@ public final class ApClient {
   private final Clock clock;
   private final Map<String, String> apAddresses = new ConcurrentHashMap<>();
 
-  /** A client that signs its requests with the gateway's chain {@code key}. */
-  public ApClient(ECKeyPair key, Clock clock) {
+  private final HttpClient http;
+
+  /**
+   * A client that signs its requests with the gateway's chain {@code key} and trusts the APs' HTTPS
+   * certificates {@code tls} trusts (host names verified).
+   */
+  public ApClient(ECKeyPair key, Clock clock, SSLContext tls) {
     this.key = key;
     this.clock = clock;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .sslContext(tls)
+            .build();
   }
-
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2))
-          .build();
 
   /** The AP's status; throws if it does not answer within {@code timeout}. */
   public ApStatus status(String baseUrl, Duration timeout)

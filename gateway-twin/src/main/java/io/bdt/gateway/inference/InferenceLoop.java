@@ -14,6 +14,7 @@ import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
 import io.bdt.optimizer.model.SlotCost;
 import io.bdt.optimizer.scenario.Scenario;
+import io.bdt.pki.TlsContexts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -123,7 +124,7 @@ public class InferenceLoop {
             .map(org.web3j.crypto.Credentials::getEcKeyPair)
             .orElseGet(InferenceLoop::createKey);
     signer = new ReceiptSigner(key, c.chainId(), c.ledgerAddress());
-    aps = new ApClient(key, java.time.Clock.systemUTC());
+    aps = new ApClient(key, java.time.Clock.systemUTC(), TlsContexts.trusting(c.caFile()));
     slots = new LedgerSlots(config.chain().rpcUrl(), c.ledgerAddress(), c.tau());
     predicted =
         DistributionSummary.builder("bdt.inference.latency.predicted")

@@ -24,7 +24,14 @@ class GatewayAuthTest {
   }
 
   private static double refused(String status, String reason) {
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        given()
+            .header("Authorization", bearer(EmbeddedBroker.tokens.token("prom", "metrics-reader")))
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     for (String line : metrics.split("\n")) {
       if (line.startsWith("bdt_auth_refused_total{")
           && line.contains("status=\"" + status + "\"")
@@ -130,7 +137,28 @@ class GatewayAuthTest {
   }
 
   @Test
-  void healthMetricsAndOpenApiStayOpenAndOpenApiShowsTheBearerScheme() {
+  void metricsNeedAMetricsReaderOrOperatorToken() {
+    given().get("/q/metrics").then().statusCode(401);
+    given()
+        .header("Authorization", bearer(EmbeddedBroker.tokens.token("r", "twin-reader")))
+        .get("/q/metrics")
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", bearer(EmbeddedBroker.tokens.token("ops", "operator")))
+        .get("/q/metrics")
+        .then()
+        .statusCode(200);
+    // the metrics reader reads metrics only
+    given()
+        .header("Authorization", bearer(EmbeddedBroker.tokens.token("prom", "metrics-reader")))
+        .get("/twins")
+        .then()
+        .statusCode(403);
+  }
+
+  @Test
+  void healthAndOpenApiStayOpenAndOpenApiShowsTheBearerScheme() {
     given().get("/q/health/live").then().statusCode(200);
     given()
         .get("/q/openapi")
