@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.utils.Numeric;
@@ -136,15 +135,9 @@ class ChainOutboxTest {
   }
 
   @Test
-  @Disabled(
-      "passes alone, but in the full ./mvnw verify run the 'stopped' node's RPC port still"
-          + " answered (the gateway logged a successful reconciliation while the node was"
-          + " supposedly down), so the premise 'port refuses connections' does not hold there;"
-          + " to be fixed by making TestChain.stop() provably release its ports. The restart"
-          + " reconciliation itself is exercised by PlatformIT's gateway restart.")
   void writesQueuedWhileTheNodeIsDownSurviveARestartAndLandExactlyOnce() throws Exception {
     try (TestChain node = TestChain.startAndDeploy(dir.resolve("node"))) {
-      node.stop(); // from here its port refuses connections: a real unreachable endpoint
+      node.stop(); // from here its port resets every connection: a real unreachable endpoint
       Path data = dir.resolve("gw");
       try (Gateway first = new Gateway(data, node)) {
         first.anchors.anchor(rootBytes(1), 3);

@@ -6,9 +6,11 @@ import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +48,17 @@ final class TestChain implements AutoCloseable {
   private Node node;
   private Web3j web3j;
   private boolean running;
+
+  /**
+   * While stopped: a server socket on the port that resets every connection at once. The port is a
+   * dead endpoint (each call fails with an I/O error) that no other server can take meanwhile: the
+   * port was free before, so in a full build another test's server could land on it and answer for
+   * the stopped node. (A bound socket that does not listen cannot hold it: the node's closed
+   * connections keep the port in TIME_WAIT, which only an address-reusing bind passes, and such a
+   * bind does not keep other reusing servers out.)
+   */
+  private ServerSocket holder;
+
   String reputationLedger;
   String twinAnchor;
   String deviceRegistry;
@@ -96,6 +109,10 @@ final class TestChain implements AutoCloseable {
 
   /** Starts (or restarts) the node on its port and data directory. */
   void start() throws Exception {
+    if (holder != null) {
+      holder.close();
+      holder = null;
+    }
     Map<String, BigInteger> alloc = new LinkedHashMap<>();
     List<Credentials> funded = new ArrayList<>(ADMINS);
     funded.addAll(List.of(DEPLOYER, MINER, GATEWAY));
@@ -122,12 +139,48 @@ final class TestChain implements AutoCloseable {
     running = true;
   }
 
-  /** Stops the node: its port refuses connections until {@link #start}. */
+  /**
+   * Stops the node: until {@link #start} its port resets every connection, and nothing else can
+   * bind it meanwhile (a node that kept its port fails here).
+   */
   void stop() {
     if (running) {
       running = false;
       web3j.shutdown();
       node.close();
+      holder = hold(port);
+    }
+  }
+
+  private static ServerSocket hold(int port) {
+    ServerSocket s;
+    try {
+      s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new IllegalStateException("the stopped node's port " + port + " is still taken", e);
+    }
+    Thread.ofVirtual()
+        .name("dead-endpoint-" + port)
+        .start(
+            () -> {
+              while (!s.isClosed()) {
+                try (Socket c = s.accept()) {
+                  c.setSoLinger(true, 0); // close with a reset: the caller sees an I/O error
+                } catch (IOException e) {
+                  // closed by start() or close()
+                }
+              }
+            });
+    return s;
+  }
+
+  private static void closeQuietly(java.io.Closeable s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // nothing held
     }
   }
 
@@ -170,7 +223,15 @@ final class TestChain implements AutoCloseable {
 
   @Override
   public void close() {
-    stop();
+    if (running) {
+      running = false;
+      web3j.shutdown();
+      node.close();
+    }
+    if (holder != null) {
+      closeQuietly(holder);
+      holder = null;
+    }
   }
 
   private static Credentials key(int n) {
