@@ -33,10 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The twin store at scale: {@code twins} twins (site {@code site-(i % 1000)}, a vibration feature
- * with {@code rms} and {@code n}) plus as many telemetry updates (one history entry each), loaded
- * once (kept in {@code $TMPDIR/bdt-twin-scale-N} for every benchmark's fork; delete it after the
- * run) with progress on stderr; each fork times its open (restart to ready, with a 10,000-event
- * journal tail to replay). Measured:
+ * with {@code rms} and {@code n}) plus {@code updates} telemetry updates to random twins (one
+ * history entry each), loaded once (kept in {@code $TMPDIR/bdt-twin-scale-N} for every benchmark's
+ * fork; delete it after the run) with progress on stderr; each fork times its open (restart to
+ * ready, with a 10,000-event journal tail to replay). Measured:
  *
  * <ul>
  *   <li>{@code indexedQuery}: {@code and(eq(attributes/site,"site-17"),gt(rms,0.5))} sorted by
@@ -57,6 +57,10 @@ public class TwinStoreScaleBenchmark {
 
   @Param({"1000000"})
   public int twins;
+
+  /** Telemetry updates after the twins are created (one history entry each). */
+  @Param({"100000"})
+  public int updates;
 
   private Path dir;
   private TwinStore store;
@@ -93,7 +97,7 @@ public class TwinStoreScaleBenchmark {
   public void load() throws IOException {
     // one load for all benchmarks (JMH forks a JVM per benchmark): the store and the footprint
     // measured while loading are kept in a fixed directory and reused by the later forks
-    dir = Path.of(System.getProperty("java.io.tmpdir"), "bdt-twin-scale-" + twins);
+    dir = Path.of(System.getProperty("java.io.tmpdir"), "bdt-twin-scale-" + twins + "-" + updates);
     Path footprint = dir.resolve("footprint.json");
     TwinStoreOptions options = TwinStoreOptions.defaults(10);
     if (Files.exists(footprint)) {
@@ -151,17 +155,19 @@ public class TwinStoreScaleBenchmark {
     long afterTwins = diskBytes();
     diskBytesPerTwin = (double) afterTwins / twins;
     start = System.nanoTime();
-    for (int i = 0; i < twins; i++) {
+    for (int i = 0; i < updates; i++) {
       store.apply(
           id(random.nextInt(twins)),
           new TwinUpdate.ReportProperties(
               "vibration",
               JsonNodeFactory.instance.objectNode().put("rms", random.nextDouble()).put("n", i)),
           false);
-      progress("telemetry updates", i + 1, start);
+      if ((i + 1) % 10_000 == 0) {
+        progress("telemetry updates", i + 1, start);
+      }
     }
     store.checkpoint();
-    diskBytesPerHistoryEntry = (double) (diskBytes() - afterTwins) / twins;
+    diskBytesPerHistoryEntry = (double) (diskBytes() - afterTwins) / updates;
     // a journal tail after the checkpoint, as after a crash: every restart replays it
     for (int i = 0; i < 10_000; i++) {
       store.apply(
@@ -182,7 +188,7 @@ public class TwinStoreScaleBenchmark {
   }
 
   private void progress(String what, int done, long startNanos) {
-    if (done % 100_000 == 0) {
+    if (done % 100_000 == 0 || what.startsWith("telemetry")) {
       double s = (System.nanoTime() - startNanos) / 1e9;
       System.err.printf(
           "twin-scale: %,d/%,d %s in %.1f s (%.0f/s), heap peak %.0f MB%n",
