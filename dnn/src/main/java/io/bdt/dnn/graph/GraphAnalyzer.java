@@ -39,8 +39,6 @@ public final class GraphAnalyzer {
   /** Cuts inside a residual or squeeze-and-excitation block cross 2 tensors; 2 keeps those. */
   public static final int DEFAULT_MAX_CUT_TENSORS = 2;
 
-  private static final int MAX_CONSTANT_ELEMENTS = 64;
-
   private GraphAnalyzer() {}
 
   /** Analyses {@code model} with the default cut-size limit. */
@@ -71,17 +69,17 @@ public final class GraphAnalyzer {
     if (maxCutTensors < 1) {
       throw new IllegalArgumentException("maxCutTensors must be at least 1, was " + maxCutTensors);
     }
-    model = withOverriddenInputs(model, inputShapes);
+    model = GraphInputs.withOverriddenInputs(model, inputShapes);
     GraphProto graph = model.getGraph();
-    int opset = defaultOpset(model);
+    int opset = GraphInputs.defaultOpset(model);
 
     Map<String, TensorInfo> tensors = new LinkedHashMap<>();
     Map<String, long[]> constants = new HashMap<>();
     Set<String> initializers = new HashSet<>();
     for (TensorProto init : graph.getInitializerList()) {
       initializers.add(init.getName());
-      tensors.put(init.getName(), tensorOf(init.getName(), init));
-      captureInt64(init, constants);
+      tensors.put(init.getName(), ConstantTensors.tensorOf(init.getName(), init));
+      ConstantTensors.captureInt64(init, constants);
     }
 
     Map<String, List<Long>> shapes = new LinkedHashMap<>(inputShapes);
@@ -94,9 +92,9 @@ public final class GraphAnalyzer {
         continue;
       }
       inputNames.add(vi.getName());
-      boolean isDynamic = !isStatic(vi);
+      boolean isDynamic = !GraphInputs.isStatic(vi);
       dynamic |= isDynamic;
-      TensorInfo info = resolveInput(vi, shapes.get(vi.getName()), isDynamic);
+      TensorInfo info = GraphInputs.resolveInput(vi, shapes.get(vi.getName()), isDynamic);
       inputs.add(info);
       tensors.put(info.name(), info);
     }
@@ -115,15 +113,15 @@ public final class GraphAnalyzer {
     for (NodeProto node : graph.getNodeList()) {
       if (node.getOpType().equals("Constant") && isDefaultDomain(node.getDomain())) {
         constantNodes.add(node);
-        TensorProto value = constantValue(node);
-        tensors.put(node.getOutput(0), tensorOf(node.getOutput(0), value));
-        captureInt64(value.toBuilder().setName(node.getOutput(0)).build(), constants);
+        TensorProto value = ConstantTensors.constantValue(node);
+        tensors.put(node.getOutput(0), ConstantTensors.tensorOf(node.getOutput(0), value));
+        ConstantTensors.captureInt64(value.toBuilder().setName(node.getOutput(0)).build(), constants);
       } else {
         compute.add(node);
       }
     }
 
-    List<NodeProto> order = topologicalOrder(compute, tensors.keySet());
+    List<NodeProto> order = CutSearch.topologicalOrder(compute, tensors.keySet());
     List<String> unresolved = new ArrayList<>();
     InvalidModelException ruleError = null;
     for (NodeProto node : order) {
@@ -160,7 +158,7 @@ public final class GraphAnalyzer {
             "graph output '" + vi.getName() + "' is not produced by any node");
       }
       if (info.crossable()) {
-        checkDeclared(vi, info);
+        GraphInputs.checkDeclared(vi, info);
       }
       outputs.add(info);
     }
@@ -171,7 +169,7 @@ public final class GraphAnalyzer {
     for (NodeProto c : constantNodes) {
       fixed.add(c.getOutput(0));
     }
-    List<CutPoint> cuts = findCuts(layers, inputs, outputs, tensors, fixed, batch, maxCutTensors);
+    List<CutPoint> cuts = CutSearch.findCuts(layers, inputs, outputs, tensors, fixed, batch, maxCutTensors);
     Map<String, TensorInfo> activations = new LinkedHashMap<>(tensors);
     activations.keySet().removeAll(initializers);
     return new GraphAnalysis(
@@ -273,360 +271,9 @@ public final class GraphAnalyzer {
     }
   }
 
-  /**
-   * {@code model} with the static input dims that {@code inputShapes} overrides (a 1024x1024
-   * segmentation model run at 256x256) replaced, so ONNX Runtime accepts the new shape; the
-   * declared output shapes and value_info, which were for the old input, are dropped.
-   */
-  private static ModelProto withOverriddenInputs(
-      ModelProto model, Map<String, List<Long>> inputShapes) {
-    GraphProto graph = model.getGraph();
-    boolean overrides = false;
-    for (ValueInfoProto vi : graph.getInputList()) {
-      List<Long> given = inputShapes.get(vi.getName());
-      if (given != null && isStatic(vi)) {
-        List<Long> declared = new ArrayList<>();
-        vi.getType()
-            .getTensorType()
-            .getShape()
-            .getDimList()
-            .forEach(d -> declared.add(d.getDimValue()));
-        overrides |= !declared.equals(given);
-      }
-    }
-    if (!overrides) {
-      return model;
-    }
-    GraphProto.Builder g = graph.toBuilder().clearValueInfo();
-    for (int i = 0; i < g.getInputCount(); i++) {
-      List<Long> given = inputShapes.get(g.getInput(i).getName());
-      if (given != null && g.getInput(i).getType().hasTensorType()) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        given.forEach(d -> shape.addDimBuilder().setDimValue(d));
-        ValueInfoProto.Builder vi = g.getInput(i).toBuilder();
-        vi.getTypeBuilder().getTensorTypeBuilder().setShape(shape);
-        g.setInput(i, vi);
-      }
-    }
-    for (int i = 0; i < g.getOutputCount(); i++) {
-      ValueInfoProto.Builder vi = g.getOutput(i).toBuilder();
-      if (vi.getType().hasTensorType()) {
-        vi.getTypeBuilder().getTensorTypeBuilder().clearShape();
-      }
-      g.setOutput(i, vi);
-    }
-    return model.toBuilder().setGraph(g).build();
-  }
-
   private static boolean isDefaultDomain(String domain) {
     return domain.isEmpty() || domain.equals("ai.onnx");
   }
 
-  private static List<CutPoint> findCuts(
-      List<Layer> layers,
-      List<TensorInfo> inputs,
-      List<TensorInfo> outputs,
-      Map<String, TensorInfo> tensors,
-      Set<String> fixed,
-      long batch,
-      int maxCutTensors) {
-    int n = layers.size();
-    Map<String, Integer> lastUse = new HashMap<>();
-    for (int p = 0; p < n; p++) {
-      for (String in : NodeInputs.of(layers.get(p).node())) {
-        if (!fixed.contains(in)) {
-          lastUse.put(in, p);
-        }
-      }
-    }
-    for (TensorInfo out : outputs) {
-      lastUse.put(out.name(), n);
-    }
-    long[] prefix = new long[n + 1];
-    for (int p = 0; p < n; p++) {
-      prefix[p + 1] = prefix[p] + layers.get(p).flops();
-    }
 
-    LinkedHashSet<String> live = new LinkedHashSet<>();
-    for (TensorInfo in : inputs) {
-      if (lastUse.containsKey(in.name())) {
-        live.add(in.name());
-      }
-    }
-    List<CutPoint> cuts = new ArrayList<>();
-    Set<Set<String>> seen = new HashSet<>();
-    for (int p = 0; p <= n; p++) {
-      boolean boundary = p == 0 || p == n;
-      if ((boundary || (live.size() <= maxCutTensors && allCrossable(live, tensors)))
-          && seen.add(Set.copyOf(live))) {
-        List<TensorInfo> crossing = live.stream().map(tensors::get).toList();
-        long bits =
-            p == n
-                ? 0
-                : crossing.stream().filter(TensorInfo::crossable).mapToLong(TensorInfo::bits).sum()
-                    / batch;
-        cuts.add(
-            new CutPoint(
-                cuts.size(),
-                p,
-                crossing,
-                prefix[p] / batch,
-                (prefix[n] - prefix[p]) / batch,
-                bits));
-      }
-      if (p == n) {
-        break;
-      }
-      NodeProto node = layers.get(p).node();
-      for (String in : NodeInputs.of(node)) {
-        Integer last = lastUse.get(in);
-        if (last != null && last == p) {
-          live.remove(in);
-        }
-      }
-      for (String out : node.getOutputList()) {
-        Integer last = lastUse.get(out);
-        if (last != null && last > p) {
-          live.add(out);
-        }
-      }
-    }
-    return cuts;
-  }
-
-  private static boolean allCrossable(Set<String> live, Map<String, TensorInfo> tensors) {
-    for (String name : live) {
-      TensorInfo t = tensors.get(name);
-      if (t == null || !t.crossable()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The file's node order if it is topological, else Kahn's order; rejects cycles. */
-  private static List<NodeProto> topologicalOrder(List<NodeProto> nodes, Set<String> available) {
-    Set<String> known = new HashSet<>(available);
-    boolean inOrder = true;
-    for (NodeProto node : nodes) {
-      for (String in : NodeInputs.of(node)) {
-        if (!known.contains(in)) {
-          inOrder = false;
-        }
-      }
-      known.addAll(node.getOutputList());
-    }
-    if (inOrder) {
-      return nodes;
-    }
-    Map<String, Integer> producer = new HashMap<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      for (String out : nodes.get(i).getOutputList()) {
-        producer.put(out, i);
-      }
-    }
-    int[] pending = new int[nodes.size()];
-    List<List<Integer>> consumers = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      consumers.add(new ArrayList<>());
-    }
-    for (int i = 0; i < nodes.size(); i++) {
-      for (String in : NodeInputs.of(nodes.get(i))) {
-        if (available.contains(in)) {
-          continue;
-        }
-        Integer from = producer.get(in);
-        if (from == null) {
-          throw new InvalidModelException(
-              "node '"
-                  + nodes.get(i).getName()
-                  + "' uses tensor '"
-                  + in
-                  + "', which no node, input or initializer defines");
-        }
-        pending[i]++;
-        consumers.get(from).add(i);
-      }
-    }
-    ArrayDeque<Integer> ready = new ArrayDeque<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      if (pending[i] == 0) {
-        ready.add(i);
-      }
-    }
-    List<NodeProto> order = new ArrayList<>();
-    while (!ready.isEmpty()) {
-      int i = ready.poll();
-      order.add(nodes.get(i));
-      for (int c : consumers.get(i)) {
-        if (--pending[c] == 0) {
-          ready.add(c);
-        }
-      }
-    }
-    if (order.size() != nodes.size()) {
-      throw new InvalidModelException("the graph has a cycle: it is not a DAG");
-    }
-    return order;
-  }
-
-  private static int defaultOpset(ModelProto model) {
-    for (OperatorSetIdProto id : model.getOpsetImportList()) {
-      if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
-        return (int) id.getVersion();
-      }
-    }
-    return 0; // only other domains (e.g. ai.onnx.ml): no default-domain rule applies
-  }
-
-  private static boolean isStatic(ValueInfoProto vi) {
-    if (!vi.getType().hasTensorType() || !vi.getType().getTensorType().hasShape()) {
-      return false;
-    }
-    for (TensorShapeProto.Dimension d : vi.getType().getTensorType().getShape().getDimList()) {
-      if (!d.hasDimValue() || d.getDimValue() <= 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static TensorInfo resolveInput(ValueInfoProto vi, List<Long> given, boolean dynamic) {
-    String name = vi.getName();
-    if (!vi.getType().hasTensorType()) {
-      throw new InvalidModelException("graph input '" + name + "' is not a tensor");
-    }
-    int elemType = vi.getType().getTensorType().getElemType();
-    List<TensorShapeProto.Dimension> declared =
-        vi.getType().getTensorType().getShape().getDimList();
-    if (given != null) {
-      if (vi.getType().getTensorType().hasShape() && declared.size() != given.size()) {
-        throw new InvalidModelException(
-            "--input "
-                + name
-                + ": gives "
-                + given.size()
-                + " dims but the model declares rank "
-                + declared.size());
-      }
-      for (Long d : given) {
-        if (d == null || d < 0) {
-          throw new InvalidModelException("--input " + name + ": dims must be positive: " + given);
-        }
-      }
-      return new TensorInfo(name, elemType, given);
-    }
-    if (dynamic) {
-      List<String> shown = new ArrayList<>();
-      for (TensorShapeProto.Dimension d : declared) {
-        shown.add(
-            d.hasDimValue()
-                ? Long.toString(d.getDimValue())
-                : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
-      }
-      throw new InvalidModelException(
-          "missing shape: graph input '"
-              + name
-              + "' has dynamic shape "
-              + shown
-              + "; give it with --input "
-              + name
-              + "=DIMS (e.g. 1x3x224x224)");
-    }
-    List<Long> dims = new ArrayList<>();
-    for (TensorShapeProto.Dimension d : declared) {
-      dims.add(d.getDimValue());
-    }
-    return new TensorInfo(name, elemType, dims);
-  }
-
-  private static void checkDeclared(ValueInfoProto vi, TensorInfo inferred) {
-    if (!vi.getType().hasTensorType() || !vi.getType().getTensorType().hasShape()) {
-      return;
-    }
-    List<TensorShapeProto.Dimension> declared =
-        vi.getType().getTensorType().getShape().getDimList();
-    boolean mismatch = declared.size() != inferred.rank();
-    for (int i = 0; !mismatch && i < declared.size(); i++) {
-      TensorShapeProto.Dimension d = declared.get(i);
-      mismatch = d.hasDimValue() && d.getDimValue() > 0 && d.getDimValue() != inferred.dim(i);
-    }
-    if (mismatch) {
-      throw new InvalidModelException(
-          "graph output '"
-              + vi.getName()
-              + "' is declared with shape "
-              + declared.stream()
-                  .map(d -> d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam())
-                  .toList()
-              + " but the graph computes "
-              + inferred.dims());
-    }
-  }
-
-  private static TensorInfo tensorOf(String name, TensorProto t) {
-    return new TensorInfo(name, t.getDataType(), t.getDimsList());
-  }
-
-  private static TensorProto constantValue(NodeProto node) {
-    for (AttributeProto a : node.getAttributeList()) {
-      switch (a.getName()) {
-        case "value" -> {
-          return a.getT();
-        }
-        case "value_int" -> {
-          return TensorProto.newBuilder()
-              .setDataType(TensorProto.DataType.INT64_VALUE)
-              .addInt64Data(a.getI())
-              .build();
-        }
-        case "value_ints" -> {
-          return TensorProto.newBuilder()
-              .setDataType(TensorProto.DataType.INT64_VALUE)
-              .addDims(a.getIntsCount())
-              .addAllInt64Data(a.getIntsList())
-              .build();
-        }
-        case "value_float" -> {
-          return TensorProto.newBuilder()
-              .setDataType(TensorProto.DataType.FLOAT_VALUE)
-              .addFloatData(a.getF())
-              .build();
-        }
-        case "value_floats" -> {
-          return TensorProto.newBuilder()
-              .setDataType(TensorProto.DataType.FLOAT_VALUE)
-              .addDims(a.getFloatsCount())
-              .addAllFloatData(a.getFloatsList())
-              .build();
-        }
-        default -> {}
-      }
-    }
-    throw new InvalidModelException(
-        "Constant node '" + node.getName() + "' has no value attribute this analyser reads");
-  }
-
-  /** Keeps the values of small int64 tensors, which Reshape/Squeeze/Pad read as shapes. */
-  private static void captureInt64(TensorProto t, Map<String, long[]> constants) {
-    if (t.getDataType() != TensorProto.DataType.INT64_VALUE) {
-      return;
-    }
-    long count = 1;
-    for (long d : t.getDimsList()) {
-      count *= d;
-    }
-    if (count > MAX_CONSTANT_ELEMENTS) {
-      return;
-    }
-    long[] values;
-    if (!t.getRawData().isEmpty()) {
-      ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      values = new long[raw.remaining() / Long.BYTES];
-      raw.asLongBuffer().get(values);
-    } else {
-      values = t.getInt64DataList().stream().mapToLong(Long::longValue).toArray();
-    }
-    constants.put(t.getName(), values);
-  }
 }
