@@ -1,22 +1,11 @@
 package io.bdt.dnn.graph;
 
-import ai.onnxruntime.OrtException;
 import io.bdt.dnn.onnx.InvalidModelException;
-import io.bdt.dnn.onnx.proto.Onnx.AttributeProto;
-import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
-import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
-import io.bdt.dnn.onnx.proto.Onnx.OperatorSetIdProto;
-import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
-import io.bdt.dnn.onnx.proto.Onnx.TensorShapeProto;
-import io.bdt.dnn.onnx.proto.Onnx.ValueInfoProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;

@@ -2,22 +2,15 @@ package io.bdt.dnn.graph;
 
 import ai.onnxruntime.OrtException;
 import io.bdt.dnn.onnx.InvalidModelException;
-import io.bdt.dnn.onnx.proto.Onnx.AttributeProto;
 import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
-import io.bdt.dnn.onnx.proto.Onnx.OperatorSetIdProto;
 import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
-import io.bdt.dnn.onnx.proto.Onnx.TensorShapeProto;
 import io.bdt.dnn.onnx.proto.Onnx.ValueInfoProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,7 +108,8 @@ public final class GraphAnalyzer {
         constantNodes.add(node);
         TensorProto value = ConstantTensors.constantValue(node);
         tensors.put(node.getOutput(0), ConstantTensors.tensorOf(node.getOutput(0), value));
-        ConstantTensors.captureInt64(value.toBuilder().setName(node.getOutput(0)).build(), constants);
+        ConstantTensors.captureInt64(
+            value.toBuilder().setName(node.getOutput(0)).build(), constants);
       } else {
         compute.add(node);
       }
@@ -169,7 +163,8 @@ public final class GraphAnalyzer {
     for (NodeProto c : constantNodes) {
       fixed.add(c.getOutput(0));
     }
-    List<CutPoint> cuts = CutSearch.findCuts(layers, inputs, outputs, tensors, fixed, batch, maxCutTensors);
+    List<CutPoint> cuts =
+        CutSearch.findCuts(layers, inputs, outputs, tensors, fixed, batch, maxCutTensors);
     Map<String, TensorInfo> activations = new LinkedHashMap<>(tensors);
     activations.keySet().removeAll(initializers);
     return new GraphAnalysis(
@@ -274,6 +269,4 @@ public final class GraphAnalyzer {
   private static boolean isDefaultDomain(String domain) {
     return domain.isEmpty() || domain.equals("ai.onnx");
   }
-
-
 }

@@ -1,31 +1,19 @@
 package io.bdt.dnn.graph;
 
-import ai.onnxruntime.OrtException;
 import io.bdt.dnn.onnx.InvalidModelException;
-import io.bdt.dnn.onnx.proto.Onnx.AttributeProto;
 import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
-import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
 import io.bdt.dnn.onnx.proto.Onnx.OperatorSetIdProto;
-import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
 import io.bdt.dnn.onnx.proto.Onnx.TensorShapeProto;
 import io.bdt.dnn.onnx.proto.Onnx.ValueInfoProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The graph inputs' shapes: declared dims, {@code --input} overrides (the model rewritten so ONNX
- * Runtime accepts them), symbolic dims that must be given, and the check of declared output
- * shapes against inferred ones.
+ * Runtime accepts them), symbolic dims that must be given, and the check of declared output shapes
+ * against inferred ones.
  */
 final class GraphInputs {
 
@@ -36,8 +24,7 @@ final class GraphInputs {
    * segmentation model run at 256x256) replaced, so ONNX Runtime accepts the new shape; the
    * declared output shapes and value_info, which were for the old input, are dropped.
    */
-  static ModelProto withOverriddenInputs(
-      ModelProto model, Map<String, List<Long>> inputShapes) {
+  static ModelProto withOverriddenInputs(ModelProto model, Map<String, List<Long>> inputShapes) {
     GraphProto graph = model.getGraph();
     boolean overrides = false;
     for (ValueInfoProto vi : graph.getInputList()) {
