@@ -99,7 +99,8 @@ public final class BenchTablesCommand implements Callable<Integer> {
   }
 
   /**
-   * The Markdown table(s) of one raw result file (JMH's, or a {@code ./bench --main} benchmark's),
+   * The Markdown table(s) of one raw result file (JMH's, a {@code ./bench --main} benchmark's, or
+   * {@code ./bdt bench-ingest}'s),
    * and the line naming where it came from.
    */
   static String table(JsonNode result, String name) {
@@ -109,9 +110,13 @@ public final class BenchTablesCommand implements Callable<Integer> {
       t = jmhTable(result);
     } else if ("main".equals(kind) && result.path("results").path("tables").isArray()) {
       t = mainTables(result.path("results").path("tables"), name);
+    } else if ("ingest".equals(kind) && result.path("results").isArray()) {
+      t = new StringBuilder(IngestTable.rows(result));
     } else {
       throw new IllegalArgumentException(
-          name + " is not a result kept by ./bench (a JMH result, or --main with \"tables\")");
+          name
+              + " is not a result kept by ./bench (a JMH result, or --main with \"tables\") or by"
+              + " ./bdt bench-ingest");
     }
     return t.append(rawLine(result, name)).toString();
   }

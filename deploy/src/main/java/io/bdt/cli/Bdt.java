@@ -1,6 +1,7 @@
 package io.bdt.cli;
 
 import io.bdt.bench.BenchTablesCommand;
+import io.bdt.bench.IngestBenchCommand;
 import io.bdt.consensus.node.GenesisCommand;
 import io.bdt.consensus.node.NodeCommand;
 import io.bdt.dnn.cli.DnnCommand;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Command;
       CostTableCommand.class,
       SimulateCommand.class,
       CompareCommand.class,
-      BenchTablesCommand.class
+      BenchTablesCommand.class,
+      IngestBenchCommand.class
     })
 public final class Bdt implements Runnable {
 

@@ -8,7 +8,7 @@ import java.util.List;
  * the tests), so that the JDK they run on is quiet about what the project knowingly uses and about
  * nothing else. The launcher script's {@code scripts/jvm-options.sh} prints the same list.
  */
-final class JvmOptions {
+public final class JvmOptions {
   private JvmOptions() {}
 
   /**
@@ -26,7 +26,7 @@ final class JvmOptions {
   }
 
   /** The options for the JDK this process runs on (child processes use the same java binary). */
-  static List<String> forThisJdk() {
+  public static List<String> forThisJdk() {
     return quiet(Runtime.version().feature());
   }
 }

@@ -25,7 +25,7 @@ import java.util.Map;
  * listener uses the platform CA's server certificate and accepts client certificates of that CA
  * (mutual TLS for certificate devices); the plain listener exists only when asked for.
  */
-final class MqttBroker implements AutoCloseable {
+public final class MqttBroker implements AutoCloseable {
   private final EmbeddedHiveMQ hivemq;
   private final String url;
   private final String tlsUrl;
@@ -39,7 +39,8 @@ final class MqttBroker implements AutoCloseable {
    * @param gatewayIds gateways that get a service account; their password files are in {@code
    *     dir/accounts}
    */
-  MqttBroker(Path dir, int plainPort, PlatformPki pki, List<String> gatewayIds) throws IOException {
+  public MqttBroker(Path dir, int plainPort, PlatformPki pki, List<String> gatewayIds)
+      throws IOException {
     SecureRandom random = new SecureRandom();
     Map<String, String> hashes = new LinkedHashMap<>();
     passwordFiles = new LinkedHashMap<>();
@@ -145,17 +146,17 @@ final class MqttBroker implements AutoCloseable {
   }
 
   /** The plain-text listener's URL, or null when there is none. */
-  String url() {
+  public String url() {
     return url;
   }
 
   /** The TLS listener's URL. */
-  String tlsUrl() {
+  public String tlsUrl() {
     return tlsUrl;
   }
 
   /** The owner-only file holding gateway {@code gatewayId}'s MQTT password. */
-  Path passwordFile(String gatewayId) {
+  public Path passwordFile(String gatewayId) {
     return passwordFiles.get(gatewayId);
   }
 

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLContext;
  * reused afterwards), a server certificate for the loopback services (broker, HTTPS APIs) issued on
  * every start, and client certificates on demand. Every file is PEM; keys are owner-only.
  */
-final class PlatformPki {
+public final class PlatformPki {
 
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
   static final Duration LEAF_VALIDITY = Duration.ofDays(397);
@@ -34,7 +34,7 @@ final class PlatformPki {
   }
 
   /** Opens or creates the CA in {@code dir} and issues the services' server certificate. */
-  static PlatformPki open(Path dir, Clock clock) throws IOException {
+  public static PlatformPki open(Path dir, Clock clock) throws IOException {
     PlatformCa ca = PlatformCa.openOrCreate(dir, "B-DT platform CA", CA_VALIDITY, clock);
     PlatformPki pki = new PlatformPki(ca, dir);
     ca.issueServer(LOCAL_HOSTS, LEAF_VALIDITY).write(pki.serverCertificate(), pki.serverKey());
@@ -51,17 +51,17 @@ final class PlatformPki {
   }
 
   /** The CA certificate every client trusts. */
-  Path caCertificate() {
+  public Path caCertificate() {
     return ca.certificateFile();
   }
 
   /** The local services' server certificate chain (PEM). */
-  Path serverCertificate() {
+  public Path serverCertificate() {
     return dir.resolve("server.pem");
   }
 
   /** The local services' server key (PEM, owner-only). */
-  Path serverKey() {
+  public Path serverKey() {
     return dir.resolve("server-key.pem");
   }
 

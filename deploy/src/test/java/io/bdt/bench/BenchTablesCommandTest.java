@@ -91,8 +91,8 @@ class BenchTablesCommandTest {
   }
 
   @Test
-  void aRawFileThatIsNotAJmhResultIsRefused() throws Exception {
-    Files.writeString(root.resolve("other.json"), "{\"kind\": \"ingest\"}");
+  void aRawFileThatIsNoBenchmarkResultIsRefused() throws Exception {
+    Files.writeString(root.resolve("other.json"), "{\"kind\": \"csv\", \"results\": []}");
     assertThatThrownBy(
             () ->
                 BenchTablesCommand.regenerate("<!-- bench: other.json -->\n<!-- /bench -->", root))
@@ -131,5 +131,41 @@ class BenchTablesCommandTest {
     assertThatThrownBy(
             () -> BenchTablesCommand.regenerate("<!-- bench: bad.json -->\n<!-- /bench -->", root))
         .hasMessageContaining("bad.json: a row has 1 cells for 2 columns");
+  }
+
+  static final String INGEST =
+      """
+      {"kind": "ingest", "module": "gateway-twin", "date": "2026-12-02T18:00:00Z",
+       "commit": "fedcba9876543210", "dirty": false, "jdk": "25.0.3+9-LTS", "cores": 2,
+       "loadAverageBefore": [3.0, 2.0, 1.0], "loadAverageAfter": [4.0, 2.5, 1.2],
+       "command": "./bdt bench-ingest --brokers mosquitto",
+       "placement": {"publisherCpus": "1", "gatewayCpus": "0", "note": "publisher JVM on CPU 1"},
+       "settings": {"devices": 16, "publisherThreads": 2, "payloadBytes": 45,
+                    "warmupSeconds": 3.0, "measureSeconds": 5.0},
+       "results": [
+        {"broker": "mosquitto", "tls": true, "qos": 1, "run": 2,
+         "gateway": {"msgPerSecond": 15000.0, "consumerCpuNanosPerMessage": 21500.0,
+                     "brokerCpuNanosPerMessage": 9000.0, "publishedPerSecond": 15100.0,
+                     "loadAverage": [3.5, 2.1, 1.1]},
+         "subscriber": {"msgPerSecond": 30000.0, "consumerCpuNanosPerMessage": 8000.0,
+                        "loadAverage": [3.7, 2.2, 1.1]}}
+       ]}
+      """;
+
+  @Test
+  void ingestResultBecomesARowWithTheRatioToTheBrokerAndCpuPerMessage() throws Exception {
+    Files.createDirectories(root.resolve("bench-results/gateway-twin"));
+    Files.writeString(root.resolve("bench-results/gateway-twin/i.json"), INGEST);
+    String doc =
+        BenchTablesCommand.regenerate(
+            "<!-- bench: bench-results/gateway-twin/i.json -->\n<!-- /bench -->", root);
+    assertThat(doc)
+        .contains(
+            "| mosquitto | TLS | 1 | 2 | 30,000 | **15,000** | **0.50** | **21.50** | 8.00 | 9.00 |"
+                + " 15,100 | 3.5 / 3.7 |")
+        .contains("16 devices, 2 publisher threads, 45-byte JSON messages")
+        .contains("Placement: publisher JVM on CPU 1.")
+        .contains("Raw: [`bench-results/gateway-twin/i.json`]")
+        .contains("`./bdt bench-ingest --brokers mosquitto`; commit fedcba9876");
   }
 }
