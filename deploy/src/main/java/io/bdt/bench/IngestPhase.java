@@ -33,7 +33,7 @@ final class IngestPhase {
   static final long WARMUP_MESSAGES = 20_000;
 
   /** The longest warm-up, however few messages arrive. */
-  static final long MAX_WARMUP_MILLIS = 30_000;
+  static final long MAX_WARMUP_MILLIS = 10_000;
 
   /** How the publisher JVM is started: the command up to its main class and settings file. */
   /**
@@ -177,13 +177,17 @@ final class IngestPhase {
       r.put("publishedTotal", published.get());
       r.put("consumedTotal", drained);
       r.put("loadAverage", load);
+      if (consumer == IngestRig.Consumer.GATEWAY) {
+        r.put("gatewayRejected", rig.rejections());
+      }
       progress.printf(
           Locale.ROOT,
-          "\r  %-44s %,9.0f msg/s, %,6.2f µs CPU/msg (load %s)%s%n",
+          "\r  %-44s %,9.0f msg/s, %,6.2f µs CPU/msg (load %s)%s%s%n",
           label,
           consumedInWindow / secs,
           consumerCpu / 1e3 / Math.max(1, consumedInWindow),
           load.isEmpty() ? "?" : load.getFirst(),
+          consumer == IngestRig.Consumer.GATEWAY ? ", rejected: " + rig.rejections() : "",
           " ".repeat(20));
       return r;
     } finally {
