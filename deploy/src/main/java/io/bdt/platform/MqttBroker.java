@@ -26,6 +26,10 @@ import java.util.Map;
  * (mutual TLS for certificate devices); the plain listener exists only when asked for.
  */
 public final class MqttBroker implements AutoCloseable {
+  static {
+    Platform.useLogback(); // HiveMQ configures its logging through Logback, whoever starts it
+  }
+
   private final EmbeddedHiveMQ hivemq;
   private final String url;
   private final String tlsUrl;
