@@ -100,8 +100,7 @@ public final class BenchTablesCommand implements Callable<Integer> {
 
   /**
    * The Markdown table(s) of one raw result file (JMH's, a {@code ./bench --main} benchmark's, or
-   * {@code ./bdt bench-ingest}'s),
-   * and the line naming where it came from.
+   * {@code ./bdt bench-ingest}'s), and the line naming where it came from.
    */
   static String table(JsonNode result, String name) {
     String kind = result.path("kind").asText();

@@ -218,8 +218,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
     raw.put("loadAverageAfter", loadAfter);
     raw.put(
         "command",
-        "./bdt bench-ingest "
-            + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        // the parse result's arguments start with the command's own name
+        "./bdt " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     raw.put("placement", placement);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("devices", devices);

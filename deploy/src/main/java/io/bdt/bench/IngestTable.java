@@ -26,7 +26,7 @@ final class IngestTable {
       t.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %d | %s | **%s** | **%.2f** | **%.2f** | %.2f | %.2f | %s | %s |%n",
+              "| %s | %s | %d | %d | %s | **%s** | **%.2f** | **%s** | %s | %s | %s | %s |%n",
               r.path("broker").asText(),
               r.path("tls").asBoolean() ? "TLS" : "plain",
               r.path("qos").asInt(),
@@ -34,9 +34,9 @@ final class IngestTable {
               BenchTablesCommand.figure(broker),
               BenchTablesCommand.figure(gateway),
               broker > 0 ? gateway / broker : Double.NaN,
-              gw.path("consumerCpuNanosPerMessage").asDouble() / 1e3,
-              sub.path("consumerCpuNanosPerMessage").asDouble() / 1e3,
-              gw.path("brokerCpuNanosPerMessage").asDouble() / 1e3,
+              micros(gw, "consumerCpuNanosPerMessage"),
+              micros(sub, "consumerCpuNanosPerMessage"),
+              micros(gw, "brokerCpuNanosPerMessage"),
               BenchTablesCommand.figure(gw.path("publishedPerSecond").asDouble()),
               load(gw.path("loadAverage")) + " / " + load(sub.path("loadAverage"))));
     }
@@ -53,6 +53,13 @@ final class IngestTable {
             s.path("measureSeconds").asDouble(),
             result.path("placement").path("note").asText("?")));
     return t.toString();
+  }
+
+  /** Nanoseconds per message as µs, or "-" when the phase consumed nothing (QoS 0 all dropped). */
+  private static String micros(JsonNode phase, String field) {
+    return phase.path("msgPerSecond").asDouble() > 0
+        ? String.format(Locale.ROOT, "%.2f", phase.path(field).asDouble() / 1e3)
+        : "-";
   }
 
   private static String load(JsonNode a) {
