@@ -8,22 +8,34 @@ import org.eclipse.tahu.message.model.Metric;
 import org.eclipse.tahu.message.model.SparkplugBPayload;
 
 /**
- * Decodes Sparkplug B DDATA payloads with Eclipse Tahu: scalar metrics become properties (by metric
+ * Decodes Sparkplug B payloads with Eclipse Tahu: scalar metrics become properties (by metric
  * name); a metric named {@code samples} of type FloatArray or DoubleArray becomes the sensor
- * samples.
+ * samples. Sessions, aliases and sequence numbers are the {@link SparkplugHost}'s.
  */
 public final class SparkplugTelemetryDecoder {
 
   /** Decodes {@code payload} from {@code deviceId}, stamping {@code arrival} if it has no time. */
   public Telemetry decode(String deviceId, byte[] payload, Instant arrival)
       throws MalformedTelemetryException {
-    SparkplugBPayload decoded;
+    return telemetry(deviceId, parse(payload), arrival);
+  }
+
+  /** The Sparkplug B payload in {@code payload}'s bytes (protobuf). */
+  public SparkplugBPayload parse(byte[] payload) throws MalformedTelemetryException {
     try {
-      decoded = new SparkplugBPayloadDecoder().buildFromByteArray(payload, null);
+      return new SparkplugBPayloadDecoder().buildFromByteArray(payload, null);
     } catch (Exception e) {
       throw new MalformedTelemetryException(
           RejectReason.NOT_SPARKPLUG, "not a Sparkplug B payload: " + e.getMessage());
     }
+  }
+
+  /**
+   * The telemetry in a decoded payload whose metrics all have names (a {@link SparkplugHost}
+   * resolves aliases first).
+   */
+  public Telemetry telemetry(String deviceId, SparkplugBPayload decoded, Instant arrival)
+      throws MalformedTelemetryException {
     Instant at = decoded.getTimestamp() == null ? arrival : decoded.getTimestamp().toInstant();
     ObjectNode properties = JsonNodeFactory.instance.objectNode();
     float[] samples = new float[0];
@@ -32,7 +44,7 @@ public final class SparkplugTelemetryDecoder {
       Object value = metric.getValue();
       if (name == null || name.isEmpty()) {
         throw new MalformedTelemetryException(
-            RejectReason.NOT_SPARKPLUG, "a metric has no name (aliases are not supported)");
+            RejectReason.NOT_SPARKPLUG, "a metric has no name and no alias its DBIRTH declared");
       }
       if ("samples".equals(name)) {
         samples = samplesOf(value);

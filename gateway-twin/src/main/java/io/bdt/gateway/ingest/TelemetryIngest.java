@@ -1,5 +1,6 @@
 package io.bdt.gateway.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.GatewayConfig;
 import io.bdt.gateway.device.DeviceLedger;
 import io.bdt.gateway.device.DeviceRecord;
@@ -11,16 +12,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Turns raw telemetry payloads into twin updates: decodes (JSON or Sparkplug B), checks that the
- * device is registered and not revoked, merges the values into the twin's {@code telemetry} feature
- * and hands samples to the sensor windows. Anything malformed is counted by reason and dropped; it
- * never reaches the twin.
+ * Turns raw telemetry payloads into twin updates: decodes (JSON here, Sparkplug B through {@link
+ * SparkplugHost}), checks that the device is registered and not revoked, merges the values into the
+ * twin's {@code telemetry} feature and hands samples to the sensor windows. Anything malformed is
+ * counted by reason and dropped; it never reaches the twin.
  */
 @ApplicationScoped
 public class TelemetryIngest {
@@ -33,7 +35,6 @@ public class TelemetryIngest {
   private final Clock clock;
   private final String namespace;
   private final JsonTelemetryDecoder json = new JsonTelemetryDecoder();
-  private final SparkplugTelemetryDecoder sparkplug = new SparkplugTelemetryDecoder();
   private final Counter ingested;
   private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
 
@@ -77,22 +78,11 @@ public class TelemetryIngest {
     }
   }
 
-  /** Ingests a Sparkplug B DDATA payload; returns the reason if it was dropped. */
-  public Optional<RejectReason> acceptSparkplug(String deviceId, byte[] payload) {
-    try {
-      return accept(sparkplug.decode(deviceId, payload, clock.instant()));
-    } catch (MalformedTelemetryException e) {
-      return reject(e.reason(), deviceId, e.getMessage());
-    }
-  }
-
-  private Optional<RejectReason> accept(Telemetry telemetry) {
-    Optional<DeviceRecord> device = ledger.find(telemetry.deviceId());
-    if (device.isEmpty()) {
-      return reject(RejectReason.UNKNOWN_DEVICE, telemetry.deviceId(), "not provisioned");
-    }
-    if (device.get().revoked()) {
-      return reject(RejectReason.REVOKED_DEVICE, telemetry.deviceId(), "revoked");
+  /** Ingests decoded telemetry (Sparkplug B through {@link SparkplugHost}). */
+  Optional<RejectReason> accept(Telemetry telemetry) {
+    Optional<RejectReason> refused = admit(telemetry.deviceId());
+    if (refused.isPresent()) {
+      return refused;
     }
     if (!telemetry.properties().isEmpty()) {
       try {
@@ -109,6 +99,34 @@ public class TelemetryIngest {
     }
     ingested.increment();
     return Optional.empty();
+  }
+
+  /**
+   * Why messages from {@code deviceId} are dropped (not provisioned, revoked), counted; or empty.
+   */
+  Optional<RejectReason> admit(String deviceId) {
+    Optional<DeviceRecord> device = ledger.find(deviceId);
+    if (device.isEmpty()) {
+      return reject(RejectReason.UNKNOWN_DEVICE, deviceId, "not provisioned");
+    }
+    if (device.get().revoked()) {
+      return reject(RejectReason.REVOKED_DEVICE, deviceId, "revoked");
+    }
+    return Optional.empty();
+  }
+
+  /** Now, on the ingest's clock. */
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Reports {@code properties} into feature {@code feature} of {@code deviceId}'s twin. */
+  void report(String deviceId, String feature, ObjectNode properties) {
+    try {
+      twins.apply(thingId(deviceId), new TwinUpdate.ReportProperties(feature, properties), false);
+    } catch (InvalidTwinException e) {
+      LOG.warnf("%s of %s not recorded: %s", feature, deviceId, e.getMessage());
+    }
   }
 
   /** Counts a message dropped before decoding (e.g. a topic that names no device). */

@@ -17,6 +17,7 @@ import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.device.ProvisioningOutcome;
 import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.ingest.RejectReason;
+import io.bdt.gateway.ingest.SparkplugHost;
 import io.bdt.gateway.ingest.TelemetryIngest;
 import io.bdt.pki.TlsContexts;
 import io.micrometer.core.instrument.Counter;
@@ -82,6 +83,7 @@ public class MqttGateway {
   private final GatewayConfig config;
   private final Provisioner provisioner;
   private final TelemetryIngest ingest;
+  private final SparkplugHost sparkplug;
   private final String telemetryPrefix;
   private final String requestPrefix;
   private final String replyPrefix;
@@ -99,6 +101,7 @@ public class MqttGateway {
     this.config = config;
     this.provisioner = provisioner;
     this.ingest = ingest;
+    this.sparkplug = new SparkplugHost(ingest, meters, this::publishCommand);
     this.meters = meters;
     this.ledger = ledger;
     this.telemetryPrefix = "bdt/" + config.id() + "/devices/";
@@ -107,6 +110,24 @@ public class MqttGateway {
     this.access = access(config);
     for (Refusal.Reason reason : Refusal.Reason.values()) {
       refusalCounter(reason.tag()); // every reason shows in /q/metrics from the start, at 0
+    }
+  }
+
+  /** The Sparkplug B messages a device publishes under this gateway's edge node id. */
+  private static final java.util.Set<String> SPARKPLUG_DEVICE_MESSAGES =
+      java.util.Set.of("DBIRTH", "DDATA", "DDEATH");
+
+  /** Publishes a command to a device (QoS 1); dropped with a warning while disconnected. */
+  private void publishCommand(String topic, byte[] payload) {
+    MqttAsyncClient c = client;
+    if (c == null || !c.isConnected()) {
+      LOG.warnf("command on %s not sent: not connected to the broker", topic);
+      return;
+    }
+    try {
+      c.publish(topic, payload, 1, false);
+    } catch (MqttException e) {
+      LOG.warnf("command on %s not sent: %s", topic, e.getMessage());
     }
   }
 
@@ -286,9 +307,11 @@ public class MqttGateway {
           UNADDRESSED_REQUEST + "+",
           telemetryPrefix + "+/telemetry",
           "spBv1.0/+/DDATA/" + config.id() + "/+",
+          "spBv1.0/+/DBIRTH/" + config.id() + "/+",
+          "spBv1.0/+/DDEATH/" + config.id() + "/+",
           TopicPolicy.REFUSALS
         },
-        new int[] {1, 1, qos, qos, 0});
+        new int[] {1, 1, qos, qos, 1, 1, 0});
   }
 
   /** Routes one message by its topic. */
@@ -326,12 +349,12 @@ public class MqttGateway {
     } else if (topic.startsWith("spBv1.0/")) {
       String[] parts = topic.split("/", -1);
       if (parts.length != 5
-          || !"DDATA".equals(parts[2])
+          || !SPARKPLUG_DEVICE_MESSAGES.contains(parts[2])
           || !config.id().equals(parts[3])
           || parts[4].isEmpty()) {
         ingest.reject(RejectReason.BAD_TOPIC, "", "topic " + topic);
       } else {
-        ingest.acceptSparkplug(parts[4], payload);
+        sparkplug.accept(parts[1], parts[2], parts[3], parts[4], payload);
       }
     }
   }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,7 @@ public final class DeviceSimulator implements AutoCloseable {
   private final String clientId;
   private volatile CompletableFuture<JsonNode> pendingReply;
   private final List<String> received = new CopyOnWriteArrayList<>();
+  private final List<Map.Entry<String, byte[]>> receivedMessages = new CopyOnWriteArrayList<>();
 
   /** Connects anonymously to {@code brokerUrl} for a device of gateway {@code gatewayId}. */
   public DeviceSimulator(String brokerUrl, String gatewayId) throws MqttException {
@@ -71,6 +73,7 @@ public final class DeviceSimulator implements AutoCloseable {
             CompletableFuture<JsonNode> reply = pendingReply;
             if (reply == null) {
               received.add(topic);
+              receivedMessages.add(Map.entry(topic, message.getPayload()));
             } else {
               try {
                 reply.complete(JSON.readTree(message.getPayload()));
@@ -181,6 +184,14 @@ public final class DeviceSimulator implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** Payloads of the messages received on {@code topic}, in arrival order. */
+  public List<byte[]> receivedPayloads(String topic) {
+    return receivedMessages.stream()
+        .filter(m -> m.getKey().equals(topic))
+        .map(Map.Entry::getValue)
+        .toList();
+  }
+
   /** This connection's MQTT client id (a provisioning client's request id). */
   public String clientId() {
     return clientId;
@@ -270,34 +281,101 @@ public final class DeviceSimulator implements AutoCloseable {
     publishJson(deviceId, JSON.writeValueAsBytes(body), qos);
   }
 
+  /** Aliases this simulator declares in its Sparkplug births (metric name -> alias). */
+  public static final Map<String, Long> SPARKPLUG_ALIASES =
+      Map.of("temperature", 1L, "samples", 2L);
+
+  /** The next Sparkplug {@code seq} per device topic suffix ({@code group/edgeNode/deviceId}). */
+  private final Map<String, Long> sparkplugSeq = new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
-   * Publishes one Sparkplug B DDATA message on {@code spBv1.0/{group}/DDATA/{edgeNode}/{deviceId}}.
+   * Publishes one Sparkplug B DDATA message on {@code spBv1.0/{group}/DDATA/{edgeNode}/{deviceId}}
+   * as a Sparkplug device does: a DBIRTH first (declaring {@link #SPARKPLUG_ALIASES}, seq 0), then
+   * DDATA whose metrics carry only their alias, with {@code seq} counting up (mod 256).
    */
   public void publishSparkplug(
       String group, String edgeNode, String deviceId, double temperature, float[] samples, int qos)
       throws MqttException, IOException {
+    String device = group + "/" + edgeNode + "/" + deviceId;
+    if (!sparkplugSeq.containsKey(device)) {
+      publishSparkplugBirth(group, edgeNode, deviceId, temperature, qos);
+    }
+    long seq = sparkplugSeq.merge(device, 1L, (a, b) -> (a + b) % 256);
+    Float[] boxed = new Float[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      boxed[i] = samples[i];
+    }
+    List<Metric> metrics = new java.util.ArrayList<>();
+    metrics.add(
+        metric(SPARKPLUG_ALIASES.get("temperature"), MetricDataType.Double, temperature, null));
+    if (samples.length > 0) {
+      metrics.add(metric(SPARKPLUG_ALIASES.get("samples"), MetricDataType.FloatArray, boxed, null));
+    }
+    publishSparkplugMessage("DDATA", device, seq, metrics, qos);
+  }
+
+  /**
+   * Publishes a DBIRTH for {@code deviceId} (its metrics with names and aliases, seq 0), as after
+   * connecting or on a rebirth request; the next DDATA carries seq 1.
+   */
+  public void publishSparkplugBirth(
+      String group, String edgeNode, String deviceId, double temperature, int qos)
+      throws MqttException, IOException {
+    String device = group + "/" + edgeNode + "/" + deviceId;
+    List<Metric> metrics =
+        List.of(
+            metric(
+                "temperature",
+                MetricDataType.Double,
+                temperature,
+                SPARKPLUG_ALIASES.get("temperature")),
+            metric(
+                "samples",
+                MetricDataType.FloatArray,
+                new Float[0],
+                SPARKPLUG_ALIASES.get("samples")));
+    sparkplugSeq.put(device, 0L);
+    publishSparkplugMessage("DBIRTH", device, 0, metrics, qos);
+  }
+
+  /** Publishes a DDEATH for {@code deviceId}: the host marks its twin offline. */
+  public void publishSparkplugDeath(String group, String edgeNode, String deviceId, int qos)
+      throws MqttException, IOException {
+    String device = group + "/" + edgeNode + "/" + deviceId;
+    long seq = sparkplugSeq.merge(device, 1L, (a, b) -> (a + b) % 256);
+    publishSparkplugMessage("DDEATH", device, seq, List.of(), qos);
+    sparkplugSeq.remove(device);
+  }
+
+  /** One metric; {@code name} is a String (named) or a Long (alias only). */
+  private static Metric metric(Object name, MetricDataType type, Object value, Long alias)
+      throws IOException {
+    try {
+      Metric.MetricBuilder b =
+          name instanceof Long a
+              ? new Metric.MetricBuilder(a, type, value)
+              : new Metric.MetricBuilder((String) name, type, value);
+      return (alias == null ? b : b.alias(alias)).createMetric();
+    } catch (org.eclipse.tahu.SparkplugInvalidTypeException e) {
+      throw new IOException("Sparkplug metric " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void publishSparkplugMessage(
+      String type, String device, long seq, List<Metric> metrics, int qos)
+      throws MqttException, IOException {
     byte[] bytes;
     try {
       SparkplugBPayload.SparkplugBPayloadBuilder payload =
-          new SparkplugBPayload.SparkplugBPayloadBuilder()
-              .setTimestamp(new Date())
-              .setSeq(0L)
-              .addMetric(
-                  new Metric.MetricBuilder("temperature", MetricDataType.Double, temperature)
-                      .createMetric());
-      if (samples.length > 0) {
-        Float[] boxed = new Float[samples.length];
-        for (int i = 0; i < samples.length; i++) {
-          boxed[i] = samples[i];
-        }
-        payload.addMetric(
-            new Metric.MetricBuilder("samples", MetricDataType.FloatArray, boxed).createMetric());
-      }
+          new SparkplugBPayload.SparkplugBPayloadBuilder().setTimestamp(new Date()).setSeq(seq);
+      metrics.forEach(payload::addMetric);
       bytes = new SparkplugBPayloadEncoder().getBytes(payload.createPayload(), false);
     } catch (Exception e) {
       throw new IOException("Sparkplug encoding failed", e);
     }
-    client.publish("spBv1.0/" + group + "/DDATA/" + edgeNode + "/" + deviceId, bytes, qos, false);
+    String[] parts = device.split("/", 3);
+    client.publish(
+        "spBv1.0/" + parts[0] + "/" + type + "/" + parts[1] + "/" + parts[2], bytes, qos, false);
   }
 
   /** Publishes raw bytes on any topic (for malformed-input tests). */

@@ -328,7 +328,7 @@ class GatewayServiceTest {
     var health = classified(id, 7);
     assertThat(health.get("label").asText()).isEqualTo("imbalance");
     assertThat(health.get("probabilities")).hasSize(4);
-    // a 1 MFLOP/s gateway and an AP with a reputation deficit: DPRA offloads at cut 0
+    // a 0.1 MFLOP/s gateway and an AP with a reputation deficit: DPRA offloads at cut 0
     assertThat(health.get("cut").asInt()).isEqualTo(0);
     assertThat(EmbeddedBroker.accessPoint.cuts).contains(0);
     // the AP is told DPRA's mining share for it: mining never stops (docs/dpra.md)
