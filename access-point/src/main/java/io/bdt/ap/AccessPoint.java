@@ -95,6 +95,10 @@ public class AccessPoint {
             new java.net.InetSocketAddress(config.chain().host(), config.chain().p2pPort()),
             config.chain().advertisedHost(),
             p2pTls(config.chain()),
+            config
+                .chain()
+                .wsPort()
+                .map(p -> new java.net.InetSocketAddress(config.chain().host(), p)),
             peers,
             ledger);
     // receipts only from registered gateways: the configured list, else the ledger's registry

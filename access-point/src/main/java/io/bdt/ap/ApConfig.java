@@ -97,6 +97,12 @@ public interface ApConfig {
     /** The key of {@link #tlsCertFile()} (PEM PKCS#8, owner-only). */
     Optional<Path> tlsKeyFile();
 
+    /**
+     * JSON-RPC over WebSocket port ({@code eth_subscribe}: the explorer follows {@code newHeads} on
+     * it), on {@code host}; off when absent, 0 = any free port.
+     */
+    Optional<Integer> wsPort();
+
     /** Peer URLs ({@code http://host:port}) of the other APs' nodes. */
     Optional<List<String>> peers();
 

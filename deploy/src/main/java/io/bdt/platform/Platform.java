@@ -133,6 +133,10 @@ final class Platform implements AutoCloseable {
   private String mqttUrl;
   private PlatformChain.Contracts contracts;
   private final List<Integer> rpcPorts = new ArrayList<>();
+
+  /** AP 0's node's JSON-RPC WebSocket port (eth_subscribe), which the explorer follows. */
+  private int nodeWsPort;
+
   private java.nio.channels.FileLock dataLock;
   private TokenKeys tokenKeys;
   private String adminToken;
@@ -172,6 +176,7 @@ final class Platform implements AutoCloseable {
       p2p[m] = freePort();
       rpcPorts.add(freePort());
     }
+    nodeWsPort = freePort();
     for (int m = 0; m < settings.aps(); m++) {
       List<String> peers = new ArrayList<>();
       for (int i = 0; i < settings.aps(); i++) {
@@ -191,6 +196,10 @@ final class Platform implements AutoCloseable {
       conf.put("bdt.ap.chain.data", settings.work().resolve("ap" + m + "/chain").toString());
       conf.put("bdt.ap.chain.rpc-port", Integer.toString(rpcPorts.get(m)));
       conf.put("bdt.ap.chain.p2p-port", Integer.toString(p2p[m]));
+      if (m == 0) {
+        // the explorer follows AP 0's node by its newHeads subscription
+        conf.put("bdt.ap.chain.ws-port", Integer.toString(nodeWsPort));
+      }
       conf.put("bdt.ap.chain.peers", String.join(",", peers));
       conf.put("bdt.ap.cores", "1");
       conf.put("mp.jwt.verify.publickey.location", publicKey);
@@ -348,8 +357,9 @@ final class Platform implements AutoCloseable {
   }
 
   /**
-   * The audit explorer (if built): follows AP 0's node into an embedded database under the work
-   * directory and asks the gateways for twin records to audit.
+   * The audit explorer (if built): follows AP 0's node (JSON-RPC, and its newHeads over WebSocket)
+   * into an embedded database under the work directory and asks the gateways for twin records to
+   * audit.
    */
   private void startExplorer() throws IOException, InterruptedException {
     Path jar = settings.root().resolve("explorer/target/quarkus-app/quarkus-run.jar");
@@ -363,6 +373,7 @@ final class Platform implements AutoCloseable {
     conf.putAll(pki.httpsSettings());
     conf.put("bdt.explorer.ca-file", pki.caCertificate().toString());
     conf.put("bdt.explorer.node-url", "http://127.0.0.1:" + rpcPorts.getFirst());
+    conf.put("bdt.explorer.ws-url", "ws://127.0.0.1:" + nodeWsPort);
     conf.put("bdt.explorer.db.url", "jdbc:h2:file:" + settings.work().resolve("explorer/index"));
     if (!gateways.isEmpty()) {
       conf.put(

@@ -51,7 +51,7 @@ public final class ApChain implements AutoCloseable {
   private final java.util.Set<String> knownGateways =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  /** Starts the node, advertising its P2P bind address (loopback, tests). */
+  /** Starts the node, advertising its P2P bind address, with no JSON-RPC WebSocket (tests). */
   public ApChain(
       ChainSpec spec,
       Path data,
@@ -73,6 +73,7 @@ public final class ApChain implements AutoCloseable {
         p2pAddress,
         Optional.empty(),
         Optional.empty(),
+        Optional.empty(),
         peers,
         ledger);
   }
@@ -80,7 +81,7 @@ public final class ApChain implements AutoCloseable {
   /**
    * Starts the node; peers are told to dial it at {@code p2pAdvertisedHost} (absent: the bind
    * address, or the host name when binding every address); with {@code p2pTls} the peer protocol
-   * runs over mutual TLS.
+   * runs over mutual TLS; its JSON-RPC WebSocket ({@code eth_subscribe}) on {@code wsAddress}.
    */
   public ApChain(
       ChainSpec spec,
@@ -92,6 +93,7 @@ public final class ApChain implements AutoCloseable {
       InetSocketAddress p2pAddress,
       Optional<String> p2pAdvertisedHost,
       Optional<PeerTls> p2pTls,
+      Optional<InetSocketAddress> wsAddress,
       List<URI> peers,
       Optional<String> ledger)
       throws IOException {
@@ -104,27 +106,18 @@ public final class ApChain implements AutoCloseable {
             : rpcAddress.getHostString();
     Node.Config config =
         nodeConfig(
-            java.util.Map.of(
-                "spec",
-                spec,
-                "dataDir",
-                data,
-                "rpcAddress",
-                rpcAddress,
-                "minerKey",
-                Optional.of(credentials.getEcKeyPair()),
-                "miningShare",
-                miningShare,
-                "emptyBlockInterval",
-                emptyBlockInterval,
-                "p2pAddress",
-                Optional.of(p2pAddress),
-                "peers",
-                peers,
-                "autoMine",
-                true,
-                "rpcLimits",
-                RpcLimits.defaults()));
+            java.util.Map.ofEntries(
+                java.util.Map.entry("spec", spec),
+                java.util.Map.entry("dataDir", data),
+                java.util.Map.entry("rpcAddress", rpcAddress),
+                java.util.Map.entry("minerKey", Optional.of(credentials.getEcKeyPair())),
+                java.util.Map.entry("miningShare", miningShare),
+                java.util.Map.entry("emptyBlockInterval", emptyBlockInterval),
+                java.util.Map.entry("p2pAddress", Optional.of(p2pAddress)),
+                java.util.Map.entry("wsAddress", wsAddress),
+                java.util.Map.entry("peers", peers),
+                java.util.Map.entry("autoMine", true),
+                java.util.Map.entry("rpcLimits", RpcLimits.defaults())));
     config = p2pAdvertisedHost.map(config::withAdvertisedHost).orElse(config);
     this.node = new Node(p2pTls.map(config::withP2pTls).orElse(config));
     // the AP's own calls (receipts, reputation) go to its node in process, not over loopback HTTP

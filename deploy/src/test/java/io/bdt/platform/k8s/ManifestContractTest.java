@@ -189,6 +189,14 @@ class ManifestContractTest {
         .isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_RPC_PORT")));
     assertThat(port(container(o, "ap"), "p2p"))
         .isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_P2P_PORT")));
+    assertThat(port(container(o, "ap"), "ws"))
+        .isEqualTo(Integer.parseInt(apEnv.get("BDT_AP_CHAIN_WS_PORT")));
+    // the explorer follows AP 0's node over JSON-RPC and its newHeads over WebSocket
+    Map<String, String> explorerEnv = o.environment(container(o, "explorer"));
+    assertThat(explorerEnv.get("BDT_EXPLORER_NODE_URL"))
+        .isEqualTo("http://ap-0.ap:" + apEnv.get("BDT_AP_CHAIN_RPC_PORT"));
+    assertThat(explorerEnv.get("BDT_EXPLORER_WS_URL"))
+        .isEqualTo("ws://ap-0.ap:" + apEnv.get("BDT_AP_CHAIN_WS_PORT"));
     assertThat(port(container(o, "gateway"), "http"))
         .isEqualTo(Integer.parseInt(gwEnv.get("QUARKUS_HTTP_PORT")));
     assertThat(apEnv.get("QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
