@@ -68,6 +68,10 @@ class LiveMiningShareTest {
       return Optional.empty();
     }
 
+    public Optional<Integer> wsPort() {
+      return Optional.empty();
+    }
+
     public Optional<List<String>> peers() {
       return Optional.empty();
     }
