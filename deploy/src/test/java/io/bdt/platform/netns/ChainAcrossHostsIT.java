@@ -129,6 +129,8 @@ class ChainAcrossHostsIT {
     ObjectNode config = (ObjectNode) json.readTree(file.toFile());
     config.put("rpc", "0.0.0.0:" + RPC);
     config.put("p2p", "0.0.0.0:" + P2P);
+    // as the StatefulSet does: peers dial this node by its host's DNS name
+    config.put("p2pAdvertisedHost", APS.get(i));
     config.remove("ws");
     config.put("dataDir", "data/ap" + i);
     var peers = config.putArray("peers");
