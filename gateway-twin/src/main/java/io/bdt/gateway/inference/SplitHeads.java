@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.bdt.dnn.codec.Frame;
-import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
@@ -38,7 +37,6 @@ import java.util.Map;
 public final class SplitHeads implements AutoCloseable {
 
   private final GraphAnalysis analysis;
-  private final ModelHash modelHash;
   private final CostTable costTable;
   private final Path cacheDir;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -46,7 +44,6 @@ public final class SplitHeads implements AutoCloseable {
 
   private SplitHeads(GraphAnalysis analysis, Path cacheDir) {
     this.analysis = analysis;
-    this.modelHash = ModelHash.of(analysis.model());
     this.cacheDir = cacheDir;
     List<CostTable.Cut> cuts = new ArrayList<>();
     for (CutPoint cut : analysis.cuts()) {
@@ -96,11 +93,6 @@ public final class SplitHeads implements AutoCloseable {
     return sessions.containsKey(k);
   }
 
-  /** The model's identity, which every frame carries and the AP checks against its registry. */
-  public ModelHash modelHash() {
-    return modelHash;
-  }
-
   /** The cut table the DPRA controller plans with. */
   public CostTable costTable() {
     return costTable;
@@ -123,7 +115,6 @@ public final class SplitHeads implements AutoCloseable {
     if (k == 0) {
       return new Frame(
           VibrationModel.MODEL_ID,
-          modelHash,
           0,
           List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window)));
     }
@@ -144,7 +135,7 @@ public final class SplitHeads implements AutoCloseable {
         values.get(array);
         tensors.add(Tensor.of(e.getKey(), dims, array));
       }
-      return new Frame(VibrationModel.MODEL_ID, modelHash, k, tensors);
+      return new Frame(VibrationModel.MODEL_ID, k, tensors);
     }
   }
 
