@@ -233,10 +233,4 @@ public final class SparkplugHost {
     props.put("since", ingest.now().toString());
     ingest.report(deviceId, "connectivity", props);
   }
-
-  /** Metric-name aliases of {@code deviceId}'s current birth (empty without a session). */
-  public Map<Long, String> aliases(String deviceId) {
-    Session s = sessions.get(deviceId);
-    return s == null ? Map.of() : s.aliases();
-  }
 }
