@@ -59,6 +59,15 @@ openssl x509 -req -in "$work/server.csr" -CA "$overlay/secrets/tls/ca.pem" -CAke
 kubectl create secret generic bdt-tls --from-file=ca.pem="$overlay/secrets/tls/ca.pem" \
   --from-file=server.pem="$work/server.pem" --from-file=server-key.pem="$work/server-key.p8.pem" \
   --dry-run=client -o yaml > "$overlay/secrets/bdt-tls.yaml"
+# P2P mutual TLS between the APs (wss://; the prod overlay turns it on): one certificate per AP from
+# the network's CA for the name its peers dial; AP pod ap-i reads ap-i.pem and ap-i-key.pem (ap-p2p-tls)
+mkdir "$work/p2p"
+"$root/deploy/k8s/peer-certs.sh" "$overlay/secrets/tls/ca.pem" "$overlay/secrets/tls/ca-key.pem" "$aps" "$work/p2p"
+args=("--from-file=ca.pem=$overlay/secrets/tls/ca.pem")
+for ((i = 0; i < aps; i++)); do
+  args+=("--from-file=ap-$i.pem=$work/p2p/ap-$i.pem" "--from-file=ap-$i-key.pem=$work/p2p/ap-$i-key.pem")
+done
+kubectl create secret generic ap-p2p-tls "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/ap-p2p-tls.yaml"
 "$root/bdt" token --data "$overlay/secrets/jwt" --role twin-reader --subject explorer --ttl P365D > "$work/explorer-token"
 "$root/bdt" token --data "$overlay/secrets/jwt" --role metrics-reader --subject prometheus --ttl P365D > "$work/metrics-token"
 kubectl create secret generic bdt-metrics --from-file=token="$work/metrics-token" \

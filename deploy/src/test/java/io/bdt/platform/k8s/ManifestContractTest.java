@@ -495,7 +495,7 @@ class ManifestContractTest {
     }
   }
 
-  private static int port(Container c, String name) {
+  static int port(Container c, String name) {
     return c.getPorts().stream()
         .filter(p -> name.equals(p.getName()))
         .findFirst()
@@ -515,7 +515,7 @@ class ManifestContractTest {
   }
 
   /** The Secret whose volume holds {@code path} in the workload's container, or "". */
-  private static String secretMountedAt(StatefulSet s, String path) {
+  static String secretMountedAt(StatefulSet s, String path) {
     Volume v = volumeAt(s, path);
     return v.getSecret() != null ? v.getSecret().getSecretName() : "";
   }
@@ -526,7 +526,7 @@ class ManifestContractTest {
     return v.getConfigMap() != null ? v.getConfigMap().getName() : "";
   }
 
-  private static Volume volumeAt(StatefulSet s, String path) {
+  static Volume volumeAt(StatefulSet s, String path) {
     Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
     var mount =
         c.getVolumeMounts().stream()
