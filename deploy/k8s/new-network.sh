@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates a new B-DT network for a Kustomize overlay: the genesis (its miner set) and every key the
-# pods need, as Secret manifests in OVERLAY/secrets/ (git-ignored; apply them before the overlay).
+# Creates a new B-DT network for a Kustomize overlay: the genesis (its miner set), contracts.env (the
+# contracts' planned addresses) and every key the pods and the contracts Job need, as Secret
+# manifests in OVERLAY/secrets/ (git-ignored; apply them before the overlay).
 #   deploy/k8s/new-network.sh deploy/k8s/overlays/prod 3 2       # 3 APs, 2 gateways
 #   kubectl apply -n bdt -f deploy/k8s/overlays/prod/secrets/ && kubectl apply -k deploy/k8s/overlays/prod
 # Keys are written owner-only into a temporary directory and removed on exit; nothing is printed.
@@ -15,22 +16,29 @@ done
 umask 077
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$root/bdt" genesis --out "$work/genesis.json" --generate "$aps" >/dev/null
+# the genesis (the APs as miners, every key funded, the ledger at its planned address), every key
+# and contracts.env (chain id, the contracts' planned addresses, the gateways the ledger approves)
+"$root/bdt" contracts network --out "$work" --aps "$aps" --gateways "$gateways" >/dev/null
 cp "$work/genesis.json" "$overlay/genesis.json"
+cp "$work/contracts.env" "$overlay/contracts.env"
 mkdir -p "$overlay/secrets"
 args=()
 for ((i = 0; i < aps; i++)); do
-  tr -d '\n' < "$work/ap$i.key" > "$work/ap-$i.key"
-  args+=("--from-file=ap-$i.key=$work/ap-$i.key")
+  tr -d '\n' < "$work/ap-$i.key" > "$work/ap-$i.hex"
+  args+=("--from-file=ap-$i.key=$work/ap-$i.hex")
 done
 kubectl create secret generic ap-keys "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/ap-keys.yaml"
 args=()
 for ((i = 0; i < gateways; i++)); do
-  # a fresh secp256k1 key: 32 random bytes as hex (the gateway's chain address derives from it)
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/gateway-$i.key"
-  args+=("--from-file=gateway-$i.key=$work/gateway-$i.key")
+  tr -d '\n' < "$work/gateway-$i.key" > "$work/gateway-$i.hex"
+  args+=("--from-file=gateway-$i.key=$work/gateway-$i.hex")
 done
 kubectl create secret generic gateway-keys "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/gateway-keys.yaml"
+# the contracts Job's keys: the deployer (its first three transactions create the contracts) and
+# the ledger's three admins (2 of 3 approve the APs and gateways)
+kubectl create secret generic bdt-deployer --from-file=deployer.key="$work/deployer.key" \
+  --from-file=admin-1.key="$work/admin-1.key" --from-file=admin-2.key="$work/admin-2.key" \
+  --from-file=admin-3.key="$work/admin-3.key" --dry-run=client -o yaml > "$overlay/secrets/bdt-deployer.yaml"
 head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$work/password"
 printf 'bdt-admin' > "$work/username"
 kubectl create secret generic mosquitto-admin --from-file=username="$work/username" \
@@ -74,4 +82,4 @@ kubectl create secret generic bdt-metrics --from-file=token="$work/metrics-token
   --dry-run=client -o yaml > "$overlay/secrets/bdt-metrics.yaml"
 kubectl create secret generic bdt-explorer --from-file=gateway-token="$work/explorer-token" \
   --dry-run=client -o yaml > "$overlay/secrets/bdt-explorer.yaml"
-echo "new-network.sh: wrote $overlay/genesis.json ($aps APs) and Secrets in $overlay/secrets/ (keep them private)"
+echo "new-network.sh: wrote $overlay/genesis.json ($aps APs), $overlay/contracts.env and Secrets in $overlay/secrets/ (keep them private)"

@@ -12,6 +12,7 @@ import io.bdt.platform.EventsCommand;
 import io.bdt.platform.LatencyCommand;
 import io.bdt.platform.PlatformCommand;
 import io.bdt.platform.TokenCommand;
+import io.bdt.platform.contracts.ContractsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       PlatformCommand.class,
       EventsCommand.class,
       TokenCommand.class,
+      ContractsCommand.class,
       LatencyCommand.class,
       NodeCommand.class,
       GenesisCommand.class,

@@ -201,7 +201,7 @@ public final class LatencyCommand implements Callable<Integer> {
         org.web3j.protocol.Web3j.build(
             new org.web3j.protocol.http.HttpService("http://127.0.0.1:" + rpcPort));
     try {
-      PlatformChain.deploy(web3j, 1, 1);
+      io.bdt.platform.contracts.NetworkContracts.deployPlatform(web3j, 1, 1, log);
     } finally {
       web3j.shutdown();
     }

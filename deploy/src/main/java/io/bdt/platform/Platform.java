@@ -7,6 +7,7 @@ import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.pki.TlsContexts;
 import io.bdt.platform.auth.TokenKeys;
+import io.bdt.platform.contracts.NetworkContracts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -220,7 +221,7 @@ final class Platform implements AutoCloseable {
     Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPorts.getFirst()));
     try {
       Optional<PlatformChain.Contracts> kept = previous.map(DataDirectory.State::contracts);
-      if (kept.isPresent() && deployed(web3j, kept.get().reputationLedger())) {
+      if (kept.isPresent() && NetworkContracts.hasCode(web3j, kept.get().reputationLedger())) {
         contracts = kept.get();
         out.println(
             "platform: "
@@ -230,7 +231,8 @@ final class Platform implements AutoCloseable {
                 + " with its contracts");
       } else {
         out.println("platform: " + aps.size() + " APs up, chain forming; deploying contracts");
-        contracts = PlatformChain.deploy(web3j, settings.aps(), settings.gateways());
+        contracts =
+            NetworkContracts.deployPlatform(web3j, settings.aps(), settings.gateways(), out);
         data.save(new DataDirectory.State(settings.aps(), settings.gateways(), contracts));
       }
     } finally {
@@ -494,16 +496,6 @@ final class Platform implements AutoCloseable {
       Thread.currentThread().interrupt();
       return null;
     }
-  }
-
-  /** Whether the chain holds code at {@code address} (a contract an earlier run deployed). */
-  private static boolean deployed(Web3j web3j, String address) throws IOException {
-    String code =
-        web3j
-            .ethGetCode(address, org.web3j.protocol.core.DefaultBlockParameterName.LATEST)
-            .send()
-            .getCode();
-    return code != null && code.length() > 2;
   }
 
   /**

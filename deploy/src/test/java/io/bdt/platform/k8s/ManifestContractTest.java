@@ -527,13 +527,18 @@ class ManifestContractTest {
   }
 
   static Volume volumeAt(StatefulSet s, String path) {
-    Container c = s.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    PodSpec pod = s.getSpec().getTemplate().getSpec();
+    return volumeAt(pod, pod.getContainers().getFirst(), path);
+  }
+
+  /** The volume of {@code pod} that holds {@code path} in container {@code c}. */
+  static Volume volumeAt(PodSpec pod, Container c, String path) {
     var mount =
         c.getVolumeMounts().stream()
             .filter(m -> path.startsWith(m.getMountPath() + "/"))
             .findFirst()
             .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
-    return s.getSpec().getTemplate().getSpec().getVolumes().stream()
+    return pod.getVolumes().stream()
         .filter(vol -> vol.getName().equals(mount.getName()))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));

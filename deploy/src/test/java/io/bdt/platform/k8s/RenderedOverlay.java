@@ -78,6 +78,9 @@ record RenderedOverlay(String name, List<HasMetadata> objects) {
     for (var d : all(io.fabric8.kubernetes.api.model.apps.Deployment.class)) {
       templates.put(d.getMetadata().getName(), d.getSpec().getTemplate());
     }
+    for (var j : all(io.fabric8.kubernetes.api.model.batch.v1.Job.class)) {
+      templates.put(j.getMetadata().getName(), j.getSpec().getTemplate());
+    }
     return templates;
   }
 

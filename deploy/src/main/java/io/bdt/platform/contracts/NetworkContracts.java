@@ -1,0 +1,209 @@
+package io.bdt.platform.contracts;
+
+import io.bdt.ap.chain.PlatformChain;
+import io.bdt.contracts.generated.DeviceRegistry;
+import io.bdt.contracts.generated.ReputationLedger;
+import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.contracts.reputation.SlotClock;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.web3j.crypto.ContractUtils;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.StaticGasProvider;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
+
+/**
+ * A network's contracts and their deployment: ReputationLedger (threshold {@code 2} of {@code
+ * admins}, omega 0.1, the genesis' slot clock) as the deployer's first transaction, TwinAnchor and
+ * DeviceRegistry as its second and third, so every address is known before anything is deployed
+ * ({@link #addresses()}: the genesis and the services' configuration name them in advance). {@link
+ * #deploy} is idempotent: it deploys only what the chain lacks and approves only the APs and
+ * gateways not yet registered, so a re-run after a crash or on a deployed chain is safe.
+ */
+public final class NetworkContracts {
+  /** Gas for the deployment's transactions: above the base fee of the B-DT genesis (1 gwei). */
+  static final StaticGasProvider GAS =
+      new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
+
+  private final Credentials deployer;
+  private final List<Credentials> admins;
+  private final long chainId;
+  private final SlotClock clock;
+
+  public NetworkContracts(
+      Credentials deployer, List<Credentials> admins, long chainId, SlotClock clock) {
+    if (admins.size() < 2) {
+      throw new IllegalArgumentException(
+          "the ledger needs at least two admins (it approves with 2 of them), got "
+              + admins.size());
+    }
+    this.deployer = deployer;
+    this.admins = List.copyOf(admins);
+    this.chainId = chainId;
+    this.clock = clock;
+  }
+
+  /**
+   * Deploys the one-machine platform's contracts ({@link PlatformChain}'s dev keys and genesis) and
+   * approves its {@code aps} APs and {@code gateways} gateways: what {@code ./bdt platform} runs.
+   */
+  public static PlatformChain.Contracts deployPlatform(
+      Web3j web3j, int aps, int gateways, PrintStream out) throws Exception {
+    NetworkContracts contracts =
+        new NetworkContracts(
+            PlatformChain.DEPLOYER,
+            PlatformChain.ADMINS,
+            PlatformChain.CHAIN_ID,
+            PlatformChain.slotClock(PlatformChain.genesis(aps, gateways)));
+    List<String> apAddresses = new ArrayList<>();
+    for (int m = 0; m < aps; m++) {
+      apAddresses.add(PlatformChain.ap(m).getAddress());
+    }
+    List<String> gatewayAddresses = new ArrayList<>();
+    for (int n = 0; n < gateways; n++) {
+      gatewayAddresses.add(PlatformChain.gateway(n).getAddress());
+    }
+    return contracts.deploy(web3j, apAddresses, gatewayAddresses, out);
+  }
+
+  /** The addresses the contracts get: the deployer's CREATE addresses at nonces 0, 1 and 2. */
+  public PlatformChain.Contracts addresses() {
+    return new PlatformChain.Contracts(created(0), created(1), created(2));
+  }
+
+  private String created(long nonce) {
+    return Keys.toChecksumAddress(
+        ContractUtils.generateContractAddress(deployer.getAddress(), BigInteger.valueOf(nonce)));
+  }
+
+  /**
+   * Deploys what is missing of {@link #addresses()} on the chain {@code web3j} reaches and
+   * registers every AP and gateway in {@code aps} and {@code gateways} the ledger does not hold
+   * yet; reports each step on {@code out}.
+   *
+   * @throws IllegalStateException when a contract is missing but the deployer has already sent
+   *     transactions past its slot (it could no longer land at its address)
+   */
+  public PlatformChain.Contracts deploy(
+      Web3j web3j, List<String> aps, List<String> gateways, PrintStream out) throws Exception {
+    PlatformChain.Contracts at = addresses();
+    if (!hasCode(web3j, at.reputationLedger())) {
+      expectNonce(web3j, 0, "ReputationLedger", at.reputationLedger());
+      ReputationLedger.deploy(
+              web3j,
+              as(web3j, deployer),
+              GAS,
+              admins.stream().map(Credentials::getAddress).toList(),
+              BigInteger.TWO,
+              PlatformChain.OMEGA,
+              BigInteger.valueOf(clock.epochSeconds()),
+              BigInteger.valueOf(clock.slotSeconds()),
+              BigInteger.valueOf(clock.maxReceiptAgeSlots()),
+              BigInteger.valueOf(clock.maxReceiptLeadSlots()))
+          .send();
+      out.println("contracts: deployed ReputationLedger at " + at.reputationLedger());
+    }
+    for (String gateway : gateways) {
+      if (!ledger(web3j, at, deployer).isGateway(gateway).send()) {
+        vote(web3j, at, gateway, (l) -> l.approveGateway(gateway).send());
+        out.println("contracts: approved gateway " + gateway);
+      }
+    }
+    for (String ap : aps) {
+      if (!ledger(web3j, at, deployer).isAccessPoint(ap).send()) {
+        vote(
+            web3j,
+            at,
+            ap,
+            (l) ->
+                l.approveAccessPoint(ap, PlatformChain.CAPACITY_FLOPS_PER_SLOT, BigInteger.ZERO)
+                    .send());
+        out.println("contracts: approved AP " + ap);
+      }
+    }
+    if (!hasCode(web3j, at.twinAnchor())) {
+      expectNonce(web3j, 1, "TwinAnchor", at.twinAnchor());
+      TwinAnchor.deploy(web3j, as(web3j, deployer), GAS, at.reputationLedger()).send();
+      out.println("contracts: deployed TwinAnchor at " + at.twinAnchor());
+    }
+    if (!hasCode(web3j, at.deviceRegistry())) {
+      expectNonce(web3j, 2, "DeviceRegistry", at.deviceRegistry());
+      DeviceRegistry.deploy(web3j, as(web3j, deployer), GAS, at.reputationLedger()).send();
+      out.println("contracts: deployed DeviceRegistry at " + at.deviceRegistry());
+    }
+    return at;
+  }
+
+  /** One admin's approval, as {@code approve} sends it through a ledger bound to that admin. */
+  private interface Approval {
+    void send(ReputationLedger asAdmin) throws Exception;
+  }
+
+  /**
+   * Approves {@code who} with the admins' votes until the ledger registers it: an admin whose vote
+   * an earlier, interrupted run already cast is refused by the ledger and the next admin votes.
+   */
+  private void vote(Web3j web3j, PlatformChain.Contracts at, String who, Approval approve)
+      throws Exception {
+    Exception last = null;
+    for (Credentials admin : admins) {
+      try {
+        approve.send(ledger(web3j, at, admin));
+      } catch (Exception refused) {
+        last = refused;
+        continue;
+      }
+      ReputationLedger l = ledger(web3j, at, admin);
+      if (l.isGateway(who).send() || l.isAccessPoint(who).send()) {
+        return;
+      }
+    }
+    throw new IllegalStateException(
+        "the admins' votes did not register " + who + (last == null ? "" : ": " + last), last);
+  }
+
+  private ReputationLedger ledger(Web3j web3j, PlatformChain.Contracts at, Credentials who) {
+    return ReputationLedger.load(at.reputationLedger(), web3j, as(web3j, who), GAS);
+  }
+
+  private void expectNonce(Web3j web3j, long nonce, String contract, String address)
+      throws IOException {
+    BigInteger sent =
+        web3j
+            .ethGetTransactionCount(deployer.getAddress(), DefaultBlockParameterName.LATEST)
+            .send()
+            .getTransactionCount();
+    if (sent.longValueExact() != nonce) {
+      throw new IllegalStateException(
+          contract
+              + " is not at "
+              + address
+              + " but the deployer "
+              + deployer.getAddress()
+              + " has sent "
+              + sent
+              + " transactions (expected "
+              + nonce
+              + "): it can no longer be deployed there; the deployer key must send nothing but"
+              + " the deployment");
+    }
+  }
+
+  /** Whether the chain holds code at {@code address}. */
+  public static boolean hasCode(Web3j web3j, String address) throws IOException {
+    String code = web3j.ethGetCode(address, DefaultBlockParameterName.LATEST).send().getCode();
+    return code != null && code.length() > 2;
+  }
+
+  private RawTransactionManager as(Web3j web3j, Credentials who) {
+    return new RawTransactionManager(
+        web3j, who, chainId, new PollingTransactionReceiptProcessor(web3j, 100, 600));
+  }
+}
