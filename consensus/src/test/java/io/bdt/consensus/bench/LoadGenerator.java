@@ -213,5 +213,17 @@ public final class LoadGenerator {
     System.out.printf(
         "block import (validate + re-execute): %.1f ms/block mean, %.0f tx/s over %d blocks%n",
         importTotal / importMillis.size(), importedTxs / (importTotal / 1000), importMillis.size());
+    new BenchResult("LoadGenerator")
+        .keep("transactionsPerPhase", n)
+        .keep("warmUpTransfers", warm)
+        .put("blocks", "blocks", height)
+        .put("transferTxPerSecond", "signed transfers tx/s", n / transferSeconds)
+        .put("callTxPerSecond", "contract calls tx/s", n / callSeconds)
+        .put("ethCallP50Millis", "`eth_call` p50 ms under call load", p50)
+        .put("ethCallP99Millis", "`eth_call` p99 ms", p99)
+        .keep("ethCalls", latencies.size())
+        .put("importMillisPerBlock", "import ms/block", importTotal / importMillis.size())
+        .put("importTxPerSecond", "import tx/s", importedTxs / (importTotal / 1000))
+        .write();
   }
 }

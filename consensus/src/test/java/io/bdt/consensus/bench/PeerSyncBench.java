@@ -87,6 +87,12 @@ public final class PeerSyncBench {
           Thread.sleep(1);
         }
         double syncSeconds = (System.nanoTime() - t0) / 1e9;
+        BenchResult result =
+            new BenchResult("PeerSyncBench")
+                .put("blocks", "blocks", blocks)
+                .put("transactionsPerBlock", "tx/block", perBlock)
+                .put("syncTxPerSecond", "sync at start tx/s", blocks * perBlock / syncSeconds)
+                .put("syncBlocksPerSecond", "sync blocks/s", blocks / syncSeconds);
         System.out.printf(
             "sync at start: %d blocks x %d tx in %.2f s = %.0f blocks/s, %.0f tx/s%n",
             blocks, perBlock, syncSeconds, blocks / syncSeconds, blocks * perBlock / syncSeconds);
@@ -117,6 +123,14 @@ public final class PeerSyncBench {
             latencies.size(),
             java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
+        result
+            .put("propagationP50Millis", "propagation p50 ms", latencies.get(latencies.size() / 2))
+            .put(
+                "propagationP90Millis",
+                "propagation p90 ms",
+                latencies.get((int) (latencies.size() * 0.9)))
+            .samples("propagationMillis", latencies)
+            .write();
       }
     }
     System.exit(0);
