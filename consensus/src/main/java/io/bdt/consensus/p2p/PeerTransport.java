@@ -2,6 +2,7 @@ package io.bdt.consensus.p2p;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -149,11 +150,21 @@ final class PeerTransport implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes {@code s}. A dial whose WebSocket upgrade has not completed is torn down at once (its
+   * socket closed): the WebSocket close of a connection that never opened only marks it closing,
+   * and a peer that never answers the upgrade (a stalled TLS server) would hold the dial, and keep
+   * its URL from being redialled, for good.
+   */
   void close(Session s, int code, String reason) {
     s.closing = true;
     // a close reason is at most 123 bytes on the wire
     String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
-    s.conn.close(code, r);
+    if (s.conn instanceof Dial dial && !dial.isOpen()) {
+      dial.abort(code, r);
+    } else {
+      s.conn.close(code, r);
+    }
   }
 
   /** Closes every connection with {@code reason} and stops the server. */
@@ -300,6 +311,19 @@ final class PeerTransport implements AutoCloseable {
     @Override
     public void onError(Exception ex) {
       LOG.debug("p2p dial {} failed: {}", session, ex.toString());
+    }
+
+    /** Ends a dial that never opened: reports it closed, then closes its socket. */
+    void abort(int code, String reason) {
+      closeConnection(code, reason);
+      Socket socket = getSocket();
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          LOG.debug("closing the socket of dial {}: {}", session, e.toString());
+        }
+      }
     }
   }
 }
