@@ -44,15 +44,19 @@ public final class BlockProducer {
     this.key = key;
     this.address = Bytes.fromHexString(Keys.getAddress(key));
     this.clock = clock;
-    if (!chain.reputation().isRegistered(address)) {
-      throw new IllegalArgumentException(
-          "miner key " + address + " is not an AP registered in the genesis file");
-    }
   }
 
   /** This AP's address. */
   public Bytes address() {
     return address;
+  }
+
+  /**
+   * Whether this AP is in the chain's miner set at {@code parent} (a genesis AP, or registered in
+   * the ReputationLedger there), so a block it mines on {@code parent} is valid.
+   */
+  public boolean mayMineOn(BlockHeader parent) {
+    return chain.reputation().inMinerSetAt(address, parent);
   }
 
   /** The PoW search. */
@@ -98,6 +102,14 @@ public final class BlockProducer {
       List<SignedTransaction> transactions,
       List<SignedTransaction> rejected,
       BooleanSupplier stop) {
+    if (!mayMineOn(parent)) {
+      throw new IllegalStateException(
+          "miner key "
+              + address
+              + " is not in the chain's miner set at block "
+              + parent.number()
+              + ": neither a genesis AP nor registered in the ReputationLedger");
+    }
     BigInteger difficulty =
         chain.spec().difficultyRule().forReputation(chain.reputation().reputation(address, parent));
     long timestamp = Math.max(clock.millis() / 1000, parent.timestamp());

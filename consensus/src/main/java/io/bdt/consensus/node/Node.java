@@ -514,11 +514,23 @@ public final class Node implements AutoCloseable {
 
   private void mine(BlockProducer p) {
     long lastBlock = System.nanoTime();
+    boolean waitingToBeRegistered = false;
     while (running) {
       boolean due = System.nanoTime() - lastBlock >= emptyBlockInterval.toNanos();
-      if (pool.size() == 0 && !due) {
+      boolean member = p.mayMineOn(chain.head());
+      if (member == waitingToBeRegistered) {
+        // an AP not in the miner set yet follows the chain until the ledger registers it
+        waitingToBeRegistered = !member;
+        LOG.info(
+            member
+                ? "miner {} is in the chain's miner set: mining"
+                : "miner {} is not in the chain's miner set (genesis or ReputationLedger):"
+                    + " following the chain until it is registered",
+            p.address());
+      }
+      if ((pool.size() == 0 && !due) || !member) {
         try {
-          Thread.sleep(5);
+          Thread.sleep(member ? 5 : 200);
         } catch (InterruptedException e) {
           return;
         }

@@ -18,9 +18,9 @@ import org.apache.tuweni.bytes.Bytes32;
  * Reads R_m from the ReputationLedger contract's state at the parent block: a static call of {@code
  * miningReputation(address) returns (bool registered, uint256 reputation)} (fixed point, 10^18 =
  * 1.0) through the node's own EVM on the parent's state root. Until the ledger is deployed at the
- * genesis-configured address, or for an AP the ledger does not know, the genesis table answers.
- * Which APs may mine stays the genesis table's decision; the APs the ledger registers join the
- * miner set that the peer network admits ({@link #inMinerSetAt}).
+ * genesis-configured address, or for an AP the ledger does not know, the genesis table answers. The
+ * miner set ({@link #inMinerSetAt}) is the genesis APs plus the APs the ledger registers: they may
+ * join the peer network and seal blocks.
  */
 public final class LedgerReputation implements ReputationSource {
   /** Selector of {@code miningReputation(address)}. */
@@ -55,12 +55,14 @@ public final class LedgerReputation implements ReputationSource {
 
   @Override
   public double reputation(Bytes miner, BlockHeader parent) {
-    double fallback = genesis.reputation(miner, parent);
-    return states
-        .withState(parent.stateRoot(), s -> entry(s, miner, parent))
-        .filter(Entry::registered)
-        .map(Entry::reputation)
-        .orElse(fallback);
+    Optional<Double> onChain =
+        states
+            .withState(parent.stateRoot(), s -> entry(s, miner, parent))
+            .filter(Entry::registered)
+            .map(Entry::reputation);
+    // a genesis AP the ledger does not know yet keeps its genesis reputation; any other key
+    // throws here (not in the miner set)
+    return onChain.orElseGet(() -> genesis.reputation(miner, parent));
   }
 
   /**

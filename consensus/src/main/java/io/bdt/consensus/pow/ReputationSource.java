@@ -12,18 +12,18 @@ public interface ReputationSource {
   /**
    * R_m at {@code parent}.
    *
-   * @throws IllegalArgumentException if {@code miner} is not a registered AP
+   * @throws IllegalArgumentException if {@code miner} is not in the miner set at {@code parent}
    */
   double reputation(Bytes miner, BlockHeader parent);
 
-  /** Whether {@code miner} is an AP allowed to mine. */
+  /** Whether {@code miner} is an AP the genesis file lists. */
   boolean isRegistered(Bytes miner);
 
   /**
-   * Whether {@code node} is in the chain's miner set as of block {@code at}: an AP allowed to mine,
-   * or an AP the chain's own registry (the ReputationLedger, where the genesis names one) records
-   * in the state of {@code at}. This is who may take part in the peer network; only {@link
-   * #isRegistered} APs seal blocks.
+   * Whether {@code node} is in the chain's miner set as of block {@code at}: a genesis AP ({@link
+   * #isRegistered}), or an AP the chain's own registry (the ReputationLedger, where the genesis
+   * names one) records in the state of {@code at}. The one answer to who may take part in the peer
+   * network and who may seal a block on {@code at}.
    */
   default boolean inMinerSetAt(Bytes node, BlockHeader at) {
     return isRegistered(node);

@@ -54,7 +54,7 @@ final class BdtNamespace implements RpcNamespace {
   private JsonNode reputation(ArrayNode p) {
     Bytes a = Bytes.fromHexString(string(p, 0, "address"));
     BlockHeader h = p.size() > 1 ? blocks.header(p, 1) : chain.head();
-    if (!chain.reputation().isRegistered(a)) {
+    if (!chain.reputation().inMinerSetAt(a, h)) {
       throw RpcException.invalidParams("address " + a + " is not a registered AP");
     }
     double r = chain.reputation().reputation(a, h);

@@ -174,7 +174,7 @@ class BlockImportRulesTest {
 
     assertThatThrownBy(() -> t.chain.importBlock(new Block(sealed, List.of())))
         .isInstanceOf(InvalidBlockException.class)
-        .hasMessageContaining("not an AP registered at genesis");
+        .hasMessageContaining("not in the chain's miner set");
   }
 
   @Test

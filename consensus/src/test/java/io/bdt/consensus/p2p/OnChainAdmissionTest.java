@@ -108,6 +108,14 @@ class OnChainAdmissionTest {
 
   /** Deploys the ledger stub and records {@code ap} in it, in one mined block. */
   private void registerOnChain(ECKeyPair ap) throws Exception {
+    registerOnChain(node, ap);
+  }
+
+  /**
+   * Deploys the ledger stub at {@link #LEDGER} and records {@code ap} in it, in one block {@code
+   * node} mines (Alice's first transactions).
+   */
+  static void registerOnChain(Node node, ECKeyPair ap) throws Exception {
     Bytes deploy = Bytes.fromHexString(Fixtures.resource("/contracts/LedgerStub.bin").trim());
     Bytes set =
         Bytes.fromHexString(
@@ -139,11 +147,11 @@ class OnChainAdmissionTest {
     return p;
   }
 
-  private static Bytes address(ECKeyPair key) {
+  static Bytes address(ECKeyPair key) {
     return Bytes.fromHexString(Keys.getAddress(key));
   }
 
-  private static ECKeyPair createKey() {
+  static ECKeyPair createKey() {
     try {
       return Keys.createEcKeyPair();
     } catch (java.security.GeneralSecurityException e) {
