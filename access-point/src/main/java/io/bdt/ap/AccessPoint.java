@@ -4,7 +4,10 @@ import io.bdt.ap.chain.ApChain;
 import io.bdt.ap.chain.MiningDecisions;
 import io.bdt.ap.chain.MiningShares;
 import io.bdt.ap.offload.OffloadLane;
+import io.bdt.ap.offload.OffloadRejected;
 import io.bdt.ap.offload.TailModels;
+import io.bdt.dnn.registry.ModelRefused;
+import io.bdt.dnn.registry.ModelRegistry;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.ap.receipt.ServedTasks;
 import io.bdt.ap.status.ReputationTrack;
@@ -76,7 +79,18 @@ public class AccessPoint {
                     new IllegalArgumentException(
                         "bdt.ap.key-file (or BDT_AP_KEY): the AP needs its chain key"));
     ChainSpec spec = ChainSpec.read(config.chain().genesis());
-    tails = new TailModels(config.modelCache());
+    ModelRegistry registry;
+    try {
+      registry = ModelRegistry.of(config.models());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("bdt.ap.models: " + e.getMessage(), e);
+    }
+    registry
+        .entries()
+        .forEach(m -> LOG.info("serving model {} {} ({})", m.name(), m.hash(), m.source()));
+    tails =
+        new TailModels(
+            config.modelCache(), registry, config.loadedModels(), config.tailSessions());
     lane = new OffloadLane(tails, config.budget(), cores, config.maxQueue());
     warmTails();
     track = new ReputationTrack(config.reputationFloor());
@@ -193,10 +207,13 @@ public class AccessPoint {
   private void warmTails() {
     List<String> models = config.warmModels();
     for (String model : models) {
-      try {
-        io.bdt.dnn.zoo.ModelZoo.named(model);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("bdt.ap.warm-models: " + e.getMessage(), e);
+      if (tails.registry().named(model).isEmpty()) {
+        throw new IllegalArgumentException(
+            "bdt.ap.warm-models: '"
+                + model
+                + "' is not a registered model (bdt.ap.models registers "
+                + tails.registry().entries().stream().map(ModelRegistry.Entry::name).toList()
+                + ")");
       }
     }
     Thread.ofPlatform()
@@ -216,7 +233,7 @@ public class AccessPoint {
                     models,
                     (System.nanoTime() - t0) / 1_000_000);
                 tailsWarm = true;
-              } catch (RuntimeException e) {
+              } catch (RuntimeException | ModelRefused | ai.onnxruntime.OrtException e) {
                 warmError = e.getMessage();
                 LOG.error("warming tails of {} failed: {}", models, e.getMessage(), e);
               }
@@ -242,6 +259,15 @@ public class AccessPoint {
     metrics
         .more()
         .counter("bdt_ap_tasks_overloaded", List.of(), lane, l -> l.counters().overloaded());
+    for (OffloadRejected.Reason reason : OffloadRejected.Reason.values()) {
+      metrics
+          .more()
+          .counter(
+              "bdt_ap_offloads_refused",
+              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.name())),
+              lane,
+              l -> l.refusedByReason().get(reason));
+    }
     metrics.gauge("bdt_ap_receipts_pending", receipts, ReceiptBook::pendingCount);
     metrics
         .more()

@@ -44,8 +44,25 @@ public interface ApConfig {
   Path modelCache();
 
   /**
-   * Zoo models whose tails are split, loaded and run once at start, for 1..{@link #cores()} threads
-   * each; {@code /q/health/ready} is DOWN until that is done, so no task pays the first-use cost.
+   * The model registry: the models whose tails this AP serves, each known by the SHA-256 of its
+   * ONNX bytes (docs/dnn.md, "Model identity"). An entry is a zoo model's name, an ONNX file, or a
+   * directory (every {@code *.onnx} in it). Every model is read once at start to hash it.
+   */
+  @WithDefault("vibration")
+  List<String> models();
+
+  /** Whole models (their analyses, with weights) kept in memory; the least recently used goes. */
+  @WithDefault("4")
+  int loadedModels();
+
+  /** Tail sessions (model, cut, threads) kept open; the least recently used is closed. */
+  @WithDefault("64")
+  int tailSessions();
+
+  /**
+   * Registered models (by name) whose tails are split, loaded and run once at start, for
+   * 1..{@link #cores()} threads each; {@code /q/health/ready} is DOWN until that is done, so no
+   * task pays the first-use cost. Other registered models load on their first task.
    */
   @WithDefault("vibration")
   List<String> warmModels();

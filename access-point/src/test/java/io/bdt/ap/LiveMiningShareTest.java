@@ -139,6 +139,18 @@ class LiveMiningShareTest {
       return 8;
     }
 
+    public java.util.List<String> models() {
+      return java.util.List.of("vibration");
+    }
+
+    public int loadedModels() {
+      return 4;
+    }
+
+    public int tailSessions() {
+      return 64;
+    }
+
     public java.util.List<String> warmModels() {
       return java.util.List.of(); // the test offloads one frame; first-use cost does not matter
     }

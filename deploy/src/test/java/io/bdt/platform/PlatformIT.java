@@ -136,9 +136,8 @@ class PlatformIT {
 
   static byte[] headFrame(float[] window) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    SplitModel split =
-        ModelSplitter.split(
-            GraphAnalyzer.analyze(ModelZoo.named("vibration").build(), Map.of()), CUT);
+    var model = ModelZoo.named("vibration").build();
+    SplitModel split = ModelSplitter.split(GraphAnalyzer.analyze(model, Map.of()), CUT);
     try (OrtSession head = env.createSession(split.head().toByteArray());
         OnnxTensor in =
             OnnxTensor.createTensor(env, FloatBuffer.wrap(window), new long[] {1, window.length});
@@ -151,6 +150,7 @@ class PlatformIT {
       return FrameCodec.encode(
           new Frame(
               "vibration",
+              io.bdt.dnn.codec.ModelHash.of(model),
               CUT,
               List.of(
                   Tensor.of(

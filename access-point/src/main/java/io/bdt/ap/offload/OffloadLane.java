@@ -9,6 +9,9 @@ import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.FrameException;
 import io.bdt.dnn.codec.Tensor;
+import io.bdt.ap.offload.OffloadRejected.Reason;
+import io.bdt.dnn.registry.ModelRefused;
+import io.bdt.dnn.registry.ModelRegistry;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +46,7 @@ public final class OffloadLane {
   private final AtomicLong overloaded = new AtomicLong();
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private volatile double inferenceShareHz;
+  private final Map<Reason, AtomicLong> refused = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> servedByCut =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
@@ -70,17 +74,19 @@ public final class OffloadLane {
     try {
       frame = FrameCodec.decode(frameBytes);
     } catch (FrameException e) {
-      malformed.incrementAndGet();
-      throw reject(new OffloadRejected.BadRequest("frame: " + e.getMessage()));
+      throw refuse(Reason.FRAME, "frame: " + e.getMessage());
     }
     ComputeShare share;
-    TailModels.Tail tail;
     try {
       share = ComputeShare.of(inferenceShareHz, budgetHz, cores);
-      tail = tails.tail(frame.modelId(), frame.cut(), share.threads());
     } catch (IllegalArgumentException e) {
-      malformed.incrementAndGet();
-      throw reject(new OffloadRejected.BadRequest(e.getMessage()));
+      throw refuse(Reason.SHARE, e.getMessage());
+    }
+    ModelRegistry.Entry model;
+    try {
+      model = tails.registry().resolve(frame.modelId(), frame.modelHash());
+    } catch (ModelRefused e) {
+      throw refuse(Reason.valueOf(e.reason().name()), e.getMessage());
     }
     if (waiting.incrementAndGet() > maxQueue + 1) {
       waiting.decrementAndGet();
@@ -94,7 +100,13 @@ public final class OffloadLane {
     try {
       long started = System.nanoTime();
       this.inferenceShareHz = inferenceShareHz;
-      OffloadResult result = run(taskId, frame, tail, (started - arrived) / 1e9);
+      // a model not yet loaded is loaded here, in the lane: its tasks wait, nobody else's run
+      OffloadResult result =
+          tails.run(
+              model,
+              frame.cut(),
+              share.threads(),
+              tail -> run(taskId, frame, tail, (started - arrived) / 1e9));
       served.incrementAndGet();
       servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
       long pauseNanos = (long) (share.pauseAfter(result.apSeconds()) * 1e9);
@@ -103,6 +115,12 @@ public final class OffloadLane {
         TimeUnit.NANOSECONDS.sleep(pauseNanos);
       }
       return result;
+    } catch (ModelRefused e) {
+      throw refuse(Reason.valueOf(e.reason().name()), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw refuse(Reason.CUT, e.getMessage());
+    } catch (OrtException e) {
+      throw refuse(Reason.TENSORS, "frame: ONNX Runtime refused it: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while serving task " + taskId, e);
@@ -112,23 +130,31 @@ public final class OffloadLane {
     }
   }
 
-  private OffloadResult run(String taskId, Frame frame, TailModels.Tail tail, double queued) {
+  /** Counts a refused task under {@code reason} (and as malformed) and returns its exception. */
+  private OffloadRejected.Exception refuse(Reason reason, String message) {
+    malformed.incrementAndGet();
+    refused.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    return reject(new OffloadRejected.BadRequest(reason, message));
+  }
+
+  private OffloadResult run(String taskId, Frame frame, TailModels.Tail tail, double queued)
+      throws OrtException {
     OrtSession session = tail.session();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
       for (Tensor t : frame.tensors()) {
         if (!session.getInputNames().contains(t.name())) {
-          throw reject(
-              new OffloadRejected.BadRequest(
-                  "frame: tensor '"
-                      + t.name()
-                      + "' is not an input of "
-                      + tail.modelId()
-                      + " after cut "
-                      + tail.cut().id()
-                      + " (inputs: "
-                      + session.getInputNames()
-                      + ")"));
+          throw refuse(
+              Reason.TENSORS,
+              "frame: tensor '"
+                  + t.name()
+                  + "' is not an input of "
+                  + tail.modelId()
+                  + " after cut "
+                  + tail.cut().id()
+                  + " (inputs: "
+                  + session.getInputNames()
+                  + ")");
         }
         long[] shape = new long[t.shape().length];
         for (int i = 0; i < shape.length; i++) {
@@ -138,9 +164,8 @@ public final class OffloadLane {
       }
       for (String name : session.getInputNames()) {
         if (!inputs.containsKey(name)) {
-          throw reject(
-              new OffloadRejected.BadRequest(
-                  "frame: tensor '" + name + "' is missing for cut " + tail.cut().id()));
+          throw refuse(
+              Reason.TENSORS, "frame: tensor '" + name + "' is missing for cut " + tail.cut().id());
         }
       }
       long samples =
@@ -156,10 +181,6 @@ public final class OffloadLane {
       double apSeconds = (System.nanoTime() - t0) / 1e9;
       return new OffloadResult(
           taskId, label(session, out), boxed(out), samples * tail.tailFlops(), apSeconds, queued);
-    } catch (OrtException e) {
-      malformed.incrementAndGet();
-      throw reject(
-          new OffloadRejected.BadRequest("frame: ONNX Runtime refused it: " + e.getMessage()));
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
@@ -213,6 +234,16 @@ public final class OffloadLane {
   public Map<Integer, Long> servedByCut() {
     Map<Integer, Long> out = new java.util.LinkedHashMap<>();
     servedByCut.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  /** Refused tasks since start by reason (every reason listed, 0 if none). */
+  public Map<Reason, Long> refusedByReason() {
+    Map<Reason, Long> out = new java.util.EnumMap<>(Reason.class);
+    for (Reason r : Reason.values()) {
+      AtomicLong n = refused.get(r);
+      out.put(r, r == Reason.OVERLOADED ? overloaded.get() : n == null ? 0 : n.get());
+    }
     return out;
   }
 

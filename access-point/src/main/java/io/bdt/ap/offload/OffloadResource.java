@@ -96,10 +96,21 @@ public class OffloadResource {
       return Response.ok(result).build();
     } catch (OffloadRejected.Exception e) {
       return switch (e.rejection()) {
-        case OffloadRejected.BadRequest b -> error(400, b.message());
-        case OffloadRejected.Overloaded o -> error(503, o.message());
+        case OffloadRejected.BadRequest b -> error(400, b.reason(), b.message());
+        case OffloadRejected.Overloaded o -> error(503, o.reason(), o.message());
       };
     }
+  }
+
+  /**
+   * A refused task's JSON answer {@code {"error": message, "reason": REASON}}; gateways count
+   * refusals by {@code reason}.
+   */
+  public static Response error(int status, OffloadRejected.Reason reason, String message) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(Map.of("error", message, "reason", reason.name()))
+        .build();
   }
 
   /** A JSON error answer {@code {"error": message}}. */

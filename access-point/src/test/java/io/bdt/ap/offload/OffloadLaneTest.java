@@ -8,7 +8,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import io.bdt.dnn.registry.ModelRegistry;
 import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.split.ModelSplitter;
 import io.bdt.dnn.split.SplitModel;
@@ -36,9 +39,12 @@ public class OffloadLaneTest {
   static OffloadLane lane;
   static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
+  /** The zoo's vibration classifier's identity (seed {@link VibrationModel#DEFAULT_SEED}). */
+  public static final ModelHash VIBRATION = ModelHash.of(ModelZoo.named("vibration").build());
+
   @BeforeAll
   static void open() {
-    tails = new TailModels(cache);
+    tails = new TailModels(cache, ModelRegistry.of(List.of("vibration")), 4, 64);
     lane = new OffloadLane(tails, 2e10, 2, 4);
   }
 
@@ -48,9 +54,20 @@ public class OffloadLaneTest {
   }
 
   public static byte[] headFrame(int cut, float[] window) throws Exception {
-    SplitModel split =
-        ModelSplitter.split(
-            GraphAnalyzer.analyze(ModelZoo.named("vibration").build(), Map.of()), cut);
+    return headFrame(ModelZoo.named("vibration").build(), cut, window);
+  }
+
+  /** The frame a gateway running {@code model} sends for {@code window} at cut {@code cut}. */
+  public static byte[] headFrame(ModelProto model, int cut, float[] window) throws Exception {
+    SplitModel split = ModelSplitter.split(GraphAnalyzer.analyze(model, Map.of()), cut);
+    if (cut == 0) {
+      return FrameCodec.encode(
+          new Frame(
+              model.getGraph().getName(),
+              ModelHash.of(model),
+              0,
+              List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window))));
+    }
     try (OrtSession head = ENV.createSession(split.head().toByteArray());
         OnnxTensor in =
             OnnxTensor.createTensor(ENV, FloatBuffer.wrap(window), new long[] {1, window.length});
@@ -65,7 +82,12 @@ public class OffloadLaneTest {
         dims[i] = (int) shape[i];
       }
       String name = split.cut().tensorNames().getFirst();
-      return FrameCodec.encode(new Frame("vibration", cut, List.of(Tensor.of(name, dims, values))));
+      return FrameCodec.encode(
+          new Frame(
+              model.getGraph().getName(),
+              ModelHash.of(model),
+              cut,
+              List.of(Tensor.of(name, dims, values))));
     }
   }
 
@@ -89,7 +111,7 @@ public class OffloadLaneTest {
     byte[] frame =
         FrameCodec.encode(
             new Frame(
-                "vibration",
+                "vibration", VIBRATION,
                 0,
                 List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window))));
     assertThat(lane.serve("0x02", frame, 1e10).label()).isEqualTo("imbalance");
@@ -98,7 +120,8 @@ public class OffloadLaneTest {
   @Test
   void tailIsCachedOnDisk() throws Exception {
     lane.serve("0x03", headFrame(CUT, new float[1024]), 2e10);
-    assertThat(Files.exists(cache.resolve("vibration").resolve("cut-" + CUT + ".onnx"))).isTrue();
+    assertThat(Files.exists(cache.resolve(VIBRATION.hex()).resolve("cut-" + CUT + ".onnx")))
+        .isTrue();
   }
 
   @Test
@@ -118,8 +141,17 @@ public class OffloadLaneTest {
   void unknownModelIsRejectedNamingIt() throws Exception {
     byte[] frame =
         FrameCodec.encode(
-            new Frame("no-such-model", 0, List.of(Tensor.of("x", new int[] {1, 1}, new float[1]))));
-    assertThatThrownBy(() -> lane.serve("0x05", frame, 2e10)).hasMessageContaining("no-such-model");
+            new Frame(
+                "no-such-model",
+                new ModelHash("ab".repeat(32)),
+                0,
+                List.of(Tensor.of("x", new int[] {1, 1}, new float[1]))));
+    long before = lane.refusedByReason().get(OffloadRejected.Reason.UNKNOWN_MODEL);
+    assertThatThrownBy(() -> lane.serve("0x05", frame, 2e10))
+        .hasMessageContaining("no-such-model")
+        .hasMessageContaining("abababababab");
+    assertThat(lane.refusedByReason().get(OffloadRejected.Reason.UNKNOWN_MODEL))
+        .isEqualTo(before + 1);
   }
 
   @Test
@@ -127,7 +159,7 @@ public class OffloadLaneTest {
     byte[] frame =
         FrameCodec.encode(
             new Frame(
-                "vibration",
+                "vibration", VIBRATION,
                 11,
                 List.of(Tensor.of("probabilities", new int[] {1, 4}, new float[4]))));
     assertThatThrownBy(() -> lane.serve("0x06", frame, 2e10)).hasMessageContaining("fully local");

@@ -91,6 +91,11 @@ class GatewayTrustTest {
 
   private HttpResponse<String> offload(Map<String, String> proof, String miningShare)
       throws Exception {
+    return offload(frame, proof, miningShare);
+  }
+
+  private HttpResponse<String> offload(byte[] frame, Map<String, String> proof, String miningShare)
+      throws Exception {
     Map<String, String> h = new java.util.HashMap<>(proof);
     h.put("X-Bdt-Task-Id", "0x" + "00".repeat(31) + "01");
     h.put("X-Bdt-Slot", "1");
@@ -125,6 +130,11 @@ class GatewayTrustTest {
   }
 
   private double refused(String reason) throws Exception {
+    return counted("bdt_ap_gateway_requests_refused_total", reason);
+  }
+
+  /** The value of counter {@code name} with tag {@code reason}, from {@code /q/metrics}. */
+  private double counted(String name, String reason) throws Exception {
     HttpResponse<String> r =
         get(
             "/q/metrics",
@@ -136,11 +146,11 @@ class GatewayTrustTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     String metrics = r.body();
     for (String line : metrics.split("\n")) {
-      if (line.startsWith("bdt_ap_gateway_requests_refused_total{reason=\"" + reason + "\"}")) {
+      if (line.startsWith(name + "{reason=\"" + reason + "\"}")) {
         return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
     }
-    throw new AssertionError("no refusal counter for " + reason);
+    throw new AssertionError("no counter " + name + " for " + reason);
   }
 
   private static long now() {
@@ -317,5 +327,36 @@ class GatewayTrustTest {
   void openApiShowsTheBearerAndGatewaySignatureSchemes() throws Exception {
     String api = get("/q/openapi", Map.of()).body();
     assertThat(api).contains("bearerFormat: JWT").contains("gatewaySignature");
+  }
+
+  private double offloadsRefused(String reason) throws Exception {
+    return counted("bdt_ap_offloads_refused_total", reason);
+  }
+
+  @Test
+  void aFrameOfAnotherSeedOrAnUnknownModelIsRefusedWithItsReasonAndCounted() throws Exception {
+    // the AP registers the zoo's vibration classifier (seed 1); this gateway trained seed 7
+    var seed7 = io.bdt.dnn.vibration.VibrationModel.train(7).toOnnx();
+    float[] window = new VibrationGenerator(7).next(MachineState.NORMAL).samples();
+    byte[] mismatched = OffloadLaneTest.headFrame(seed7, OffloadLaneTest.CUT, window);
+    double before = offloadsRefused("MODEL_MISMATCH");
+
+    HttpResponse<String> r =
+        offload(mismatched, proof(GATEWAY, "POST", "/offload", AP, mismatched, now()), "1.0e10");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.path("reason").asText()).isEqualTo("MODEL_MISMATCH");
+    assertThat(body.path("error").asText())
+        .contains(io.bdt.dnn.codec.ModelHash.of(seed7).toString())
+        .contains(OffloadLaneTest.VIBRATION.shortHex());
+    assertThat(offloadsRefused("MODEL_MISMATCH")).isEqualTo(before + 1);
+
+    var other = seed7.toBuilder().setGraph(seed7.getGraph().toBuilder().setName("pump")).build();
+    byte[] unknown = OffloadLaneTest.headFrame(other, 0, window);
+    r = offload(unknown, proof(GATEWAY, "POST", "/offload", AP, unknown, now()), "1.0e10");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).path("reason").asText()).isEqualTo("UNKNOWN_MODEL");
+    assertThat(offloadsRefused("UNKNOWN_MODEL")).isGreaterThanOrEqualTo(1);
   }
 }

@@ -24,12 +24,6 @@ import java.util.zip.CRC32C;
  */
 public final class FrameCodec {
 
-  /** {@code "BDTF"} read as a little-endian int. */
-  public static final int MAGIC = 0x46544442;
-
-  /** The format version this codec writes and reads. */
-  public static final int VERSION = 1;
-
   /** Most tensors one frame may carry. */
   public static final int MAX_TENSORS = 64;
 
@@ -45,7 +39,6 @@ public final class FrameCodec {
   /** Bytes of the trailing CRC32C. */
   public static final int CHECKSUM_BYTES = 4;
 
-  private static final int FIXED_HEADER_BYTES = 17;
   private static final int MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 64;
 
   /** Elements converted per chunk for float16 and int8, so conversion buffers stay small. */
@@ -95,15 +88,7 @@ public final class FrameCodec {
     }
     int start = dst.position();
     ByteBuffer out = dst.slice(start, size).order(ByteOrder.LITTLE_ENDIAN);
-    byte[] modelId = frame.modelId().getBytes(StandardCharsets.UTF_8);
-    out.putInt(MAGIC);
-    out.put((byte) VERSION);
-    out.put((byte) 0);
-    out.putShort((short) frame.tensors().size());
-    out.putInt(frame.cut());
-    out.putInt((int) payloadSize(frame));
-    out.put((byte) modelId.length);
-    out.put(modelId);
+    FrameHeader.write(frame, payloadSize(frame), out);
     float[] scales = new float[frame.tensors().size()];
     for (int i = 0; i < scales.length; i++) {
       Tensor t = frame.tensors().get(i);
@@ -162,33 +147,9 @@ public final class FrameCodec {
   public static Frame decode(ByteBuffer src) throws FrameException {
     int start = src.position();
     ByteBuffer in = src.slice().order(ByteOrder.LITTLE_ENDIAN);
-    need(in, FIXED_HEADER_BYTES, "fixed header");
-    int magic = in.getInt();
-    if (magic != MAGIC) {
-      throw new FrameException(
-          Reason.BAD_MAGIC, String.format("expected 0x%08x (\"BDTF\"), got 0x%08x", MAGIC, magic));
-    }
-    int version = Byte.toUnsignedInt(in.get());
-    if (version != VERSION) {
-      throw new FrameException(
-          Reason.UNSUPPORTED_VERSION, "version " + version + ", this decoder reads " + VERSION);
-    }
-    int flags = Byte.toUnsignedInt(in.get());
-    if (flags != 0) {
-      throw new FrameException(Reason.BAD_FLAGS, "reserved flags byte is " + flags + ", must be 0");
-    }
-    int tensorCount = Short.toUnsignedInt(in.getShort());
-    if (tensorCount > MAX_TENSORS) {
-      throw new FrameException(
-          Reason.TOO_MANY_TENSORS, tensorCount + " tensors, at most " + MAX_TENSORS);
-    }
-    int cut = in.getInt();
-    if (cut < 0) {
-      throw new FrameException(Reason.BAD_CUT, "cut id " + cut + " is negative");
-    }
-    long declaredPayload = Integer.toUnsignedLong(in.getInt());
-    int modelIdLength = Byte.toUnsignedInt(in.get());
-    String modelId = readString(in, modelIdLength, "model id");
+    FrameHeader header = FrameHeader.read(in);
+    int tensorCount = header.tensorCount();
+    long declaredPayload = header.payloadBytes();
 
     String[] names = new String[tensorCount];
     Encoding[] encodings = new Encoding[tensorCount];
@@ -288,7 +249,7 @@ public final class FrameCodec {
       at += bytes;
     }
     src.position(start + checksumAt + CHECKSUM_BYTES);
-    return new Frame(modelId, cut, tensors);
+    return new Frame(header.modelId(), header.modelHash(), header.cut(), tensors);
   }
 
   /** The symmetric int8 scale of {@code t}: its largest absolute value over 127. */
@@ -329,7 +290,7 @@ public final class FrameCodec {
   }
 
   private static long headerSize(Frame frame) {
-    long size = FIXED_HEADER_BYTES + frame.modelId().getBytes(StandardCharsets.UTF_8).length;
+    long size = FrameHeader.size(frame);
     for (Tensor t : frame.tensors()) {
       size += 2 + t.name().getBytes(StandardCharsets.UTF_8).length + 2 + 4L * t.shape().length;
       if (t.encoding() == Encoding.INT8) {
@@ -339,7 +300,7 @@ public final class FrameCodec {
     return size;
   }
 
-  private static void need(ByteBuffer in, long bytes, String what) throws FrameException {
+  static void need(ByteBuffer in, long bytes, String what) throws FrameException {
     if (in.remaining() < bytes) {
       throw new FrameException(
           Reason.TRUNCATED,
@@ -354,7 +315,7 @@ public final class FrameCodec {
     }
   }
 
-  private static String readString(ByteBuffer in, int length, String what) throws FrameException {
+  static String readString(ByteBuffer in, int length, String what) throws FrameException {
     need(in, length, what);
     CharsetDecoder utf8 =
         StandardCharsets.UTF_8

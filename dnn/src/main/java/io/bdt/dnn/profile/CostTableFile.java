@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.dnn.codec.Encoding;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
@@ -35,6 +36,8 @@ public final class CostTableFile {
 
   /** The cost-table schema version written. */
   public static final int SCHEMA_VERSION = 1;
+
+  private static final ModelHash SIZE_ONLY = ModelHash.of(new byte[ModelHash.BYTES]);
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -157,6 +160,7 @@ public final class CostTableFile {
       frameTensors.add(
           new Tensor(t.name(), encoding, shape, new float[Math.toIntExact(t.elements())]));
     }
-    return 8L * FrameCodec.encodedSize(new Frame(model, cut, frameTensors)) / batch;
+    // a frame's size does not depend on the hash's value, so no need to hash the model here
+    return 8L * FrameCodec.encodedSize(new Frame(model, SIZE_ONLY, cut, frameTensors)) / batch;
   }
 }

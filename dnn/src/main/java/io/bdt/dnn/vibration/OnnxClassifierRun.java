@@ -9,6 +9,7 @@ import io.bdt.dnn.codec.Encoding;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.FrameException;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.TensorInfo;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
@@ -66,6 +67,8 @@ public final class OnnxClassifierRun {
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     boolean emptyHead = split.cut().position() == 0;
+    // the frames stay in this process; the tail's hash names what decodes them
+    ModelHash model = ModelHash.of(split.tail());
     Map<String, long[]> shapes = new HashMap<>();
     for (TensorInfo t : split.cut().tensors()) {
       shapes.put(t.name(), t.dims().stream().mapToLong(Long::longValue).toArray());
@@ -90,7 +93,7 @@ public final class OnnxClassifierRun {
           tensors.add(new Tensor(name, encoding, shape, crossing.get(name)));
         }
         byte[] wire =
-            FrameCodec.encode(new Frame(VibrationModel.MODEL_ID, split.cut().id(), tensors));
+            FrameCodec.encode(new Frame(VibrationModel.MODEL_ID, model, split.cut().id(), tensors));
         frameBytes = wire.length;
         Map<String, float[]> received = new HashMap<>();
         for (Tensor t : FrameCodec.decode(wire).tensors()) {

@@ -4,6 +4,7 @@ import io.bdt.dnn.codec.Encoding;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.FrameException;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -31,6 +32,8 @@ public class FrameCodecBenchmark {
   @Param({"FLOAT32", "FLOAT16", "INT8"})
   public Encoding encoding;
 
+  private static final ModelHash HASH = new ModelHash("ab".repeat(ModelHash.BYTES));
+
   private Frame frame;
   private ByteBuffer direct;
   private byte[] encoded;
@@ -43,7 +46,7 @@ public class FrameCodecBenchmark {
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) random.nextGaussian();
     }
-    frame = new Frame("resnet18", 4, List.of(new Tensor("layer1", encoding, shape, values)));
+    frame = new Frame("resnet18", HASH, 4, List.of(new Tensor("layer1", encoding, shape, values)));
     direct = ByteBuffer.allocateDirect(FrameCodec.encodedSize(frame));
     encoded = FrameCodec.encode(frame);
   }

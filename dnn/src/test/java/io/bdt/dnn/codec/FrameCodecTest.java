@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class FrameCodecTest {
 
   private static final int[] SHAPE = {1, 8, 6, 5};
+  private static final ModelHash HASH = new ModelHash("0123456789abcdef".repeat(4));
 
   private static float[] randomValues(int n, long seed, float range) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -27,6 +28,7 @@ class FrameCodecTest {
   private static Frame frame(Encoding encoding) {
     return new Frame(
         "resnet18",
+        HASH,
         3,
         List.of(new Tensor("layer1.out", encoding, SHAPE, randomValues(240, 1, 10f))));
   }
@@ -37,13 +39,14 @@ class FrameCodecTest {
         .order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  // Offsets in the frame of validBytes(): fixed header 17, model id "resnet18" (8), then tensor 0.
+  // Offsets in the frame of validBytes(): fixed header 49, model id "resnet18" (8), then tensor 0.
   private static final int TENSOR_COUNT_AT = 6;
   private static final int CUT_AT = 8;
   private static final int PAYLOAD_LENGTH_AT = 12;
-  private static final int NAME_LENGTH_AT = 25;
-  private static final int NAME_AT = 27;
-  private static final int ENCODING_AT = 27 + "layer1.out".length();
+  private static final int MODEL_HASH_AT = 16;
+  private static final int NAME_LENGTH_AT = 57;
+  private static final int NAME_AT = 59;
+  private static final int ENCODING_AT = NAME_AT + "layer1.out".length();
   private static final int RANK_AT = ENCODING_AT + 1;
   private static final int DIMS_AT = RANK_AT + 1;
 
@@ -75,7 +78,7 @@ class FrameCodecTest {
   @Test
   void float32KeepsSpecialValuesBitForBit() throws FrameException {
     float[] special = {Float.NaN, Float.POSITIVE_INFINITY, -0f, Float.MIN_VALUE, -Float.MAX_VALUE};
-    Frame original = new Frame("m", 0, List.of(Tensor.of("x", new int[] {5}, special)));
+    Frame original = new Frame("m", HASH, 0, List.of(Tensor.of("x", new int[] {5}, special)));
     Frame decoded = FrameCodec.decode(FrameCodec.encode(original));
     for (int i = 0; i < special.length; i++) {
       assertThat(Float.floatToRawIntBits(decoded.tensors().get(0).values()[i]))
@@ -104,7 +107,10 @@ class FrameCodecTest {
         FrameCodec.decode(
             FrameCodec.encode(
                 new Frame(
-                    "m", 0, List.of(new Tensor("x", Encoding.FLOAT16, new int[] {2}, values)))));
+                    "m",
+                    HASH,
+                    0,
+                    List.of(new Tensor("x", Encoding.FLOAT16, new int[] {2}, values)))));
     assertThat(decoded.tensors().get(0).values()).containsExactly(1f, 1f + 2 * 0x1p-10f);
   }
 
@@ -122,7 +128,8 @@ class FrameCodecTest {
   @Test
   void int8OfAllZerosDecodesToZeros() throws FrameException {
     Frame original =
-        new Frame("m", 0, List.of(new Tensor("z", Encoding.INT8, new int[] {3}, new float[3])));
+        new Frame(
+            "m", HASH, 0, List.of(new Tensor("z", Encoding.INT8, new int[] {3}, new float[3])));
     ByteBuffer reused = ByteBuffer.allocate(FrameCodec.encodedSize(original));
     for (int i = 0; i < reused.capacity(); i++) {
       reused.put(i, (byte) 0x55);
@@ -136,6 +143,7 @@ class FrameCodecTest {
     Frame bad =
         new Frame(
             "m",
+            HASH,
             0,
             List.of(new Tensor("x", Encoding.INT8, new int[] {2}, new float[] {1, Float.NaN})));
     assertThatThrownBy(() -> FrameCodec.encode(bad)).hasMessageContaining("tensor x");
@@ -143,7 +151,7 @@ class FrameCodecTest {
 
   @Test
   void frameSizeIsHeaderPlusElementsTimesBytesPlusChecksum() {
-    int header = 17 + 8 + 2 + "layer1.out".length() + 2 + 4 * SHAPE.length;
+    int header = FrameHeader.FIXED_BYTES + 8 + 2 + "layer1.out".length() + 2 + 4 * SHAPE.length;
     assertThat(FrameCodec.encodedSize(frame(Encoding.FLOAT32))).isEqualTo(header + 240 * 4 + 4);
     assertThat(FrameCodec.encodedSize(frame(Encoding.FLOAT16))).isEqualTo(header + 240 * 2 + 4);
     assertThat(FrameCodec.encodedSize(frame(Encoding.INT8))).isEqualTo(header + 4 + 240 + 4);
@@ -154,6 +162,7 @@ class FrameCodecTest {
     Frame original =
         new Frame(
             "model-ü",
+            HASH,
             7,
             List.of(
                 new Tensor("a", Encoding.FLOAT32, new int[] {2, 2}, new float[] {1, 2, 3, 4}),
@@ -194,6 +203,21 @@ class FrameCodecTest {
   }
 
   @Test
+  void modelHashTravelsInTheHeader() throws FrameException {
+    byte[] bytes = validBytes().array();
+    assertThat(java.util.Arrays.copyOfRange(bytes, MODEL_HASH_AT, MODEL_HASH_AT + 32))
+        .isEqualTo(HASH.bytes());
+    assertThat(FrameCodec.decode(bytes).modelHash()).isEqualTo(HASH);
+  }
+
+  @Test
+  void changedModelHashFailsTheChecksum() {
+    ByteBuffer b = validBytes();
+    b.put(MODEL_HASH_AT + 31, (byte) (b.get(MODEL_HASH_AT + 31) ^ 1));
+    assertRejected(b.array(), Reason.BAD_CHECKSUM);
+  }
+
+  @Test
   void rejectsBadMagic() {
     ByteBuffer b = validBytes();
     b.put(0, (byte) 'X');
@@ -203,7 +227,7 @@ class FrameCodecTest {
   @Test
   void rejectsUnsupportedVersion() {
     ByteBuffer b = validBytes();
-    b.put(4, (byte) 2);
+    b.put(4, (byte) 1); // a frame of the first format, which named no model hash
     assertRejected(b.array(), Reason.UNSUPPORTED_VERSION);
   }
 

@@ -68,7 +68,11 @@ public final class ApClient {
         body.path("miningShare").asDouble(0));
   }
 
-  /** Offloads one frame; {@code headers} are the {@code X-Bdt-*} headers of the protocol. */
+  /**
+   * Offloads one frame; {@code headers} are the {@code X-Bdt-*} headers of the protocol.
+   *
+   * @throws OffloadRefused when the AP answers other than 200 (its reason attached)
+   */
   public OffloadResult offload(String baseUrl, byte[] frame, Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
@@ -82,6 +86,9 @@ public final class ApClient {
     HttpResponse<byte[]> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     double seconds = (System.nanoTime() - start) / 1e9;
+    if (response.statusCode() != 200) {
+      throw refused(baseUrl + "/offload", response);
+    }
     JsonNode body = ok(baseUrl + "/offload", response);
     JsonNode p = body.path("probabilities");
     if (!p.isArray() || p.isEmpty() || !body.path("label").isTextual()) {
@@ -151,6 +158,21 @@ public final class ApClient {
     } catch (IOException e) {
       throw new IOException(url + " answered with invalid JSON: " + e.getMessage(), e);
     }
+  }
+
+  /** The refusal in a non-200 offload answer, with the AP's {@code reason} when it names one. */
+  private static OffloadRefused refused(String url, HttpResponse<byte[]> response) {
+    String reason = "HTTP_" + response.statusCode();
+    try {
+      JsonNode body = JSON.readTree(response.body());
+      if (body != null && body.path("reason").isTextual()) {
+        reason = body.get("reason").asText();
+      }
+    } catch (IOException e) {
+      // not JSON: the status names the refusal
+    }
+    return new OffloadRefused(
+        reason, url + " answered " + response.statusCode() + ": " + new String(response.body()));
   }
 
   private static double number(JsonNode body, String field, String url) throws IOException {

@@ -315,6 +315,10 @@ public class InferenceLoop {
       try {
         offload = aps.offload(urls.get(serving), frame, headers);
       } catch (IOException e) {
+        if (e instanceof OffloadRefused refused) {
+          // the AP's rule, e.g. MODEL_MISMATCH: it has this model's name with other weights
+          registry.counter("bdt.inference.offload.refused", "reason", refused.reason()).increment();
+        }
         // the AP died, was cut off or refused the task: the task is not dropped but runs here,
         // on the whole model (the one cut that needs no AP), and is counted
         LOG.warnf(

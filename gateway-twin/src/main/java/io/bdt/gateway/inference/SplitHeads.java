@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.bdt.dnn.codec.Frame;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
@@ -37,6 +38,7 @@ import java.util.Map;
 public final class SplitHeads implements AutoCloseable {
 
   private final GraphAnalysis analysis;
+  private final ModelHash modelHash;
   private final CostTable costTable;
   private final Path cacheDir;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -44,6 +46,7 @@ public final class SplitHeads implements AutoCloseable {
 
   private SplitHeads(GraphAnalysis analysis, Path cacheDir) {
     this.analysis = analysis;
+    this.modelHash = ModelHash.of(analysis.model());
     this.cacheDir = cacheDir;
     List<CostTable.Cut> cuts = new ArrayList<>();
     for (CutPoint cut : analysis.cuts()) {
@@ -93,6 +96,11 @@ public final class SplitHeads implements AutoCloseable {
     return sessions.containsKey(k);
   }
 
+  /** The model's identity, which every frame carries and the AP checks against its registry. */
+  public ModelHash modelHash() {
+    return modelHash;
+  }
+
   /** The cut table the DPRA controller plans with. */
   public CostTable costTable() {
     return costTable;
@@ -115,6 +123,7 @@ public final class SplitHeads implements AutoCloseable {
     if (k == 0) {
       return new Frame(
           VibrationModel.MODEL_ID,
+          modelHash,
           0,
           List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window)));
     }
@@ -135,7 +144,7 @@ public final class SplitHeads implements AutoCloseable {
         values.get(array);
         tensors.add(Tensor.of(e.getKey(), dims, array));
       }
-      return new Frame(VibrationModel.MODEL_ID, k, tensors);
+      return new Frame(VibrationModel.MODEL_ID, modelHash, k, tensors);
     }
   }
 

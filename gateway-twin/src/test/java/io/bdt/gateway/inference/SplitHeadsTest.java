@@ -26,4 +26,25 @@ class SplitHeadsTest {
       assertThat(models.resolve("vibration-seed1/cut-1/head.onnx")).exists();
     }
   }
+
+  @Test
+  void framesCarryTheSha256OfTheModelFile(@TempDir Path models) throws Exception {
+    try (SplitHeads heads = SplitHeads.vibration(models, 1);
+        SplitHeads other = SplitHeads.vibration(models, 7)) {
+      byte[] file = java.nio.file.Files.readAllBytes(models.resolve("vibration-seed1/model.onnx"));
+      String sha256sum =
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file));
+
+      assertThat(heads.modelHash().hex()).isEqualTo(sha256sum);
+      float[] window = new float[VibrationGenerator.WINDOW];
+      assertThat(heads.head(0, window).modelHash()).isEqualTo(heads.modelHash());
+      assertThat(heads.head(3, window).modelHash()).isEqualTo(heads.modelHash());
+      assertThat(other.modelHash()).isNotEqualTo(heads.modelHash());
+      // the default seed is the AP's default registered model: the same bytes, the same hash
+      assertThat(heads.modelHash())
+          .isEqualTo(
+              io.bdt.dnn.codec.ModelHash.of(io.bdt.dnn.zoo.ModelZoo.named("vibration").build()));
+    }
+  }
 }

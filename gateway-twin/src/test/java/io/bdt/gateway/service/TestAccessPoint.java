@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.GraphAnalyzer;
@@ -119,6 +120,17 @@ final class TestAccessPoint implements AutoCloseable {
       Frame frame = FrameCodec.decode(body);
       if (analysis == null) {
         analysis = GraphAnalyzer.analyze(OnnxModels.read(modelFile), Map.of());
+      }
+      if (!frame.modelHash().equals(ModelHash.of(analysis.model()))) {
+        // as the real AP answers a model it has under another hash (docs/access-point.md)
+        respond(
+            exchange,
+            400,
+            JSON.createObjectNode()
+                .put("error", "model: '" + frame.modelId() + "' " + frame.modelHash() + " differs")
+                .put("reason", "MODEL_MISMATCH")
+                .toString());
+        return;
       }
       cuts.add(frame.cut());
       miningShares.add(
