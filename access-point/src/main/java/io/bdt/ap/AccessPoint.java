@@ -6,8 +6,6 @@ import io.bdt.ap.chain.MiningShares;
 import io.bdt.ap.offload.OffloadLane;
 import io.bdt.ap.offload.OffloadRejected;
 import io.bdt.ap.offload.TailModels;
-import io.bdt.dnn.registry.ModelRefused;
-import io.bdt.dnn.registry.ModelRegistry;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.ap.receipt.ServedTasks;
 import io.bdt.ap.status.ReputationTrack;
@@ -15,6 +13,8 @@ import io.bdt.ap.trust.GatewayProofs;
 import io.bdt.ap.trust.LedgerGatewayDirectory;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.keys.ChainKey;
+import io.bdt.dnn.registry.ModelRefused;
+import io.bdt.dnn.registry.ModelRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -89,8 +89,7 @@ public class AccessPoint {
         .entries()
         .forEach(m -> LOG.info("serving model {} {} ({})", m.name(), m.hash(), m.source()));
     tails =
-        new TailModels(
-            config.modelCache(), registry, config.loadedModels(), config.tailSessions());
+        new TailModels(config.modelCache(), registry, config.loadedModels(), config.tailSessions());
     lane = new OffloadLane(tails, config.budget(), cores, config.maxQueue());
     warmTails();
     track = new ReputationTrack(config.reputationFloor());

@@ -60,9 +60,9 @@ public interface ApConfig {
   int tailSessions();
 
   /**
-   * Registered models (by name) whose tails are split, loaded and run once at start, for
-   * 1..{@link #cores()} threads each; {@code /q/health/ready} is DOWN until that is done, so no
-   * task pays the first-use cost. Other registered models load on their first task.
+   * Registered models (by name) whose tails are split, loaded and run once at start, for 1..{@link
+   * #cores()} threads each; {@code /q/health/ready} is DOWN until that is done, so no task pays the
+   * first-use cost. Other registered models load on their first task.
    */
   @WithDefault("vibration")
   List<String> warmModels();

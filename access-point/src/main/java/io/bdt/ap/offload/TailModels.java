@@ -31,10 +31,10 @@ import java.util.Map;
  * <p>A tail is split from the registered model with the dnn module's {@link ModelSplitter} once and
  * kept on disk at {@code cacheDir/<sha256>/cut-<k>.onnx}, so a restart loads it instead of
  * splitting again. Memory is bounded: at most {@code maxModels} whole models (their analyses, which
- * hold the weights) and {@code maxSessions} tail sessions are kept, the least recently used
- * dropped first. Sessions are used inside {@link #run} only, under this object's lock, so one is
- * never closed while it runs. {@link #warm} splits, loads and runs a model's tails ahead of the
- * first task.
+ * hold the weights) and {@code maxSessions} tail sessions are kept, the least recently used dropped
+ * first. Sessions are used inside {@link #run} only, under this object's lock, so one is never
+ * closed while it runs. {@link #warm} splits, loads and runs a model's tails ahead of the first
+ * task.
  */
 public final class TailModels implements AutoCloseable {
 
@@ -121,8 +121,8 @@ public final class TailModels implements AutoCloseable {
 
   /**
    * Splits and opens every offloadable tail of the registered model {@code name} for 1..{@code
-   * maxThreads} intra-op threads and runs each once on zeros, so the first task at any cut and share
-   * pays none of it.
+   * maxThreads} intra-op threads and runs each once on zeros, so the first task at any cut and
+   * share pays none of it.
    *
    * @return the number of sessions warmed
    * @throws IllegalArgumentException naming the model when none of that name is registered

@@ -132,8 +132,8 @@ class ModelIdentityTest {
     ModelRegistry registry = ModelRegistry.of(List.of(seed7File.toString()));
     try (TailModels tails = new TailModels(cache, registry, 4, 64)) {
       OffloadLane lane = lane(tails);
-      ModelProto renamed = seed1.toBuilder().setGraph(seed1.getGraph().toBuilder().setName("x"))
-          .build();
+      ModelProto renamed =
+          seed1.toBuilder().setGraph(seed1.getGraph().toBuilder().setName("x")).build();
       byte[] frame = OffloadLaneTest.headFrame(renamed, 0, window(13, MachineState.NORMAL));
 
       assertThatThrownBy(() -> lane.serve("0x02", frame, 2e10))

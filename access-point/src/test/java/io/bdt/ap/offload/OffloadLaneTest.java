@@ -10,9 +10,9 @@ import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.registry.ModelRegistry;
-import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.split.ModelSplitter;
 import io.bdt.dnn.split.SplitModel;
 import io.bdt.dnn.vibration.MachineState;
@@ -111,7 +111,8 @@ public class OffloadLaneTest {
     byte[] frame =
         FrameCodec.encode(
             new Frame(
-                "vibration", VIBRATION,
+                "vibration",
+                VIBRATION,
                 0,
                 List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window))));
     assertThat(lane.serve("0x02", frame, 1e10).label()).isEqualTo("imbalance");
@@ -159,7 +160,8 @@ public class OffloadLaneTest {
     byte[] frame =
         FrameCodec.encode(
             new Frame(
-                "vibration", VIBRATION,
+                "vibration",
+                VIBRATION,
                 11,
                 List.of(Tensor.of("probabilities", new int[] {1, 4}, new float[4]))));
     assertThatThrownBy(() -> lane.serve("0x06", frame, 2e10)).hasMessageContaining("fully local");

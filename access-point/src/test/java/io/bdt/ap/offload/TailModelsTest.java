@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.registry.ModelRegistry;
-import java.util.List;
 import io.bdt.dnn.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,8 @@ class TailModelsTest {
         assertThat(cache.resolve(vibration.hex() + "/cut-" + k + ".onnx")).exists();
       }
       assertThat(tails.isOpen(vibration, 0, 3)).isFalse();
-      assertThat(Files.exists(cache.resolve(vibration.hex() + "/cut-" + (cuts - 1) + ".onnx"))).isFalse();
+      assertThat(Files.exists(cache.resolve(vibration.hex() + "/cut-" + (cuts - 1) + ".onnx")))
+          .isFalse();
     }
   }
 

@@ -36,8 +36,7 @@ class OffloadRefusalTest {
     float[] window = new VibrationGenerator(5).next(MachineState.IMBALANCE).samples();
     try (SplitHeads seed1 = SplitHeads.vibration(models, 1);
         SplitHeads seed7 = SplitHeads.vibration(models, 7);
-        TestAccessPoint ap =
-            new TestAccessPoint(models.resolve("vibration-seed1/model.onnx"))) {
+        TestAccessPoint ap = new TestAccessPoint(models.resolve("vibration-seed1/model.onnx"))) {
       assertThat(seed7.modelHash()).isNotEqualTo(seed1.modelHash());
       ApClient client = new ApClient(Keys.createEcKeyPair(), Clock.systemUTC());
 
