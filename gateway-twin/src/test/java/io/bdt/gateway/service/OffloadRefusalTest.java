@@ -38,7 +38,9 @@ class OffloadRefusalTest {
         SplitHeads seed7 = SplitHeads.vibration(models, 7);
         TestAccessPoint ap = new TestAccessPoint(models.resolve("vibration-seed1/model.onnx"))) {
       assertThat(seed7.modelHash()).isNotEqualTo(seed1.modelHash());
-      ApClient client = new ApClient(Keys.createEcKeyPair(), Clock.systemUTC());
+      ApClient client =
+          new ApClient(
+              Keys.createEcKeyPair(), Clock.systemUTC(), javax.net.ssl.SSLContext.getDefault());
 
       assertThatThrownBy(
               () -> client.offload(ap.url(), FrameCodec.encode(seed7.head(5, window)), HEADERS))
