@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.dnn.codec.Encoding;
+import io.bdt.dnn.codec.FrameHeader;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.vibration.VibrationZooModel;
@@ -98,11 +99,11 @@ class CutProfilerTest {
                 CostTableFile.json(
                     profile, "vibration", Instant.EPOCH, Optional.of(Encoding.INT8)));
     JsonNode cuts = root.get("cuts");
-    // cut 5 sends band_root [1, 69] in int8: header 17 + 9 ("vibration") + 2 + 9 ("band_root")
-    // + 2 + 8 (dims) + 4 (scale), payload 69, CRC 4
+    // cut 5 sends band_root [1, 69] in int8: the fixed header, 9 ("vibration"), then the tensor:
+    // 2 + 9 ("band_root") + 2 + 8 (dims) + 4 (scale), payload 69, CRC 4
     assertThat(cuts.get(5).get("label").asText()).isEqualTo("band_root");
     assertThat(cuts.get(5).get("bits").asLong())
-        .isEqualTo(8L * (17 + 9 + 2 + 9 + 2 + 8 + 4 + 69 + 4));
+        .isEqualTo(8L * (FrameHeader.FIXED_BYTES + 9 + 2 + 9 + 2 + 8 + 4 + 69 + 4));
     assertThat(root.get("inputBits").asLong()).isEqualTo(cuts.get(0).get("bits").asLong());
     assertThat(cuts.get(cuts.size() - 1).get("bits").asLong()).isZero();
     assertThat(root.get("metadata").get("bits").asText()).isEqualTo("codec frame, int8");
