@@ -244,7 +244,7 @@ public final class CutProfiler {
   }
 
   /** The median of {@code values} (the mean of the middle two for an even count). */
-  static double median(double[] values) {
+  public static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,16 @@ final class PythonFixture {
   private PythonFixture() {}
 
   /**
-   * Ensures {@code python3} can import every module of {@code modules}, installing {@code packages}
-   * with pip if not; aborts the test (with the reason) when that is impossible here.
+   * Ensures {@code python3} finds every module of {@code modules}, installing {@code packages} with
+   * pip if not; aborts the test (with the reason) when that is impossible here. Only presence is
+   * checked, not an import: on a machine whose torchvision wheel cannot load next to the CPU torch,
+   * {@code import timm} fails, and the generator scripts work around that themselves.
    */
   static void require(List<String> modules, List<String> packages) throws Exception {
-    String imports = "import " + String.join(", ", modules);
+    String imports =
+        "import importlib.util, sys; sys.exit(0 if all(importlib.util.find_spec(m) for m in "
+            + modules.stream().map(m -> "'" + m + "'").toList()
+            + ") else 1)";
     if (run(List.of("python3", "-c", imports), 120).exitCode() == 0) {
       return;
     }
@@ -40,13 +46,19 @@ final class PythonFixture {
    */
   static String script(String script, long timeoutSeconds, String... args) throws Exception {
     List<String> command =
-        new ArrayList<>(List.of("python3", Path.of("src/test/python", script).toString()));
+        new ArrayList<>(List.of("python3", scripts().resolve(script).toString()));
     command.addAll(List.of(args));
     Output out = run(command, timeoutSeconds);
     if (out.exitCode() != 0) {
       throw new IllegalStateException(script + " exited " + out.exitCode() + ":\n" + out.text());
     }
     return out.text();
+  }
+
+  /** The generator scripts' folder, from the dnn module (tests) or the repository root (bench). */
+  static Path scripts() {
+    Path inModule = Path.of("src/test/python");
+    return Files.isDirectory(inModule) ? inModule : Path.of("dnn/src/test/python");
   }
 
   record Output(int exitCode, String text) {}

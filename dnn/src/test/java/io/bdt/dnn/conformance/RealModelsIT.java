@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.GraphAnalyzer;
@@ -17,10 +16,7 @@ import io.bdt.dnn.split.SplitVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,48 +28,51 @@ import org.junit.jupiter.api.Timeout;
  * Real published models split at every cut and verified against the whole model (1e-5 absolute or
  * 1e-4 relative, whichever is larger): a PyTorch-exported suite of timm architectures and a
  * transformers encoder at opsets 9 to the exporter's newest plus ONNX Runtime-quantized versions
- * ({@code src/test/python/export_models.py}, random weights), Silero VAD as shipped in the npm
- * package {@code @ricky0123/vad-web}. Everything is fetched or generated on first run and cached in
- * {@code ~/.cache/bdt-dnn}; the table goes to target/real-models.md (docs/dnn.md quotes it).
+ * ({@code src/test/python/export_models.py}, random weights), a YOLO-style detector built in
+ * PyTorch ({@code export_detection.py}, random weights), Silero VAD as shipped in the npm package
+ * {@code @ricky0123/vad-web}. Everything is fetched or generated on first run and cached in {@code
+ * ~/.cache/bdt-dnn}; the table goes to target/real-models.md (docs/dnn.md quotes it).
  */
 class RealModelsIT {
 
-  private static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "bdt-dnn");
+  private static final Path CACHE = GeneratedModels.CACHE;
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
   private static final List<String> ROWS = new ArrayList<>();
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.MINUTES)
   void everyCutOfEveryPyTorchExportedAndQuantizedModelReproducesTheWholeModel() throws Exception {
-    Path script = Path.of("src/test/python/export_models.py");
-    Path dir = CACHE.resolve("suite-" + sha256(Files.readAllBytes(script)).substring(0, 12));
-    if (!Files.exists(dir.resolve("manifest.json"))) {
-      List<String> packages =
-          List.of("torch", "timm", "transformers", "onnx", "onnxruntime", "onnxscript");
-      PythonFixture.require(packages, packages);
-      PythonFixture.script("export_models.py", 1500, dir.toString());
-    }
-    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile());
+    Path dir =
+        GeneratedModels.of(
+            "export_models.py",
+            "suite",
+            List.of("torch", "timm", "transformers", "onnx", "onnxruntime", "onnxscript"),
+            1500);
+    JsonNode manifest = GeneratedModels.manifest(dir);
     assertThat(manifest.size()).isGreaterThanOrEqualTo(9);
     for (JsonNode entry : manifest) {
-      Map<String, List<Long>> inputs = new LinkedHashMap<>();
-      entry
-          .get("inputs")
-          .properties()
-          .forEach(
-              e -> {
-                List<Long> dims = new ArrayList<>();
-                e.getValue().forEach(d -> dims.add(d.asLong()));
-                inputs.put(e.getKey(), dims);
-              });
       verifyEveryCut(
           dir.resolve(entry.get("file").asText()),
           entry.get("model").asText(),
           entry.get("exporter").asText(),
-          inputs,
+          GeneratedModels.inputs(entry),
           Map.of(),
           GraphAnalyzer.DEFAULT_MAX_CUT_TENSORS);
     }
+  }
+
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
+  void everyCutOfAYoloStyleDetectorWithUpsamplingNeckReproducesTheWholeModel() throws Exception {
+    Path file = GeneratedModels.detector();
+    JsonNode entry = GeneratedModels.manifest(file.getParent()).get(0);
+    verifyEveryCut(
+        file,
+        entry.get("model").asText(),
+        entry.get("exporter").asText(),
+        GeneratedModels.inputs(entry),
+        Map.of(),
+        GraphAnalyzer.DEFAULT_MAX_CUT_TENSORS);
   }
 
   @Test
@@ -186,9 +185,5 @@ class RealModelsIT {
       Files.delete(dir.resolve(tgz));
     }
     return dir.resolve("package");
-  }
-
-  private static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 }
