@@ -4,11 +4,13 @@ import io.bdt.gateway.chain.ChainDeviceLedger;
 import io.bdt.gateway.chain.GatewayChain;
 import io.bdt.gateway.device.DeviceLedger;
 import io.bdt.gateway.device.DeviceProfile;
+import io.bdt.gateway.device.DeviceRevoked;
 import io.bdt.gateway.device.FileDeviceLedger;
 import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.twin.TwinStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -99,10 +101,20 @@ public class GatewayBeans {
 
   /**
    * Starts the chain outbox once the device ledger exists: reconciliation with the local devices
-   * and anchors, then the queue.
+   * and anchors, then the queue; and the watch of DeviceRegistry's revocations, which disconnects a
+   * device revoked on chain at the broker (the {@link DeviceRevoked} event the MQTT side observes).
    */
-  void startChain(@Observes StartupEvent event, GatewayChain chain, DeviceLedger ledger) {
+  void startChain(
+      @Observes StartupEvent event,
+      GatewayChain chain,
+      DeviceLedger ledger,
+      Event<DeviceRevoked> revocations,
+      MeterRegistry meters) {
     chain.start(ledger instanceof ChainDeviceLedger onChain ? onChain.journal() : null);
+    if (ledger instanceof ChainDeviceLedger onChain) {
+      chain.watchRevocations(
+          onChain.journal(), id -> revocations.fire(new DeviceRevoked(id)), meters);
+    }
   }
 
   @Produces

@@ -59,6 +59,14 @@ public interface GatewayConfig {
     /** How long a device's on-chain status is trusted before it is read again, seconds. */
     @WithDefault("10")
     double statusTtl();
+
+    /**
+     * Seconds between two looks at the node's head for DeviceRegistry revocations ({@code
+     * RevocationWatch}): a device revoked on chain is disconnected at the broker within this plus
+     * one broker round trip of its block reaching the gateway's node.
+     */
+    @WithDefault("0.2")
+    double revocationPoll();
   }
 
   /** Anchoring of twin snapshots and results. */

@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -39,7 +40,9 @@ public final class GatewayChain implements AutoCloseable {
   private final Optional<DeviceRegistry> registry;
   private final ChainOutbox outbox;
   private final Duration statusTtl;
+  private final Duration revocationPoll;
   private final Path anchorsFile;
+  private RevocationWatch watch;
 
   private GatewayChain(
       Web3j web3j,
@@ -47,12 +50,14 @@ public final class GatewayChain implements AutoCloseable {
       Optional<DeviceRegistry> registry,
       ChainOutbox outbox,
       Duration statusTtl,
+      Duration revocationPoll,
       Path anchorsFile) {
     this.web3j = web3j;
     this.anchor = anchor;
     this.registry = registry;
     this.outbox = outbox;
     this.statusTtl = statusTtl;
+    this.revocationPoll = revocationPoll;
     this.anchorsFile = anchorsFile;
   }
 
@@ -64,7 +69,8 @@ public final class GatewayChain implements AutoCloseable {
 
   /** No chain: the gateway keeps its file ledger and anchor journal only. */
   public static GatewayChain off() {
-    return new GatewayChain(null, Optional.empty(), Optional.empty(), null, Duration.ZERO, null);
+    return new GatewayChain(
+        null, Optional.empty(), Optional.empty(), null, Duration.ZERO, Duration.ZERO, null);
   }
 
   /**
@@ -126,6 +132,7 @@ public final class GatewayChain implements AutoCloseable {
         registry,
         outbox,
         Duration.ofMillis(Math.round(c.statusTtl() * 1000)),
+        Duration.ofMillis(Math.round(c.revocationPoll() * 1000)),
         dataDir.resolve(ANCHORS_FILE));
   }
 
@@ -163,6 +170,23 @@ public final class GatewayChain implements AutoCloseable {
     return outbox;
   }
 
+  /**
+   * Starts following DeviceRegistry's revocations of the devices in {@code journal} ({@link
+   * RevocationWatch}, stopped by {@link #close}); no-op when no registry is configured.
+   *
+   * @param onRevoked tells the broker a device is revoked (returns once it has it)
+   */
+  public synchronized void watchRevocations(
+      FileDeviceLedger journal, Consumer<String> onRevoked, MeterRegistry meters) {
+    if (registry.isEmpty() || watch != null) {
+      return;
+    }
+    watch =
+        new RevocationWatch(
+            web3j, registry.get().getContractAddress(), journal, onRevoked, revocationPoll, meters);
+    watch.start();
+  }
+
   /** How long a device's on-chain status is trusted. */
   public Duration statusTtl() {
     return statusTtl;
@@ -170,6 +194,11 @@ public final class GatewayChain implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (watch != null) {
+        watch.close();
+      }
+    }
     if (outbox != null) {
       outbox.close();
     }

@@ -32,13 +32,13 @@ import org.web3j.utils.Numeric;
  * and started again with its chain intact; and the platform's contracts on it: ReputationLedger
  * with {@link #GATEWAY} approved, TwinAnchor and DeviceRegistry. Keys are test-only.
  */
-final class TestChain implements AutoCloseable {
+public final class TestChain implements AutoCloseable {
 
-  static final long CHAIN_ID = 1337;
+  public static final long CHAIN_ID = 1337;
   static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
   static final Credentials DEPLOYER = key(41);
   static final Credentials MINER = key(100);
-  static final Credentials GATEWAY = key(200);
+  public static final Credentials GATEWAY = key(200);
 
   static final StaticGasProvider GAS =
       new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
@@ -61,7 +61,7 @@ final class TestChain implements AutoCloseable {
 
   String reputationLedger;
   String twinAnchor;
-  String deviceRegistry;
+  public String deviceRegistry;
 
   private TestChain(Path dir, int port) {
     this.dir = dir;
@@ -69,7 +69,7 @@ final class TestChain implements AutoCloseable {
   }
 
   /** Starts a node in {@code dir} on a free port and deploys the contracts. */
-  static TestChain startAndDeploy(Path dir) throws Exception {
+  public static TestChain startAndDeploy(Path dir) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -184,7 +184,7 @@ final class TestChain implements AutoCloseable {
     }
   }
 
-  String rpcUrl() {
+  public String rpcUrl() {
     return "http://127.0.0.1:" + port;
   }
 
@@ -203,7 +203,7 @@ final class TestChain implements AutoCloseable {
   }
 
   /** DeviceRegistry as seen (and sent to) by {@code who}. */
-  DeviceRegistry registry(Credentials who) {
+  public DeviceRegistry registry(Credentials who) {
     return DeviceRegistry.load(deviceRegistry, web3j, as(who), GAS);
   }
 
