@@ -10,6 +10,7 @@ import io.bdt.optimizer.cli.SimulateCommand;
 import io.bdt.optimizer.cost.CostTableCommand;
 import io.bdt.platform.EventsCommand;
 import io.bdt.platform.LatencyCommand;
+import io.bdt.platform.PkiCommand;
 import io.bdt.platform.PlatformCommand;
 import io.bdt.platform.TokenCommand;
 import io.bdt.platform.contracts.ContractsCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       TokenCommand.class,
       ContractsCommand.class,
+      PkiCommand.class,
       LatencyCommand.class,
       NodeCommand.class,
       GenesisCommand.class,

@@ -128,9 +128,16 @@ public final class MqttBroker implements AutoCloseable {
             <appender-ref ref="kafka"/>
           </logger>
           <logger name="kafka" level="ERROR" additivity="false"><appender-ref ref="kafka"/></logger>
+          <!-- failed TLS handshakes (logged at DEBUG only): untrusted client certificates are
+               counted as refusals (HandshakeRefusals) -->
+          <appender name="handshakes" class="io.bdt.platform.HandshakeRefusals"/>
+          <logger name="com.hivemq.security.ssl.SslExceptionHandler" level="DEBUG"
+              additivity="false"><appender-ref ref="handshakes"/></logger>
           <root level="WARN"><appender-ref ref="err"/></root>
         </configuration>
         """);
+    BrokerAccessExtension extension = new BrokerAccessExtension(new AccessTable(hashes));
+    HandshakeRefusals.reportTo(extension);
     hivemq =
         EmbeddedHiveMQ.builder()
             .withConfigurationFolder(conf)
@@ -141,7 +148,7 @@ public final class MqttBroker implements AutoCloseable {
                     .withId("bdt-device-identity")
                     .withName("B-DT device identity")
                     .withVersion("1")
-                    .withExtensionMain(new BrokerAccessExtension(new AccessTable(hashes)))
+                    .withExtensionMain(extension)
                     .build())
             .build();
     hivemq.start().join();

@@ -261,6 +261,18 @@ public final class BrokerAccessExtension implements ExtensionMain {
     return role instanceof ClientRole.Device d && table.revoked(d.deviceId());
   }
 
+  /**
+   * Reports a TLS handshake the broker's TLS layer failed because the client's certificate is not
+   * the platform CA's ({@code untrusted-certificate}). HiveMQ CE gives extensions no hook before
+   * the CONNECT, so whoever runs the broker feeds this from HiveMQ's own handshake log ({@code
+   * io.bdt.platform.HandshakeRefusals} in the platform launcher).
+   *
+   * @param client the client's address
+   */
+  public void refuseUntrustedCertificate(String client, String detail) {
+    report(new Refusal(Refusal.Reason.UNTRUSTED_CERTIFICATE, client, "", detail));
+  }
+
   private void report(Refusal refusal) {
     refused.get(refusal.reason()).incrementAndGet();
     try {
