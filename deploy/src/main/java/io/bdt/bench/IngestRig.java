@@ -95,9 +95,13 @@ final class IngestRig implements AutoCloseable {
     this.dir = Files.createDirectories(dir);
     Clock clock = Clock.systemUTC();
     FileDeviceLedger ledger = new FileDeviceLedger(dir.resolve("devices.json"));
+    // a profile secret of this run only: the rig provisions in-process, nothing else needs it
+    byte[] profileSecretBytes = new byte[32];
+    new SecureRandom().nextBytes(profileSecretBytes);
+    String profileSecret = java.util.HexFormat.of().formatHex(profileSecretBytes);
     Provisioner provisioner =
         new Provisioner(
-            List.of(new DeviceProfile("bench", "bench-key", Provisioner.sha256Hex("bench-secret"))),
+            List.of(new DeviceProfile("bench", "bench-key", Provisioner.sha256Hex(profileSecret))),
             ledger,
             GATEWAY,
             new SecureRandom(),
@@ -108,7 +112,7 @@ final class IngestRig implements AutoCloseable {
           provisioner.provision(
               json.createObjectNode()
                   .put("provisioningKey", "bench-key")
-                  .put("provisioningSecret", "bench-secret")
+                  .put("provisioningSecret", profileSecret)
                   .put("deviceId", "d" + d));
       if (!(outcome instanceof ProvisioningOutcome.Provisioned ok)) {
         throw new IllegalStateException("could not provision bench device d" + d + ": " + outcome);

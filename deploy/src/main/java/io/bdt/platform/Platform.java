@@ -6,6 +6,7 @@ import io.bdt.ap.chain.PlatformChain;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.pki.TlsContexts;
+import io.bdt.platform.auth.ProvisioningSecret;
 import io.bdt.platform.auth.TokenKeys;
 import io.bdt.platform.contracts.NetworkContracts;
 import java.io.IOException;
@@ -103,7 +104,13 @@ final class Platform implements AutoCloseable {
   }
 
   static final String PROFILE_KEY = "vibration-sensor";
-  static final String PROFILE_SECRET = "platform-dev-secret";
+
+  /**
+   * The environment variable that hands the gateways the provisioning profile's secret
+   * ({@code bdt.gateway.profiles.vibration-sensor.secret}; not a {@code -D} argument, which any
+   * user can read in {@code /proc/PID/cmdline}).
+   */
+  static final String PROFILE_SECRET_ENV = "BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET";
 
   /** How long the admin token printed at start is valid. */
   static final Duration ADMIN_TOKEN_TTL = Duration.ofHours(12);
@@ -140,6 +147,7 @@ final class Platform implements AutoCloseable {
 
   private java.nio.channels.FileLock dataLock;
   private TokenKeys tokenKeys;
+  private String provisioningSecret;
   private String adminToken;
 
   Platform(Settings settings, PrintStream out) {
@@ -165,6 +173,7 @@ final class Platform implements AutoCloseable {
     tls = pki.clientContext();
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).sslContext(tls).build();
     tokenKeys = TokenKeys.openOrCreate(settings.work());
+    provisioningSecret = ProvisioningSecret.openOrCreate(settings.work());
     adminToken =
         tokenKeys.issue("platform-admin", Roles.ALL, ADMIN_TOKEN_TTL, java.time.Instant.now());
     String publicKey = tokenKeys.publicKeyFile().toString();
@@ -295,7 +304,6 @@ final class Platform implements AutoCloseable {
         conf.put("bdt.gateway.mqtt.ca-file", pki.caCertificate().toString());
       }
       conf.put("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY);
-      conf.put("bdt.gateway.profiles.vibration-sensor.secret", PROFILE_SECRET);
       conf.put("bdt.gateway.inference.enabled", "true");
       conf.put("bdt.gateway.inference.aps", String.join(",", apUrls));
       conf.put("bdt.gateway.inference.ca-file", pki.caCertificate().toString());
@@ -322,6 +330,7 @@ final class Platform implements AutoCloseable {
               settings.work().resolve("logs/" + id + ".log"),
               port,
               Optional.of(tls));
+      gw.withEnvironment(PROFILE_SECRET_ENV, provisioningSecret);
       if (Files.exists(gatewayJar)) {
         gw.start();
         gateways.add(gw);
@@ -352,7 +361,7 @@ final class Platform implements AutoCloseable {
     if (broker != null && !gateways.isEmpty()) {
       // each device provisions itself, then connects as itself with its issued secret
       fleet.provision(
-          PROFILE_KEY, PROFILE_SECRET, settings.work().resolve("fleet/credentials.json"));
+          PROFILE_KEY, provisioningSecret, settings.work().resolve("fleet/credentials.json"));
     }
     settings.faults().forEach(fleet::inject);
     fleet.start(settings.periodMillis());
