@@ -32,6 +32,9 @@ args=()
 for ((i = 0; i < gateways; i++)); do
   tr -d '\n' < "$work/gateway-$i.key" > "$work/gateway-$i.hex"
   args+=("--from-file=gateway-$i.key=$work/gateway-$i.hex")
+  # its own MQTT password (Mosquitto dynamic security client gateway:gateway-N)
+  head -c 24 /dev/urandom | base64 | tr -d '/+=\n' > "$work/gateway-$i.mqtt-password"
+  args+=("--from-file=gateway-$i.mqtt-password=$work/gateway-$i.mqtt-password")
 done
 kubectl create secret generic gateway-keys "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/gateway-keys.yaml"
 # the contracts Job's keys: the deployer (its first three transactions create the contracts) and

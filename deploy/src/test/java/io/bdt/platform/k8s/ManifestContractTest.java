@@ -179,6 +179,37 @@ class ManifestContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
+  void gatewaysManageMosquittoThroughDynamicSecurityWithPasswordsFromSecretFiles(String overlay)
+      throws Exception {
+    RenderedOverlay o = render(overlay);
+    Map<String, String> env = o.environment(container(o, "gateway"));
+    assertThat(env).containsEntry("BDT_GATEWAY_MQTT_ACCESS", "dynamic-security");
+    assertThat(env.get("BDT_GATEWAY_MQTT_URL")).startsWith("tcp://mosquitto:");
+    // the admin the plugin file is initialised with (mosquitto's dynsec-init reads the same Secret)
+    assertThat(env).containsEntry("BDT_GATEWAY_MQTT_ADMIN_USERNAME", "bdt-admin");
+    assertThat(Files.readString(K8S.resolve("new-network.sh")))
+        .contains("printf 'bdt-admin' > \"$work/username\"");
+    String admin = env.get("BDT_GATEWAY_MQTT_ADMIN_PASSWORD_FILE");
+    assertThat(secretMountedAt(o.statefulSet("gateway"), admin)).isEqualTo("mosquitto-admin");
+    assertThat(admin).endsWith("/password");
+    String own = env.get("BDT_GATEWAY_MQTT_PASSWORD_FILE");
+    assertThat(own).endsWith("/$(POD_NAME).mqtt-password");
+    assertThat(secretMountedAt(o.statefulSet("gateway"), own.replace("$(POD_NAME)", "gateway-0")))
+        .isEqualTo("gateway-keys");
+    assertThat(Files.readString(K8S.resolve("new-network.sh")))
+        .contains("--from-file=gateway-$i.mqtt-password=");
+    // no password travels as a plain environment value
+    assertThat(env).doesNotContainKeys("BDT_GATEWAY_MQTT_PASSWORD", "BDT_GATEWAY_MQTT_ADMIN_PASSWORD");
+    // the broker runs the plugin and refuses anonymous clients
+    String conf = Files.readString(K8S.resolve("base/mosquitto.conf"));
+    assertThat(conf)
+        .contains("allow_anonymous false")
+        .contains("plugin /usr/lib/mosquitto_dynamic_security.so")
+        .contains("log_dest topic");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
   void portsAndProbesMatchWhatTheServicesListenOn(String overlay) throws Exception {
     RenderedOverlay o = render(overlay);
     Map<String, String> apEnv = o.environment(container(o, "ap"));
