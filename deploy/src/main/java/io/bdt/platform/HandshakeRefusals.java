@@ -7,10 +7,10 @@ import java.util.Locale;
 
 /**
  * Logback appender on HiveMQ's TLS handshake log ({@value #LOGGER}, DEBUG): every handshake the
- * broker failed because the client's certificate does not chain to the platform CA is reported
- * to the device-identity extension as {@code untrusted-certificate}, which publishes it on the
- * refusal topic the gateways count. HiveMQ CE has no other trace of it: the handshake fails in its
- * TLS layer before any CONNECT an extension could see, and its metrics count no TLS failures.
+ * broker failed because the client's certificate does not chain to the platform CA is reported to
+ * the device-identity extension as {@code untrusted-certificate}, which publishes it on the refusal
+ * topic the gateways count. HiveMQ CE has no other trace of it: the handshake fails in its TLS
+ * layer before any CONNECT an extension could see, and its metrics count no TLS failures.
  * Handshakes the <em>client</em> broke off (it did not trust the broker: "Received fatal alert")
  * and failures for other reasons (protocol versions, ciphers) are not counted.
  */

@@ -80,8 +80,7 @@ public final class PkiCommand implements Runnable {
         Path dir = out == null ? pki.resolve("clients") : out;
         Files.createDirectories(dir);
         IssuedCertificate issued =
-            PlatformCa.open(pki, Clock.systemUTC())
-                .issueClient(device, PlatformPki.LEAF_VALIDITY);
+            PlatformCa.open(pki, Clock.systemUTC()).issueClient(device, PlatformPki.LEAF_VALIDITY);
         Path cert = dir.resolve(device + ".pem");
         Path key = dir.resolve(device + "-key.pem");
         Pem.writePrivateKey(key, issued.key());

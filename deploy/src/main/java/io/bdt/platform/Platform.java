@@ -106,9 +106,9 @@ final class Platform implements AutoCloseable {
   static final String PROFILE_KEY = "vibration-sensor";
 
   /**
-   * The environment variable that hands the gateways the provisioning profile's secret
-   * ({@code bdt.gateway.profiles.vibration-sensor.secret}; not a {@code -D} argument, which any
-   * user can read in {@code /proc/PID/cmdline}).
+   * The environment variable that hands the gateways the provisioning profile's secret ({@code
+   * bdt.gateway.profiles.vibration-sensor.secret}; not a {@code -D} argument, which any user can
+   * read in {@code /proc/PID/cmdline}).
    */
   static final String PROFILE_SECRET_ENV = "BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET";
 

@@ -199,7 +199,8 @@ class ManifestContractTest {
     assertThat(Files.readString(K8S.resolve("new-network.sh")))
         .contains("--from-file=gateway-$i.mqtt-password=");
     // no password travels as a plain environment value
-    assertThat(env).doesNotContainKeys("BDT_GATEWAY_MQTT_PASSWORD", "BDT_GATEWAY_MQTT_ADMIN_PASSWORD");
+    assertThat(env)
+        .doesNotContainKeys("BDT_GATEWAY_MQTT_PASSWORD", "BDT_GATEWAY_MQTT_ADMIN_PASSWORD");
     // the broker runs the plugin and refuses anonymous clients
     String conf = Files.readString(K8S.resolve("base/mosquitto.conf"));
     assertThat(conf)
