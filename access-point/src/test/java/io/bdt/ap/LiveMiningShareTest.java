@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.ap.chain.MiningShares;
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.TestPlatformKeys;
 import io.bdt.ap.offload.OffloadLaneTest;
 import io.bdt.ap.offload.OffloadResource;
 import io.bdt.ap.status.ApStatus;
@@ -116,7 +117,7 @@ class LiveMiningShareTest {
 
   record Config(Path modelCache, Chain chain) implements ApConfig {
     public Optional<String> key() {
-      return Optional.of(PlatformChain.ap(0).getEcKeyPair().getPrivateKey().toString(16));
+      return Optional.of(TestPlatformKeys.ap(0).getEcKeyPair().getPrivateKey().toString(16));
     }
 
     public Optional<Path> keyFile() {

@@ -2,6 +2,7 @@ package io.bdt.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.PlatformKeys;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
  * #STATE_FILE} (the layout and contract addresses of the run that created it). A run on an existing
  * directory continues from it; {@link #open(Path, boolean)} with {@code fresh} empties it first.
  *
- * <p>Other parts that must survive a restart (certificates, key files) belong here too.
+ * <p>Other parts that must survive a restart belong here too: certificates ({@code pki/}), the
+ * chain keys ({@code keys/}, {@link #keys}).
  */
 record DataDirectory(Path path) {
 
@@ -128,6 +130,22 @@ record DataDirectory(Path path) {
               + before.get().gateways()
               + ", or start over with --fresh, or use another --data directory");
     }
+  }
+
+  /**
+   * The platform's chain keys in {@code keys/}: read on a continued run, generated at random
+   * (owner-only files) on the first. A directory whose run recorded contracts but holds no deployer
+   * key was made when the keys were fixed in code; its chain cannot continue with generated keys.
+   */
+  PlatformKeys keys(int aps, int gateways) throws IOException {
+    Path dir = path.resolve("keys");
+    if (previous().isPresent() && !Files.exists(dir.resolve("deployer.key"))) {
+      throw new IOException(
+          path
+              + " was made by an older ./bdt platform with fixed keys; start over with --fresh,"
+              + " or use another --data directory");
+    }
+    return PlatformKeys.openOrCreate(dir, aps, gateways);
   }
 
   /**

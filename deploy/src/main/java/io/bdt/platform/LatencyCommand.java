@@ -1,6 +1,7 @@
 package io.bdt.platform;
 
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.PlatformKeys;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.vibration.MachineState;
 import io.bdt.dnn.vibration.VibrationGenerator;
@@ -110,6 +111,9 @@ public final class LatencyCommand implements Callable<Integer> {
   /** Per cut, the latency of its first task (seconds), NaN before the run. */
   private double[] firstTask;
 
+  /** The AP's and gateway's chain keys (generated into the working directory). */
+  private PlatformKeys keys;
+
   /** One task's measured parts, seconds. */
   record Task(
       int cut,
@@ -170,14 +174,13 @@ public final class LatencyCommand implements Callable<Integer> {
   private ServiceProcess startAp(Path root, Path dir, PlatformPki pki, PrintStream log)
       throws Exception {
     Path genesis = dir.resolve("genesis.json");
-    PlatformChain.genesis(1, 1).write(genesis);
+    keys = PlatformKeys.openOrCreate(dir.resolve("keys"), 1, 1);
+    PlatformChain.genesis(keys).write(genesis);
     int port = freePort();
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("quarkus.http.port", Integer.toString(port));
     conf.putAll(pki.httpsSettings());
-    Path key = dir.resolve("keys/ap0.key");
-    io.bdt.consensus.keys.KeyFile.write(key, PlatformChain.ap(0));
-    conf.put("bdt.ap.key-file", key.toString());
+    conf.put("bdt.ap.key-file", PlatformKeys.apFile(dir.resolve("keys"), 0).toString());
     conf.put("bdt.ap.model-cache", dir.resolve("models").toString());
     conf.put("bdt.ap.chain.genesis", genesis.toString());
     conf.put("bdt.ap.chain.data", dir.resolve("ap0/chain").toString());
@@ -201,7 +204,7 @@ public final class LatencyCommand implements Callable<Integer> {
         org.web3j.protocol.Web3j.build(
             new org.web3j.protocol.http.HttpService("http://127.0.0.1:" + rpcPort));
     try {
-      io.bdt.platform.contracts.NetworkContracts.deployPlatform(web3j, 1, 1, log);
+      io.bdt.platform.contracts.NetworkContracts.deployPlatform(web3j, keys, log);
     } finally {
       web3j.shutdown();
     }
@@ -220,7 +223,7 @@ public final class LatencyCommand implements Callable<Integer> {
     CostTable table = heads.costTable();
     int last = table.fullyLocalCut();
     ApClient client =
-        new ApClient(PlatformChain.gateway(0).getEcKeyPair(), java.time.Clock.systemUTC(), tls);
+        new ApClient(keys.gateway(0).getEcKeyPair(), java.time.Clock.systemUTC(), tls);
     ApStatus status = client.status(apUrl, Duration.ofSeconds(2));
     double budget = status.budget();
     if (share > budget) {
@@ -245,7 +248,7 @@ public final class LatencyCommand implements Callable<Integer> {
     VibrationGenerator windows = new VibrationGenerator(seed);
     Map<String, String> headers =
         Map.of(
-            "X-Bdt-Gateway", PlatformChain.gateway(0).getAddress(),
+            "X-Bdt-Gateway", keys.gateway(0).getAddress(),
             "X-Bdt-Slot", "0",
             "X-Bdt-Inference-Share", Double.toString(share),
             "X-Bdt-Mining-Share", Double.toString(budget - share));

@@ -3,6 +3,7 @@ package io.bdt.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.PlatformKeys;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.pki.TlsContexts;
@@ -140,6 +141,7 @@ final class Platform implements AutoCloseable {
   private SensorFleet fleet;
   private String mqttUrl;
   private PlatformChain.Contracts contracts;
+  private PlatformKeys keys;
   private final List<Integer> rpcPorts = new ArrayList<>();
 
   /** AP 0's node's JSON-RPC WebSocket port (eth_subscribe), which the explorer follows. */
@@ -155,11 +157,9 @@ final class Platform implements AutoCloseable {
     this.out = out;
   }
 
-  /** Writes {@code key} to {@code <work>/keys/<name>.key}, owner-only from its first byte. */
-  private Path keyFile(String name, org.web3j.crypto.Credentials key) throws java.io.IOException {
-    Path file = settings.work().resolve("keys").resolve(name + ".key");
-    io.bdt.consensus.keys.KeyFile.write(file, key);
-    return file;
+  /** Where the platform's chain keys are kept: {@code <work>/keys}. */
+  private Path keysDir() {
+    return settings.work().resolve("keys");
   }
 
   /** Starts every part, in dependency order. */
@@ -177,7 +177,8 @@ final class Platform implements AutoCloseable {
     adminToken =
         tokenKeys.issue("platform-admin", Roles.ALL, ADMIN_TOKEN_TTL, java.time.Instant.now());
     String publicKey = tokenKeys.publicKeyFile().toString();
-    ChainSpec genesis = PlatformChain.genesis(settings.aps(), settings.gateways());
+    keys = data.keys(settings.aps(), settings.gateways());
+    ChainSpec genesis = PlatformChain.genesis(keys);
     Path genesisFile = settings.work().resolve("genesis.json");
     genesis.write(genesisFile);
     Path apJar = settings.root().resolve("access-point/target/quarkus-app/quarkus-run.jar");
@@ -200,7 +201,7 @@ final class Platform implements AutoCloseable {
       conf.put("quarkus.http.port", Integer.toString(port));
       conf.putAll(pki.httpsSettings());
       // keys go to owner-only files the service reads, never on its command line
-      conf.put("bdt.ap.key-file", keyFile("ap" + m, PlatformChain.ap(m)).toString());
+      conf.put("bdt.ap.key-file", PlatformKeys.apFile(keysDir(), m).toString());
       conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
       conf.put("bdt.ap.chain.genesis", genesisFile.toString());
       conf.put("bdt.ap.chain.data", settings.work().resolve("ap" + m + "/chain").toString());
@@ -240,8 +241,7 @@ final class Platform implements AutoCloseable {
                 + " with its contracts");
       } else {
         out.println("platform: " + aps.size() + " APs up, chain forming; deploying contracts");
-        contracts =
-            NetworkContracts.deployPlatform(web3j, settings.aps(), settings.gateways(), out);
+        contracts = NetworkContracts.deployPlatform(web3j, keys, out);
         data.save(new DataDirectory.State(settings.aps(), settings.gateways(), contracts));
       }
     } finally {
@@ -310,7 +310,7 @@ final class Platform implements AutoCloseable {
       conf.put("bdt.gateway.inference.serving-ap", Integer.toString(n % settings.aps()));
       conf.put(
           "bdt.gateway.inference.signing-key-file",
-          keyFile(id, PlatformChain.gateway(n)).toString());
+          PlatformKeys.gatewayFile(keysDir(), n).toString());
       conf.put(
           "bdt.gateway.inference.gateway-flops-per-second",
           Double.toString(settings.gatewayFlops()));
@@ -468,6 +468,11 @@ final class Platform implements AutoCloseable {
   /** A token with every role, valid for {@link #ADMIN_TOKEN_TTL} from start. */
   String adminToken() {
     return adminToken;
+  }
+
+  /** The platform's chain keys (read from, or generated into, its data directory). */
+  PlatformKeys keys() {
+    return keys;
   }
 
   PlatformChain.Contracts contracts() {

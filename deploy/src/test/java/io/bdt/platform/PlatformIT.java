@@ -70,6 +70,10 @@ class PlatformIT {
   static final HttpClient RPC = HttpClient.newHttpClient();
 
   static final int CUT = 5;
+
+  /** A gateway key the platform does not know (until two admins approve it, test 2). */
+  static final Credentials OUTSIDER = io.bdt.consensus.keys.KeyFile.generate();
+
   static Platform platform;
   static KafkaBroker kafka;
   static String kafkaServers;
@@ -192,7 +196,7 @@ class PlatformIT {
   @Test
   @Order(2)
   void servedBearingFaultIsClassifiedAndTheServingApsReputationRisesOnChain() throws Exception {
-    String apAddress = PlatformChain.ap(0).getAddress();
+    String apAddress = platform.keys().ap(0).getAddress();
     double before =
         rpc(platform.rpcPort(1), "bdt_reputation", apAddress).path("reputation").asDouble();
     VibrationGenerator generator = new VibrationGenerator(42);
@@ -246,7 +250,7 @@ class PlatformIT {
                             .header("X-Bdt-Slot", Long.toString(slot))
                             .header("X-Bdt-Inference-Share", "1.0e10")
                             .header("X-Bdt-Mining-Share", "1.0e10"),
-                        PlatformChain.gateway(0),
+                        platform.keys().gateway(0),
                         "/offload",
                         headFrame(generator.next(MachineState.BEARING_FAULT).samples()))
                     .build(),
@@ -257,15 +261,15 @@ class PlatformIT {
 
   /** Gateway 0's signed receipt for task {@code taskId} served by AP 0, posted to AP 0. */
   static HttpResponse<String> receiptToAp0(byte[] taskId, long flops, long slot) throws Exception {
-    String apAddress = PlatformChain.ap(0).getAddress();
-    String gateway = PlatformChain.gateway(0).getAddress();
+    String apAddress = platform.keys().ap(0).getAddress();
+    String gateway = platform.keys().gateway(0).getAddress();
     ServiceReceipt receipt =
         new ServiceReceipt(taskId, apAddress, gateway, BigInteger.valueOf(flops), 2_000, slot);
     byte[] signature =
         receipt.sign(
             PlatformChain.CHAIN_ID,
             platform.contracts().reputationLedger(),
-            PlatformChain.gateway(0).getEcKeyPair());
+            platform.keys().gateway(0).getEcKeyPair());
     String body =
         JSON.writeValueAsString(
             Map.of(
@@ -290,7 +294,7 @@ class PlatformIT {
                     HttpRequest.newBuilder(
                             URI.create(platform.apProcesses().getFirst().baseUrl() + "/receipts"))
                         .header("Content-Type", "application/json"),
-                    PlatformChain.gateway(0),
+                    platform.keys().gateway(0),
                     "/receipts",
                     body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .build(),
@@ -304,7 +308,7 @@ class PlatformIT {
   static HttpRequest.Builder signed(
       HttpRequest.Builder request, Credentials gateway, String path, byte[] body) {
     GatewayRequestProof.of(
-            "POST", path, PlatformChain.ap(0).getAddress(), body, System.currentTimeMillis())
+            "POST", path, platform.keys().ap(0).getAddress(), body, System.currentTimeMillis())
         .headers(gateway.getEcKeyPair())
         .forEach(request::setHeader);
     return request.POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -354,7 +358,7 @@ class PlatformIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(madeUp.statusCode()).as(madeUp.body()).isEqualTo(401);
     // a correctly signed request from a key the ledger does not know
-    Credentials outsider = PlatformChain.gateway(7);
+    Credentials outsider = OUTSIDER;
     HttpResponse<String> unregistered = offloadToAp0(outsider, "1.0e10", "1");
     assertThat(unregistered.statusCode()).as(unregistered.body()).isEqualTo(403);
     // had either been taken, 1 Hz would be in force for 10 s (the smallest live decision wins);
@@ -367,7 +371,7 @@ class PlatformIT {
     // two of the three admins approve it on chain: from then on (within 5 s) it is served
     Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + platform.rpcPort(0)));
     try {
-      for (Credentials admin : PlatformChain.ADMINS.subList(0, 2)) {
+      for (Credentials admin : platform.keys().admins().subList(0, 2)) {
         ReputationLedger.load(
                 platform.contracts().reputationLedger(),
                 web3j,
@@ -400,7 +404,7 @@ class PlatformIT {
   @Order(3)
   void offloadsMiningShareReconfiguresTheApsRunningMinerAndBadValuesAreRefused() throws Exception {
     String ap0 = platform.apProcesses().getFirst().baseUrl();
-    HttpResponse<String> lowered = offloadToAp0(PlatformChain.gateway(7), "1.0e10", "2.0e9");
+    HttpResponse<String> lowered = offloadToAp0(OUTSIDER, "1.0e10", "2.0e9");
     assertThat(lowered.statusCode()).as(lowered.body()).isEqualTo(200);
     // the smallest live decision wins, so the gateways' own decisions can only lower it further;
     // 2e9 Hz of 2e10 on 1 core is duty 0.1, and a share within 0.01 of it is left in force
@@ -411,7 +415,7 @@ class PlatformIT {
     assertThat(status.path("miningShareAppliedAt").isTextual()).isTrue();
 
     long rejectedBefore = status.path("shareHeadersRejected").asLong();
-    HttpResponse<String> bad = offloadToAp0(PlatformChain.gateway(7), "1.0e10", "NaN");
+    HttpResponse<String> bad = offloadToAp0(OUTSIDER, "1.0e10", "NaN");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(bad.body()).path("error").asText()).startsWith("X-Bdt-Mining-Share:");
     assertThat(JSON.readTree(get(ap0 + "/status")).path("shareHeadersRejected").asLong())
@@ -541,7 +545,7 @@ class PlatformIT {
             .gatewayId();
     int n = Integer.parseInt(hostId.substring(2)) - 1;
     String gw = platform.gatewayProcesses().get(n).baseUrl();
-    String gatewayAddress = PlatformChain.gateway(n).getAddress();
+    String gatewayAddress = platform.keys().gateway(n).getAddress();
     JsonNode[] proof = new JsonNode[1];
     java.util.Deque<String> seen = new java.util.ArrayDeque<>();
     // stated time: results are anchored every 10 s; a served bearing_fault result has a proof
@@ -623,7 +627,7 @@ class PlatformIT {
       // the fleet addresses vib-2's request to its gateway (gw2, index 1): only it registers it
       int owner = -1;
       for (int i = 0; i < platform.gatewayProcesses().size(); i++) {
-        if (PlatformChain.gateway(i).getAddress().equalsIgnoreCase(onChain.gateway)) {
+        if (platform.keys().gateway(i).getAddress().equalsIgnoreCase(onChain.gateway)) {
           owner = i;
         }
       }

@@ -52,9 +52,14 @@ class PlatformRestartIT {
     long revision;
     String created;
     io.bdt.ap.chain.PlatformChain.Contracts contracts;
+    String ap0;
     try (Platform first = new Platform(settings(data, 0), quiet)) {
       first.start();
       contracts = first.contracts();
+      ap0 = first.keys().ap(0).getAddress();
+      assertThat(PlatformIT.rpc(first.rpcPort(0), "bdt_miners").toString())
+          .as("the genesis names the generated AP key")
+          .containsIgnoringCase(ap0.substring(2));
       String gw = first.gatewayProcesses().getFirst().baseUrl();
       PlatformIT.await(
           "vib-1's twin past revision 5 and the chain past block 5",
@@ -79,6 +84,9 @@ class PlatformRestartIT {
       assertThat(second.contracts())
           .as("contracts are reused, not redeployed")
           .isEqualTo(contracts);
+      assertThat(second.keys().ap(0).getAddress())
+          .as("the chain keys are read back, not generated anew")
+          .isEqualTo(ap0);
       assertThat(hash(second, height))
           .as("block " + height + " after the restart")
           .isEqualTo(blockHash);

@@ -16,15 +16,12 @@ import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
-import org.web3j.utils.Numeric;
 
 /**
- * The one-machine platform's chain: fixed, publicly known dev keys (admins, gateways, APs, the
- * ledger deployer), a genesis with every AP as a miner and the ReputationLedger address in it, and
- * the deployment of ReputationLedger (with every gateway and AP approved), TwinAnchor and
+ * The one-machine platform's chain for its {@link PlatformKeys} (admins, gateways, APs, the ledger
+ * deployer): a genesis with every AP as a miner and the ReputationLedger address in it, and the
+ * deployment of ReputationLedger (with every gateway and AP approved), TwinAnchor and
  * DeviceRegistry.
- *
- * <p>The keys are derived from small integers and must never hold value.
  */
 public final class PlatformChain {
   private PlatformChain() {}
@@ -55,39 +52,24 @@ public final class PlatformChain {
   /** F_m the ledger divides served FLOPs by (FLOPs per slot at full share). */
   public static final BigInteger CAPACITY_FLOPS_PER_SLOT = BigInteger.valueOf(2_000_000L);
 
-  public static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
-  public static final Credentials DEPLOYER = key(41);
-
-  /** AP {@code m}'s key (m = 0, 1, ...). */
-  public static Credentials ap(int m) {
-    return key(100 + m);
-  }
-
-  /** Gateway {@code n}'s key (n = 0, 1, ...). */
-  public static Credentials gateway(int n) {
-    return key(200 + n);
-  }
-
   /** The ReputationLedger address: the deployer's first contract. */
-  public static String ledgerAddress() {
+  public static String ledgerAddress(PlatformKeys keys) {
     return Keys.toChecksumAddress(
-        ContractUtils.generateContractAddress(DEPLOYER.getAddress(), BigInteger.ZERO));
+        ContractUtils.generateContractAddress(keys.deployer().getAddress(), BigInteger.ZERO));
   }
 
-  /** The genesis of a platform with {@code aps} APs and {@code gateways} gateways. */
-  public static ChainSpec genesis(int aps, int gateways) {
+  /** The genesis of the platform of {@code keys}: its APs mine, every key is funded. */
+  public static ChainSpec genesis(PlatformKeys keys) {
     Map<String, BigInteger> alloc = new LinkedHashMap<>();
     BigInteger funds = BigInteger.TEN.pow(24);
-    List<Credentials> funded = new ArrayList<>(ADMINS);
-    funded.add(DEPLOYER);
+    List<Credentials> funded = new ArrayList<>(keys.admins());
+    funded.add(keys.deployer());
     List<ChainSpec.AccessPoint> miners = new ArrayList<>();
-    for (int m = 0; m < aps; m++) {
-      funded.add(ap(m));
-      miners.add(new ChainSpec.AccessPoint(ap(m).getAddress(), 0.0));
+    for (Credentials ap : keys.aps()) {
+      funded.add(ap);
+      miners.add(new ChainSpec.AccessPoint(ap.getAddress(), 0.0));
     }
-    for (int n = 0; n < gateways; n++) {
-      funded.add(gateway(n));
-    }
+    funded.addAll(keys.gateways());
     funded.forEach(c -> alloc.put(c.getAddress(), funds));
     return new ChainSpec(
         CHAIN_ID,
@@ -97,7 +79,7 @@ public final class PlatformChain {
         new ChainSpec.DifficultySpec(BASE_DIFFICULTY, ETA),
         alloc,
         miners,
-        ledgerAddress());
+        ledgerAddress(keys));
   }
 
   /**
@@ -112,19 +94,19 @@ public final class PlatformChain {
   public record Contracts(String reputationLedger, String twinAnchor, String deviceRegistry) {}
 
   /**
-   * Deploys ReputationLedger (admins 1..3, 2 of 3, omega 0.1, {@link #slotClock} of the genesis) as
-   * the deployer's first transaction, approves {@code aps} APs and {@code gateways} gateways, and
-   * deploys TwinAnchor and DeviceRegistry (both take the ledger as their gateway directory, so the
-   * approved gateways may anchor and register devices).
+   * Deploys ReputationLedger (the three admins, 2 of 3, omega 0.1, {@link #slotClock} of the
+   * genesis) as the deployer's first transaction, approves every AP and gateway of {@code keys},
+   * and deploys TwinAnchor and DeviceRegistry (both take the ledger as their gateway directory, so
+   * the approved gateways may anchor and register devices).
    */
-  public static Contracts deploy(Web3j web3j, int aps, int gateways) throws Exception {
-    SlotClock clock = slotClock(genesis(aps, gateways));
+  public static Contracts deploy(Web3j web3j, PlatformKeys keys) throws Exception {
+    SlotClock clock = slotClock(genesis(keys));
     ReputationLedger ledger =
         ReputationLedger.deploy(
                 web3j,
-                as(web3j, DEPLOYER),
+                as(web3j, keys.deployer()),
                 ApChain.GAS,
-                ADMINS.stream().map(Credentials::getAddress).toList(),
+                keys.admins().stream().map(Credentials::getAddress).toList(),
                 BigInteger.TWO,
                 OMEGA,
                 BigInteger.valueOf(clock.epochSeconds()),
@@ -132,23 +114,25 @@ public final class PlatformChain {
                 BigInteger.valueOf(clock.maxReceiptAgeSlots()),
                 BigInteger.valueOf(clock.maxReceiptLeadSlots()))
             .send();
-    for (int n = 0; n < gateways; n++) {
-      for (Credentials admin : ADMINS.subList(0, 2)) {
-        load(web3j, ledger, admin).approveGateway(gateway(n).getAddress()).send();
+    List<Credentials> approving = keys.admins().subList(0, 2);
+    for (Credentials gateway : keys.gateways()) {
+      for (Credentials admin : approving) {
+        load(web3j, ledger, admin).approveGateway(gateway.getAddress()).send();
       }
     }
-    for (int m = 0; m < aps; m++) {
-      for (Credentials admin : ADMINS.subList(0, 2)) {
+    for (Credentials ap : keys.aps()) {
+      for (Credentials admin : approving) {
         load(web3j, ledger, admin)
-            .approveAccessPoint(ap(m).getAddress(), CAPACITY_FLOPS_PER_SLOT, BigInteger.ZERO)
+            .approveAccessPoint(ap.getAddress(), CAPACITY_FLOPS_PER_SLOT, BigInteger.ZERO)
             .send();
       }
     }
+    Credentials deployer = keys.deployer();
     TwinAnchor anchor =
-        TwinAnchor.deploy(web3j, as(web3j, DEPLOYER), ApChain.GAS, ledger.getContractAddress())
+        TwinAnchor.deploy(web3j, as(web3j, deployer), ApChain.GAS, ledger.getContractAddress())
             .send();
     DeviceRegistry registry =
-        DeviceRegistry.deploy(web3j, as(web3j, DEPLOYER), ApChain.GAS, ledger.getContractAddress())
+        DeviceRegistry.deploy(web3j, as(web3j, deployer), ApChain.GAS, ledger.getContractAddress())
             .send();
     return new Contracts(
         ledger.getContractAddress(), anchor.getContractAddress(), registry.getContractAddress());
@@ -161,10 +145,5 @@ public final class PlatformChain {
   private static RawTransactionManager as(Web3j web3j, Credentials who) {
     return new RawTransactionManager(
         web3j, who, CHAIN_ID, new PollingTransactionReceiptProcessor(web3j, 100, 600));
-  }
-
-  private static Credentials key(int n) {
-    return Credentials.create(
-        Numeric.toHexStringWithPrefixZeroPadded(BigInteger.valueOf(0xB0D7_A000L + n), 64));
   }
 }

@@ -43,13 +43,13 @@ class ThreeApChainTest {
     return new ApChain(
         spec,
         dir.resolve("ap" + m),
-        PlatformChain.ap(m),
+        TestPlatformKeys.ap(m),
         MiningShares.of(5e9, 2e10, 2),
         Duration.ofMillis(500),
         new java.net.InetSocketAddress("127.0.0.1", 0),
         new java.net.InetSocketAddress("127.0.0.1", p2p[m]),
         peers,
-        Optional.of(PlatformChain.ledgerAddress()));
+        Optional.of(PlatformChain.ledgerAddress(TestPlatformKeys.of(0, 0))));
   }
 
   static void await(String what, Duration limit, BooleanSupplier done) throws Exception {
@@ -62,7 +62,7 @@ class ThreeApChainTest {
 
   @Test
   void servingApsReputationRisesOnEveryNodeAndARestartedNodeCatchesUp() throws Exception {
-    ChainSpec spec = PlatformChain.genesis(3, 1);
+    ChainSpec spec = PlatformChain.genesis(TestPlatformKeys.of(3, 1));
     int[] p2p = {freePort(), freePort(), freePort()};
     List<ApChain> aps = new ArrayList<>();
     for (int m = 0; m < 3; m++) {
@@ -70,8 +70,9 @@ class ThreeApChainTest {
     }
     try {
       Web3j web3j = Web3j.build(new HttpService(aps.get(0).rpcUrl()));
-      PlatformChain.Contracts contracts = PlatformChain.deploy(web3j, 3, 1);
-      assertThat(contracts.reputationLedger()).isEqualToIgnoringCase(PlatformChain.ledgerAddress());
+      PlatformChain.Contracts contracts = PlatformChain.deploy(web3j, TestPlatformKeys.of(3, 1));
+      assertThat(contracts.reputationLedger())
+          .isEqualToIgnoringCase(PlatformChain.ledgerAddress(TestPlatformKeys.of(0, 0)));
 
       ApChain serving = aps.get(0);
       ReceiptBook book =
@@ -80,7 +81,7 @@ class ThreeApChainTest {
               PlatformChain.CHAIN_ID,
               contracts.reputationLedger(),
               serving::isRegisteredGateway);
-      String gateway = PlatformChain.gateway(0).getAddress();
+      String gateway = TestPlatformKeys.gateway(0).getAddress();
       // slots on the ledger's clock (chain time), as a gateway numbers them
       long now =
           ReputationLedger.load(
@@ -105,7 +106,7 @@ class ThreeApChainTest {
             r.sign(
                 PlatformChain.CHAIN_ID,
                 contracts.reputationLedger(),
-                PlatformChain.gateway(0).getEcKeyPair());
+                TestPlatformKeys.gateway(0).getEcKeyPair());
         book.accept(
             new ReceiptMessage(
                 Numeric.toHexString(r.taskId()),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.TestPlatformKeys;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import java.math.BigInteger;
 import java.util.Set;
@@ -12,9 +13,9 @@ import org.web3j.crypto.Credentials;
 import org.web3j.utils.Numeric;
 
 class ReceiptBookTest {
-  static final String LEDGER = PlatformChain.ledgerAddress();
-  static final Credentials AP = PlatformChain.ap(0);
-  static final Credentials GW = PlatformChain.gateway(0);
+  static final String LEDGER = PlatformChain.ledgerAddress(TestPlatformKeys.of(0, 0));
+  static final Credentials AP = TestPlatformKeys.ap(0);
+  static final Credentials GW = TestPlatformKeys.gateway(0);
   static final long FLOPS = 1000;
 
   static String taskId(int task) {
@@ -83,7 +84,7 @@ class ReceiptBookTest {
 
   @Test
   void refusesReceiptOfATaskServedForAnotherGateway() {
-    Credentials other = PlatformChain.gateway(1);
+    Credentials other = TestPlatformKeys.gateway(1);
     ReceiptBook book = book();
     assertThatThrownBy(
             () -> book.accept(signed(1, AP.getAddress(), other, other.getAddress(), FLOPS)))
@@ -96,13 +97,13 @@ class ReceiptBookTest {
             () ->
                 book()
                     .accept(
-                        signed(1, PlatformChain.ap(1).getAddress(), GW, GW.getAddress(), FLOPS)))
+                        signed(1, TestPlatformKeys.ap(1).getAddress(), GW, GW.getAddress(), FLOPS)))
         .hasMessageStartingWith("ap:");
   }
 
   @Test
   void refusesSignatureOfAnotherKeyThanTheClaimedGateway() {
-    Credentials other = PlatformChain.gateway(5);
+    Credentials other = TestPlatformKeys.gateway(5);
     assertThatThrownBy(
             () -> book().accept(signed(1, AP.getAddress(), other, GW.getAddress(), FLOPS)))
         .hasMessageStartingWith("signature:")
@@ -111,7 +112,7 @@ class ReceiptBookTest {
 
   @Test
   void refusesUnregisteredGateway() {
-    Credentials other = PlatformChain.gateway(5);
+    Credentials other = TestPlatformKeys.gateway(5);
     ReceiptBook book = book();
     book.served(taskId(7), other.getAddress(), FLOPS);
     assertThatThrownBy(

@@ -1,6 +1,7 @@
 package io.bdt.ap.trust;
 
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.TestPlatformKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public class ApUnderTest implements QuarkusTestResourceLifecycleManager {
     try {
       Path dir = Files.createTempDirectory("bdt-ap-auth-test");
       Path genesis = dir.resolve("genesis.json");
-      PlatformChain.genesis(1, 1).write(genesis);
+      PlatformChain.genesis(TestPlatformKeys.of(1, 1)).write(genesis);
       tokenKeys = rsa();
       Path publicKey = dir.resolve("jwt-public.pem");
       Files.writeString(
@@ -40,7 +41,8 @@ public class ApUnderTest implements QuarkusTestResourceLifecycleManager {
               + "\n-----END PUBLIC KEY-----\n");
       rpcPort = freePort();
       return Map.ofEntries(
-          Map.entry("bdt.ap.key", PlatformChain.ap(0).getEcKeyPair().getPrivateKey().toString(16)),
+          Map.entry(
+              "bdt.ap.key", TestPlatformKeys.ap(0).getEcKeyPair().getPrivateKey().toString(16)),
           Map.entry("bdt.ap.model-cache", dir.resolve("models").toString()),
           Map.entry("bdt.ap.cores", "1"),
           Map.entry("bdt.ap.chain.genesis", genesis.toString()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.TestPlatformKeys;
 import io.bdt.ap.offload.OffloadLaneTest;
 import io.bdt.contracts.gateway.GatewayRequestProof;
 import io.bdt.contracts.receipt.ServiceReceipt;
@@ -44,8 +45,8 @@ import org.web3j.utils.Numeric;
 class GatewayTrustTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Credentials GATEWAY = PlatformChain.gateway(0);
-  private static final String AP = PlatformChain.ap(0).getAddress();
+  private static final Credentials GATEWAY = TestPlatformKeys.gateway(0);
+  private static final String AP = TestPlatformKeys.ap(0).getAddress();
   private static volatile boolean deployed;
   private static byte[] frame;
 
@@ -56,7 +57,7 @@ class GatewayTrustTest {
     if (!deployed) {
       Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + ApUnderTest.rpcPort));
       try {
-        PlatformChain.deploy(web3j, 1, 1);
+        PlatformChain.deploy(web3j, TestPlatformKeys.of(1, 1));
       } finally {
         web3j.shutdown();
       }
@@ -186,7 +187,7 @@ class GatewayTrustTest {
     double before = refused("bad-signature");
     Map<String, String> forged =
         new java.util.HashMap<>(
-            proof(PlatformChain.gateway(9), "POST", "/offload", AP, frame, now()));
+            proof(TestPlatformKeys.gateway(9), "POST", "/offload", AP, frame, now()));
     forged.put("X-Bdt-Gateway", GATEWAY.getAddress()); // claims the registered gateway
 
     HttpResponse<String> r = offload(forged, "1");
@@ -210,7 +211,7 @@ class GatewayTrustTest {
 
   @Test
   void aRequestSignedForAnotherApIsRefused() throws Exception {
-    String otherAp = PlatformChain.ap(1).getAddress();
+    String otherAp = TestPlatformKeys.ap(1).getAddress();
     HttpResponse<String> r =
         offload(proof(GATEWAY, "POST", "/offload", otherAp, frame, now()), "1.0e10");
 
@@ -220,7 +221,7 @@ class GatewayTrustTest {
   @Test
   void anUnregisteredGatewayWithAValidSignatureGets403() throws Exception {
     double before = refused("unregistered-gateway");
-    Credentials stranger = PlatformChain.gateway(5);
+    Credentials stranger = TestPlatformKeys.gateway(5);
 
     HttpResponse<String> r = offload(proof(stranger, "POST", "/offload", AP, frame, now()), "1");
 
@@ -261,7 +262,7 @@ class GatewayTrustTest {
     assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
     String flops = JSON.readTree(served.body()).path("tailFlops").asText();
     byte[] taskId = Numeric.toBytesPadded(BigInteger.ONE, 32);
-    Credentials signer = PlatformChain.gateway(0);
+    Credentials signer = TestPlatformKeys.gateway(0);
     ServiceReceipt receipt =
         new ServiceReceipt(taskId, AP, signer.getAddress(), new BigInteger(flops), 2_000, 1);
     byte[] body =
@@ -283,7 +284,7 @@ class GatewayTrustTest {
                 Numeric.toHexString(
                     receipt.sign(
                         PlatformChain.CHAIN_ID,
-                        PlatformChain.ledgerAddress(),
+                        PlatformChain.ledgerAddress(TestPlatformKeys.of(0, 0)),
                         signer.getEcKeyPair()))));
 
     assertThat(post("/receipts", body, Map.of()).statusCode()).isEqualTo(401);
@@ -293,7 +294,7 @@ class GatewayTrustTest {
     // a receipt that is not the proven gateway's own: refused even with a valid proof
     String someoneElses =
         new String(body, StandardCharsets.UTF_8)
-            .replace(signer.getAddress(), PlatformChain.gateway(3).getAddress());
+            .replace(signer.getAddress(), TestPlatformKeys.gateway(3).getAddress());
     byte[] other = someoneElses.getBytes(StandardCharsets.UTF_8);
     assertThat(
             post("/receipts", other, proof(GATEWAY, "POST", "/receipts", AP, other, now()))

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.util.Set;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Keys;
 import org.web3j.utils.Numeric;
 
 /**
@@ -47,6 +49,28 @@ public final class KeyFile {
   /** Writes the private key of {@code key} as 0x-prefixed hex, owner-only. */
   public static void write(Path file, Credentials key) throws IOException {
     writeOwnerOnly(file, String.format("0x%064x%n", key.getEcKeyPair().getPrivateKey()));
+  }
+
+  /**
+   * The key in {@code file}; if the file does not exist, a new random key ({@link #generate})
+   * written there owner-only first.
+   */
+  public static Credentials openOrCreate(Path file) throws IOException {
+    if (Files.exists(file)) {
+      return read(file);
+    }
+    Credentials key = generate();
+    write(file, key);
+    return key;
+  }
+
+  /** A new secp256k1 key from the JDK's secure random source. */
+  public static Credentials generate() {
+    try {
+      return Credentials.create(Keys.createEcKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate a secp256k1 key: " + e, e);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.bdt.platform.contracts;
 
 import io.bdt.ap.chain.PlatformChain;
+import io.bdt.ap.chain.PlatformKeys;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
@@ -8,7 +9,6 @@ import io.bdt.contracts.reputation.SlotClock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import org.web3j.crypto.ContractUtils;
 import org.web3j.crypto.Credentials;
@@ -51,26 +51,23 @@ public final class NetworkContracts {
   }
 
   /**
-   * Deploys the one-machine platform's contracts ({@link PlatformChain}'s dev keys and genesis) and
-   * approves its {@code aps} APs and {@code gateways} gateways: what {@code ./bdt platform} runs.
+   * Deploys the one-machine platform's contracts (for its generated {@link PlatformKeys} and the
+   * genesis {@link PlatformChain} builds from them) and approves its APs and gateways: what {@code
+   * ./bdt platform} runs.
    */
   public static PlatformChain.Contracts deployPlatform(
-      Web3j web3j, int aps, int gateways, PrintStream out) throws Exception {
+      Web3j web3j, PlatformKeys keys, PrintStream out) throws Exception {
     NetworkContracts contracts =
         new NetworkContracts(
-            PlatformChain.DEPLOYER,
-            PlatformChain.ADMINS,
+            keys.deployer(),
+            keys.admins(),
             PlatformChain.CHAIN_ID,
-            PlatformChain.slotClock(PlatformChain.genesis(aps, gateways)));
-    List<String> apAddresses = new ArrayList<>();
-    for (int m = 0; m < aps; m++) {
-      apAddresses.add(PlatformChain.ap(m).getAddress());
-    }
-    List<String> gatewayAddresses = new ArrayList<>();
-    for (int n = 0; n < gateways; n++) {
-      gatewayAddresses.add(PlatformChain.gateway(n).getAddress());
-    }
-    return contracts.deploy(web3j, apAddresses, gatewayAddresses, out);
+            PlatformChain.slotClock(PlatformChain.genesis(keys)));
+    return contracts.deploy(
+        web3j,
+        keys.aps().stream().map(Credentials::getAddress).toList(),
+        keys.gateways().stream().map(Credentials::getAddress).toList(),
+        out);
   }
 
   /** The addresses the contracts get: the deployer's CREATE addresses at nonces 0, 1 and 2. */
