@@ -298,6 +298,10 @@ public class AccessPoint {
                       List.of(),
                       n,
                       p -> p.counters().handshakesRejected());
+              // peer certificates refused by the P2P TLS CA check (also in handshakes_rejected)
+              metrics
+                  .more()
+                  .counter("bdt_ap_p2p_tls_refused", List.of(), n, p -> p.counters().tlsRefused());
             });
     for (io.bdt.consensus.rpc.RpcRefusals.Limit limit :
         io.bdt.consensus.rpc.RpcRefusals.Limit.values()) {

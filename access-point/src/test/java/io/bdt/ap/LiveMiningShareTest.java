@@ -172,7 +172,7 @@ class LiveMiningShareTest {
   @BeforeAll
   static void start() throws Exception {
     Path genesis = dir.resolve("genesis.json");
-    PlatformChain.genesis(3, 1).write(genesis);
+    PlatformChain.genesis(TestPlatformKeys.of(3, 1)).write(genesis);
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ap =
         new AccessPoint(
@@ -225,6 +225,10 @@ class LiveMiningShareTest {
     assertThat(s.miningThreads()).isEqualTo(1);
     assertThat(s.miningDutyCycle()).isEqualTo(expected.dutyCycle());
     assertThat(metrics.scrape()).contains("bdt_ap_mining_share_changes_total 1.0");
+    // refusals of the P2P layer are exported (TLS refusals counted in PeerTlsTest)
+    assertThat(metrics.scrape())
+        .contains("bdt_ap_p2p_tls_refused_total 0.0")
+        .contains("bdt_ap_p2p_handshakes_rejected_total");
 
     // the same decision again, next slot: no reconfiguration
     assertThat(offload("2", "1.6e10", "4.0E9").getStatus()).isEqualTo(200);
