@@ -20,7 +20,6 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.server.SSLParametersWebSocketServerFactory;
 import org.java_websocket.server.WebSocketServer;
 
 /**
@@ -85,11 +84,14 @@ public record PeerTls(Path caFile, Path certFile, Path keyFile) {
     }
   }
 
-  /** Makes {@code server} speak TLS and require a client certificate from the CA. */
-  static void serve(WebSocketServer server, SSLContext context) {
+  /**
+   * Makes {@code server} speak TLS and require a client certificate from the CA; {@code pending}
+   * takes application bytes a connection holds when its handshake ends ({@link PeerTlsServer}).
+   */
+  static void serve(WebSocketServer server, SSLContext context, PeerTlsServer.Pending pending) {
     SSLParameters parameters = context.getDefaultSSLParameters();
     parameters.setNeedClientAuth(true);
-    server.setWebSocketFactory(new SSLParametersWebSocketServerFactory(context, parameters));
+    server.setWebSocketFactory(new PeerTlsServer(context, parameters, pending));
   }
 
   /** Makes {@code client} (a {@code wss://} dial) present our certificate and trust only the CA. */

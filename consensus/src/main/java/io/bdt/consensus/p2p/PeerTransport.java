@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.apache.tuweni.bytes.Bytes;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.WrappedByteChannel;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -81,7 +83,7 @@ final class PeerTransport implements AutoCloseable {
     this.tls =
         tls.isEmpty() ? Optional.empty() : Optional.of(tls.get().context(this::refusedCertificate));
     this.server = new Server(bind);
-    this.tls.ifPresent(context -> PeerTls.serve(server, context));
+    this.tls.ifPresent(context -> PeerTls.serve(server, context, server::readPending));
     server.setReuseAddr(true);
     server.setConnectionLostTimeout(PeerNetwork.PING_SECONDS);
     server.start();
@@ -278,6 +280,28 @@ final class PeerTransport implements AutoCloseable {
     @Override
     public void onStart() {
       started.countDown();
+    }
+
+    /**
+     * Hands the application bytes {@code channel} already holds to {@code conn}'s decoder, as a
+     * read of the selector would (TLS: {@link PeerTlsServer}); runs on the selector thread.
+     */
+    void readPending(WebSocketImpl conn, WrappedByteChannel channel) throws IOException {
+      try {
+        while (channel.isNeedRead()) {
+          ByteBuffer buf = createBuffer();
+          int n = channel.readMore(buf);
+          buf.flip();
+          if (n <= 0 || !buf.hasRemaining()) {
+            return;
+          }
+          conn.inQueue.put(buf);
+          queue(conn);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted handing over a TLS connection's first bytes", e);
+      }
     }
   }
 
