@@ -55,16 +55,20 @@ class ManifestContractTest {
   static final Path K8S = ROOT.resolve("deploy/k8s");
 
   /**
-   * Framework keys the manifests may set: Quarkus' HTTP listener (every Quarkus application) and
-   * smallrye-jwt's verification key (both services verify bearer tokens).
+   * Framework keys the manifests may set: Quarkus' HTTP listener (every Quarkus application),
+   * smallrye-jwt's verification key (both services verify bearer tokens) and the TLS registry's
+   * server certificate. The certificate's keys are set under their property names: the registry's
+   * map keys are not found from {@code QUARKUS_TLS_KEY_STORE_PEM_0_CERT}, and a service given only
+   * that refuses to start without HTTPS ({@code ProdApsAcrossHostsIT} starts the APs with the
+   * rendered environment).
    */
   static final Set<String> QUARKUS_KEYS =
       Set.of(
           "QUARKUS_HTTP_HOST",
           "QUARKUS_HTTP_PORT",
           "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
-          "QUARKUS_TLS_KEY_STORE_PEM_0_CERT",
-          "QUARKUS_TLS_KEY_STORE_PEM_0_KEY");
+          "quarkus.tls.key-store.pem.0.cert",
+          "quarkus.tls.key-store.pem.0.key");
 
   static final Set<String> HEALTH_PATHS =
       Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
@@ -135,7 +139,7 @@ class ManifestContractTest {
       Container c = container(o, workload);
       Map<String, String> env = o.environment(c);
       for (String file :
-          List.of("QUARKUS_TLS_KEY_STORE_PEM_0_CERT", "QUARKUS_TLS_KEY_STORE_PEM_0_KEY")) {
+          List.of("quarkus.tls.key-store.pem.0.cert", "quarkus.tls.key-store.pem.0.key")) {
         assertThat(env.get(file)).as(workload + " " + file).isNotNull();
         assertThat(secretMountedAt(o.statefulSet(workload), env.get(file)))
             .as(workload + " " + file)

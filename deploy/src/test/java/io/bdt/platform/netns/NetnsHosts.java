@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  * exec} mounts over {@code /etc/hosts}. Only addresses inside the subnet made here are used. Needs
  * root and iproute2; {@link #close} removes every namespace, link, and hosts file it made.
  */
-final class NetnsHosts implements AutoCloseable {
+public final class NetnsHosts implements AutoCloseable {
 
   /** One host: its DNS name, namespace, address and the root-side end of its link. */
-  record Host(String name, String namespace, String address, String link) {}
+  public record Host(String name, String namespace, String address, String link) {}
 
   private final String tag;
   private final String subnet;
@@ -37,7 +37,7 @@ final class NetnsHosts implements AutoCloseable {
   }
 
   /** Whether this process may make namespaces (root with a working {@code ip netns}). */
-  static boolean available() {
+  public static boolean available() {
     try {
       String probe = "bdtprobe" + ProcessHandle.current().pid();
       if (run(List.of("ip", "netns", "add", probe)) != 0) {
@@ -51,7 +51,7 @@ final class NetnsHosts implements AutoCloseable {
   }
 
   /** Hosts with the given DNS names, each in its own namespace on a fresh private /24. */
-  static NetnsHosts create(List<String> names) throws IOException {
+  public static NetnsHosts create(List<String> names) throws IOException {
     String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1000, 10000));
     String subnet = freeSubnet();
     NetnsHosts h = new NetnsHosts(tag, subnet);
@@ -91,7 +91,7 @@ final class NetnsHosts implements AutoCloseable {
     }
   }
 
-  Host host(String name) {
+  public Host host(String name) {
     Host h = hosts.get(name);
     if (h == null) {
       throw new IllegalArgumentException("no host " + name + "; hosts are " + hosts.keySet());
@@ -100,11 +100,22 @@ final class NetnsHosts implements AutoCloseable {
   }
 
   /** Starts {@code command} inside {@code host}'s namespace, output to {@code log}. */
-  Process start(String host, List<String> command, Path log) throws IOException {
+  public Process start(String host, List<String> command, Path log) throws IOException {
+    return start(host, command, Map.of(), log);
+  }
+
+  /**
+   * Starts {@code command} inside {@code host}'s namespace with {@code environment} added to this
+   * process' environment, output to {@code log}.
+   */
+  public Process start(String host, List<String> command, Map<String, String> environment, Path log)
+      throws IOException {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", host(host).namespace()));
     full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full);
+    builder.environment().putAll(environment);
     Process p =
-        new ProcessBuilder(full)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
@@ -113,12 +124,12 @@ final class NetnsHosts implements AutoCloseable {
   }
 
   /** Takes {@code host}'s link down: it can reach nobody and nobody reaches it. */
-  void cut(String host) throws IOException {
+  public void cut(String host) throws IOException {
     must("ip", "link", "set", host(host).link(), "down");
   }
 
   /** Brings {@code host}'s link back up. */
-  void heal(String host) throws IOException {
+  public void heal(String host) throws IOException {
     must("ip", "link", "set", host(host).link(), "up");
   }
 
