@@ -87,6 +87,13 @@ class ChainOutboxTest {
           .sum();
     }
 
+    /** Chain errors of kind "unreachable", whatever the operation. */
+    double unreachable() {
+      return meters.find("bdt.chain.errors").tag("kind", "unreachable").counters().stream()
+          .mapToDouble(Counter::count)
+          .sum();
+    }
+
     double sent(String op) {
       return count("bdt.chain.writes", "op", op, "outcome", "sent");
     }
@@ -145,11 +152,12 @@ class ChainOutboxTest {
         first.devices.register(device("dev-1"));
         first.devices.register(device("dev-2"));
         first.devices.revoke("dev-2");
-        await(
-            "the unreachable node counted",
-            () -> first.count("bdt.chain.errors", "op", "reconcile", "kind", "unreachable") >= 1);
+        // reconciliation or the first send meets the dead node first: which one depends on whether
+        // the outbox thread reconciled before the first write was queued (with nothing recorded
+        // locally yet, reconciliation needs no chain call and completes at once)
+        await("the unreachable node counted", () -> first.unreachable() >= 1);
         assertThat(first.outbox().pending()).isEqualTo(5);
-        assertThat(first.outbox().reconciled()).isFalse();
+        assertThat(first.sent("anchor") + first.sent("register") + first.sent("revoke")).isZero();
       }
       // records that reached the local journals but never the outbox (a crash in between)
       new FileAnchorSink(data.resolve(GatewayChain.ANCHORS_FILE), Clock.systemUTC())
