@@ -1,5 +1,6 @@
 package io.bdt.platform.auth;
 
+import io.bdt.contracts.auth.TwinGrants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -145,13 +146,29 @@ public final class TokenKeys {
     return publicKeyFile;
   }
 
-  /** A signed token for {@code subject} with {@code roles}, valid from now for {@code ttl}. */
+  /**
+   * A signed token for {@code subject} with {@code roles}, valid from now for {@code ttl}, not
+   * narrowed by twin grants.
+   */
   public String issue(String subject, List<String> roles, Duration ttl, Instant now) {
+    return issue(subject, roles, null, ttl, now);
+  }
+
+  /**
+   * A signed token for {@code subject} with {@code roles} narrowed to {@code grants} on twins (in
+   * the {@value TwinGrants#CLAIM} claim; {@code null}: no claim, the roles cover every namespace),
+   * valid from now for {@code ttl}.
+   */
+  public String issue(
+      String subject, List<String> roles, TwinGrants grants, Duration ttl, Instant now) {
     JwtClaims claims = new JwtClaims();
     claims.setIssuer(ISSUER);
     claims.setSubject(subject);
     claims.setClaim("upn", subject);
     claims.setStringListClaim("groups", roles);
+    if (grants != null) {
+      claims.setStringListClaim(TwinGrants.CLAIM, grants.texts());
+    }
     claims.setIssuedAt(NumericDate.fromMilliseconds(now.toEpochMilli()));
     claims.setExpirationTime(NumericDate.fromMilliseconds(now.plus(ttl).toEpochMilli()));
     claims.setGeneratedJwtId();

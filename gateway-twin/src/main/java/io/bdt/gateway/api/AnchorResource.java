@@ -17,9 +17,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class AnchorResource {
 
   private final TwinAnchoring anchoring;
+  private final TwinGrantCheck grants;
 
-  public AnchorResource(TwinAnchoring anchoring) {
+  public AnchorResource(TwinAnchoring anchoring, TwinGrantCheck grants) {
     this.anchoring = anchoring;
+    this.grants = grants;
   }
 
   @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
@@ -35,6 +37,10 @@ public class AnchorResource {
       throws java.io.IOException {
     if (limit < 1 || limit > 1000) {
       return Problems.badRequest("limit: 1 to 1000, was " + limit);
+    }
+    var refused = grants.refusal(io.bdt.contracts.auth.TwinGrant.Access.READ, thingId);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     var records = anchoring.recordsOf(thingId, limit);
     if (records.isEmpty()) {

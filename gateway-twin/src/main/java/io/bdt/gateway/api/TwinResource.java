@@ -1,5 +1,8 @@
 package io.bdt.gateway.api;
 
+import static io.bdt.contracts.auth.TwinGrant.Access.READ;
+import static io.bdt.contracts.auth.TwinGrant.Access.WRITE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,13 +37,17 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * REST API of the twins: read, replace (PUT), merge-patch (PATCH), delete, search, history in a
  * time range, and a server-sent-event stream of every change. Thin: validates the request, calls
- * the store, maps rule violations to {@code 400} problem responses.
+ * the store, maps rule violations to {@code 400} problem responses. Besides the roles, each call is
+ * held to the caller's twin grants ({@link TwinGrantCheck}): refused with 403, or, for search and
+ * the event stream, confined to the twins it may read.
  */
 @Path("/twins")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,17 +58,19 @@ public class TwinResource {
   private final TwinStore store;
   private final TwinSearch search;
   private final MeterRegistry meters;
-  private final BroadcastProcessor<String> live = BroadcastProcessor.create();
+  private final TwinGrantCheck grants;
+  private final BroadcastProcessor<TwinEvent> live = BroadcastProcessor.create();
 
-  public TwinResource(TwinStore store, MeterRegistry meters) {
+  public TwinResource(TwinStore store, MeterRegistry meters, TwinGrantCheck grants) {
     this.store = store;
     this.search = new TwinSearch(store);
     this.meters = meters;
+    this.grants = grants;
   }
 
   @PostConstruct
   void listen() {
-    store.subscribe(event -> live.onNext(TwinCodec.toJson(event).toString()));
+    store.subscribe(live::onNext);
   }
 
   @RolesAllowed({Roles.TWIN_READER, Roles.TWIN_WRITER, Roles.OPERATOR})
@@ -69,10 +78,14 @@ public class TwinResource {
   @Path("/{thingId}")
   @Operation(summary = "The twin now")
   public Response get(@PathParam("thingId") String thingId) {
-    return store
-        .get(thingId)
-        .map(t -> Response.ok(t.toJson()).build())
-        .orElseGet(() -> Problems.notFound("no twin " + thingId));
+    return grants
+        .refusal(READ, thingId)
+        .orElseGet(
+            () ->
+                store
+                    .get(thingId)
+                    .map(t -> Response.ok(t.toJson()).build())
+                    .orElseGet(() -> Problems.notFound("no twin " + thingId)));
   }
 
   @RolesAllowed({Roles.TWIN_WRITER, Roles.OPERATOR})
@@ -81,6 +94,10 @@ public class TwinResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Create or replace a twin's attributes and features")
   public Response put(@PathParam("thingId") String thingId, JsonNode body) {
+    Optional<Response> refused = grants.refusal(WRITE, thingId);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     return write(thingId, new TwinUpdate.Replace(body == null ? JSON.nullNode() : body));
   }
 
@@ -90,6 +107,10 @@ public class TwinResource {
   @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
   @Operation(summary = "Merge-patch (RFC 7396) a twin's attributes and features")
   public Response patch(@PathParam("thingId") String thingId, JsonNode patch) {
+    Optional<Response> refused = grants.refusal(WRITE, thingId);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     if (store.get(thingId).isEmpty()) {
       return Problems.notFound("no twin " + thingId);
     }
@@ -118,6 +139,10 @@ public class TwinResource {
   @Path("/{thingId}")
   @Operation(summary = "Delete a twin (its history stays)")
   public Response delete(@PathParam("thingId") String thingId) {
+    Optional<Response> refused = grants.refusal(WRITE, thingId);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     return store.delete(thingId).isPresent()
         ? Response.noContent().build()
         : Problems.notFound("no twin " + thingId);
@@ -136,10 +161,14 @@ public class TwinResource {
       @QueryParam("sort") String sort,
       @QueryParam("cursor") String cursor,
       @QueryParam("limit") @DefaultValue("100") int limit) {
+    Optional<Response> refused = grants.searchRefusal(namespace);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     TwinSearch.Page page;
     try {
       TwinSearch.Query query = TwinQueries.parse(namespace, filters, sort, cursor, limit);
-      page = search.run(query);
+      page = search.run(query, grants.readable(), null);
     } catch (InvalidQueryException e) {
       meters.counter("bdt_twin_search_rejected_total", "reason", e.reason()).increment();
       return Problems.badRequest(e.getMessage());
@@ -167,6 +196,10 @@ public class TwinResource {
     } catch (InvalidTwinException e) {
       return Problems.badRequest(e.getMessage());
     }
+    Optional<Response> refused = grants.refusal(READ, thingId);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     Instant start;
     Instant end;
     try {
@@ -188,8 +221,14 @@ public class TwinResource {
   @Path("/events")
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @RestStreamElementType(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Live stream of twin events (server-sent events, one JSON event each)")
+  @Operation(
+      summary =
+          "Live stream of twin events (server-sent events, one JSON event each), of the twins the"
+              + " caller's grants let it read")
   public Multi<String> events() {
-    return live;
+    Predicate<String> readable = grants.readable();
+    return live.select()
+        .where(e -> readable.test(e.thingId()))
+        .map(e -> TwinCodec.toJson(e).toString());
   }
 }

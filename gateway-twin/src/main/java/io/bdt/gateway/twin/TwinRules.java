@@ -3,6 +3,7 @@ package io.bdt.gateway.twin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bdt.contracts.auth.TwinGrant;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,9 +18,12 @@ import java.util.regex.Pattern;
  */
 public final class TwinRules {
 
-  /** {@code namespace:name}, Ditto's thing-id shape. */
+  /**
+   * {@code namespace:name}, Ditto's thing-id shape (its parts are defined once, with the twin
+   * grants that name them: {@link TwinGrant#NAMESPACE}, {@link TwinGrant#NAME}).
+   */
   public static final Pattern THING_ID =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[A-Za-z0-9._:@-]{1,192}");
+      Pattern.compile(TwinGrant.NAMESPACE + ":" + TwinGrant.NAME);
 
   /** Feature ids: letters, digits, {@code _} and {@code -}, 1 to 64 characters. */
   public static final Pattern FEATURE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");

@@ -24,22 +24,7 @@ class GatewayAuthTest {
   }
 
   private static double refused(String status, String reason) {
-    String metrics =
-        given()
-            .header("Authorization", bearer(EmbeddedBroker.tokens.token("prom", "metrics-reader")))
-            .get("/q/metrics")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("bdt_auth_refused_total{")
-          && line.contains("status=\"" + status + "\"")
-          && line.contains("reason=\"" + reason + "\"")) {
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return 0;
+    return AuthMetrics.refused(status, reason);
   }
 
   @Test

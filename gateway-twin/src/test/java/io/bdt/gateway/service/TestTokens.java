@@ -54,6 +54,20 @@ final class TestTokens {
     return signed(subject, Instant.now().plus(Duration.ofHours(1)), keys, roles);
   }
 
+  /**
+   * A token for {@code subject} with {@code roles} and {@code grants} as its twin-grants claim (a
+   * list of grant texts, or any other value to test a malformed claim).
+   */
+  String withGrants(String subject, Object grants, String... roles) {
+    return Jwt.issuer(ISSUER)
+        .subject(subject)
+        .upn(subject)
+        .groups(Set.of(roles))
+        .claim(io.bdt.contracts.auth.TwinGrants.CLAIM, grants)
+        .expiresAt(Instant.now().plus(Duration.ofHours(1)))
+        .sign(keys.getPrivate());
+  }
+
   /** A token that expired {@code ago}. */
   String expired(Duration ago, String... roles) {
     return signed("late", Instant.now().minus(ago), keys, roles);

@@ -9,7 +9,8 @@ import jakarta.enterprise.event.Observes;
 /**
  * Counts refused REST calls in {@code bdt_auth_refused_total{status, reason}}: 401 for a missing,
  * malformed, expired or wrongly signed token ({@code reason} the failure's kind), 403 for a valid
- * token without the role the endpoint needs ({@code reason=missing-role}).
+ * token without the role the endpoint needs ({@code reason=missing-role}) or refused by a check of
+ * the service's own ({@link #forbidden}, e.g. twin grants).
  */
 @ApplicationScoped
 public class AuthRefusals {
@@ -27,6 +28,14 @@ public class AuthRefusals {
     boolean anonymous =
         event.getSecurityIdentity() == null || event.getSecurityIdentity().isAnonymous();
     count(anonymous ? "401" : "403", anonymous ? "no-token" : "missing-role");
+  }
+
+  /**
+   * Counts a 403 that a service decided itself after the role check passed, e.g. a token whose twin
+   * grants do not cover the twin ({@code missing-grant}, {@code invalid-grants}).
+   */
+  public void forbidden(String reason) {
+    count("403", reason);
   }
 
   private void count(String status, String reason) {

@@ -68,6 +68,17 @@ public final class TwinSearch {
 
   /** Runs {@code q}, reporting how to {@code plan} (may be null). */
   public Page run(Query q, java.util.function.Consumer<Plan> plan) {
+    return run(q, id -> true, plan);
+  }
+
+  /**
+   * Runs {@code q} over the twins whose ids pass {@code readable} only (a caller's twin grants), so
+   * pages are full and cursors work as without it; reports how to {@code plan} (may be null).
+   */
+  public Page run(
+      Query q,
+      java.util.function.Predicate<String> readable,
+      java.util.function.Consumer<Plan> plan) {
     List<RqlParser.SortKey> sort = new ArrayList<>(q.sort());
     if (sort.isEmpty() || !sort.get(sort.size() - 1).path().equals("thingId")) {
       sort.add(BY_ID);
@@ -124,6 +135,9 @@ public final class TwinSearch {
         if (indexed.isEmpty() && twin.thingId().compareTo(prefix) > 0) {
           break; // a scan in id order has left the namespace
         }
+        continue;
+      }
+      if (!readable.test(twin.thingId())) {
         continue;
       }
       if (q.filter() != null && !q.filter().test(twin)) {
