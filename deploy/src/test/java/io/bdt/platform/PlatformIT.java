@@ -75,6 +75,7 @@ class PlatformIT {
   static final Credentials OUTSIDER = io.bdt.consensus.keys.KeyFile.generate();
 
   static Platform platform;
+  static Path work;
   static KafkaBroker kafka;
   static String kafkaServers;
 
@@ -83,7 +84,7 @@ class PlatformIT {
     Path root = Path.of("").toAbsolutePath().getParent();
     // Logback must be the SLF4J provider before Kafka logs (the platform's broker needs it)
     System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
-    Path work = Files.createTempDirectory("bdt-platform-it-");
+    work = Files.createTempDirectory("bdt-platform-it-");
     // the platform's own embedded Kafka, as ./bdt platform starts it by default
     kafka = new KafkaBroker();
     kafkaServers = kafka.bootstrapServers();
@@ -707,5 +708,67 @@ class PlatformIT {
       fleet.start(200);
       await("two windows through Mosquitto", Duration.ofSeconds(10), () -> fleet.published() >= 2);
     }
+  }
+
+  @Test
+  @Order(11)
+  void aTokenFromTheTokenCommandHoldsItsRoleAndGrantAtTheGateway() throws Exception {
+    Assumptions.assumeTrue(
+        !platform.gatewayProcesses().isEmpty(), "gateway-twin/target/quarkus-app is not built");
+    String gw = platform.gatewayProcesses().getFirst().baseUrl();
+    String[] reader = {
+      "token", "--data", work.toString(), "--role", "twin-reader", "--subject", "it-reader"
+    };
+    TokenCommandTest.Run plain = TokenCommandTest.bdt(reader);
+    assertThat(plain.status()).as(plain.err()).isZero();
+    List<String> narrowArgs = new java.util.ArrayList<>(List.of(reader));
+    narrowArgs.addAll(List.of("--grant", "read:bdt:vib-2"));
+    TokenCommandTest.Run narrow = TokenCommandTest.bdt(narrowArgs.toArray(String[]::new));
+    assertThat(narrow.status()).as(narrow.err()).isZero();
+
+    assertThat(status(gw + "/twins/bdt:vib-1", plain.out(), null)).isIn(200, 404);
+    assertThat(status(gw + "/twins/bdt:vib-1", narrow.out(), null)).isEqualTo(403);
+    assertThat(status(gw + "/twins/bdt:vib-2", narrow.out(), null)).isIn(200, 404);
+    assertThat(status(gw + "/twins/bdt:vib-2", plain.out(), "{}")).isEqualTo(403);
+    assertThat(status(gw + "/twins/bdt:vib-2", "not.a.jwt", null)).isEqualTo(401);
+  }
+
+  /** The status of a GET (or, with a body, a PUT) of {@code url} with bearer {@code token}. */
+  static int status(String url, String token, String putBody) throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + token)
+            .timeout(Duration.ofSeconds(10));
+    if (putBody != null) {
+      r.header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(putBody));
+    }
+    return platform.http().send(r.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  @Order(12)
+  void theServicesCommandLinesHoldNoKeySecretOrToken() throws Exception {
+    Map<Long, String> lines = ChildCommandLines.now();
+    List<String> services =
+        lines.values().stream().filter(l -> l.contains("quarkus-run.jar")).toList();
+    // every AP and gateway the platform started (the explorer too, when built)
+    assertThat(services.size())
+        .isGreaterThanOrEqualTo(platform.apProcesses().size() + platform.gatewayProcesses().size());
+    // the keys are there as files
+    assertThat(services).anyMatch(l -> l.contains("-Dbdt.ap.key-file="));
+    Map<String, String> secrets = ChildCommandLines.secrets(platform, work);
+    assertThat(secrets.keySet()).anyMatch(k -> k.endsWith(".password"));
+    assertThat(secrets).containsKey("auth/provisioning-secret");
+    lines.forEach(
+        (pid, line) -> {
+          secrets.forEach(
+              (what, secret) ->
+                  assertThat(line)
+                      .as("command line of process " + pid + " holds the " + what)
+                      .doesNotContainIgnoringCase(secret));
+          assertThat(line).as("process " + pid + ": a JWT").doesNotContain("eyJ");
+          assertThat(line).as("process " + pid + ": a PEM").doesNotContain("-----BEGIN");
+        });
   }
 }
