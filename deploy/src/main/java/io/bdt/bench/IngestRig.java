@@ -272,7 +272,7 @@ final class IngestRig implements AutoCloseable {
   Predicate<String> threads(Consumer consumer) {
     return switch (consumer) {
       case GATEWAY ->
-          n -> n.contains("bdt-gateway-" + GATEWAY + "-") || n.equals("twin-journal-flush");
+          n -> n.contains(MqttGateway.clientId(GATEWAY)) || n.equals("twin-journal-flush");
       case SUBSCRIBER -> n -> n.contains("bench-subscriber-");
     };
   }

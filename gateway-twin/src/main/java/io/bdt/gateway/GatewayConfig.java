@@ -100,6 +100,28 @@ public interface GatewayConfig {
     int qos();
 
     /**
+     * The gateway's MQTT client id, stable across restarts so the broker resumes its session;
+     * {@code bdt-gateway-<id>} when absent.
+     */
+    Optional<String> clientId();
+
+    /**
+     * How long the broker keeps the gateway's session (its subscriptions and the QoS 1 messages
+     * queued for it) while the gateway is away (ISO-8601 duration); {@code PT0S} = a clean session
+     * on every connect, messages published meanwhile are lost.
+     */
+    @WithDefault("PT1H")
+    java.time.Duration sessionExpiry();
+
+    /**
+     * Longest wait between two automatic reconnect attempts (they start at 1 s and double): also
+     * how long a broker that restarted without the gateway's session may take telemetry that no one
+     * is subscribed to yet (docs/reliability.md).
+     */
+    @WithDefault("PT2S")
+    java.time.Duration reconnectMaxDelay();
+
+    /**
      * How the broker learns who may connect: {@code extension} (the embedded HiveMQ CE broker with
      * the B-DT device-identity extension), {@code dynamic-security} (Mosquitto 2's plugin), or
      * {@code none} (the broker checks nothing: logged as a warning).

@@ -115,6 +115,14 @@ public class TelemetryIngest {
     return Optional.empty();
   }
 
+  /**
+   * Runs {@code action} once every twin update accepted so far is on disk ({@link
+   * TwinStore#whenDurable}): the MQTT side acknowledges QoS 1 messages through it.
+   */
+  public void whenDurable(Runnable action) {
+    twins.whenDurable(action);
+  }
+
   /** Now, on the ingest's clock. */
   Instant now() {
     return clock.instant();

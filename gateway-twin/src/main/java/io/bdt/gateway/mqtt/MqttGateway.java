@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.GatewayConfig;
-import io.bdt.gateway.access.AccessTable;
 import io.bdt.gateway.access.BrokerAccess;
 import io.bdt.gateway.access.DynamicSecurityAccess;
 import io.bdt.gateway.access.ExtensionAccess;
@@ -19,8 +18,8 @@ import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.ingest.RejectReason;
 import io.bdt.gateway.ingest.SparkplugHost;
 import io.bdt.gateway.ingest.TelemetryIngest;
-import io.bdt.pki.TlsContexts;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,14 +27,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -57,6 +53,12 @@ import org.jboss.logging.Logger;
  * first to reach DeviceRegistry owned the device). Requests on the former shared topic are refused
  * with {@code UNADDRESSED_REQUEST} on the former reply topic, so a device that still uses it learns
  * why instead of waiting; nothing is registered.
+ *
+ * <p>The gateway keeps one persistent session (a stable client id, {@code
+ * bdt.gateway.mqtt.session-expiry}), so the broker queues QoS 1 telemetry while it is down or
+ * restarting, and it acknowledges a QoS 1 message only once the twin update it made is on disk
+ * ({@link TelemetryIngest#whenDurable}): a crash, even {@code kill -9}, loses no acknowledged
+ * message; the broker redelivers the unacknowledged ones (duplicates, docs/reliability.md).
  */
 @ApplicationScoped
 public class MqttGateway {
@@ -90,6 +92,7 @@ public class MqttGateway {
   private final MeterRegistry meters;
   private final DeviceLedger ledger;
   private final BrokerAccess access;
+  private final Counter reconnects;
   private volatile MqttAsyncClient client;
 
   public MqttGateway(
@@ -111,6 +114,18 @@ public class MqttGateway {
     for (Refusal.Reason reason : Refusal.Reason.values()) {
       refusalCounter(reason.tag()); // every reason shows in /q/metrics from the start, at 0
     }
+    this.reconnects =
+        Counter.builder("bdt.mqtt.reconnects")
+            .description("automatic reconnects to the MQTT broker after the connection was lost")
+            .register(meters);
+    Gauge.builder("bdt.mqtt.connected", this, g -> g.connected() ? 1 : 0)
+        .description("1 while the gateway is connected to its MQTT broker, else 0")
+        .register(meters);
+  }
+
+  /** The MQTT client id of gateway {@code gatewayId} unless {@code client-id} says otherwise. */
+  public static String clientId(String gatewayId) {
+    return MqttOptions.clientId(gatewayId);
   }
 
   /** The Sparkplug B messages a device publishes under this gateway's edge node id. */
@@ -162,25 +177,18 @@ public class MqttGateway {
     }
     MqttConnectionOptions admin = new MqttConnectionOptions();
     admin.setUserName(mqtt.adminUsername());
-    admin.setPassword(firstLine(mqtt.adminPasswordFile().get()).getBytes(StandardCharsets.UTF_8));
-    tls(admin);
+    admin.setPassword(
+        MqttOptions.firstLine(mqtt.adminPasswordFile().get()).getBytes(StandardCharsets.UTF_8));
+    MqttOptions.tls(mqtt, admin);
     Map<String, String> profileSecrets = new LinkedHashMap<>();
     config.profiles().values().forEach(p -> profileSecrets.put(p.key(), p.secret()));
     return new DynamicSecurityAccess(
         config.id(),
         mqtt.url().get(),
         admin,
-        firstLine(mqtt.passwordFile().get()),
+        MqttOptions.firstLine(mqtt.passwordFile().get()),
         profileSecrets,
         this::count);
-  }
-
-  private static String firstLine(String file) {
-    try {
-      return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).getFirst().strip();
-    } catch (IOException | java.util.NoSuchElementException e) {
-      throw new IllegalStateException("cannot read the first line of " + file + ": " + e, e);
-    }
   }
 
   void start(@Observes StartupEvent event) throws MqttException {
@@ -196,13 +204,11 @@ public class MqttGateway {
     String url = config.mqtt().url().get();
     MqttAsyncClient mqtt =
         new MqttAsyncClient(
-            url, "bdt-gateway-" + config.id() + "-" + UUID.randomUUID(), new MemoryPersistence());
+            url, config.mqtt().clientId().orElse(clientId(config.id())), new MemoryPersistence());
     mqtt.setCallback(new Callback(mqtt));
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setAutomaticReconnect(true);
-    options.setCleanStart(true);
-    options.setReceiveMaximum(65535);
-    credentials(options);
+    mqtt.setManualAcks(true); // a QoS 1 message is acknowledged once its update is on disk
+    MqttConnectionOptions options = MqttOptions.session(config);
+    long sessionExpiry = config.mqtt().sessionExpiry().toSeconds();
     if (BrokerAccess.NONE.equals(access)) {
       LOG.warnf(
           "bdt.gateway.mqtt.access=none: the broker at %s checks no device identity; any client"
@@ -213,44 +219,21 @@ public class MqttGateway {
       LOG.warnf("MQTT to %s is plain text: device secrets cross the network in clear", url);
     }
     access.prepare();
-    mqtt.connect(options).waitForCompletion(15_000);
+    IMqttToken connected = mqtt.connect(options);
+    connected.waitForCompletion(15_000);
     access.sync(mqtt, ledger.all());
     subscribe(mqtt).waitForCompletion(10_000);
     this.client = mqtt;
-    LOG.infof("gateway %s connected to MQTT broker %s", config.id(), url);
-  }
-
-  /** Username/password from the configured file, and TLS for {@code ssl://} URLs. */
-  private void credentials(MqttConnectionOptions options) {
-    GatewayConfig.Mqtt mqtt = config.mqtt();
-    if (mqtt.passwordFile().isPresent()) {
-      options.setUserName(mqtt.username().orElse(AccessTable.GATEWAY_PREFIX + config.id()));
-      options.setPassword(firstLine(mqtt.passwordFile().get()).getBytes(StandardCharsets.UTF_8));
-    }
-    tls(options);
-  }
-
-  /** TLS trusting {@code bdt.gateway.mqtt.ca-file} for {@code ssl://} URLs. */
-  private void tls(MqttConnectionOptions options) {
-    GatewayConfig.Mqtt mqtt = config.mqtt();
-    if (!mqtt.url().orElse("").startsWith("ssl://")) {
-      return;
-    }
-    if (mqtt.caFile().isEmpty()) {
-      throw new IllegalArgumentException(
-          "bdt.gateway.mqtt.ca-file must name the broker CA's PEM file for an ssl:// URL");
-    }
-    try {
-      options.setSocketFactory(
-          TlsContexts.fromPem(
-                  Path.of(mqtt.caFile().get()),
-                  mqtt.certFile().map(Path::of),
-                  mqtt.keyFile().map(Path::of))
-              .getSocketFactory());
-    } catch (IOException e) {
-      throw new IllegalStateException("MQTT TLS: " + e.getMessage(), e);
-    }
-    options.setHttpsHostnameVerificationEnabled(true);
+    LOG.infof(
+        "gateway %s connected to MQTT broker %s as %s (%s)",
+        config.id(),
+        url,
+        mqtt.getClientId(),
+        sessionExpiry <= 0
+            ? "clean session"
+            : connected.getSessionPresent()
+                ? "session resumed: messages queued meanwhile follow"
+                : "new session, kept " + sessionExpiry + " s while away");
   }
 
   /** Disconnects a revoked device at the broker (within the broker's round trip). */
@@ -465,11 +448,18 @@ public class MqttGateway {
       if (!reconnect) {
         return; // start() subscribes and waits for the SUBACK
       }
+      reconnects.increment();
+      LOG.infof("reconnected to %s; subscribing again", serverURI);
+      // subscribe first: a broker that lost the session (no persistence) drops telemetry until then
       try {
-        access.sync(mqtt, ledger.all());
         subscribe(mqtt);
       } catch (MqttException e) {
         LOG.errorf("subscribing at %s failed: %s", serverURI, e.getMessage());
+      }
+      try {
+        access.sync(mqtt, ledger.all());
+      } catch (MqttException e) {
+        LOG.warnf("device access not synced at %s: %s", serverURI, e.getMessage());
       }
     }
 
@@ -480,7 +470,30 @@ public class MqttGateway {
       } catch (RuntimeException e) {
         // one bad message must never stop the callback thread
         LOG.warnf(e, "message on %s failed", topic);
+      } finally {
+        acknowledge(message);
       }
+    }
+
+    /**
+     * Sends the PUBACK of a QoS 1 message once what it changed is on disk. A message that failed is
+     * acknowledged too (it was counted as rejected; redelivery would fail the same way).
+     */
+    private void acknowledge(MqttMessage message) {
+      int qos = message.getQos();
+      if (qos == 0) {
+        return;
+      }
+      int id = message.getId();
+      ingest.whenDurable(
+          () -> {
+            try {
+              mqtt.messageArrivedComplete(id, qos);
+            } catch (MqttException | RuntimeException e) {
+              // not connected: the broker redelivers it on the resumed session
+              LOG.debugf("PUBACK of message %d not sent: %s", id, e.getMessage());
+            }
+          });
     }
 
     @Override

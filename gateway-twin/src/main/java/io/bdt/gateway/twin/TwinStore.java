@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -29,6 +30,9 @@ import java.util.function.Consumer;
  * flush every {@code syncIntervalMillis} (group commit). On open, the tables come back as of their
  * last checkpoint and the journal after it is replayed; replay stops at the first short or corrupt
  * record of a segment and truncates it there, so a crash mid-write loses at most that record.
+ *
+ * <p>{@link #whenDurable(Runnable)} runs an action once everything accepted so far is on disk: the
+ * MQTT side acknowledges a QoS 1 message only then, so a crash loses no acknowledged telemetry.
  */
 public final class TwinStore implements AutoCloseable {
 
@@ -40,6 +44,11 @@ public final class TwinStore implements AutoCloseable {
   private final List<Consumer<TwinEvent>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService background;
   private final Object checkpointing = new Object();
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>(); // guarded by this
+
+  /** An action to run once the journal is forced up to {@code end}. */
+  private record Waiter(long end, Runnable action) {}
+
   private long checkpoints;
   private long lastSweepNanos;
   private boolean closed;
@@ -203,15 +212,56 @@ public final class TwinStore implements AutoCloseable {
 
   /** Forces everything written so far; returns once {@code end} is on disk. */
   private void syncTo(long end) {
+    List<Runnable> ready;
     try {
       synchronized (this) {
-        if (journal.forced() >= end || closed) {
-          return;
+        if (journal.forced() < end && !closed) {
+          journal.force();
         }
-        journal.force();
+        ready = durableWaiters();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("forcing the twin journal " + journal.current(), e);
+    }
+    run(ready);
+  }
+
+  /**
+   * Runs {@code action} once every update accepted before this call is on disk: at once (on this
+   * thread) if it already is, else on the thread that next forces the journal (the background flush
+   * within {@code syncIntervalMillis}, or a durable write). Actions must be quick and must not
+   * write to this store.
+   */
+  public void whenDurable(Runnable action) {
+    synchronized (this) {
+      if (!closed && journal.forced() < journal.written()) {
+        waiting.addLast(new Waiter(journal.written(), action));
+        return;
+      }
+    }
+    run(List.of(action));
+  }
+
+  /** Removes and returns the waiters whose updates are on disk; caller holds the lock. */
+  private List<Runnable> durableWaiters() {
+    if (waiting.isEmpty()) {
+      return List.of();
+    }
+    List<Runnable> ready = new ArrayList<>();
+    long forced = journal.forced();
+    while (!waiting.isEmpty() && (closed || waiting.peekFirst().end() <= forced)) {
+      ready.add(waiting.pollFirst().action());
+    }
+    return ready;
+  }
+
+  private static void run(List<Runnable> actions) {
+    for (Runnable action : actions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        // one failing action must not keep the others (acknowledgements) from running
+      }
     }
   }
 
@@ -324,18 +374,21 @@ public final class TwinStore implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping the twin journal flusher", e);
     }
+    List<Runnable> ready;
     synchronized (checkpointing) {
       synchronized (this) {
         if (closed) {
           return;
         }
-        closed = true;
         try {
           journal.close();
         } finally {
+          closed = true;
           tables.close();
         }
+        ready = durableWaiters();
       }
     }
+    run(ready);
   }
 }

@@ -26,7 +26,8 @@ import javax.crypto.spec.PBEKeySpec;
  * (PBKDF2-HMAC-SHA512, 101 iterations, as {@code mosquitto_ctrl dynsec init} does) so no password
  * appears on a command line. The broker publishes its log on {@code $SYS/broker/log/#} ({@code
  * log_dest topic}) so gateways can count refused CONNECTs. Reusable: {@code start()}, {@link
- * #url()}, {@code close()}.
+ * #url()}, {@code close()}. Fault tests {@linkplain #terminate() stop} or {@linkplain #kill() kill}
+ * it and {@linkplain #restart() start it again} on the same port, config and persistence.
  *
  * <p>Needs {@code mosquitto} (Debian package {@code mosquitto}, 2.0+) and its plugin; {@code
  * -Dbdt.test.mosquitto=/path/to/mosquitto} and {@code -Dbdt.test.mosquitto.dynsec=/path/to/.so}
@@ -47,13 +48,12 @@ public final class MosquittoDynsec implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Path adminPasswordFile;
-  private final Process process;
+  private Process process;
 
-  private MosquittoDynsec(Path dir, int port, Path adminPasswordFile, Process process) {
+  private MosquittoDynsec(Path dir, int port, Path adminPasswordFile) {
     this.dir = dir;
     this.port = port;
     this.adminPasswordFile = adminPasswordFile;
-    this.process = process;
   }
 
   /**
@@ -100,15 +100,68 @@ public final class MosquittoDynsec implements AutoCloseable {
                     plugin(),
                     dynsec,
                     extraConfig));
-    Process process =
-        new ProcessBuilder(
-                System.getProperty("bdt.test.mosquitto", "mosquitto"), "-c", conf.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("mosquitto.out").toFile())
-            .start();
-    MosquittoDynsec broker = new MosquittoDynsec(dir, port, passwordFile, process);
-    broker.awaitListening();
+    MosquittoDynsec broker = new MosquittoDynsec(dir, port, passwordFile);
+    broker.launch();
     return broker;
+  }
+
+  private void launch() throws IOException {
+    process =
+        new ProcessBuilder(
+                System.getProperty("bdt.test.mosquitto", "mosquitto"),
+                "-c",
+                dir.resolve("mosquitto.conf").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile()))
+            .start();
+    awaitListening();
+  }
+
+  /**
+   * Stops the broker with SIGTERM and waits for it to exit: Mosquitto saves its persistence
+   * database (sessions, subscriptions, queued messages) on the way out.
+   */
+  public void terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new IllegalStateException("mosquitto did not exit within 30 s of SIGTERM");
+    }
+  }
+
+  /**
+   * Makes the broker write its persistence database now (SIGUSR1, what {@code autosave_interval}
+   * does periodically) and waits until the file has changed.
+   */
+  public void save() throws IOException, InterruptedException {
+    Path db = dir.resolve("mosquitto.db");
+    long before = Files.exists(db) ? Files.getLastModifiedTime(db).toMillis() : -1;
+    long size = Files.exists(db) ? Files.size(db) : -1;
+    Process signal =
+        new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).inheritIO().start();
+    if (signal.waitFor() != 0) {
+      throw new IOException("kill -USR1 " + process.pid() + " failed");
+    }
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (!Files.exists(db)
+        || (Files.getLastModifiedTime(db).toMillis() == before && Files.size(db) == size)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("mosquitto did not write " + db + " within 10 s of SIGUSR1");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Kills the broker with SIGKILL: it saves nothing; what it last saved is what restarts. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** Starts the broker again on the same port with the same config and persistence directory. */
+  public void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("mosquitto is still running");
+    }
+    launch();
   }
 
   /** {@code tcp://127.0.0.1:<port>}. */

@@ -187,4 +187,39 @@ class TwinStoreTest {
       assertThat(seen).extracting(TwinEvent::revision).containsExactly(1L, 2L);
     }
   }
+
+  /**
+   * An acknowledgement waits for the group commit that forces the update it follows (the flush
+   * interval here is an hour, so only the explicit sync forces), and runs at once when nothing is
+   * pending.
+   */
+  @Test
+  void whenDurableRunsOnceTheUpdatesBeforeItAreForced() throws IOException {
+    try (TwinStore store = TwinStore.open(dir, ticking(), 3_600_000)) {
+      List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+      store.apply("bdt:a", new TwinUpdate.ReportProperties("f", json("{\"x\":1}")), false);
+      store.whenDurable(() -> ran.add("first"));
+      store.apply("bdt:a", new TwinUpdate.ReportProperties("f", json("{\"x\":2}")), false);
+      store.whenDurable(() -> ran.add("second"));
+      assertThat(ran).isEmpty();
+      store.sync();
+      assertThat(ran).containsExactly("first", "second");
+      store.whenDurable(() -> ran.add("nothing pending"));
+      assertThat(ran).endsWith("nothing pending");
+    }
+  }
+
+  @Test
+  void whenDurableActionsStillWaitingRunWhenTheStoreClosesAfterItsFinalFlush() throws IOException {
+    List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (TwinStore store = TwinStore.open(dir, ticking(), 3_600_000)) {
+      store.apply("bdt:a", new TwinUpdate.ReportProperties("f", json("{\"x\":1}")), false);
+      store.whenDurable(() -> ran.add("acked"));
+      assertThat(ran).isEmpty();
+    }
+    assertThat(ran).containsExactly("acked");
+    try (TwinStore reopened = TwinStore.open(dir, ticking(), 5)) {
+      assertThat(reopened.get("bdt:a").orElseThrow().revision()).isEqualTo(1);
+    }
+  }
 }
