@@ -9,8 +9,10 @@ import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.graph.TestModels;
 import io.bdt.dnn.onnx.OnnxModels;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
 import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,71 @@ class ModelSplitterTest {
             .isLessThanOrEqualTo(SplitVerifier.ABS_TOLERANCE);
       }
     }
+  }
+
+  @Test
+  void theCutZeroTailIsTheOriginalGraphNodeForNodeWithConstantsWhereTheFileHasThem() {
+    ModelProto model = TestModels.residualSeConcat();
+    GraphAnalysis a = GraphAnalyzer.analyze(model, Map.of("x", List.of(1L, 4L, 6L, 6L)));
+    SplitModel split = ModelSplitter.split(a, 0);
+    assertThat(split.tail().getGraph().getNodeList()).isEqualTo(a.model().getGraph().getNodeList());
+    assertThat(split.tail().getGraph().getInitializerList())
+        .isEqualTo(a.model().getGraph().getInitializerList());
+  }
+
+  @Test
+  void aFileWhoseNodesAreNotTopologicallySortedKeepsItsOrderOnBothSides() throws Exception {
+    ModelProto model = reluMovedToTheEnd(TestModels.chain());
+    GraphAnalysis a = GraphAnalyzer.analyze(model, Map.of());
+    List<String> fileOrder = names(a.model().getGraph().getNodeList());
+    assertThat(a.layers()).extracting(l -> l.name()).isNotEqualTo(fileOrder);
+    assertThat(names(ModelSplitter.split(a, 0).tail().getGraph().getNodeList()))
+        .isEqualTo(fileOrder);
+    for (CutPoint cut : a.cuts()) {
+      SplitModel split = ModelSplitter.split(a, cut.id());
+      List<String> head = names(split.head().getGraph().getNodeList());
+      List<String> tail = names(split.tail().getGraph().getNodeList());
+      assertThat(head).as("head of cut %d", cut.id()).isEqualTo(subsequence(fileOrder, head));
+      assertThat(tail).as("tail of cut %d", cut.id()).isEqualTo(subsequence(fileOrder, tail));
+    }
+    assertEveryCutMatches(a);
+  }
+
+  @Test
+  void eachSideListsItsInitializersInTheFilesOrder() {
+    ModelProto model = TestModels.residualSeConcat();
+    GraphAnalysis a = GraphAnalyzer.analyze(model, Map.of("x", List.of(1L, 4L, 6L, 6L)));
+    List<String> fileOrder =
+        a.model().getGraph().getInitializerList().stream().map(TensorProto::getName).toList();
+    for (CutPoint cut : a.cuts()) {
+      SplitModel split = ModelSplitter.split(a, cut.id());
+      for (ModelProto side : List.of(split.head(), split.tail())) {
+        List<String> inits =
+            side.getGraph().getInitializerList().stream().map(TensorProto::getName).toList();
+        assertThat(inits).isEqualTo(subsequence(fileOrder, inits));
+      }
+    }
+  }
+
+  /** {@code model} with its Relu node moved after every other node, as float16 converters do. */
+  private static ModelProto reluMovedToTheEnd(ModelProto model) {
+    List<NodeProto> nodes = new ArrayList<>(model.getGraph().getNodeList());
+    NodeProto relu =
+        nodes.stream().filter(n -> n.getOpType().equals("Relu")).findFirst().orElseThrow();
+    nodes.remove(relu);
+    nodes.add(relu);
+    return model.toBuilder()
+        .setGraph(model.getGraph().toBuilder().clearNode().addAllNode(nodes))
+        .build();
+  }
+
+  private static List<String> names(List<NodeProto> nodes) {
+    return nodes.stream().map(NodeProto::getName).toList();
+  }
+
+  /** The elements of {@code order} that are in {@code some}, in {@code order}'s order. */
+  private static List<String> subsequence(List<String> order, List<String> some) {
+    return order.stream().filter(some::contains).toList();
   }
 
   @Test
