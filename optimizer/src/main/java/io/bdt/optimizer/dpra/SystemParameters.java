@@ -1,5 +1,7 @@
 package io.bdt.optimizer.dpra;
 
+import io.bdt.parameters.ChainParameters;
+
 /**
  * The constants of the system model that stay fixed across slots, as the controller sees them.
  *
@@ -45,6 +47,35 @@ public record SystemParameters(
       throw new IllegalArgumentException(
           "SystemParameters." + field + " must be finite and " + rule + ", got " + value);
     }
+  }
+
+  /**
+   * The controller's parameters for a {@code chain} parameter set and the latency weight {@code v}:
+   * the one way to build them from a parameter set.
+   */
+  public static SystemParameters of(ChainParameters chain, double v) {
+    return new SystemParameters(
+        v,
+        chain.apFlopsPerCycle(),
+        chain.cyclesPerHash(),
+        chain.baseDifficulty(),
+        chain.eta(),
+        chain.omega(),
+        chain.rMin(),
+        chain.consensusOverheadSeconds());
+  }
+
+  /** These parameters with {@code V = v}. */
+  public SystemParameters withV(double v) {
+    return new SystemParameters(
+        v,
+        apFlopsPerCycle,
+        cyclesPerHash,
+        baseDifficulty,
+        eta,
+        omega,
+        rMin,
+        consensusOverheadSeconds);
   }
 
   /** {@code D_m = D_0 exp(-eta R_m)}: expected hashes per block for an AP of reputation r. */

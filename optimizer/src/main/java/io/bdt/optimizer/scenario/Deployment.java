@@ -94,16 +94,7 @@ public record Deployment(
     Arrays.fill(budget, scenario.apBudgetHz());
     double[] reputation = new double[m];
     Arrays.fill(reputation, scenario.initialReputation());
-    SystemParameters parameters =
-        new SystemParameters(
-            scenario.v(),
-            scenario.apFlopsPerCycle(),
-            scenario.cyclesPerHash(),
-            scenario.baseDifficulty(),
-            scenario.eta(),
-            scenario.omega(),
-            scenario.rMin(),
-            scenario.consensusOverheadSeconds());
+    SystemParameters parameters = scenario.systemParameters();
     Channel channel =
         new Channel(
             new PathLoss(scenario.pathLossInterceptDb(), scenario.pathLossSlopeDb()),

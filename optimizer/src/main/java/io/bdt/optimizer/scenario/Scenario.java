@@ -1,6 +1,8 @@
 package io.bdt.optimizer.scenario;
 
 import io.bdt.optimizer.cost.BuiltinModels;
+import io.bdt.optimizer.dpra.SystemParameters;
+import io.bdt.parameters.ChainParameters;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -156,6 +158,28 @@ public record Scenario(
    */
   public double fullBudgetBlockSeconds() {
     return baseDifficulty * cyclesPerHash / apBudgetHz;
+  }
+
+  /**
+   * The scenario's chain parameter set: what a genesis {@code system} section would hold for a
+   * network built as this scenario.
+   */
+  public ChainParameters chainParameters() {
+    return new ChainParameters(
+        baseDifficulty,
+        eta,
+        cyclesPerHash,
+        omega,
+        rMin,
+        slotSeconds,
+        consensusOverheadSeconds(),
+        apBudgetHz,
+        apFlopsPerCycle);
+  }
+
+  /** The controller's parameters of this scenario: {@link #chainParameters()} and {@code V}. */
+  public SystemParameters systemParameters() {
+    return SystemParameters.of(chainParameters(), v);
   }
 
   /** This scenario with {@code V = v}. */

@@ -48,21 +48,7 @@ public record Environment(
 
   /** The same system with another {@code V}. */
   public Environment withV(double v) {
-    SystemParameters p = parameters;
     return new Environment(
-        models,
-        servingAp,
-        gatewayFlopsPerSecond,
-        apBudget,
-        initialReputation,
-        new SystemParameters(
-            v,
-            p.apFlopsPerCycle(),
-            p.cyclesPerHash(),
-            p.baseDifficulty(),
-            p.eta(),
-            p.omega(),
-            p.rMin(),
-            p.consensusOverheadSeconds()));
+        models, servingAp, gatewayFlopsPerSecond, apBudget, initialReputation, parameters.withV(v));
   }
 }
