@@ -88,6 +88,13 @@ public interface GatewayConfig {
     /** Topic of inference results. */
     @WithDefault("bdt.inference-results")
     String inferenceTopic();
+
+    /**
+     * Bytes the durable event outbox ({@code <dataDir>/events-outbox}) may hold while Kafka is slow
+     * or away; events beyond are dropped and counted, ingest goes on (default 1 GiB).
+     */
+    @WithDefault("1073741824")
+    long outboxMaxBytes();
   }
 
   /** MQTT connection. */

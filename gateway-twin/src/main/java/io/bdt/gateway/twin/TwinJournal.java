@@ -8,11 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -60,18 +57,7 @@ final class TwinJournal implements AutoCloseable {
 
   /** The segment numbers present in {@code dir}, ascending. */
   static List<Long> segments(Path dir) throws IOException {
-    List<Long> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(
-          f -> {
-            Matcher m = SEGMENT.matcher(f.getFileName().toString());
-            if (m.matches()) {
-              out.add(Long.parseLong(m.group(1)));
-            }
-          });
-    }
-    out.sort(null);
-    return out;
+    return io.bdt.gateway.NumberedFiles.in(dir, SEGMENT);
   }
 
   /**

@@ -49,6 +49,9 @@ public final class TwinStore implements AutoCloseable {
   /** An action to run once the journal is forced up to {@code end}. */
   private record Waiter(long end, Runnable action) {}
 
+  private final Object publishing = new Object();
+  private long nextTicket; // guarded by this: the order events were recorded in
+  private long publishedTicket; // guarded by publishing: events before it went to the listeners
   private long checkpoints;
   private long lastSweepNanos;
   private boolean closed;
@@ -92,7 +95,12 @@ public final class TwinStore implements AutoCloseable {
     return new TwinStore(dir, clock, options);
   }
 
-  /** Adds a listener called (on the writer's thread) after each accepted event. */
+  /**
+   * Adds a listener called (on the writer's thread) after each accepted event, in the order the
+   * events were recorded: a writer waits for the listeners of every earlier event to return, so
+   * listeners see a twin's revisions in order even when REST and MQTT write it at once. A listener
+   * must not write to the store (it would wait for itself).
+   */
   public void subscribe(Consumer<TwinEvent> listener) {
     listeners.add(listener);
   }
@@ -142,6 +150,7 @@ public final class TwinStore implements AutoCloseable {
   public TwinEvent apply(String thingId, TwinUpdate update, boolean durable) {
     TwinEvent event;
     long end;
+    long ticket;
     synchronized (this) {
       requireOpen();
       Twin current = tables.twin(thingId, true).orElse(null);
@@ -151,11 +160,17 @@ public final class TwinStore implements AutoCloseable {
               ? new TwinEvent.Created(next)
               : new TwinEvent.Modified(next, cause(update));
       end = record(event, current);
+      ticket = nextTicket++;
     }
-    if (durable) {
-      syncTo(end);
+    boolean synced = false;
+    try {
+      if (durable) {
+        syncTo(end);
+      }
+      synced = true;
+    } finally {
+      publish(ticket, synced ? event : null);
     }
-    listeners.forEach(l -> l.accept(event));
     return event;
   }
 
@@ -163,6 +178,7 @@ public final class TwinStore implements AutoCloseable {
   public Optional<TwinEvent> delete(String thingId) {
     TwinEvent event;
     long end;
+    long ticket;
     synchronized (this) {
       requireOpen();
       Twin current = tables.twin(thingId, true).orElse(null);
@@ -171,10 +187,46 @@ public final class TwinStore implements AutoCloseable {
       }
       event = new TwinEvent.Deleted(thingId, current.revision() + 1, clock.instant());
       end = record(event, current);
+      ticket = nextTicket++;
     }
-    syncTo(end);
-    listeners.forEach(l -> l.accept(event));
+    boolean synced = false;
+    try {
+      syncTo(end);
+      synced = true;
+    } finally {
+      publish(ticket, synced ? event : null);
+    }
     return Optional.of(event);
+  }
+
+  /**
+   * Passes the event of {@code ticket} to the listeners once every earlier ticket's have returned
+   * (null: a write that failed after recording, whose turn only passes on).
+   */
+  private void publish(long ticket, TwinEvent event) {
+    boolean interrupted = false;
+    synchronized (publishing) {
+      while (publishedTicket != ticket) {
+        try {
+          publishing.wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // the turn must still be taken, or every later writer waits forever
+        }
+      }
+    }
+    try {
+      if (event != null) {
+        listeners.forEach(l -> l.accept(event));
+      }
+    } finally {
+      synchronized (publishing) {
+        publishedTicket++;
+        publishing.notifyAll();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** Journals and records one event; caller holds the lock. Returns the journal's end. */

@@ -222,4 +222,41 @@ class TwinStoreTest {
       assertThat(reopened.get("bdt:a").orElseThrow().revision()).isEqualTo(1);
     }
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void listenersSeeOneTwinsRevisionsInOrderWhenRestAndTelemetryWriteAtOnce() throws Exception {
+    try (TwinStore store = TwinStore.open(dir, ticking(), 5)) {
+      List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      store.subscribe(
+          e -> {
+            seen.add(e.revision());
+            Thread.yield(); // widen the window in which a later writer could overtake
+          });
+      List<Thread> writers = new java.util.ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        boolean durable = w % 2 == 0; // REST writes are forced before their listeners run
+        writers.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < 200; i++) {
+                        try {
+                          store.apply(
+                              "bdt:a",
+                              new TwinUpdate.ReportProperties("f", json("{\"x\":" + i + "}")),
+                              durable);
+                        } catch (IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        }
+                      }
+                    }));
+      }
+      for (Thread t : writers) {
+        t.join();
+      }
+      List<Long> expected = java.util.stream.LongStream.rangeClosed(1, 800).boxed().toList();
+      assertThat(seen).isEqualTo(expected);
+    }
+  }
 }
