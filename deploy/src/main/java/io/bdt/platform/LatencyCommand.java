@@ -204,7 +204,7 @@ public final class LatencyCommand implements Callable<Integer> {
         org.web3j.protocol.Web3j.build(
             new org.web3j.protocol.http.HttpService("http://127.0.0.1:" + rpcPort));
     try {
-      io.bdt.platform.contracts.NetworkContracts.deployPlatform(web3j, keys, log);
+      io.bdt.ap.chain.NetworkContracts.deployPlatform(web3j, keys, log);
     } finally {
       web3j.shutdown();
     }

@@ -2,6 +2,7 @@ package io.bdt.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.ap.chain.PlatformChain;
 import io.bdt.ap.chain.PlatformKeys;
 import io.bdt.consensus.chain.ChainSpec;
@@ -9,7 +10,6 @@ import io.bdt.contracts.auth.Roles;
 import io.bdt.pki.TlsContexts;
 import io.bdt.platform.auth.ProvisioningSecret;
 import io.bdt.platform.auth.TokenKeys;
-import io.bdt.platform.contracts.NetworkContracts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;

@@ -1,9 +1,6 @@
 package io.bdt.ap.chain;
 
 import io.bdt.consensus.chain.ChainSpec;
-import io.bdt.contracts.generated.DeviceRegistry;
-import io.bdt.contracts.generated.ReputationLedger;
-import io.bdt.contracts.generated.TwinAnchor;
 import io.bdt.contracts.reputation.SlotClock;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -13,15 +10,11 @@ import java.util.Map;
 import org.web3j.crypto.ContractUtils;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
-import org.web3j.protocol.Web3j;
-import org.web3j.tx.RawTransactionManager;
-import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * The one-machine platform's chain for its {@link PlatformKeys} (admins, gateways, APs, the ledger
  * deployer): a genesis with every AP as a miner and the ReputationLedger address in it, and the
- * deployment of ReputationLedger (with every gateway and AP approved), TwinAnchor and
- * DeviceRegistry.
+ * ledger's parameters; {@link NetworkContracts#deployPlatform} deploys its contracts.
  */
 public final class PlatformChain {
   private PlatformChain() {}
@@ -92,58 +85,4 @@ public final class PlatformChain {
 
   /** Contracts deployed on the platform chain. */
   public record Contracts(String reputationLedger, String twinAnchor, String deviceRegistry) {}
-
-  /**
-   * Deploys ReputationLedger (the three admins, 2 of 3, omega 0.1, {@link #slotClock} of the
-   * genesis) as the deployer's first transaction, approves every AP and gateway of {@code keys},
-   * and deploys TwinAnchor and DeviceRegistry (both take the ledger as their gateway directory, so
-   * the approved gateways may anchor and register devices).
-   */
-  public static Contracts deploy(Web3j web3j, PlatformKeys keys) throws Exception {
-    SlotClock clock = slotClock(genesis(keys));
-    ReputationLedger ledger =
-        ReputationLedger.deploy(
-                web3j,
-                as(web3j, keys.deployer()),
-                ApChain.GAS,
-                keys.admins().stream().map(Credentials::getAddress).toList(),
-                BigInteger.TWO,
-                OMEGA,
-                BigInteger.valueOf(clock.epochSeconds()),
-                BigInteger.valueOf(clock.slotSeconds()),
-                BigInteger.valueOf(clock.maxReceiptAgeSlots()),
-                BigInteger.valueOf(clock.maxReceiptLeadSlots()))
-            .send();
-    List<Credentials> approving = keys.admins().subList(0, 2);
-    for (Credentials gateway : keys.gateways()) {
-      for (Credentials admin : approving) {
-        load(web3j, ledger, admin).approveGateway(gateway.getAddress()).send();
-      }
-    }
-    for (Credentials ap : keys.aps()) {
-      for (Credentials admin : approving) {
-        load(web3j, ledger, admin)
-            .approveAccessPoint(ap.getAddress(), CAPACITY_FLOPS_PER_SLOT, BigInteger.ZERO)
-            .send();
-      }
-    }
-    Credentials deployer = keys.deployer();
-    TwinAnchor anchor =
-        TwinAnchor.deploy(web3j, as(web3j, deployer), ApChain.GAS, ledger.getContractAddress())
-            .send();
-    DeviceRegistry registry =
-        DeviceRegistry.deploy(web3j, as(web3j, deployer), ApChain.GAS, ledger.getContractAddress())
-            .send();
-    return new Contracts(
-        ledger.getContractAddress(), anchor.getContractAddress(), registry.getContractAddress());
-  }
-
-  private static ReputationLedger load(Web3j web3j, ReputationLedger ledger, Credentials who) {
-    return ReputationLedger.load(ledger.getContractAddress(), web3j, as(web3j, who), ApChain.GAS);
-  }
-
-  private static RawTransactionManager as(Web3j web3j, Credentials who) {
-    return new RawTransactionManager(
-        web3j, who, CHAIN_ID, new PollingTransactionReceiptProcessor(web3j, 100, 600));
-  }
 }

@@ -70,7 +70,8 @@ class ThreeApChainTest {
     }
     try {
       Web3j web3j = Web3j.build(new HttpService(aps.get(0).rpcUrl()));
-      PlatformChain.Contracts contracts = PlatformChain.deploy(web3j, TestPlatformKeys.of(3, 1));
+      PlatformChain.Contracts contracts =
+          NetworkContracts.deployPlatform(web3j, TestPlatformKeys.of(3, 1), System.out);
       assertThat(contracts.reputationLedger())
           .isEqualToIgnoringCase(PlatformChain.ledgerAddress(TestPlatformKeys.of(0, 0)));
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.ap.chain.PlatformChain;
 import io.bdt.ap.chain.TestPlatformKeys;
 import io.bdt.ap.offload.OffloadLaneTest;
@@ -57,7 +58,7 @@ class GatewayTrustTest {
     if (!deployed) {
       Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + ApUnderTest.rpcPort));
       try {
-        PlatformChain.deploy(web3j, TestPlatformKeys.of(1, 1));
+        NetworkContracts.deployPlatform(web3j, TestPlatformKeys.of(1, 1), System.out);
       } finally {
         web3j.shutdown();
       }

@@ -1,5 +1,6 @@
 package io.bdt.platform.contracts;
 
+import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.ap.chain.PlatformChain;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.keys.KeyFile;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.ap.chain.ApChain;
 import io.bdt.ap.chain.MiningShares;
+import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.cli.Bdt;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.keys.KeyFile;

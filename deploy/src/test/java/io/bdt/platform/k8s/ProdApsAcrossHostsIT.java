@@ -3,13 +3,13 @@ package io.bdt.platform.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.cli.Bdt;
 import io.bdt.consensus.keys.KeyFile;
 import io.bdt.pki.PlatformCa;
 import io.bdt.platform.JvmOptions;
 import io.bdt.platform.auth.TokenKeys;
 import io.bdt.platform.contracts.ContractsFile;
-import io.bdt.platform.contracts.NetworkContracts;
 import io.bdt.platform.netns.NetnsHosts;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;

@@ -1,7 +1,5 @@
-package io.bdt.platform.contracts;
+package io.bdt.ap.chain;
 
-import io.bdt.ap.chain.PlatformChain;
-import io.bdt.ap.chain.PlatformKeys;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
@@ -25,12 +23,13 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
  * DeviceRegistry as its second and third, so every address is known before anything is deployed
  * ({@link #addresses()}: the genesis and the services' configuration name them in advance). {@link
  * #deploy} is idempotent: it deploys only what the chain lacks and approves only the APs and
- * gateways not yet registered, so a re-run after a crash or on a deployed chain is safe.
+ * gateways not yet registered, so a re-run after a crash or on a deployed chain is safe. The one
+ * deployment code: {@code ./bdt platform}, {@code ./bdt latency}, the Kubernetes contracts Job
+ * ({@code ./bdt contracts deploy}) and the access point's tests all deploy through it.
  */
 public final class NetworkContracts {
-  /** Gas for the deployment's transactions: above the base fee of the B-DT genesis (1 gwei). */
-  static final StaticGasProvider GAS =
-      new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
+  /** Gas for the deployment's transactions: the APs' own ({@link ApChain#GAS}). */
+  public static final StaticGasProvider GAS = ApChain.GAS;
 
   private final Credentials deployer;
   private final List<Credentials> admins;
