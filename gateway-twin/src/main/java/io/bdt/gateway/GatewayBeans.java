@@ -69,6 +69,20 @@ public class GatewayBeans {
     io.micrometer.core.instrument.Gauge.builder(
             "bdt_twin_table_bytes", store, s -> s.stats().tableBytes())
         .register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "bdt.storage.failures", store, TwinStore::diskFailures)
+        .description("failed writes, fsyncs and checkpoints of a store on disk (retries counted)")
+        .tag("store", "twins")
+        .register(meters);
+    io.micrometer.core.instrument.Gauge.builder(
+            "bdt.storage.writable", store, s -> s.fault().isPresent() ? 0 : 1)
+        .description("1 while the store takes writes, 0 while a disk fault refuses them")
+        .tag("store", "twins")
+        .register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "bdt_twin_checkpoints_put_off", store, TwinStore::checkpointsPutOff)
+        .description("checkpoints put off because the disk had too little free room")
+        .register(meters);
     return store;
   }
 

@@ -1,5 +1,6 @@
 package io.bdt.gateway.events;
 
+import io.bdt.gateway.storage.StorageFault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -8,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,10 +32,17 @@ import org.jboss.logging.Logger;
  * and deletes the segments wholly before it.
  *
  * <p>Bounded by {@code maxBytes} of segment files: an event that does not fit is dropped and
- * counted ({@link Stats#dropped()}), ingest goes on. A failed write or flush is logged and its
- * events counted as {@link Stats#lost()}. On open, every undelivered segment is checked record by
- * record; a short or corrupt record (a write cut by a crash) and what follows it in that segment
- * are cut off, named in the log and counted ({@link Stats#cut()}).
+ * counted ({@link Stats#dropped()}), ingest goes on.
+ *
+ * <p>A failed write (a full disk) or fsync puts the outbox in a {@linkplain #fault() fault}: the
+ * event whose write failed and every event appended after it are held in memory, in order (at most
+ * {@link #MAX_HELD}; beyond, dropped and counted), and the background flush tries every interval to
+ * write them and fsync; the first attempt that succeeds ends the fault. Held events are lost if the
+ * process dies first ({@link Stats#held()} says how many are at stake). The events a failed fsync
+ * covered are counted as {@link Stats#lost()} (their durability is unknown; they are still sent if
+ * the operating system kept them). On open, every undelivered segment is checked record by record;
+ * a short or corrupt record (a write cut by a crash) and what follows it in that segment are cut
+ * off, named in the log and counted ({@link Stats#cut()}).
  *
  * <p>Positions are {@code segment << 40 | offset}. One thread reads ({@link #read}); any number
  * append.
@@ -39,6 +50,9 @@ import org.jboss.logging.Logger;
 public final class EventOutbox implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(EventOutbox.class);
+
+  /** Events held in memory at most while the disk refuses writes. */
+  public static final int MAX_HELD = 10_000;
 
   /** One event: its topic, key (the thing id) and the structured CloudEvent's bytes. */
   public record Event(String topic, String key, byte[] value) {}
@@ -75,8 +89,11 @@ public final class EventOutbox implements AutoCloseable {
    * @param dropped events dropped since open because the outbox was full
    * @param lost events since open whose write or flush failed
    * @param cut short or corrupt records cut off at open
+   * @param held events held in memory because the disk refused them (written once it takes writes)
+   * @param diskFailures failed writes and fsyncs since open (retries included)
    */
-  public record Stats(long backlog, long bytes, long dropped, long lost, long cut) {}
+  public record Stats(
+      long backlog, long bytes, long dropped, long lost, long cut, long held, long diskFailures) {}
 
   private final Path dir;
   private final Options options;
@@ -95,6 +112,9 @@ public final class EventOutbox implements AutoCloseable {
   private long lost;
   private boolean full;
   private boolean closed;
+  private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
+  private long diskFailures;
+  private volatile StorageFault fault;
   private volatile long end;
   // delivery
   private volatile long delivered;
@@ -181,30 +201,87 @@ public final class EventOutbox implements AutoCloseable {
         full = false;
         LOG.warnf("event outbox %s has room again; %d events were dropped so far", dir, dropped);
       }
-      try {
-        if (segmentEnd > 0 && segmentEnd + size > options.segmentBytes()) {
-          rotate();
-        }
-        OutboxRecords.writeFully(channel, record, segmentEnd);
-      } catch (IOException e) {
-        lost++;
-        LOG.errorf(
-            e, "event outbox %s: writing an event for %s failed; it is lost", dir, event.key());
-        truncateQuietly();
-        return false;
+      if (fault != null) {
+        return hold(record);
       }
-      segmentEnd += size;
-      diskBytes += size;
-      segmentSizes.put(segment, segmentEnd);
-      appended++;
-      backlog++;
-      end = position(segment, segmentEnd);
+      try {
+        write(record);
+      } catch (IOException e) {
+        failed("write", e);
+        truncateQuietly();
+        return hold(record);
+      }
     }
     Thread w = waiter;
     if (w != null) {
       LockSupport.unpark(w);
     }
     return true;
+  }
+
+  /** Writes one record at the end (rotating first if it does not fit); caller holds the lock. */
+  private void write(ByteBuffer record) throws IOException {
+    int size = record.remaining();
+    if (segmentEnd > 0 && segmentEnd + size > options.segmentBytes()) {
+      rotate();
+    }
+    OutboxRecords.writeFully(channel, record.duplicate(), segmentEnd);
+    segmentEnd += size;
+    diskBytes += size;
+    segmentSizes.put(segment, segmentEnd);
+    appended++;
+    backlog++;
+    end = position(segment, segmentEnd);
+  }
+
+  /** Keeps a record the disk refused, to write later; caller holds the lock. */
+  private boolean hold(ByteBuffer record) {
+    if (held.size() >= MAX_HELD) {
+      dropped++;
+      return false;
+    }
+    held.addLast(record);
+    return true;
+  }
+
+  /** Enters (or stays in) a fault after {@code error}; caller holds the lock. */
+  private void failed(String operation, IOException error) {
+    diskFailures++;
+    if (fault == null) {
+      fault = StorageFault.of("events", operation, error, Instant.now(), false);
+      LOG.errorf(
+          error,
+          "event outbox %s: %s; new events are held in memory (at most %d)",
+          dir,
+          fault.describe(),
+          MAX_HELD);
+    }
+  }
+
+  /**
+   * In a fault: writes the held events and fsyncs; the fault ends when both succeed. Caller holds
+   * the lock.
+   */
+  private void retryHeld() {
+    try {
+      while (!held.isEmpty()) {
+        write(held.peekFirst());
+        held.pollFirst();
+      }
+      channel.force(false);
+    } catch (IOException e) {
+      diskFailures++;
+      truncateQuietly();
+      return;
+    }
+    forcedAppended = appended;
+    LOG.warnf("event outbox %s takes writes again after %s", dir, fault.describe());
+    fault = null;
+  }
+
+  /** Why new events are held in memory instead of written, if they are. */
+  public Optional<StorageFault> fault() {
+    return Optional.ofNullable(fault);
   }
 
   /** Cuts a partly written record off, so the next one starts where readers expect a record. */
@@ -330,7 +407,7 @@ public final class EventOutbox implements AutoCloseable {
 
   /** Counters and sizes now. */
   public synchronized Stats stats() {
-    return new Stats(backlog, diskBytes, dropped, lost, cut);
+    return new Stats(backlog, diskBytes, dropped, lost, cut, held.size(), diskFailures);
   }
 
   /**
@@ -342,6 +419,9 @@ public final class EventOutbox implements AutoCloseable {
     synchronized (this) {
       if (closed) {
         return;
+      }
+      if (fault != null) {
+        retryHeld();
       }
       ch = channel;
       target = appended;
@@ -371,9 +451,13 @@ public final class EventOutbox implements AutoCloseable {
     }
   }
 
-  /** Counts the events a failed flush covered as lost (their durability is unknown). */
+  /**
+   * Counts the events a failed flush covered as lost (their durability is unknown) and enters a
+   * fault; caller holds the lock.
+   */
   private void flushFailed(IOException e, FileChannel ch, long target) {
     long events = Math.max(0, target - forcedAppended);
+    failed("fsync", e);
     lost += events;
     forcedAppended = Math.max(forcedAppended, target);
     LOG.errorf(

@@ -2,6 +2,7 @@ package io.bdt.gateway.events;
 
 import io.bdt.gateway.GatewayConfig;
 import io.bdt.gateway.inference.InferenceLoop;
+import io.bdt.gateway.storage.StorageFault;
 import io.bdt.gateway.twin.TwinStore;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
@@ -38,7 +40,7 @@ public class KafkaEvents {
   private final InferenceLoop inference;
   private final Clock clock;
   private final MeterRegistry registry;
-  private EventOutbox outbox;
+  private volatile EventOutbox outbox;
   private EventRelay relay;
 
   public KafkaEvents(
@@ -78,6 +80,12 @@ public class KafkaEvents {
         servers, dir, outbox.stats().backlog());
   }
 
+  /** Why the outbox holds events in memory instead of on disk, if it does (or Kafka is off). */
+  public Optional<StorageFault> outboxFault() {
+    EventOutbox o = outbox;
+    return o == null ? Optional.empty() : o.fault();
+  }
+
   private void append(String topic, CloudEvent event) {
     outbox.append(CloudEvents.toOutbox(topic, event));
   }
@@ -89,6 +97,17 @@ public class KafkaEvents {
     counter("dropped-outbox-full", o, x -> x.stats().dropped());
     counter("lost-outbox-error", o, x -> x.stats().lost());
     counter("lost-torn-tail", o, x -> x.stats().cut());
+    Gauge.builder("bdt.kafka.outbox.held", o, x -> x.stats().held())
+        .description("events held in memory because the disk refused them (lost if killed)")
+        .register(registry);
+    FunctionCounter.builder("bdt.storage.failures", o, x -> x.stats().diskFailures())
+        .description("failed writes, fsyncs and checkpoints of a store on disk (retries counted)")
+        .tag("store", "events")
+        .register(registry);
+    Gauge.builder("bdt.storage.writable", o, x -> x.fault().isPresent() ? 0 : 1)
+        .description("1 while the store takes writes, 0 while a disk fault refuses them")
+        .tag("store", "events")
+        .register(registry);
     Gauge.builder("bdt.kafka.outbox.backlog", o, x -> x.stats().backlog())
         .description("events in the outbox not yet acknowledged by Kafka")
         .register(registry);

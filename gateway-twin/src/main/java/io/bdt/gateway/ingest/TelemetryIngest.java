@@ -123,6 +123,11 @@ public class TelemetryIngest {
     twins.whenDurable(action);
   }
 
+  /** Why the twin store refuses writes now, if it does. */
+  public Optional<io.bdt.gateway.storage.StorageFault> storageFault() {
+    return twins.fault();
+  }
+
   /** Now, on the ingest's clock. */
   Instant now() {
     return clock.instant();

@@ -18,6 +18,7 @@ import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.ingest.RejectReason;
 import io.bdt.gateway.ingest.SparkplugHost;
 import io.bdt.gateway.ingest.TelemetryIngest;
+import io.bdt.gateway.storage.StorageUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -94,6 +96,9 @@ public class MqttGateway {
   private final BrokerAccess access;
   private final Counter reconnects;
   private volatile MqttAsyncClient client;
+  private final AtomicBoolean pausedForStorage = new AtomicBoolean();
+  private final Counter storagePauses;
+  private volatile boolean stopping;
 
   public MqttGateway(
       GatewayConfig config,
@@ -117,6 +122,11 @@ public class MqttGateway {
     this.reconnects =
         Counter.builder("bdt.mqtt.reconnects")
             .description("automatic reconnects to the MQTT broker after the connection was lost")
+            .register(meters);
+    this.storagePauses =
+        Counter.builder("bdt.mqtt.storage.pauses")
+            .description(
+                "disconnects from the broker because the twin store refused writes (a disk fault)")
             .register(meters);
     Gauge.builder("bdt.mqtt.connected", this, g -> g.connected() ? 1 : 0)
         .description("1 while the gateway is connected to its MQTT broker, else 0")
@@ -218,11 +228,17 @@ public class MqttGateway {
     if (url.startsWith("tcp://") && !url.contains("//127.0.0.1") && !url.contains("//localhost")) {
       LOG.warnf("MQTT to %s is plain text: device secrets cross the network in clear", url);
     }
-    access.prepare();
-    IMqttToken connected = mqtt.connect(options);
-    connected.waitForCompletion(15_000);
-    access.sync(mqtt, ledger.all());
-    subscribe(mqtt).waitForCompletion(10_000);
+    IMqttToken connected;
+    try {
+      access.prepare();
+      connected = mqtt.connect(options);
+      connected.waitForCompletion(15_000);
+      access.sync(mqtt, ledger.all());
+      subscribe(mqtt).waitForCompletion(10_000);
+    } catch (MqttException | RuntimeException e) {
+      closeQuietly(mqtt); // a client left connecting would answer every retry "in progress"
+      throw e;
+    }
     this.client = mqtt;
     LOG.infof(
         "gateway %s connected to MQTT broker %s as %s (%s)",
@@ -252,6 +268,7 @@ public class MqttGateway {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    stopping = true;
     disconnect();
   }
 
@@ -268,6 +285,73 @@ public class MqttGateway {
       LOG.warnf("MQTT disconnect: %s", e.getMessage());
     }
     access.close();
+  }
+
+  /**
+   * Disconnects from the broker (once) because the twin store refuses writes, and connects again on
+   * the same persistent session once it takes them: the broker keeps queueing the telemetry
+   * meanwhile and then redelivers what the gateway did not acknowledge, so nothing is dropped and
+   * nothing is acknowledged that is not on disk.
+   */
+  private void pauseForStorage(MqttAsyncClient mqtt, StorageUnavailableException e) {
+    if (!pausedForStorage.compareAndSet(false, true)) {
+      return;
+    }
+    storagePauses.increment();
+    LOG.errorf(
+        "%s: disconnecting from the MQTT broker until the disk takes writes; the broker queues"
+            + " telemetry in this gateway's session meanwhile",
+        e.getMessage());
+    Thread.ofPlatform()
+        .daemon()
+        .name("mqtt-storage-pause")
+        .start(
+            () -> {
+              try {
+                resumeWhenWritable(mqtt);
+              } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+              } finally {
+                pausedForStorage.set(false);
+              }
+            });
+  }
+
+  /**
+   * Closes the paused client and, once the twin store takes writes, connects a new one on the same
+   * session ({@link #connect()}: subscriptions and device access as at start).
+   */
+  private void resumeWhenWritable(MqttAsyncClient mqtt) throws InterruptedException {
+    closeQuietly(mqtt);
+    while (ingest.storageFault().isPresent() && !stopping) {
+      Thread.sleep(500);
+    }
+    while (!stopping) {
+      try {
+        connect();
+        LOG.infof(
+            "the twin store takes writes again: connected again, the broker redelivers what was"
+                + " not acknowledged");
+        return;
+      } catch (MqttException | RuntimeException e) {
+        LOG.warnf("connecting after the storage pause: %s (retried in 1 s)", e.getMessage());
+        Thread.sleep(1_000);
+      }
+    }
+  }
+
+  /** Disconnects (at once, without waiting for in-flight work) and closes {@code mqtt}. */
+  private static void closeQuietly(MqttAsyncClient mqtt) {
+    try {
+      mqtt.disconnectForcibly(0, 2_000, false);
+    } catch (MqttException e) {
+      LOG.debugf("forced MQTT disconnect: %s", e.getMessage());
+    }
+    try {
+      mqtt.close(true);
+    } catch (MqttException e) {
+      LOG.debugf("closing the MQTT client: %s", e.getMessage());
+    }
   }
 
   /** Whether the gateway is connected to its broker (readiness). */
@@ -467,12 +551,14 @@ public class MqttGateway {
     public void messageArrived(String topic, MqttMessage message) {
       try {
         route(mqtt, topic, message.getPayload());
+      } catch (StorageUnavailableException e) {
+        pauseForStorage(mqtt, e); // no PUBACK: the broker sends it again on the resumed session
+        return;
       } catch (RuntimeException e) {
         // one bad message must never stop the callback thread
         LOG.warnf(e, "message on %s failed", topic);
-      } finally {
-        acknowledge(message);
       }
+      acknowledge(message);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.bdt.gateway.twin;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -21,6 +20,11 @@ import java.util.zip.CRC32C;
  *
  * <p>A record's sequence number is {@code segment << 40 | offset}: stable across restarts, so
  * replaying a record twice writes the same history key.
+ *
+ * <p>Appended records stay in memory until a {@link #force()} succeeds, which writes them at their
+ * offsets and fsyncs. A force that fails (a full disk, an fsync error) keeps them, and the next one
+ * writes them again at the same offsets: after a failed fsync the kernel may have dropped the
+ * written pages, so only a rewrite followed by a successful fsync makes them durable.
  */
 final class TwinJournal implements AutoCloseable {
 
@@ -36,18 +40,38 @@ final class TwinJournal implements AutoCloseable {
     void accept(Entry entry) throws IOException;
   }
 
+  /** Forces a segment's data to disk; a seam only so tests can fail an fsync (see below). */
+  interface Fsync {
+    void force(FileChannel channel) throws IOException;
+
+    /** {@code fdatasync}: the real one. */
+    Fsync DATA = channel -> channel.force(false);
+  }
+
+  /** An fsync that failed (the records were written to the file, not known to be on disk). */
+  static final class FsyncFailed extends IOException {
+    FsyncFailed(Path file, IOException cause) {
+      super("fsync of " + file + " failed", cause);
+    }
+  }
+
+  private static final int BUFFER = 256 * 1024;
+
   private final Path dir;
+  private final Fsync fsync;
   private final CRC32C crc = new CRC32C();
   private FileChannel channel;
   private long segment;
-  private ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+  // the records appended since the last successful force, to be written at segmentEnd - position
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
   private long segmentEnd;
   private long written;
   private long forced;
   private long olderSegmentBytes;
 
-  private TwinJournal(Path dir) {
+  private TwinJournal(Path dir, Fsync fsync) {
     this.dir = dir;
+    this.fsync = fsync;
   }
 
   /** The file of segment {@code n} in {@code dir}. */
@@ -65,13 +89,14 @@ final class TwinJournal implements AutoCloseable {
    * tables), replays the others in order into {@code replay}, truncates a segment at its first
    * short or corrupt record, and appends to the last segment.
    */
-  static TwinJournal open(Path dir, long fromSegment, Replay replay) throws IOException {
+  static TwinJournal open(Path dir, long fromSegment, Replay replay, Fsync fsync)
+      throws IOException {
     Path legacy = dir.resolve(LEGACY);
     if (Files.exists(legacy) && segments(dir).isEmpty()) {
       // the single-file journal of earlier versions is segment 0
       Files.move(legacy, segmentFile(dir, 0));
     }
-    TwinJournal journal = new TwinJournal(dir);
+    TwinJournal journal = new TwinJournal(dir, fsync);
     long last = fromSegment;
     for (long n : segments(dir)) {
       if (n < fromSegment) {
@@ -131,18 +156,14 @@ final class TwinJournal implements AutoCloseable {
     }
   }
 
-  /** Appends one record to the buffer; returns its sequence number. */
+  /** Appends one record to the buffer (grown as needed); returns its sequence number. */
   long append(byte[] json) {
     int need = HEADER + json.length;
-    try {
-      if (buffer.remaining() < need) {
-        flushBuffer();
-        if (buffer.capacity() < need) {
-          buffer = ByteBuffer.allocateDirect(need).order(ByteOrder.LITTLE_ENDIAN);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing the twin journal " + current(), e);
+    if (buffer.remaining() < need) {
+      int size = Math.max(buffer.capacity() * 2, buffer.position() + need);
+      ByteBuffer bigger = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+      bigger.put(buffer.flip());
+      buffer = bigger;
     }
     long seq = segment << 40 | segmentEnd;
     crc.reset();
@@ -153,25 +174,31 @@ final class TwinJournal implements AutoCloseable {
     return seq;
   }
 
-  /** Writes the buffer to the segment file (not forced). */
-  void flushBuffer() throws IOException {
-    buffer.flip();
-    long position = segmentEnd - buffer.remaining();
-    while (buffer.hasRemaining()) {
-      position += channel.write(buffer, position);
-    }
-    buffer.clear();
-  }
-
-  /** Writes and forces everything appended so far. */
+  /**
+   * Writes every record appended since the last successful force at its offset and fsyncs the
+   * segment. On failure the records stay buffered and the next call writes them again.
+   */
   void force() throws IOException {
     if (forced == written) {
       return;
     }
     long target = written;
-    flushBuffer();
-    channel.force(false);
+    ByteBuffer pending = buffer.duplicate().flip();
+    long position = segmentEnd - pending.remaining();
+    while (pending.hasRemaining()) {
+      position += channel.write(pending, position);
+    }
+    try {
+      fsync.force(channel);
+    } catch (IOException e) {
+      throw new FsyncFailed(current(), e);
+    }
     forced = target;
+    if (buffer.capacity() > 4 * BUFFER) {
+      buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    } else {
+      buffer.clear();
+    }
   }
 
   /** Bytes appended since the journal was first created (a logical end that only grows). */
@@ -215,8 +242,10 @@ final class TwinJournal implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    flushBuffer();
-    channel.force(true);
-    channel.close();
+    try {
+      force();
+    } finally {
+      channel.close();
+    }
   }
 }

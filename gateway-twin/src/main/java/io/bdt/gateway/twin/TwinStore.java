@@ -1,6 +1,8 @@
 package io.bdt.gateway.twin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bdt.gateway.storage.StorageFault;
+import io.bdt.gateway.storage.StorageUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * The gateway's twins on disk: every accepted {@link TwinEvent} is appended to a write-ahead {@link
@@ -33,8 +36,21 @@ import java.util.function.Consumer;
  *
  * <p>{@link #whenDurable(Runnable)} runs an action once everything accepted so far is on disk: the
  * MQTT side acknowledges a QoS 1 message only then, so a crash loses no acknowledged telemetry.
+ *
+ * <p>A write or fsync of the journal that fails (a full disk, an I/O error) puts the store in a
+ * {@linkplain #fault() fault}: every write after it is refused with {@link
+ * StorageUnavailableException}, the updates accepted before it stay in memory (their {@code
+ * whenDurable} actions wait), and the background flush writes them again every interval; the first
+ * flush that succeeds ends the fault. A checkpoint that fails leaves the state tables closed: that
+ * fault lasts until the store is opened again. A checkpoint is put off while the disk has less free
+ * room than the journal it would fold in plus {@link #CHECKPOINT_HEADROOM}.
  */
 public final class TwinStore implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(TwinStore.class);
+
+  /** Free bytes a checkpoint leaves beside the journal it folds in, else it waits. */
+  static final long CHECKPOINT_HEADROOM = 16L << 20;
 
   private final Path dir;
   private final Clock clock;
@@ -55,15 +71,19 @@ public final class TwinStore implements AutoCloseable {
   private long checkpoints;
   private long lastSweepNanos;
   private boolean closed;
+  private volatile StorageFault fault;
+  private long diskFailures; // guarded by this
+  private long checkpointsPutOff; // guarded by this
 
-  private TwinStore(Path dir, Clock clock, TwinStoreOptions options) throws IOException {
+  private TwinStore(Path dir, Clock clock, TwinStoreOptions options, TwinJournal.Fsync fsync)
+      throws IOException {
     Files.createDirectories(dir);
     this.dir = dir;
     this.clock = clock;
     this.options = options;
     this.tables = TwinTables.open(dir.resolve("twins.mv.db"), options);
     try {
-      this.journal = TwinJournal.open(dir, tables.replayFrom(), tables::replay);
+      this.journal = TwinJournal.open(dir, tables.replayFrom(), tables::replay, fsync);
     } catch (IOException | RuntimeException e) {
       tables.close();
       throw e;
@@ -92,7 +112,16 @@ public final class TwinStore implements AutoCloseable {
 
   /** Opens (or creates) the store in {@code dir}, replaying its journal since the checkpoint. */
   public static TwinStore open(Path dir, Clock clock, TwinStoreOptions options) throws IOException {
-    return new TwinStore(dir, clock, options);
+    return new TwinStore(dir, clock, options, TwinJournal.Fsync.DATA);
+  }
+
+  /**
+   * Opens the store with the journal forced through {@code fsync}: for tests that fail an fsync,
+   * which no file system on this machine does on demand (no device-mapper here).
+   */
+  static TwinStore open(Path dir, Clock clock, TwinStoreOptions options, TwinJournal.Fsync fsync)
+      throws IOException {
+    return new TwinStore(dir, clock, options, fsync);
   }
 
   /**
@@ -152,7 +181,7 @@ public final class TwinStore implements AutoCloseable {
     long end;
     long ticket;
     synchronized (this) {
-      requireOpen();
+      requireWritable();
       Twin current = tables.twin(thingId, true).orElse(null);
       Twin next = TwinRules.apply(current, thingId, update, clock.instant());
       event =
@@ -180,7 +209,7 @@ public final class TwinStore implements AutoCloseable {
     long end;
     long ticket;
     synchronized (this) {
-      requireOpen();
+      requireWritable();
       Twin current = tables.twin(thingId, true).orElse(null);
       if (current == null) {
         return Optional.empty();
@@ -262,20 +291,65 @@ public final class TwinStore implements AutoCloseable {
     return events;
   }
 
-  /** Forces everything written so far; returns once {@code end} is on disk. */
+  /**
+   * Forces everything written so far; returns once {@code end} is on disk, or throws {@link
+   * StorageUnavailableException} when the journal cannot be written or forced (the store is then in
+   * a fault, and what was accepted stays buffered for the next attempt).
+   */
   private void syncTo(long end) {
     List<Runnable> ready;
-    try {
-      synchronized (this) {
-        if (journal.forced() < end && !closed) {
+    synchronized (this) {
+      if (journal.forced() < end && !closed) {
+        try {
           journal.force();
+        } catch (IOException e) {
+          throw new StorageUnavailableException(
+              failed(e instanceof TwinJournal.FsyncFailed ? "fsync" : "write", e, false));
         }
-        ready = durableWaiters();
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("forcing the twin journal " + journal.current(), e);
+      StorageFault was = fault;
+      if (was != null && !was.restartNeeded() && journal.forced() == journal.written()) {
+        fault = null;
+        LOG.warnf(
+            "twin journal %s takes writes again after %s; accepting updates",
+            journal.current(), was.describe());
+      }
+      ready = durableWaiters();
     }
     run(ready);
+  }
+
+  /** Enters (or stays in) a fault after {@code error}; caller holds the lock. */
+  private StorageFault failed(String operation, Throwable error, boolean restartNeeded) {
+    diskFailures++;
+    StorageFault was = fault;
+    if (was != null && (was.restartNeeded() || !restartNeeded)) {
+      return was;
+    }
+    Throwable cause = error instanceof TwinJournal.FsyncFailed f ? f.getCause() : error;
+    fault = StorageFault.of("twins", operation, cause, clock.instant(), restartNeeded);
+    LOG.errorf(
+        error,
+        "twin store %s: %s; %d accepted updates wait in memory",
+        dir,
+        fault.describe(),
+        waiting.size());
+    return fault;
+  }
+
+  /** Why writes are refused now, if they are. */
+  public Optional<StorageFault> fault() {
+    return Optional.ofNullable(fault);
+  }
+
+  /** Failed journal writes, fsyncs and checkpoints since open (retries included). */
+  public synchronized long diskFailures() {
+    return diskFailures;
+  }
+
+  /** Checkpoints put off since open because the disk had too little room. */
+  public synchronized long checkpointsPutOff() {
+    return checkpointsPutOff;
   }
 
   /**
@@ -340,10 +414,17 @@ public final class TwinStore implements AutoCloseable {
         try {
           next = journal.rotate();
         } catch (IOException e) {
-          throw new UncheckedIOException("rotating the twin journal " + journal.current(), e);
+          throw new StorageUnavailableException(
+              failed(e instanceof TwinJournal.FsyncFailed ? "fsync" : "write", e, false));
         }
       }
-      tables.checkpoint(next);
+      try {
+        tables.checkpoint(next);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          throw new StorageUnavailableException(failed("checkpoint", e, true));
+        }
+      }
       synchronized (this) {
         try {
           journal.deleteBelow(next);
@@ -359,10 +440,12 @@ public final class TwinStore implements AutoCloseable {
     try {
       sync();
       boolean due;
+      long need;
       synchronized (this) {
-        due = !closed && journal.segmentBytes() >= options.checkpointBytes();
+        due = !closed && fault == null && journal.segmentBytes() >= options.checkpointBytes();
+        need = journal.segmentBytes() + CHECKPOINT_HEADROOM;
       }
-      if (due) {
+      if (due && roomFor(need)) {
         checkpoint();
       }
       long sweepEvery = Math.max(60_000, options.historyMaxAge().toMillis() / 10);
@@ -375,9 +458,42 @@ public final class TwinStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the disk has {@code need} free bytes; when not, the checkpoint is put off (counted and
+   * logged once per shortage) rather than risk a full disk in the middle of it.
+   */
+  private boolean roomFor(long need) {
+    long usable;
+    try {
+      usable = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return true; // unknown: try, a failure is handled as any other
+    }
+    synchronized (this) {
+      if (usable >= need) {
+        return true;
+      }
+      if (checkpointsPutOff++ == 0 || checkpointsPutOff % 1000 == 0) {
+        LOG.warnf(
+            "twin store %s: checkpoint put off (%d put off so far): %d bytes free, %d needed",
+            dir, checkpointsPutOff, usable, need);
+      }
+      return false;
+    }
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("twin store in " + dir + " is closed");
+    }
+  }
+
+  /** Refuses a write while closed or in a fault; caller holds the lock. */
+  private void requireWritable() {
+    requireOpen();
+    StorageFault f = fault;
+    if (f != null) {
+      throw new StorageUnavailableException(f);
     }
   }
 
@@ -434,6 +550,9 @@ public final class TwinStore implements AutoCloseable {
         }
         try {
           journal.close();
+        } catch (IOException e) {
+          waiting.clear(); // not durable: their messages are not acknowledged
+          throw e;
         } finally {
           closed = true;
           tables.close();

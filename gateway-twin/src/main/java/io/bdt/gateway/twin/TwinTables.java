@@ -325,6 +325,9 @@ final class TwinTables implements AutoCloseable {
   /** Closes the file, dropping changes since the last checkpoint (the journal still has them). */
   @Override
   public void close() {
+    if (mv.isClosed()) {
+      return; // closed by a failed write (MVStore closes itself then); the journal has the rest
+    }
     mv.rollback();
     mv.close();
   }

@@ -2,6 +2,8 @@ package io.bdt.gateway.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bdt.gateway.storage.SmallDisk;
+import io.bdt.gateway.storage.StorageFault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -223,6 +225,43 @@ class EventOutboxTest {
       outbox.force();
       assertThat(outbox.append(event("bdt:a", 100))).isTrue();
       assertThat(seqs(readAll(outbox))).containsExactly(100);
+    }
+  }
+
+  @Test
+  void aFullDiskHoldsEventsInMemoryInOrderAndWritesThemOnceItHasRoom() throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), 1)) {
+      Path outboxDir = disk.dir().resolve("outbox");
+      EventOutbox.Options options =
+          new EventOutbox.Options(8 << 20, 64 << 10, Duration.ofMillis(20));
+      try (EventOutbox outbox = EventOutbox.open(outboxDir, options)) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(outbox.append(event("bdt:a", i))).isTrue();
+        }
+        disk.fill();
+        for (int i = 10; i < 200; i++) {
+          assertThat(outbox.append(event("bdt:a", i))).as("event %d kept", i).isTrue();
+        }
+        StorageFault fault = outbox.fault().orElseThrow();
+        assertThat(fault.operation()).isEqualTo("write");
+        assertThat(fault.cause()).contains("No space left on device");
+        assertThat(outbox.stats().held()).isPositive();
+        assertThat(outbox.stats().diskFailures()).isPositive();
+        assertThat(outbox.stats().lost()).isZero();
+
+        disk.free();
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (outbox.fault().isPresent() && System.nanoTime() < end) {
+          Thread.sleep(10);
+        }
+        assertThat(outbox.fault()).as("the outbox takes writes again").isEmpty();
+        assertThat(outbox.stats().held()).isZero();
+        assertThat(outbox.append(event("bdt:a", 200))).isTrue();
+      }
+      try (EventOutbox reopened = EventOutbox.open(outboxDir, options)) {
+        assertThat(seqs(readAll(reopened))).isEqualTo(range(0, 201));
+        assertThat(reopened.stats().cut()).isZero();
+      }
     }
   }
 

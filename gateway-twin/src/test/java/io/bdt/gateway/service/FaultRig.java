@@ -64,6 +64,11 @@ final class FaultRig implements AutoCloseable {
 
   /** Starts the broker and the gateway (ready: connected to the broker), logs under {@code dir}. */
   static FaultRig start(Path dir) throws IOException, InterruptedException {
+    return start(dir, dir.resolve("gateway-data"));
+  }
+
+  /** {@link #start(Path)} with the gateway's data directory at {@code dataDir}. */
+  static FaultRig start(Path dir, Path dataDir) throws IOException, InterruptedException {
     MosquittoDynsec broker = MosquittoDynsec.start(BROKER_CONFIG);
     Path root = broker.dir();
     SecureRandom random = new SecureRandom();
@@ -71,7 +76,6 @@ final class FaultRig implements AutoCloseable {
         MosquittoDynsec.ownerOnly(root.resolve("gateway-mqtt-password"), hex(random) + "\n");
     String provisioningSecret = hex(random);
     TestTokens tokens = new TestTokens(root.resolve("auth"));
-    Path dataDir = dir.resolve("gateway-data");
     GatewayChild gateway =
         new GatewayChild(dir.resolve("gateway.log"))
             .set("mp.jwt.verify.publickey.location", tokens.publicKeyFile().toString())

@@ -152,6 +152,11 @@ final class GatewayChild implements AutoCloseable {
     return Optional.of(JSON.readTree(r.body()));
   }
 
+  /** GET {@code path} without a token (health); the response, whatever its status. */
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), null);
+  }
+
   /** {@code method} {@code path} with a JSON body; the response. */
   HttpResponse<String> send(
       String method, String path, String contentType, String body, String token)
