@@ -33,14 +33,7 @@ class DiskFullIT {
     try (SmallDisk disk = SmallDisk.mount(dir.resolve("gateway-data"), 32);
         FaultRig rig = FaultRig.start(dir, disk.dir())) {
       Map<String, String> secrets = rig.provision(DEVICES);
-      HttpResponse<String> created =
-          rig.gateway.send(
-              "PUT",
-              "/twins/" + PROBE,
-              "application/json",
-              "{\"attributes\":{\"n\":0}}",
-              rig.token);
-      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      rig.createProbe(PROBE);
       SequencedTelemetry load =
           new SequencedTelemetry(rig.broker.url(), FaultRig.GATEWAY, secrets, 5);
       String report;

@@ -37,14 +37,7 @@ class GatewayKillIT {
   void killNineUnderQos1LoadLosesNoAckedTelemetryAndNoConfirmedRevision() throws Exception {
     try (FaultRig rig = FaultRig.start(dir)) {
       Map<String, String> secrets = rig.provision(DEVICES);
-      HttpResponse<String> created =
-          rig.gateway.send(
-              "PUT",
-              "/twins/" + PROBE,
-              "application/json",
-              "{\"attributes\":{\"n\":0}}",
-              rig.token);
-      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      rig.createProbe(PROBE);
       Map<Long, Long> confirmed = new ConcurrentSkipListMap<>();
       Thread writer =
           Thread.ofPlatform().name("rest-writer").start(() -> writeProbe(rig, confirmed));
