@@ -233,6 +233,16 @@ public class InferenceLoop {
       }
     }
     int serving = Math.min(c.servingAp(), m - 1);
+    if (status[serving] == null) {
+      // the configured AP is down: another that answered serves this slot, if any
+      for (int a = 0; a < urls.size(); a++) {
+        if (status[a] != null) {
+          serving = a;
+          servingUp = true;
+          break;
+        }
+      }
+    }
     SlotObservation observation =
         new SlotObservation(
             new int[] {tasks.size()},
@@ -270,8 +280,7 @@ public class InferenceLoop {
         SlotCost.gatewayLatency(observation, parameters, 0, cut, share) / tasks.size();
     for (SensorWindow window : tasks) {
       TaskResult result =
-          runTask(
-              t, window, cut, share, miningShare, serving, status[serving], urls, predictedSeconds);
+          runTask(t, window, cut, share, miningShare, serving, status, urls, predictedSeconds);
       if (result != null) {
         predicted.record(predictedSeconds);
         measured.record(result.latencySeconds());
@@ -288,7 +297,7 @@ public class InferenceLoop {
       double share,
       double miningShare,
       int serving,
-      ApStatus ap,
+      ApStatus[] status,
       List<String> urls,
       double predictedSeconds)
       throws Exception {
@@ -311,19 +320,34 @@ public class InferenceLoop {
               "X-Bdt-Slot", Long.toString(t),
               "X-Bdt-Inference-Share", Double.toString(share),
               "X-Bdt-Mining-Share", Double.toString(miningShare));
-      OffloadResult offload;
-      try {
-        offload = aps.offload(urls.get(serving), frame, headers);
-      } catch (IOException e) {
-        if (e instanceof OffloadRefused refused) {
-          // the AP's rule, e.g. MODEL_MISMATCH: it has this model's name with other weights
-          registry.counter("bdt.inference.offload.refused", "reason", refused.reason()).increment();
+      OffloadResult offload = null;
+      int servedBy = serving;
+      for (int a : offloadOrder(serving, status)) {
+        try {
+          offload = aps.offload(urls.get(a), frame, headers);
+          servedBy = a;
+          break;
+        } catch (IOException e) {
+          if (e instanceof OffloadRefused refused) {
+            // the AP's rule, e.g. MODEL_MISMATCH: it has this model's name with other weights
+            registry
+                .counter("bdt.inference.offload.refused", "reason", refused.reason())
+                .increment();
+          }
+          // the AP died, was cut off or refused the task: the next AP that answered this slot's
+          // status gets the same frame
+          LOG.warnf(
+              "offload of task %s to %s failed: %s",
+              Numeric.toHexString(taskId), urls.get(a), e.getMessage());
         }
-        // the AP died, was cut off or refused the task: the task is not dropped but runs here,
-        // on the whole model (the one cut that needs no AP), and is counted
-        LOG.warnf(
-            "offload of task %s to %s failed, running it locally: %s",
-            Numeric.toHexString(taskId), urls.get(serving), e.getMessage());
+      }
+      if (offload != null && servedBy != serving) {
+        registry.counter("bdt.inference.offload.retried").increment();
+      }
+      if (offload == null) {
+        // no AP took it: the task is not dropped but runs here, on the whole model (the one cut
+        // that needs no AP), and is counted
+        LOG.warnf("task %s runs locally: no AP took it", Numeric.toHexString(taskId));
         offloadFallbacks.increment();
         probabilities = runLocally(window);
         return finish(
@@ -336,7 +360,7 @@ public class InferenceLoop {
             predictedSeconds,
             (System.nanoTime() - start) / 1e9);
       }
-      uplink.record(serving, frame.length * 8.0, offload.roundTripSeconds() - offload.apSeconds());
+      uplink.record(servedBy, frame.length * 8.0, offload.roundTripSeconds() - offload.apSeconds());
       label = offload.label();
       probabilities = offload.probabilities();
       // the task is done when its result is back; the receipt below is bookkeeping, not latency
@@ -348,14 +372,26 @@ public class InferenceLoop {
               : Math.round(heads.costTable().cut(cut).tailFlops());
       try {
         aps.submitReceipt(
-            urls.get(serving),
-            signer.sign(signer.receipt(taskId, ap.ap(), flops, latencyMicros, t)));
+            urls.get(servedBy),
+            signer.sign(signer.receipt(taskId, status[servedBy].ap(), flops, latencyMicros, t)));
       } catch (IOException | IllegalArgumentException e) {
         LOG.warnf(
             "receipt for task %s not delivered: %s", Numeric.toHexString(taskId), e.getMessage());
       }
     }
     return finish(t, window, taskId, cut, label, probabilities, predictedSeconds, seconds);
+  }
+
+  /** The serving AP first, then every other AP that answered this slot's status, by index. */
+  private static List<Integer> offloadOrder(int serving, ApStatus[] status) {
+    List<Integer> order = new ArrayList<>();
+    order.add(serving);
+    for (int a = 0; a < status.length; a++) {
+      if (a != serving && status[a] != null) {
+        order.add(a);
+      }
+    }
+    return order;
   }
 
   /** The whole model on this gateway: the class probabilities of the window. */

@@ -69,6 +69,12 @@ final class FaultRig implements AutoCloseable {
 
   /** {@link #start(Path)} with the gateway's data directory at {@code dataDir}. */
   static FaultRig start(Path dir, Path dataDir) throws IOException, InterruptedException {
+    return start(dir, dataDir, Map.of());
+  }
+
+  /** {@link #start(Path, Path)} with more gateway settings (e.g. inference's). */
+  static FaultRig start(Path dir, Path dataDir, Map<String, String> settings)
+      throws IOException, InterruptedException {
     MosquittoDynsec broker = MosquittoDynsec.start(BROKER_CONFIG);
     Path root = broker.dir();
     SecureRandom random = new SecureRandom();
@@ -91,6 +97,7 @@ final class FaultRig implements AutoCloseable {
             .set("bdt.gateway.twin.history-per-twin", Integer.toString(HISTORY))
             .set("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY)
             .environment("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET", provisioningSecret);
+    settings.forEach(gateway::set);
     FaultRig rig =
         new FaultRig(
             broker, gateway, tokens.token("fault-test", "operator"), dataDir, provisioningSecret);
@@ -120,6 +127,17 @@ final class FaultRig implements AutoCloseable {
       }
     }
     return secrets;
+  }
+
+  /** Creates twin {@code thingId} over REST with attribute {@code n = 0}; fails unless 201. */
+  void createProbe(String thingId) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> created =
+        gateway.send(
+            "PUT", "/twins/" + thingId, "application/json", "{\"attributes\":{\"n\":0}}", token);
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException(
+          "creating " + thingId + ": " + created.statusCode() + " " + created.body());
+    }
   }
 
   /** The thing id of a device's twin. */

@@ -47,6 +47,20 @@ final class TestAccessPoint implements AutoCloseable {
    */
   volatile boolean dropOffloads;
 
+  /**
+   * The offload (counted from 1) during which this AP is killed, or 0: the server stops at once,
+   * the request in progress is cut off unanswered and every later connection is refused.
+   */
+  volatile int killAtOffload;
+
+  /** The task id of the offload it was killed during, once it has been. */
+  volatile String killedDuringTask;
+
+  /** Task ids of the offloads this AP answered. */
+  final List<String> served = new CopyOnWriteArrayList<>();
+
+  private final java.util.concurrent.atomic.AtomicInteger offloads =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final HttpServer server;
   private final Path modelFile;
   private GraphAnalysis analysis;
@@ -106,6 +120,13 @@ final class TestAccessPoint implements AutoCloseable {
   }
 
   private synchronized void offload(HttpExchange exchange) throws IOException {
+    if (offloads.incrementAndGet() == killAtOffload) {
+      exchange.getRequestBody().readAllBytes();
+      killedDuringTask = exchange.getRequestHeaders().getFirst("X-Bdt-Task-Id");
+      Thread.ofPlatform().start(() -> server.stop(0)); // not on the server's own thread
+      exchange.close();
+      return;
+    }
     if (dropOffloads) {
       exchange.getRequestBody().readAllBytes();
       exchange.close(); // no status line, no body: the connection just ends
@@ -161,6 +182,7 @@ final class TestAccessPoint implements AutoCloseable {
           json.put("tailFlops", analysis.cut(frame.cut()).tailFlops());
           json.put("apSeconds", (System.nanoTime() - start) / 1e9);
           respond(exchange, 200, json.toString());
+          served.add(exchange.getRequestHeaders().getFirst("X-Bdt-Task-Id"));
         } finally {
           inputs.values().forEach(OnnxTensor::close);
         }

@@ -1,0 +1,165 @@
+package io.bdt.gateway.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.dnn.vibration.MachineState;
+import io.bdt.dnn.vibration.VibrationGenerator;
+import io.bdt.gateway.sim.DeviceSimulator;
+import io.bdt.gateway.twin.TwinEvent;
+import io.bdt.gateway.twin.TwinStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An AP killed while the gateway offloads to it: the gateway service (a child JVM) offloads the
+ * sensor windows of four devices to AP a, with AP b as the second AP; a's server is stopped in the
+ * middle of its sixth offload (the request is cut off unanswered, later connections are refused).
+ * The task it was serving is retried on b, the later slots are served by b, and every window the
+ * devices sent has exactly one result in its twin's {@code health} history. Figures in
+ * docs/reliability.md.
+ */
+class ApKilledMidOffloadIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DEVICES = 4;
+  private static final int WINDOWS = 12;
+  private static final int KILL_AT_OFFLOAD = 6;
+
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void anApKilledMidOffloadLosesNoTask() throws Exception {
+    Path dataDir = dir.resolve("gateway-data");
+    Path model = dataDir.resolve("models/vibration-seed1/model.onnx"); // the gateway writes it
+    try (TestAccessPoint a = new TestAccessPoint(model);
+        TestAccessPoint b = new TestAccessPoint(model)) {
+      a.killAtOffload = KILL_AT_OFFLOAD;
+      Map<String, String> inference =
+          Map.of(
+              "bdt.gateway.inference.enabled", "true",
+              "bdt.gateway.inference.tau", "0.1",
+              "bdt.gateway.inference.aps", a.url() + "," + b.url(),
+              // a slow gateway (0.1 MFLOP/s): DPRA offloads (GatewayServiceTest)
+              "bdt.gateway.inference.gateway-flops-per-second", "1.0e5");
+      try (FaultRig rig = FaultRig.start(dir, dataDir, inference)) {
+        Map<String, String> secrets = rig.provision(DEVICES);
+        List<DeviceSimulator> devices = new ArrayList<>();
+        try {
+          for (Map.Entry<String, String> d : secrets.entrySet()) {
+            devices.add(
+                DeviceSimulator.device(
+                    rig.broker.url(), FaultRig.GATEWAY, d.getKey(), d.getValue(), null));
+          }
+          VibrationGenerator generator = new VibrationGenerator(11);
+          for (int w = 0; w < WINDOWS; w++) {
+            int i = 0;
+            for (String device : secrets.keySet()) {
+              float[] window = generator.next(MachineState.IMBALANCE).samples();
+              for (int part = 0; part < 4; part++) {
+                devices
+                    .get(i)
+                    .publishJson(
+                        device,
+                        JSON.createObjectNode().put("window", w),
+                        Arrays.copyOfRange(window, part * 256, (part + 1) * 256),
+                        1);
+              }
+              i++;
+            }
+            Thread.sleep(250);
+          }
+        } finally {
+          for (DeviceSimulator d : devices) {
+            d.close();
+          }
+        }
+        int tasks = DEVICES * WINDOWS;
+        awaitResults(rig, tasks, Duration.ofSeconds(180));
+        double fallbacks = metric(rig, "bdt_inference_offload_fallback_total");
+        double retried = metric(rig, "bdt_inference_offload_retried_total");
+        rig.gateway.stop();
+
+        Map<String, String> cutByTask = new HashMap<>();
+        Map<String, Integer> resultsPerDevice = new HashMap<>();
+        try (TwinStore twins = rig.openTwins()) {
+          for (String device : secrets.keySet()) {
+            int results = 0;
+            for (TwinEvent e :
+                twins.history(
+                    FaultRig.thingId(device),
+                    Instant.EPOCH,
+                    Instant.now().plusSeconds(60),
+                    Integer.MAX_VALUE)) {
+              if (e instanceof TwinEvent.Modified m && "report:health".equals(m.cause())) {
+                JsonNode health = m.twin().features().get("health").properties();
+                cutByTask.put(health.path("taskId").asText(), health.path("cut").asText());
+                results++;
+              }
+            }
+            resultsPerDevice.put(device, results);
+          }
+        }
+        Set<String> servedByAps = new HashSet<>(a.served);
+        servedByAps.addAll(b.served);
+        System.out.printf(
+            "ApKilledMidOffloadIT: %d windows sent, %d results (per device %s); AP a served %d"
+                + " then was killed during task %s; AP b served %d (%s retried offloads); %s ran"
+                + " locally after every AP failed, %d at the local cut in all%n",
+            tasks,
+            cutByTask.size(),
+            resultsPerDevice,
+            a.served.size(),
+            a.killedDuringTask,
+            b.served.size(),
+            retried,
+            fallbacks,
+            cutByTask.values().stream().filter(c -> !"0".equals(c)).count());
+        assertThat(a.killedDuringTask).as("AP a was killed mid-offload").isNotNull();
+        assertThat(a.served).hasSize(KILL_AT_OFFLOAD - 1);
+        assertThat(b.served).as("the task a was serving went to b").contains(a.killedDuringTask);
+        assertThat(retried).isGreaterThanOrEqualTo(1);
+        assertThat(resultsPerDevice.values()).as("one result per window").containsOnly(WINDOWS);
+        assertThat(cutByTask).hasSize(tasks);
+        assertThat(cutByTask.keySet()).containsAll(servedByAps);
+      }
+    }
+  }
+
+  private static double metric(FaultRig rig, String name) throws Exception {
+    double v = rig.gateway.metric(name, rig.token);
+    return Double.isNaN(v) ? 0 : v;
+  }
+
+  /**
+   * Waits until the gateway has {@code tasks} results (offloaded, retried, or run locally because
+   * DPRA chose the local cut or no AP took the task).
+   */
+  private static void awaitResults(FaultRig rig, int tasks, Duration limit) throws Exception {
+    long end = System.nanoTime() + limit.toNanos();
+    while (true) {
+      double done = metric(rig, "bdt_inference_latency_measured_seconds_count");
+      if (done >= tasks) {
+        return;
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError(done + " of " + tasks + " tasks done within " + limit);
+      }
+      Thread.sleep(200);
+    }
+  }
+}
