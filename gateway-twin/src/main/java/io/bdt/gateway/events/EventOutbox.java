@@ -533,6 +533,14 @@ public final class EventOutbox implements AutoCloseable {
         return;
       }
       closed = true;
+      if (!held.isEmpty()) {
+        lost += held.size();
+        LOG.errorf(
+            "event outbox %s closed with %d events held in memory (the disk still refused them):"
+                + " they are lost (counted)",
+            dir, held.size());
+        held.clear();
+      }
       channel.close();
     }
     if (readChannel != null) {
