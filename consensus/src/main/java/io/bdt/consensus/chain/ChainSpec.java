@@ -9,6 +9,7 @@ import io.bdt.consensus.pow.Difficulty;
 import io.bdt.consensus.pow.GenesisReputation;
 import io.bdt.consensus.pow.LedgerReputation;
 import io.bdt.consensus.pow.ReputationSource;
+import io.bdt.parameters.ChainParameters;
 import io.horizen.evm.Address;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -22,8 +23,10 @@ import org.apache.tuweni.bytes.Bytes32;
 /**
  * The genesis file: chain id, block gas limit (gas), initial base fee (wei per gas), the PoW
  * difficulty rule (D_0 in hashes, eta), genesis timestamp (seconds), prefunded accounts (wei), and
- * the APs allowed to mine with their reputation, and optionally the address of the ReputationLedger
- * contract whose state then supplies R_m (the genesis table until it is deployed).
+ * the APs allowed to mine with their reputation, optionally the address of the ReputationLedger
+ * contract whose state then supplies R_m (the genesis table until it is deployed), and the {@code
+ * system} section: the network's parameter set ({@link ChainParameters}, docs/dpra.md, "One
+ * parameter set"), whose {@code D_0} and {@code eta} must be the difficulty rule's.
  */
 public record ChainSpec(
     long chainId,
@@ -33,7 +36,8 @@ public record ChainSpec(
     DifficultySpec difficulty,
     Map<String, BigInteger> alloc,
     List<AccessPoint> accessPoints,
-    String reputationLedger) {
+    String reputationLedger,
+    ChainParameters system) {
 
   /** D_0 (hashes) and eta of {@code D_m = D_0 exp(-eta R_m)}. */
   public record DifficultySpec(BigInteger base, double eta) {}
@@ -64,6 +68,56 @@ public record ChainSpec(
       throw new IllegalArgumentException(
           "genesis.reputationLedger: expected a 20-byte address, got " + reputationLedger);
     }
+    if (system != null
+        && (system.baseDifficulty() != difficulty.base().doubleValue()
+            || system.eta() != difficulty.eta())) {
+      throw new IllegalArgumentException(
+          "genesis.system: baseDifficulty "
+              + system.baseDifficulty()
+              + " and eta "
+              + system.eta()
+              + " must be genesis.difficulty's base "
+              + difficulty.base()
+              + " and eta "
+              + difficulty.eta());
+    }
+  }
+
+  /** A spec without a {@code system} section (chains that no service plans with: tests, dev). */
+  public ChainSpec(
+      long chainId,
+      long gasLimit,
+      BigInteger baseFeePerGas,
+      long timestamp,
+      DifficultySpec difficulty,
+      Map<String, BigInteger> alloc,
+      List<AccessPoint> accessPoints,
+      String reputationLedger) {
+    this(
+        chainId,
+        gasLimit,
+        baseFeePerGas,
+        timestamp,
+        difficulty,
+        alloc,
+        accessPoints,
+        reputationLedger,
+        null);
+  }
+
+  /**
+   * The network's parameter set, the single source every service plans with.
+   *
+   * @throws IllegalArgumentException when the genesis has no {@code system} section
+   */
+  public ChainParameters parameters() {
+    if (system == null) {
+      throw new IllegalArgumentException(
+          "genesis.system: this genesis has no system section (the network's parameter set:"
+              + " baseDifficulty, eta, cyclesPerHash, omega, rMin, slotSeconds,"
+              + " consensusOverheadSeconds, apBudgetHz, apFlopsPerCycle); docs/dpra.md");
+    }
+    return system;
   }
 
   /** A spec whose reputation stays the genesis table's. */
@@ -75,7 +129,7 @@ public record ChainSpec(
       DifficultySpec difficulty,
       Map<String, BigInteger> alloc,
       List<AccessPoint> accessPoints) {
-    this(chainId, gasLimit, baseFeePerGas, timestamp, difficulty, alloc, accessPoints, null);
+    this(chainId, gasLimit, baseFeePerGas, timestamp, difficulty, alloc, accessPoints, null, null);
   }
 
   /**
