@@ -3,6 +3,11 @@ package io.bdt.ap;
 import io.bdt.ap.chain.ApChain;
 import io.bdt.ap.chain.MiningDecisions;
 import io.bdt.ap.chain.MiningShares;
+import io.bdt.ap.coordinator.ApQueues;
+import io.bdt.ap.coordinator.ModelCosts;
+import io.bdt.ap.coordinator.PeerShares;
+import io.bdt.ap.coordinator.SlotCoordinator;
+import io.bdt.ap.coordinator.SlotDemand;
 import io.bdt.ap.offload.OffloadLane;
 import io.bdt.ap.offload.OffloadRejected;
 import io.bdt.ap.offload.TailModels;
@@ -13,8 +18,14 @@ import io.bdt.ap.trust.GatewayProofs;
 import io.bdt.ap.trust.LedgerGatewayDirectory;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.keys.ChainKey;
+import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.registry.ModelRefused;
 import io.bdt.dnn.registry.ModelRegistry;
+import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.dpra.SystemParameters;
+import io.bdt.optimizer.joint.ApState;
+import io.bdt.optimizer.joint.JointSlot;
+import io.bdt.parameters.ChainParameters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,8 +37,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +69,14 @@ public class AccessPoint {
   private ScheduledExecutorService loops;
   private MiningDecisions mining;
   private GatewayProofs gatewayProofs;
+  private GatewayProofs peerProofs;
+  private ChainParameters parameters;
+  private ApQueues queues;
+  private int selfIndex;
+  private SlotCoordinator coordinator;
+  private PeerShares peerShares;
+  private ScheduledExecutorService coordinatorTimer;
+  private final Map<ModelHash, CostTable> costTables = new ConcurrentHashMap<>();
   private final AtomicLong rejectedShareHeaders = new AtomicLong();
   private int cores;
   private volatile boolean tailsWarm;
@@ -79,6 +100,9 @@ public class AccessPoint {
                     new IllegalArgumentException(
                         "bdt.ap.key-file (or BDT_AP_KEY): the AP needs its chain key"));
     ChainSpec spec = ChainSpec.read(config.chain().genesis());
+    // F_m, tau, R_min and the joint decision's constants: the genesis' system section
+    parameters = spec.parameters();
+    double budget = parameters.apBudgetHz();
     ModelRegistry registry;
     try {
       registry = ModelRegistry.of(config.models());
@@ -90,9 +114,14 @@ public class AccessPoint {
         .forEach(m -> LOG.info("serving model {} {} ({})", m.name(), m.hash(), m.source()));
     tails =
         new TailModels(config.modelCache(), registry, config.loadedModels(), config.tailSessions());
-    lane = new OffloadLane(tails, config.budget(), cores, config.maxQueue());
+    lane = new OffloadLane(tails, budget, cores, config.maxQueue());
     warmTails();
-    track = new ReputationTrack(config.reputationFloor());
+    queues =
+        new ApQueues(
+            spec.accessPoints().stream().map(ChainSpec.AccessPoint::address).toList(),
+            parameters.rMin());
+    selfIndex = queues.indexOf(key.getAddress());
+    track = selfIndex >= 0 ? queues.track(selfIndex) : new ReputationTrack(parameters.rMin());
     Optional<String> ledger =
         config.chain().ledger().or(() -> Optional.ofNullable(spec.reputationLedger()));
     double miningShareHz = config.chain().miningShare();
@@ -102,7 +131,7 @@ public class AccessPoint {
             spec,
             config.chain().data(),
             key,
-            MiningShares.of(miningShareHz, config.budget(), cores),
+            MiningShares.of(miningShareHz, budget, cores),
             Duration.ofMillis((long) (config.chain().emptyBlockSeconds() * 1000)),
             new java.net.InetSocketAddress(config.chain().host(), config.chain().rpcPort()),
             new java.net.InetSocketAddress(config.chain().host(), config.chain().p2pPort()),
@@ -133,7 +162,7 @@ public class AccessPoint {
     mining =
         new MiningDecisions(
             chain.node()::setMiningShare,
-            config.budget(),
+            budget,
             cores,
             miningShareHz,
             Duration.ofMillis((long) (config.chain().miningDecisionTtlSeconds() * 1000)),
@@ -157,11 +186,18 @@ public class AccessPoint {
             Clock.systemUTC(),
             Duration.ofMillis((long) (config.gatewayProofWindowSeconds() * 1000)),
             key.getAddress());
+    peerProofs =
+        new GatewayProofs(
+            address -> queues.indexOf(address) >= 0,
+            Clock.systemUTC(),
+            Duration.ofMillis((long) (config.gatewayProofWindowSeconds() * 1000)),
+            key.getAddress());
+    startCoordinator(key);
     registerMetrics();
     loops =
         Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("ap-loop-", 0).daemon().factory());
-    long slotMillis = (long) (config.slotSeconds() * 1000);
+    long slotMillis = (long) (parameters.slotSeconds() * 1000);
     long start = System.currentTimeMillis();
     loops.scheduleAtFixedRate(
         () -> closeSlot((System.currentTimeMillis() - start) / slotMillis),
@@ -177,12 +213,59 @@ public class AccessPoint {
     LOG.info(
         "AP {} up: budget {} Hz on {} cores, chain RPC {}, p2p {}, peers {}, ledger {}",
         key.getAddress(),
-        config.budget(),
+        budget,
         cores,
         chain.rpcUrl(),
         chain.p2pUrl(),
         peers,
         ledger.orElse("none"));
+  }
+
+  /** The slot coordinator of the gateways that post their demands here, and its mining pushes. */
+  private void startCoordinator(Credentials key) throws IOException {
+    ApConfig.Coordinator c = config.coordinator();
+    peerShares =
+        new PeerShares(
+            c.aps().orElse(List.of()),
+            queues.addresses(),
+            selfIndex,
+            (slot, hz) -> jointMiningShare(slot, hz, key.getAddress()),
+            key.getEcKeyPair(),
+            io.bdt.pki.TlsContexts.trusting(c.caFile()),
+            Clock.systemUTC());
+    coordinatorTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("ap-coordinator").daemon().factory());
+    coordinator =
+        new SlotCoordinator(
+            new JointSlot(SystemParameters.of(parameters, c.v())),
+            this::apStates,
+            peerShares,
+            Duration.ofMillis((long) (c.gatherSeconds() * 1000)),
+            coordinatorTimer);
+  }
+
+  /**
+   * Every AP's state for a joint decision, in genesis order: {@code F_m} of the parameter set
+   * ({@link ApState#UNREACHABLE} for an AP that did not take its last mining share), {@code R_m}
+   * from this AP's chain node, {@code Q_m} from {@link ApQueues}.
+   */
+  private List<ApState> apStates() {
+    List<ApState> states = new java.util.ArrayList<>();
+    for (int m = 0; m < queues.addresses().size(); m++) {
+      if (!peerShares.reachable(m)) {
+        states.add(ApState.UNREACHABLE);
+        continue;
+      }
+      double reputation;
+      try {
+        reputation = chain.reputation(queues.addresses().get(m));
+      } catch (IOException e) {
+        reputation = queues.track(m).reputation();
+      }
+      states.add(new ApState(parameters.apBudgetHz(), reputation, queues.track(m).queue()));
+    }
+    return states;
   }
 
   /**
@@ -314,6 +397,37 @@ public class AccessPoint {
               n -> n.rpcRefusals().refused(limit));
     }
     metrics.more().counter("bdt_ap_mining_share_changes", List.of(), mining, m -> m.changes());
+    metrics
+        .more()
+        .counter("bdt_ap_coordinator_slots", List.of(), coordinator, SlotCoordinator::decided);
+    metrics
+        .more()
+        .counter(
+            "bdt_ap_coordinator_demands_decided",
+            List.of(),
+            coordinator,
+            SlotCoordinator::demandsDecided);
+    for (SlotCoordinator.Refusal reason : SlotCoordinator.Refusal.values()) {
+      metrics
+          .more()
+          .counter(
+              "bdt_ap_coordinator_demands_refused",
+              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.label())),
+              coordinator,
+              c -> c.refused(reason));
+    }
+    metrics
+        .more()
+        .counter("bdt_ap_coordinator_push_failures", List.of(), peerShares, PeerShares::failures);
+    for (GatewayProofs.Reason reason : GatewayProofs.Reason.values()) {
+      metrics
+          .more()
+          .counter(
+              "bdt_ap_peer_requests_refused",
+              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.label())),
+              peerProofs,
+              p -> p.refused(reason));
+    }
     metrics.gauge("bdt_ap_mining_share_hz", mining, m -> m.inForce().miningShareHz());
     metrics
         .more()
@@ -340,11 +454,22 @@ public class AccessPoint {
     } catch (RuntimeException e) {
       LOG.warn("slot {}: cannot apply the mining share: {}", slot, e.getMessage());
     }
-    try {
-      track.advance(
-          slot, System.currentTimeMillis(), chain.height(), chain.reputation(chain.address()));
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("slot {}: cannot read reputation: {}", slot, e.getMessage());
+    long now = System.currentTimeMillis();
+    for (int m = 0; m < queues.addresses().size(); m++) {
+      try {
+        queues
+            .track(m)
+            .advance(slot, now, chain.height(), chain.reputation(queues.addresses().get(m)));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("slot {}: cannot read AP {}'s reputation: {}", slot, m, e.getMessage());
+      }
+    }
+    if (selfIndex < 0) {
+      try {
+        track.advance(slot, now, chain.height(), chain.reputation(chain.address()));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("slot {}: cannot read reputation: {}", slot, e.getMessage());
+      }
     }
   }
 
@@ -373,6 +498,9 @@ public class AccessPoint {
   void stop(@Observes ShutdownEvent ev) {
     if (loops != null) {
       loops.shutdownNow();
+    }
+    if (coordinatorTimer != null) {
+      coordinatorTimer.shutdownNow();
     }
     if (chain != null) {
       chain.close();
@@ -439,6 +567,64 @@ public class AccessPoint {
         f.miner().threads(),
         f.miner().dutyCycle(),
         why);
+  }
+
+  /**
+   * Takes the coordinator's joint decision for this AP's mining share in {@code slot}; applied to
+   * the running miner by {@link MiningDecisions}' rule (it wins over the gateways' own decisions).
+   */
+  public MiningDecisions.Outcome jointMiningShare(long slot, double hz, String coordinator) {
+    MiningDecisions.Outcome outcome = mining.joint(slot, hz, coordinator);
+    if (outcome == MiningDecisions.Outcome.APPLIED) {
+      logMiningShare("joint decision of slot " + slot + " by " + coordinator);
+    }
+    return outcome;
+  }
+
+  /** The network's parameter set (the genesis' {@code system} section). */
+  public ChainParameters parameters() {
+    return parameters;
+  }
+
+  /** {@code F_m}, Hz: the parameter set's. */
+  public double budget() {
+    return parameters.apBudgetHz();
+  }
+
+  /** The slot coordinator this AP runs for the gateways that post to it. */
+  public SlotCoordinator coordinator() {
+    return coordinator;
+  }
+
+  /** Every AP's virtual queue, as this AP tracks it from the chain. */
+  public ApQueues queues() {
+    return queues;
+  }
+
+  /** Checks that a request comes from an AP of the genesis (the coordinator's pushes). */
+  public GatewayProofs peerProofs() {
+    return peerProofs;
+  }
+
+  /**
+   * The cost table of the model a demand names, from this AP's own analysis of that registered
+   * model.
+   *
+   * @throws SlotCoordinator.Refused {@code UNKNOWN_MODEL} when this AP does not serve it
+   */
+  public CostTable modelCosts(SlotDemand demand) throws SlotCoordinator.Refused {
+    ModelHash hash = new ModelHash(demand.modelHash());
+    CostTable known = costTables.get(hash);
+    if (known != null) {
+      return known;
+    }
+    try {
+      CostTable table = ModelCosts.of(demand.model(), tails.analysis(demand.model(), hash));
+      costTables.put(hash, table);
+      return table;
+    } catch (ModelRefused e) {
+      throw coordinator.refuse(SlotCoordinator.Refusal.UNKNOWN_MODEL, e.getMessage());
+    }
   }
 
   /** Counts an offload refused for a bad share or slot header. */

@@ -27,11 +27,11 @@ public interface ApConfig {
   /** File holding the password of a keystore {@link #keyFile}. */
   Optional<Path> keyPasswordFile();
 
-  /** {@code F_m}, the AP's compute budget in Hz; stands for all of {@link #cores()}. */
-  @WithDefault("2.0e10")
-  double budget();
-
-  /** Cores the budget stands for; 0 = the JVM's available processors. */
+  /**
+   * Cores the budget stands for; 0 = the JVM's available processors. The budget {@code F_m} itself,
+   * like {@code tau} and {@code R_min}, is the genesis' {@code system} section (docs/dpra.md, "One
+   * parameter set").
+   */
   @WithDefault("0")
   int cores();
 
@@ -174,11 +174,30 @@ public interface ApConfig {
   @WithDefault("30")
   double gatewayProofWindowSeconds();
 
-  /** {@code tau}, slot length in seconds (the virtual queue advances once per slot). */
-  @WithDefault("1")
-  double slotSeconds();
+  /** The slot coordinator's settings (docs/dpra.md, "The slot coordinator"). */
+  Coordinator coordinator();
 
-  /** {@code R_min}, the long-term reputation floor of the virtual queue. */
-  @WithDefault("0.3")
-  double reputationFloor();
+  /** How this AP decides the slots of the gateways that post their demand to it. */
+  interface Coordinator {
+    /** Lyapunov weight {@code V} of the joint decision (the gateways' fallback has its own). */
+    @WithDefault("10")
+    double v();
+
+    /**
+     * Seconds a slot's round gathers demands after its first one arrives; it closes earlier once
+     * every gateway that posted within the last 10 slots has posted.
+     */
+    @WithDefault("0.2")
+    double gatherSeconds();
+
+    /**
+     * HTTPS base URLs of every AP, in the genesis' {@code accessPoints} order (this one included):
+     * where the coordinator sends each AP its mining share. Absent: only this AP's own share is
+     * set.
+     */
+    Optional<List<String>> aps();
+
+    /** PEM CA file the other APs' HTTPS certificates chain to; the JDK's trust store without it. */
+    Optional<Path> caFile();
+  }
 }

@@ -128,10 +128,6 @@ class LiveMiningShareTest {
       return Optional.empty();
     }
 
-    public double budget() {
-      return BUDGET;
-    }
-
     public int cores() {
       return 2;
     }
@@ -156,12 +152,24 @@ class LiveMiningShareTest {
       return java.util.List.of(); // the test offloads one frame; first-use cost does not matter
     }
 
-    public double slotSeconds() {
-      return 1;
-    }
+    public ApConfig.Coordinator coordinator() {
+      return new ApConfig.Coordinator() {
+        public double v() {
+          return 10;
+        }
 
-    public double reputationFloor() {
-      return 0.3;
+        public double gatherSeconds() {
+          return 0.2;
+        }
+
+        public Optional<List<String>> aps() {
+          return Optional.empty();
+        }
+
+        public Optional<Path> caFile() {
+          return Optional.empty();
+        }
+      };
     }
 
     public double gatewayProofWindowSeconds() {

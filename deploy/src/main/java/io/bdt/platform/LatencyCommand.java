@@ -14,7 +14,6 @@ import io.bdt.optimizer.cost.CostTable;
 import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
 import io.bdt.optimizer.model.SlotCost;
-import io.bdt.optimizer.scenario.Scenario;
 import io.bdt.platform.latency.Calibration;
 import io.bdt.platform.latency.CutLatency;
 import io.bdt.platform.latency.LatencyReport;
@@ -171,9 +170,12 @@ public final class LatencyCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The AP's genesis: its system section is the parameter set predictions are made with. */
+  private Path genesis;
+
   private ServiceProcess startAp(Path root, Path dir, PlatformPki pki, PrintStream log)
       throws Exception {
-    Path genesis = dir.resolve("genesis.json");
+    genesis = dir.resolve("genesis.json");
     keys = PlatformKeys.openOrCreate(dir.resolve("keys"), 1, 1);
     PlatformChain.genesis(keys).write(genesis);
     int port = freePort();
@@ -230,17 +232,9 @@ public final class LatencyCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--share " + share + " Hz is more than the AP's budget " + budget + " Hz");
     }
-    Scenario defaults = Scenario.defaults();
+    // the parameter set of the chain the AP runs (its genesis' system section)
     SystemParameters parameters =
-        new SystemParameters(
-            10,
-            defaults.apFlopsPerCycle(),
-            defaults.cyclesPerHash(),
-            defaults.baseDifficulty(),
-            defaults.eta(),
-            defaults.omega(),
-            defaults.rMin(),
-            defaults.consensusOverheadSeconds());
+        SystemParameters.of(io.bdt.consensus.chain.ChainSpec.read(genesis).parameters(), 10);
     // The gateway's estimator, kept per cut: what a gateway that stays at cut k (as the platform's
     // do) would have measured. "mixed": one estimate fed by every cut's frames in turn.
     UplinkEstimator uplink = new UplinkEstimator(last, 1.0e7, 0.3);

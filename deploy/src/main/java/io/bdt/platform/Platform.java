@@ -188,6 +188,12 @@ final class Platform implements AutoCloseable {
       rpcPorts.add(freePort());
     }
     nodeWsPort = freePort();
+    List<Integer> apPorts = new ArrayList<>();
+    List<String> apBaseUrls = new ArrayList<>();
+    for (int m = 0; m < settings.aps(); m++) {
+      apPorts.add(portFor("ap" + m, settings.basePort() == 0 ? 0 : settings.basePort() + 10 + m));
+      apBaseUrls.add("https://127.0.0.1:" + apPorts.get(m));
+    }
     for (int m = 0; m < settings.aps(); m++) {
       List<String> peers = new ArrayList<>();
       for (int i = 0; i < settings.aps(); i++) {
@@ -195,7 +201,7 @@ final class Platform implements AutoCloseable {
           peers.add("ws://127.0.0.1:" + p2p[i]);
         }
       }
-      int port = portFor("ap" + m, settings.basePort() == 0 ? 0 : settings.basePort() + 10 + m);
+      int port = apPorts.get(m);
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("quarkus.http.host", "127.0.0.1");
       conf.put("quarkus.http.port", Integer.toString(port));
@@ -213,6 +219,9 @@ final class Platform implements AutoCloseable {
       }
       conf.put("bdt.ap.chain.peers", String.join(",", peers));
       conf.put("bdt.ap.cores", "1");
+      // the slot coordinator hands every AP its mining share over HTTPS (docs/dpra.md)
+      conf.put("bdt.ap.coordinator.aps", String.join(",", apBaseUrls));
+      conf.put("bdt.ap.coordinator.ca-file", pki.caCertificate().toString());
       conf.put("mp.jwt.verify.publickey.location", publicKey);
       ServiceProcess ap =
           new ServiceProcess(
@@ -306,6 +315,7 @@ final class Platform implements AutoCloseable {
       conf.put("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY);
       conf.put("bdt.gateway.inference.enabled", "true");
       conf.put("bdt.gateway.inference.aps", String.join(",", apUrls));
+      conf.put("bdt.gateway.inference.genesis", genesisFile.toString());
       conf.put("bdt.gateway.inference.ca-file", pki.caCertificate().toString());
       conf.put("bdt.gateway.inference.serving-ap", Integer.toString(n % settings.aps()));
       conf.put(

@@ -207,7 +207,10 @@ class PlatformIT {
       byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(1000 + slot), 32);
       JsonNode result = serveAtAp0(taskId, slot, generator);
       assertThat(result.path("label").asText()).isEqualTo("bearing_fault");
-      HttpResponse<String> accepted = receiptToAp0(taskId, result.path("tailFlops").asLong(), slot);
+      // the receipt credits the AP with the task's share of the slot, f^I * phi_A * tau (x_m is
+      // sum f^I / F_m on the ledger)
+      HttpResponse<String> accepted =
+          receiptToAp0(taskId, PlatformChain.PARAMETERS.receiptFlops(1.0e10, 1), slot);
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     }
     // read on another AP's node: the reputation is what the chain agreed on
@@ -224,6 +227,44 @@ class PlatformIT {
             return false;
           }
         });
+  }
+
+  @Test
+  @Order(2)
+  void theLedgerAndTheApsRunOnTheGenesisParameterSet() throws Exception {
+    io.bdt.parameters.ChainParameters genesis =
+        io.bdt.parameters.ChainParameters.readGenesis(work.resolve("genesis.json"));
+    Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + platform.rpcPort(2)));
+    try {
+      ReputationLedger ledger =
+          ReputationLedger.load(
+              platform.contracts().reputationLedger(),
+              web3j,
+              new org.web3j.tx.ReadonlyTransactionManager(
+                  web3j, platform.keys().gateway(0).getAddress()),
+              new org.web3j.tx.gas.DefaultGasProvider());
+      assertThat(new java.math.BigDecimal(ledger.omega().send()).movePointLeft(18).doubleValue())
+          .isEqualTo(genesis.omega());
+      assertThat(ledger.slotSeconds().send().longValueExact())
+          .isEqualTo((long) genesis.slotSeconds());
+      for (int m = 0; m < platform.apProcesses().size(); m++) {
+        assertThat(
+                ledger
+                    .accessPoint(platform.keys().ap(m).getAddress())
+                    .send()
+                    .capacityFlopsPerSlot
+                    .longValueExact())
+            .as("AP %d's capacity on the ledger", m)
+            .isEqualTo(genesis.ledgerCapacityFlops());
+        assertThat(
+                JSON.readTree(get(platform.apProcesses().get(m).baseUrl() + "/status"))
+                    .path("budget")
+                    .asDouble())
+            .isEqualTo(genesis.apBudgetHz());
+      }
+    } finally {
+      web3j.shutdown();
+    }
   }
 
   /** The slot now on the ledger's clock (chain time), as the gateways number them. */
@@ -362,10 +403,11 @@ class PlatformIT {
     Credentials outsider = OUTSIDER;
     HttpResponse<String> unregistered = offloadToAp0(outsider, "1.0e10", "1");
     assertThat(unregistered.statusCode()).as(unregistered.body()).isEqualTo(403);
-    // had either been taken, 1 Hz would be in force for 10 s (the smallest live decision wins);
-    // the real gateways' decisions keep changing the share, so its value is what is checked
+    // had either been taken, 1 Hz would be in force (without a live joint decision the smallest
+    // gateway decision wins); the coordinator's decisions keep changing the share, so its value is
+    // what is checked
     JsonNode status = JSON.readTree(get(ap0 + "/status"));
-    assertThat(status.path("miningShareInForce").asDouble()).isGreaterThan(1e6);
+    assertThat(status.path("miningShareInForce").asDouble()).isNotEqualTo(1.0);
     assertThat(get(ap0 + "/q/metrics"))
         .contains("bdt_ap_gateway_requests_refused_total{reason=\"missing-proof\"}")
         .contains("bdt_ap_gateway_requests_refused_total{reason=\"unregistered-gateway\"}");
@@ -403,18 +445,39 @@ class PlatformIT {
 
   @Test
   @Order(3)
-  void offloadsMiningShareReconfiguresTheApsRunningMinerAndBadValuesAreRefused() throws Exception {
+  void everyApMinesWithItsShareOfTheCoordinatorsJointDecisionAndBadSharesAreRefused()
+      throws Exception {
+    // the gateways post their demands to AP 0, which decides each slot for all of them and sets
+    // every AP's mining share from the same decision
+    for (ServiceProcess ap : platform.apProcesses()) {
+      await(
+          ap.name() + " to mine with the coordinator's share",
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              JsonNode s = JSON.readTree(get(ap.baseUrl() + "/status"));
+              return s.path("miningShareSource").asText().equals("coordinator")
+                  && s.path("miningShareChanges").asLong() > 0;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+    }
     String ap0 = platform.apProcesses().getFirst().baseUrl();
-    HttpResponse<String> lowered = offloadToAp0(OUTSIDER, "1.0e10", "2.0e9");
-    assertThat(lowered.statusCode()).as(lowered.body()).isEqualTo(200);
-    // the smallest live decision wins, so the gateways' own decisions can only lower it further;
-    // 2e9 Hz of 2e10 on 1 core is duty 0.1, and a share within 0.01 of it is left in force
-    JsonNode status = JSON.readTree(get(ap0 + "/status"));
-    assertThat(status.path("miningDutyCycle").asDouble()).isLessThan(0.11);
-    assertThat(status.path("miningShareInForce").asDouble()).isLessThan(2.2e9);
-    assertThat(status.path("miningShareChanges").asLong()).isPositive();
-    assertThat(status.path("miningShareAppliedAt").isTextual()).isTrue();
+    String metrics = get(ap0 + "/q/metrics");
+    assertThat(counter(metrics, "bdt_ap_coordinator_slots_total")).isPositive();
+    assertThat(counter(metrics, "bdt_ap_coordinator_demands_decided_total"))
+        .isGreaterThan(counter(metrics, "bdt_ap_coordinator_slots_total")); // 2 gateways per slot
+    for (ServiceProcess gateway : platform.gatewayProcesses()) {
+      assertThat(
+              counter(
+                  get(gateway.baseUrl() + "/q/metrics"),
+                  "bdt_dpra_decisions_total{source=\"coordinator\"}"))
+          .as(gateway.name() + "'s slots decided by the coordinator")
+          .isPositive();
+    }
 
+    JsonNode status = JSON.readTree(get(ap0 + "/status"));
     long rejectedBefore = status.path("shareHeadersRejected").asLong();
     HttpResponse<String> bad = offloadToAp0(OUTSIDER, "1.0e10", "NaN");
     assertThat(bad.statusCode()).isEqualTo(400);
@@ -422,6 +485,44 @@ class PlatformIT {
     assertThat(JSON.readTree(get(ap0 + "/status")).path("shareHeadersRejected").asLong())
         .isEqualTo(rejectedBefore + 1);
     assertThat(get(ap0 + "/q/metrics")).contains("bdt_ap_mining_share_changes_total");
+  }
+
+  @Test
+  @Order(10)
+  void whenTheCoordinatingApStopsTheNextApDecidesTheSlots() throws Exception {
+    ServiceProcess ap0 = platform.apProcesses().getFirst();
+    String ap1 = platform.apProcesses().get(1).baseUrl();
+    double before = counter(get(ap1 + "/q/metrics"), "bdt_ap_coordinator_slots_total");
+    ap0.close();
+    try {
+      await(
+          "AP 1 to decide 3 slots",
+          Duration.ofSeconds(60),
+          () -> {
+            try {
+              return counter(get(ap1 + "/q/metrics"), "bdt_ap_coordinator_slots_total")
+                  >= before + 3;
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      // the joint decision reaches the APs that are up; AP 0 is priced as unreachable
+      JsonNode status = JSON.readTree(get(ap1 + "/status"));
+      assertThat(status.path("miningShareSource").asText()).isEqualTo("coordinator");
+    } finally {
+      ap0.start();
+      ap0.awaitReady("/q/health/ready", Duration.ofSeconds(180));
+    }
+  }
+
+  /** The value of the Prometheus sample {@code name} (with its labels) in {@code scrape}, or 0. */
+  static double counter(String scrape, String name) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElse(0);
   }
 
   static String get(String url) throws Exception {
@@ -682,7 +783,8 @@ class PlatformIT {
   void restartedApStillCoSignsTheReceiptOfATaskItServedBeforeTheRestart() throws Exception {
     byte[] taskId = Numeric.toBytesPadded(BigInteger.valueOf(77_000_001L), 32);
     long slot = ledgerSlotNow();
-    long flops = serveAtAp0(taskId, slot, new VibrationGenerator(7)).path("tailFlops").asLong();
+    serveAtAp0(taskId, slot, new VibrationGenerator(7));
+    long flops = PlatformChain.PARAMETERS.receiptFlops(1.0e10, 1);
     ServiceProcess ap0 = platform.apProcesses().getFirst();
     ap0.close();
     ap0.start();

@@ -206,9 +206,19 @@ public interface GatewayConfig {
     @WithDefault("false")
     boolean enabled();
 
-    /** Slot length {@code tau}, seconds. */
-    @WithDefault("1.0")
-    double tau();
+    /**
+     * The network's genesis file: its {@code system} section is the parameter set the gateway plans
+     * with ({@code tau}, {@code D_0}, {@code eta}, {@code psi}, {@code omega}, {@code R_min},
+     * {@code F_m}, ...; docs/dpra.md, "One parameter set"). Required when inference is enabled.
+     */
+    Optional<java.nio.file.Path> genesis();
+
+    /**
+     * Seconds the gateway waits for the slot coordinator's answer (all APs tried in order, lowest
+     * index first) before it decides the slot locally.
+     */
+    @WithDefault("0.5")
+    double coordinatorTimeoutSeconds();
 
     /**
      * Base URLs of the APs (index = AP index {@code m}), {@code https://} unless told otherwise.
@@ -245,7 +255,7 @@ public interface GatewayConfig {
     @WithDefault("1")
     long modelSeed();
 
-    /** Lyapunov weight {@code V}. */
+    /** Lyapunov weight {@code V} of the local (fallback) decision. */
     @WithDefault("10")
     double v();
 

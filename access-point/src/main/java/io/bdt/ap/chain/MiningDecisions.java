@@ -10,14 +10,18 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Turns the gateways' per-slot mining-share decisions for this AP into the share its miner runs
- * with, live.
+ * Turns the slot coordinator's joint decisions, and the gateways' own decisions when none is live,
+ * into the share this AP's miner runs with, live.
  *
- * <p>The rule (docs/access-point.md, "Mining share at runtime"): each gateway's latest decision is
- * kept (a decision from an older slot than the one held for that gateway is stale, unless the held
- * one has expired); decisions older than {@code ttl} expire; the AP mines with the <b>smallest</b>
- * share among the live decisions. Every gateway's decision satisfies {@code f_n^I + f^B <= F_m}, so
- * its tasks, run with {@code f_n^I}, plus the smallest {@code f^B} still fit in the budget.
+ * <p>The rule (docs/access-point.md, "Mining share at runtime"): the latest joint decision (the
+ * coordinator's {@code f_m^B} for this AP, {@link #joint}) is in force until it expires after
+ * {@code ttl}; an older slot's joint decision is stale. Only while no joint decision is live do the
+ * gateways' decisions count (a gateway that decided locally because no coordinator answered sends
+ * its {@code f_m^B} with its offload): each gateway's latest decision is kept (a decision from an
+ * older slot than the one held for that gateway is stale, unless the held one has expired);
+ * decisions older than {@code ttl} expire; the AP mines with the <b>smallest</b> share among the
+ * live decisions. Every gateway's decision satisfies {@code f_n^I + f^B <= F_m}, so its tasks, run
+ * with {@code f_n^I}, plus the smallest {@code f^B} still fit in the budget.
  *
  * <p>Rate limit: the miner is reconfigured only when the share maps to other threads, or to a duty
  * cycle at least {@link #DUTY_STEP} away; a decrease applies at once (inference may already count
@@ -39,6 +43,19 @@ public final class MiningDecisions {
     /** Older slot than this gateway's decision held: ignored. */
     STALE
   }
+
+  /** Who the share in force comes from. */
+  public enum Source {
+    /** The share configured at start: no decision yet, or all expired. */
+    START,
+    /** The slot coordinator's joint decision. */
+    COORDINATOR,
+    /** The smallest of the gateways' live local decisions. */
+    GATEWAYS
+  }
+
+  /** The coordinator's decision for this AP as received. */
+  public record Joint(long slot, double miningShareHz, String coordinator, Instant received) {}
 
   /** One gateway's decision as received. */
   public record Decision(String gateway, long slot, double miningShareHz, Instant received) {}
@@ -63,6 +80,8 @@ public final class MiningDecisions {
   private final Map<String, Decision> latest = new HashMap<>();
   private InForce inForce;
   private double decidedHz;
+  private Joint joint;
+  private Source source = Source.START;
 
   /**
    * @param miner sets the running miner's share (the node's {@code setMiningShare})
@@ -115,21 +134,51 @@ public final class MiningDecisions {
     return reconcile(now);
   }
 
+  /**
+   * Takes the slot coordinator's joint decision for slot {@code slot}: {@code miningShareHz} in [0,
+   * budget]. While it is live it is the share, whatever the gateways send.
+   */
+  public synchronized Outcome joint(long slot, double miningShareHz, String coordinator) {
+    if (!(miningShareHz >= 0 && miningShareHz <= budgetHz)) {
+      throw new IllegalArgumentException(
+          "miningShareHz: must be in [0, " + budgetHz + "] Hz, got " + miningShareHz);
+    }
+    Instant now = clock.instant();
+    if (joint != null && slot < joint.slot() && !expired(joint.received(), now)) {
+      return Outcome.STALE;
+    }
+    joint = new Joint(slot, miningShareHz, coordinator, now);
+    return reconcile(now);
+  }
+
   /** Applies a deferred increase once {@code minInterval} has passed; call once per slot. */
   public synchronized Outcome tick() {
     return reconcile(clock.instant());
   }
 
   private boolean expired(Decision d, Instant now) {
-    return d.received().plus(ttl).isBefore(now);
+    return expired(d.received(), now);
+  }
+
+  private boolean expired(Instant received, Instant now) {
+    return received.plus(ttl).isBefore(now);
   }
 
   private Outcome reconcile(Instant now) {
     latest.values().removeIf(d -> expired(d, now));
-    if (latest.isEmpty()) {
+    if (joint != null && expired(joint.received(), now)) {
+      joint = null;
+    }
+    double hz;
+    if (joint != null) {
+      hz = joint.miningShareHz();
+      source = Source.COORDINATOR;
+    } else if (!latest.isEmpty()) {
+      hz = latest.values().stream().mapToDouble(Decision::miningShareHz).min().orElseThrow();
+      source = Source.GATEWAYS;
+    } else {
       return Outcome.UNCHANGED; // no live decision: keep what runs
     }
-    double hz = latest.values().stream().mapToDouble(Decision::miningShareHz).min().orElseThrow();
     decidedHz = hz;
     MiningShare target = MiningShares.of(hz, budgetHz, cores);
     MiningShare current = inForce.miner();
@@ -154,7 +203,20 @@ public final class MiningDecisions {
     return inForce;
   }
 
-  /** {@code f_m^B} the live decisions ask for (their smallest), Hz; the start share before any. */
+  /** Who {@link #decidedHz} comes from. */
+  public synchronized Source source() {
+    return source;
+  }
+
+  /** The coordinator's latest decision for this AP, or null (none yet, or expired). */
+  public synchronized Joint latestJoint() {
+    return joint;
+  }
+
+  /**
+   * {@code f_m^B} the live decisions ask for (the coordinator's, else the gateways' smallest), Hz;
+   * the start share before any.
+   */
   public synchronized double decidedHz() {
     return decidedHz;
   }

@@ -1,9 +1,11 @@
 package io.bdt.ap.chain;
 
+import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
 import io.bdt.contracts.reputation.SlotClock;
+import io.bdt.parameters.ChainParameters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -19,13 +21,14 @@ import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
  * A network's contracts and their deployment: ReputationLedger (threshold {@code 2} of {@code
- * admins}, omega 0.1, the genesis' slot clock) as the deployer's first transaction, TwinAnchor and
- * DeviceRegistry as its second and third, so every address is known before anything is deployed
- * ({@link #addresses()}: the genesis and the services' configuration name them in advance). {@link
- * #deploy} is idempotent: it deploys only what the chain lacks and approves only the APs and
- * gateways not yet registered, so a re-run after a crash or on a deployed chain is safe. The one
- * deployment code: {@code ./bdt platform}, {@code ./bdt latency}, the Kubernetes contracts Job
- * ({@code ./bdt contracts deploy}) and the access point's tests all deploy through it.
+ * admins}, the genesis' {@code omega}, slot clock and {@code F_m}: its {@code system} section) as
+ * the deployer's first transaction, TwinAnchor and DeviceRegistry as its second and third, so every
+ * address is known before anything is deployed ({@link #addresses()}: the genesis and the services'
+ * configuration name them in advance). {@link #deploy} is idempotent: it deploys only what the
+ * chain lacks and approves only the APs and gateways not yet registered, so a re-run after a crash
+ * or on a deployed chain is safe. The one deployment code: {@code ./bdt platform}, {@code ./bdt
+ * latency}, the Kubernetes contracts Job ({@code ./bdt contracts deploy}) and the access point's
+ * tests all deploy through it.
  */
 public final class NetworkContracts {
   /** Gas for the deployment's transactions: the APs' own ({@link ApChain#GAS}). */
@@ -35,9 +38,24 @@ public final class NetworkContracts {
   private final List<Credentials> admins;
   private final long chainId;
   private final SlotClock clock;
+  private final ChainParameters parameters;
 
-  public NetworkContracts(
-      Credentials deployer, List<Credentials> admins, long chainId, SlotClock clock) {
+  /** The contracts of the network whose genesis is {@code genesis}. */
+  public NetworkContracts(Credentials deployer, List<Credentials> admins, ChainSpec genesis) {
+    this(
+        deployer,
+        admins,
+        genesis.chainId(),
+        PlatformChain.slotClock(genesis),
+        genesis.parameters());
+  }
+
+  private NetworkContracts(
+      Credentials deployer,
+      List<Credentials> admins,
+      long chainId,
+      SlotClock clock,
+      ChainParameters parameters) {
     if (admins.size() < 2) {
       throw new IllegalArgumentException(
           "the ledger needs at least two admins (it approves with 2 of them), got "
@@ -47,6 +65,18 @@ public final class NetworkContracts {
     this.admins = List.copyOf(admins);
     this.chainId = chainId;
     this.clock = clock;
+    this.parameters = parameters;
+  }
+
+  /**
+   * {@code omega} in the ledger's 1e18 fixed point.
+   *
+   * @throws IllegalArgumentException when it is not a whole number of 1e-18
+   */
+  public static BigInteger ledgerOmega(ChainParameters parameters) {
+    return new java.math.BigDecimal(Double.toString(parameters.omega()))
+        .movePointRight(18)
+        .toBigIntegerExact();
   }
 
   /**
@@ -57,11 +87,7 @@ public final class NetworkContracts {
   public static PlatformChain.Contracts deployPlatform(
       Web3j web3j, PlatformKeys keys, PrintStream out) throws Exception {
     NetworkContracts contracts =
-        new NetworkContracts(
-            keys.deployer(),
-            keys.admins(),
-            PlatformChain.CHAIN_ID,
-            PlatformChain.slotClock(PlatformChain.genesis(keys)));
+        new NetworkContracts(keys.deployer(), keys.admins(), PlatformChain.genesis(keys));
     return contracts.deploy(
         web3j,
         keys.aps().stream().map(Credentials::getAddress).toList(),
@@ -98,7 +124,7 @@ public final class NetworkContracts {
               GAS,
               admins.stream().map(Credentials::getAddress).toList(),
               BigInteger.TWO,
-              PlatformChain.OMEGA,
+              ledgerOmega(parameters),
               BigInteger.valueOf(clock.epochSeconds()),
               BigInteger.valueOf(clock.slotSeconds()),
               BigInteger.valueOf(clock.maxReceiptAgeSlots()),
@@ -119,7 +145,8 @@ public final class NetworkContracts {
             at,
             ap,
             (l) ->
-                l.approveAccessPoint(ap, PlatformChain.CAPACITY_FLOPS_PER_SLOT, BigInteger.ZERO)
+                l.approveAccessPoint(
+                        ap, BigInteger.valueOf(parameters.ledgerCapacityFlops()), BigInteger.ZERO)
                     .send());
         out.println("contracts: approved AP " + ap);
       }

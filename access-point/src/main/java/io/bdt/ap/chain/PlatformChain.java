@@ -2,6 +2,7 @@ package io.bdt.ap.chain;
 
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.reputation.SlotClock;
+import io.bdt.parameters.ChainParameters;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,16 +23,18 @@ public final class PlatformChain {
   /** Chain id of the platform chain. */
   public static final long CHAIN_ID = 1337;
 
-  /** D_0 (hashes per block at reputation 0) and eta. */
-  public static final BigInteger BASE_DIFFICULTY = BigInteger.valueOf(20_000);
+  /**
+   * The platform's parameter set, written into its genesis' {@code system} section: every service
+   * reads it from there (docs/dpra.md, "One parameter set").
+   */
+  public static final ChainParameters PARAMETERS = ChainParameters.NEW_NETWORK;
 
-  public static final double ETA = 2.0;
+  /** D_0 (hashes per block at reputation 0) of {@link #PARAMETERS}. */
+  public static final BigInteger BASE_DIFFICULTY =
+      BigInteger.valueOf((long) PARAMETERS.baseDifficulty());
 
-  /** omega = 0.1 in the ledger's 1e18 fixed point. */
-  public static final BigInteger OMEGA = BigInteger.TEN.pow(17);
-
-  /** tau, the ledger's slot length (seconds). */
-  public static final long SLOT_SECONDS = 1;
+  /** eta of {@link #PARAMETERS}. */
+  public static final double ETA = PARAMETERS.eta();
 
   /**
    * How many slots late a receipt may reach the ledger (the APs submit every few seconds; a slot
@@ -41,9 +44,6 @@ public final class PlatformChain {
 
   /** How many slots ahead of the chain's clock a receipt may be (clock skew between hosts). */
   public static final long RECEIPT_LEAD_SLOTS = 2;
-
-  /** F_m the ledger divides served FLOPs by (FLOPs per slot at full share). */
-  public static final BigInteger CAPACITY_FLOPS_PER_SLOT = BigInteger.valueOf(2_000_000L);
 
   /** The ReputationLedger address: the deployer's first contract. */
   public static String ledgerAddress(PlatformKeys keys) {
@@ -72,15 +72,20 @@ public final class PlatformChain {
         new ChainSpec.DifficultySpec(BASE_DIFFICULTY, ETA),
         alloc,
         miners,
-        ledgerAddress(keys));
+        ledgerAddress(keys),
+        PARAMETERS);
   }
 
   /**
-   * The ledger's slot clock on the platform chain: slot 0 starts at the genesis timestamp, slots
-   * are {@link #SLOT_SECONDS} long.
+   * The ledger's slot clock on a chain: slot 0 starts at the genesis timestamp, slots are the
+   * genesis' {@code system.slotSeconds} long.
    */
   public static SlotClock slotClock(ChainSpec genesis) {
-    return new SlotClock(genesis.timestamp(), SLOT_SECONDS, RECEIPT_AGE_SLOTS, RECEIPT_LEAD_SLOTS);
+    return new SlotClock(
+        genesis.timestamp(),
+        genesis.parameters().ledgerSlotSeconds(),
+        RECEIPT_AGE_SLOTS,
+        RECEIPT_LEAD_SLOTS);
   }
 
   /** Contracts deployed on the platform chain. */

@@ -56,14 +56,12 @@ public class OffloadResource {
               headers.getHeaderString("X-Bdt-Task-Id"),
               headers.getHeaderString(ShareHeader.SLOT),
               headers.getHeaderString(ShareHeader.INFERENCE),
-              headers.getHeaderString(ShareHeader.MINING));
+              headers.getHeaderString(ShareHeader.MINING),
+              headers.getHeaderString(ShareHeader.SLOT_TASKS));
     };
   }
 
-  /**
-   * Serves {@code frame} for the proven {@code gateway}: its share headers are validated and its
-   * mining share taken as its decision.
-   */
+  /** {@link #serve(String, byte[], String, String, String, String, String)} for one task. */
   public Response serve(
       String gateway,
       byte[] frame,
@@ -71,9 +69,27 @@ public class OffloadResource {
       String slot,
       String inferenceShare,
       String miningShare) {
-    double budget = ap.config().budget();
+    return serve(gateway, frame, taskId, slot, inferenceShare, miningShare, null);
+  }
+
+  /**
+   * Serves {@code frame} for the proven {@code gateway}: its share headers are validated, its
+   * mining share taken as its (local) decision, and the task's receipt is to credit the AP with its
+   * part of the slot's inference share, {@link io.bdt.parameters.ChainParameters#receiptFlops}.
+   */
+  public Response serve(
+      String gateway,
+      byte[] frame,
+      String taskId,
+      String slot,
+      String inferenceShare,
+      String miningShare,
+      String slotTasks) {
+    double budget = ap.budget();
     double share;
+    int tasks;
     try {
+      tasks = ShareHeader.slotTasks(slotTasks);
       share =
           inferenceShare == null
               ? budget
@@ -91,8 +107,9 @@ public class OffloadResource {
     }
     try {
       OffloadResult result = ap.lane().serve(taskId == null ? "" : taskId, frame, share);
-      // what the gateway's receipt for this task must say for the AP to co-sign it
-      ap.receipts().served(taskId, gateway, result.tailFlops());
+      // what the gateway's receipt for this task must say for the AP to co-sign it: its part of
+      // f_mn^I in the ledger's unit, so that the ledger's x_m is sum_n f_mn^I / F_m
+      ap.receipts().served(taskId, gateway, ap.parameters().receiptFlops(share, tasks));
       return Response.ok(result).build();
     } catch (OffloadRejected.Exception e) {
       return switch (e.rejection()) {

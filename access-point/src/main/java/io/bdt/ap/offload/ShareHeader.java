@@ -2,12 +2,15 @@ package io.bdt.ap.offload;
 
 /**
  * Reads the share headers of an offload ({@code X-Bdt-Inference-Share}, {@code X-Bdt-Mining-Share},
- * Hz, and {@code X-Bdt-Slot}); each error names its header and the value.
+ * Hz, {@code X-Bdt-Slot} and {@code X-Bdt-Slot-Tasks}); each error names its header and the value.
  */
 public final class ShareHeader {
   public static final String INFERENCE = "X-Bdt-Inference-Share";
   public static final String MINING = "X-Bdt-Mining-Share";
   public static final String SLOT = "X-Bdt-Slot";
+
+  /** How many tasks of the gateway share the slot's inference share ({@code b_n(t)}). */
+  public static final String SLOT_TASKS = "X-Bdt-Slot-Tasks";
 
   private ShareHeader() {}
 
@@ -44,6 +47,25 @@ public final class ShareHeader {
     }
     throw new IllegalArgumentException(
         SLOT + ": must be an integer >= 0, got '" + abbreviated(value) + "'");
+  }
+
+  /**
+   * The number of tasks sharing the slot's share, 1..65536; {@code 1} when the header is absent.
+   */
+  public static int slotTasks(String value) {
+    if (value == null) {
+      return 1;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n >= 1 && n <= 65_536) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        SLOT_TASKS + ": must be an integer in [1, 65536], got '" + abbreviated(value) + "'");
   }
 
   /**

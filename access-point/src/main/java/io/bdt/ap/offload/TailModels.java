@@ -204,6 +204,16 @@ public final class TailModels implements AutoCloseable {
     }
   }
 
+  /**
+   * The dnn module's analysis (per-cut FLOPs and bits) of the registered model {@code name} with
+   * {@code hash}: what the slot coordinator prices a gateway's demand with.
+   *
+   * @throws ModelRefused when no model with that hash is registered
+   */
+  public synchronized GraphAnalysis analysis(String name, ModelHash hash) throws ModelRefused {
+    return analysis(registry.resolve(name, hash));
+  }
+
   private GraphAnalysis analysis(ModelRegistry.Entry model) throws ModelRefused {
     GraphAnalysis analysis = analyses.get(model.hash());
     if (analysis == null) {

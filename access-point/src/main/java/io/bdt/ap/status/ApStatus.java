@@ -15,6 +15,9 @@ package io.bdt.ap.status;
  * @param miningShareAppliedAt when that share was applied (ISO-8601 UTC); null for the share
  *     configured at start
  * @param miningShareChanges times the miner's share was changed since start
+ * @param miningShareSource who decided the share in force: {@code coordinator} (the slot's joint
+ *     decision), {@code gateways} (their local decisions, while no joint decision is live) or
+ *     {@code start} (the configured share)
  * @param miningThreads miner threads the node runs with (read back from the node)
  * @param miningDutyCycle the miner's duty cycle (read back from the node)
  * @param shareHeadersRejected offloads refused for a bad share or slot header since start
@@ -40,6 +43,7 @@ public record ApStatus(
     double miningShareInForce,
     String miningShareAppliedAt,
     long miningShareChanges,
+    String miningShareSource,
     int inferenceThreads,
     double inferenceDutyCycle,
     int miningThreads,

@@ -74,7 +74,7 @@ public class StatusResource {
   /** The status now. */
   public ApStatus status() throws IOException {
     OffloadLane.Counters c = ap.lane().counters();
-    double budget = ap.config().budget();
+    double budget = ap.budget();
     double inference = ap.lane().inferenceShareHz();
     ComputeShare inferenceShare = ComputeShare.of(inference, budget, ap.cores());
     MiningDecisions.InForce mining = ap.mining().inForce();
@@ -89,6 +89,7 @@ public class StatusResource {
         mining.miningShareHz(),
         mining.appliedAt().map(Instant::toString).orElse(null),
         mining.changes(),
+        ap.mining().source().name().toLowerCase(java.util.Locale.ROOT),
         inferenceShare.threads(),
         inferenceShare.dutyCycle(),
         running.threads(),

@@ -139,4 +139,37 @@ class MiningDecisionsTest {
     assertThat(decisions.changes()).isZero();
     assertThat(miner.share()).isEqualTo(MiningShares.of(1e10, BUDGET, 2));
   }
+
+  @Test
+  void theCoordinatorsJointDecisionWinsOverTheGatewaysWhileItIsLive() {
+    decisions.offer("0xgw1", 5, 4e9);
+    assertThat(decisions.joint(5, 1.5e10, "0xap0")).isEqualTo(Outcome.DEFERRED); // an increase
+    clock.advance(Duration.ofSeconds(2));
+    decisions.tick();
+    decisions.offer("0xgw1", 6, 2e9); // a gateway's own decision does not lower it now
+
+    assertThat(decisions.decidedHz()).isEqualTo(1.5e10);
+    assertThat(decisions.inForce().miningShareHz()).isEqualTo(1.5e10);
+    assertThat(decisions.source()).isEqualTo(MiningDecisions.Source.COORDINATOR);
+  }
+
+  @Test
+  void theGatewaysDecisionsCountAgainOnceTheJointDecisionExpired() {
+    decisions.joint(5, 6e9, "0xap0");
+    clock.advance(Duration.ofSeconds(11));
+    decisions.offer("0xgw1", 17, 4e9);
+
+    assertThat(decisions.decidedHz()).isEqualTo(4e9);
+    assertThat(decisions.source()).isEqualTo(MiningDecisions.Source.GATEWAYS);
+  }
+
+  @Test
+  void aJointDecisionOfAnOlderSlotIsStale() {
+    decisions.joint(7, 6e9, "0xap0");
+    assertThat(decisions.joint(6, 2e9, "0xap1")).isEqualTo(Outcome.STALE);
+    assertThat(decisions.decidedHz()).isEqualTo(6e9);
+    assertThatThrownBy(() -> decisions.joint(8, 3e10, "0xap0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("miningShareHz: must be in [0, 2.0E10] Hz");
+  }
 }

@@ -99,7 +99,7 @@ class ThreeApChainTest {
                 Hash.sha3(("task-" + slot).getBytes(StandardCharsets.UTF_8)),
                 serving.address(),
                 gateway,
-                PlatformChain.CAPACITY_FLOPS_PER_SLOT,
+                java.math.BigInteger.valueOf(PlatformChain.PARAMETERS.ledgerCapacityFlops()),
                 2_000,
                 slot);
         book.served(Numeric.toHexString(r.taskId()), gateway, r.flopsServed().longValueExact());

@@ -261,7 +261,9 @@ class GatewayTrustTest {
     HttpResponse<String> served =
         offload(proof(GATEWAY, "POST", "/offload", AP, frame, now()), "1.0e10");
     assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
-    String flops = JSON.readTree(served.body()).path("tailFlops").asText();
+    // the receipt credits the AP with the task's share of the slot (X-Bdt-Inference-Share 1e10 Hz,
+    // one task): f^I phi_A tau FLOPs, the ledger's unit for x_m = sum f^I / F_m
+    String flops = Long.toString(PlatformChain.PARAMETERS.receiptFlops(1.0e10, 1));
     byte[] taskId = Numeric.toBytesPadded(BigInteger.ONE, 32);
     Credentials signer = TestPlatformKeys.gateway(0);
     ServiceReceipt receipt =

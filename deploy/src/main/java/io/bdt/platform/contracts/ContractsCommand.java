@@ -107,10 +107,11 @@ public final class ContractsCommand implements Runnable {
               timestamp,
               new ChainSpec.DifficultySpec(baseDifficulty, PlatformChain.ETA),
               alloc,
-              miners);
-      PlatformChain.Contracts at =
-          new NetworkContracts(deployer, admins, chainId, PlatformChain.slotClock(probe))
-              .addresses();
+              miners,
+              null,
+              PlatformChain.PARAMETERS.withDifficulty(
+                  baseDifficulty.doubleValue(), PlatformChain.ETA));
+      PlatformChain.Contracts at = new NetworkContracts(deployer, admins, probe).addresses();
       new ChainSpec(
               chainId,
               probe.gasLimit(),
@@ -119,7 +120,8 @@ public final class ContractsCommand implements Runnable {
               probe.difficulty(),
               alloc,
               miners,
-              at.reputationLedger())
+              at.reputationLedger(),
+              probe.system())
           .write(out.resolve("genesis.json"));
       new ContractsFile(chainId, at, gatewayAddresses).write(out.resolve(ContractsFile.NAME));
       System.out.println(
@@ -218,8 +220,7 @@ public final class ContractsCommand implements Runnable {
           admins.add(KeyFile.read(f));
         }
       }
-      NetworkContracts network =
-          new NetworkContracts(deployer, admins, spec.chainId(), PlatformChain.slotClock(spec));
+      NetworkContracts network = new NetworkContracts(deployer, admins, spec);
       if (!network.addresses().toString().equalsIgnoreCase(planned.addresses().toString())
           || !planned.addresses().reputationLedger().equalsIgnoreCase(spec.reputationLedger())
           || planned.chainId() != spec.chainId()) {

@@ -106,6 +106,40 @@ public final class ApClient {
         seconds);
   }
 
+  /**
+   * Posts this gateway's slot demand to the slot coordinator on the AP at {@code baseUrl} and waits
+   * at most {@code timeout} for its part of the joint decision.
+   *
+   * @throws OffloadRefused when the coordinator answered and refused the demand (4xx, e.g. {@code
+   *     LATE}: the slot is decided already)
+   * @throws IOException when the AP does not answer in time or cannot decide
+   */
+  public SlotAssignment demand(String baseUrl, ObjectNode demand, Duration timeout)
+      throws IOException, InterruptedException {
+    byte[] body = JSON.writeValueAsBytes(demand);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/coordinator/demand"))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    sign(request, "POST", "/coordinator/demand", audience(baseUrl, timeout), body);
+    HttpResponse<byte[]> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 == 4) {
+      throw refused(baseUrl + "/coordinator/demand", response);
+    }
+    JsonNode a = ok(baseUrl + "/coordinator/demand", response);
+    return new SlotAssignment(
+        a.path("slot").asLong(),
+        a.path("cut").asInt(),
+        a.path("servingAp").asInt(),
+        number(a, "inferenceShare", baseUrl),
+        number(a, "miningShare", baseUrl),
+        number(a, "predictedSecondsPerSample", baseUrl),
+        a.path("gateways").asInt(),
+        a.path("coordinator").asText(""));
+  }
+
   /** Hands a signed receipt to the AP ({@code 202} expected). */
   public void submitReceipt(String baseUrl, ObjectNode receipt)
       throws IOException, InterruptedException {
@@ -128,11 +162,21 @@ public final class ApClient {
     }
   }
 
+  /** The chain address of the AP at {@code baseUrl} (asked for with a status if unknown). */
+  public String address(String baseUrl) throws IOException, InterruptedException {
+    return audience(baseUrl);
+  }
+
   /** The AP's address writes are signed for: from its last status, asked for now if unknown. */
   private String audience(String baseUrl) throws IOException, InterruptedException {
+    return audience(baseUrl, Duration.ofSeconds(2));
+  }
+
+  private String audience(String baseUrl, Duration timeout)
+      throws IOException, InterruptedException {
     String address = apAddresses.get(baseUrl);
     if (address == null) {
-      status(baseUrl, Duration.ofSeconds(2));
+      status(baseUrl, timeout);
       address = apAddresses.get(baseUrl);
     }
     if (address == null) {
@@ -178,8 +222,7 @@ public final class ApClient {
   private static double number(JsonNode body, String field, String url) throws IOException {
     JsonNode value = body.get(field);
     if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
-      throw new IOException(
-          url + "/status: field " + field + " must be a finite number, got " + value);
+      throw new IOException(url + ": field " + field + " must be a finite number, got " + value);
     }
     return value.asDouble();
   }

@@ -13,7 +13,7 @@ import io.bdt.optimizer.dpra.SlotDecision;
 import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
 import io.bdt.optimizer.model.SlotCost;
-import io.bdt.optimizer.scenario.Scenario;
+import io.bdt.parameters.ChainParameters;
 import io.bdt.pki.TlsContexts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -41,14 +41,15 @@ import org.web3j.crypto.Keys;
 import org.web3j.utils.Numeric;
 
 /**
- * The gateway's per-slot inference loop. Every {@code tau} seconds it takes the pending sensor
- * windows ({@code b_n(t)} of them), reads each AP's budget, queue and reputation from its {@code
- * /status}, asks the DPRA controller for the cut and shares with the measured uplink rate, runs the
- * head, offloads the frame to the serving AP (or runs the whole model at the fully local cut),
- * writes the result into the device twin's {@code health} feature, and signs a receipt for the AP.
- *
- * <p>This gateway plans for itself ({@code N = 1}); each gateway runs its own controller with the
- * AP-reported {@code R_m} and {@code Q_m}, which the chain keeps consistent across gateways.
+ * The gateway's per-slot inference loop. Every {@code tau} seconds (the genesis' slot length, at
+ * the slot boundaries) it takes the pending sensor windows ({@code b_n(t)} of them) and posts its
+ * demand to the slot coordinator (the APs in index order, the first that answers), which decides
+ * the slot jointly for every gateway and AP and answers the cut and inference share. When no
+ * coordinator answers in time the gateway decides locally: it reads each AP's budget, queue and
+ * reputation from its {@code /status} and asks its own DPRA controller ({@code N = 1}), and says so
+ * in {@code bdt_dpra_decisions_total{source="local-fallback"}} and the log. Then it runs the head,
+ * offloads the frame to the serving AP (or runs the whole model at the fully local cut), writes the
+ * result into the device twin's {@code health} feature, and signs a receipt for the AP.
  */
 @ApplicationScoped
 public class InferenceLoop {
@@ -67,7 +68,11 @@ public class InferenceLoop {
   private final SecureRandom random = new SecureRandom();
   private SplitHeads heads;
   private DpraController controller;
+  private ChainParameters chainParameters;
   private SystemParameters parameters;
+  private Counter coordinatorDecisions;
+  private Counter localDecisions;
+  private volatile boolean fellBack;
   private UplinkEstimator uplink;
   private ReceiptSigner signer;
   private ScheduledExecutorService executor;
@@ -100,17 +105,15 @@ public class InferenceLoop {
     } catch (ai.onnxruntime.OrtException e) {
       throw new IllegalStateException("ONNX Runtime cannot run the vibration heads", e);
     }
-    Scenario defaults = Scenario.defaults();
-    parameters =
-        new SystemParameters(
-            c.v(),
-            defaults.apFlopsPerCycle(),
-            defaults.cyclesPerHash(),
-            defaults.baseDifficulty(),
-            defaults.eta(),
-            defaults.omega(),
-            defaults.rMin(),
-            defaults.consensusOverheadSeconds());
+    java.nio.file.Path genesis =
+        c.genesis()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "bdt.gateway.inference.genesis: the network's genesis file is required"
+                            + " with inference (its system section is the parameter set)"));
+    chainParameters = ChainParameters.readGenesis(genesis);
+    parameters = SystemParameters.of(chainParameters, c.v());
     controller = new DpraController(parameters, new double[Math.max(1, apUrls.size())]);
     uplink =
         new UplinkEstimator(
@@ -125,7 +128,18 @@ public class InferenceLoop {
             .orElseGet(InferenceLoop::createKey);
     signer = new ReceiptSigner(key, c.chainId(), c.ledgerAddress());
     aps = new ApClient(key, java.time.Clock.systemUTC(), TlsContexts.trusting(c.caFile()));
-    slots = new LedgerSlots(config.chain().rpcUrl(), c.ledgerAddress(), c.tau());
+    slots =
+        new LedgerSlots(config.chain().rpcUrl(), c.ledgerAddress(), chainParameters.slotSeconds());
+    coordinatorDecisions =
+        Counter.builder("bdt.dpra.decisions")
+            .description("slots decided: by the slot coordinator's joint decision, or locally")
+            .tag("source", "coordinator")
+            .register(registry);
+    localDecisions =
+        Counter.builder("bdt.dpra.decisions")
+            .description("slots decided: by the slot coordinator's joint decision, or locally")
+            .tag("source", "local-fallback")
+            .register(registry);
     predicted =
         DistributionSummary.builder("bdt.inference.latency.predicted")
             .description("DPRA-predicted task latency D_n per sample, seconds")
@@ -140,7 +154,10 @@ public class InferenceLoop {
         Counter.builder("bdt.inference.offload.fallback")
             .description("tasks whose offload failed and that ran on the whole local model instead")
             .register(registry);
-    long periodMicros = Math.round(c.tau() * 1e6);
+    long periodMicros = Math.round(chainParameters.slotSeconds() * 1e6);
+    // run at the slot boundaries (+10 ms), so every gateway's demand reaches the coordinator early
+    // in the same slot
+    long firstMicros = periodMicros - (System.currentTimeMillis() * 1000) % periodMicros + 10_000;
     executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -148,10 +165,10 @@ public class InferenceLoop {
               t.setDaemon(true);
               return t;
             });
-    executor.scheduleAtFixedRate(this::safeSlot, periodMicros, periodMicros, TimeUnit.MICROSECONDS);
+    executor.scheduleAtFixedRate(this::safeSlot, firstMicros, periodMicros, TimeUnit.MICROSECONDS);
     LOG.infof(
-        "inference loop: tau=%.3f s, %d AP(s), gateway %s signs receipts",
-        c.tau(), apUrls.size(), signer.address());
+        "inference loop: tau=%.3f s, %d AP(s), gateway %s signs receipts; parameter set %s",
+        chainParameters.slotSeconds(), apUrls.size(), signer.address(), chainParameters);
   }
 
   private static ECKeyPair createKey() {
@@ -212,60 +229,11 @@ public class InferenceLoop {
       return;
     }
     List<String> urls = c.aps().orElse(List.of());
-    int m = Math.max(1, urls.size());
-    ApStatus[] status = new ApStatus[m];
-    double[] budget = new double[m];
-    double[] reputation = new double[m];
-    double[] queue = new double[m];
-    boolean servingUp = false;
-    for (int a = 0; a < m; a++) {
-      budget[a] = Scenario.defaults().apBudgetHz();
-      if (a < urls.size()) {
-        try {
-          status[a] = aps.status(urls.get(a), java.time.Duration.ofMillis(500));
-          budget[a] = status[a].budget() > 0 ? status[a].budget() : budget[a];
-          reputation[a] = Math.min(1, Math.max(0, status[a].reputation()));
-          queue[a] = Math.max(0, status[a].queue());
-          servingUp |= a == c.servingAp();
-        } catch (IOException e) {
-          LOG.debugf("AP %s is not answering: %s", urls.get(a), e.getMessage());
-        }
-      }
-    }
-    int serving = Math.min(c.servingAp(), m - 1);
-    if (status[serving] == null) {
-      // the configured AP is down: another that answered serves this slot, if any
-      for (int a = 0; a < urls.size(); a++) {
-        if (status[a] != null) {
-          serving = a;
-          servingUp = true;
-          break;
-        }
-      }
-    }
-    SlotObservation observation =
-        new SlotObservation(
-            new int[] {tasks.size()},
-            List.of(heads.costTable()),
-            new int[] {serving},
-            new double[] {uplink.rate(serving)},
-            new double[] {c.gatewayFlopsPerSecond()},
-            budget,
-            reputation,
-            queue);
-    int cut;
-    double share;
-    double miningShare;
-    if (servingUp) {
-      SlotDecision decision = controller.decide(observation);
-      cut = decision.cut()[0];
-      share = decision.inferenceShare()[0];
-      miningShare = decision.miningShare()[serving];
-    } else {
-      cut = heads.fullyLocalCut(); // no AP to offload to: the only feasible cut
-      share = 0;
-      miningShare = 0;
-    }
+    int serving = Math.min(c.servingAp(), Math.max(1, urls.size()) - 1);
+    Plan plan =
+        coordinated(t, tasks.size(), serving, urls).orElseGet(() -> local(tasks, serving, urls));
+    int cut = plan.cut();
+    double share = plan.share();
     cutCounters
         .computeIfAbsent(
             cut,
@@ -276,11 +244,9 @@ public class InferenceLoop {
                     .tag("cut", Integer.toString(k))
                     .register(registry))
         .increment(tasks.size());
-    double predictedSeconds =
-        SlotCost.gatewayLatency(observation, parameters, 0, cut, share) / tasks.size();
+    double predictedSeconds = plan.predictedSecondsPerSample();
     for (SensorWindow window : tasks) {
-      TaskResult result =
-          runTask(t, window, cut, share, miningShare, serving, status, urls, predictedSeconds);
+      TaskResult result = runTask(t, window, tasks.size(), plan, urls);
       if (result != null) {
         predicted.record(predictedSeconds);
         measured.record(result.latencySeconds());
@@ -290,17 +256,165 @@ public class InferenceLoop {
     }
   }
 
-  private TaskResult runTask(
-      long t,
-      SensorWindow window,
+  /**
+   * A slot's decision for this gateway: cut, inference share, the serving AP's mining share when
+   * the gateway decided it (local fallback; null when the coordinator set it on the AP), the
+   * serving AP, the predicted latency per sample and the APs an offload tries in turn (the serving
+   * AP first) before the task runs locally.
+   */
+  private record Plan(
       int cut,
       double share,
-      double miningShare,
+      Double miningShare,
       int serving,
-      ApStatus[] status,
-      List<String> urls,
-      double predictedSeconds)
-      throws Exception {
+      double predictedSecondsPerSample,
+      List<Integer> order) {}
+
+  /**
+   * The slot coordinator's decision: the demand goes to the APs in index order until one answers
+   * within the coordinator timeout; empty when none does (the caller decides locally).
+   */
+  private java.util.Optional<Plan> coordinated(long t, int samples, int serving, List<String> urls)
+      throws InterruptedException {
+    GatewayConfig.Inference c = config.inference();
+    ObjectNode demand = JsonNodeFactory.instance.objectNode();
+    demand.put("slot", t);
+    demand.put("samples", samples);
+    demand.put("model", heads.costTable().model());
+    demand.put("modelHash", heads.modelHash().hex());
+    demand.put("uplinkRate", uplink.rate(serving));
+    demand.put("gatewayFlopsPerSecond", c.gatewayFlopsPerSecond());
+    demand.put("servingAp", serving);
+    long deadline = System.nanoTime() + Math.round(c.coordinatorTimeoutSeconds() * 1e9);
+    List<String> why = new ArrayList<>();
+    for (String url : urls) {
+      long left = deadline - System.nanoTime();
+      if (left < 5_000_000) {
+        why.add("no time left for " + url);
+        break;
+      }
+      try {
+        SlotAssignment a = aps.demand(url, demand, java.time.Duration.ofNanos(left));
+        coordinatorDecisions.increment();
+        if (fellBack) {
+          fellBack = false;
+          LOG.infof("slot %d: the slot coordinator at %s decides again", t, url);
+        }
+        return java.util.Optional.of(
+            new Plan(
+                a.cut(),
+                a.inferenceShare(),
+                null,
+                Math.min(a.servingAp(), urls.size() - 1),
+                a.predictedSecondsPerSample(),
+                offloadOrder(Math.min(a.servingAp(), urls.size() - 1), new boolean[urls.size()])));
+      } catch (OffloadRefused e) {
+        // a live coordinator refused (e.g. LATE: its round closed): asking the next AP would
+        // start a second coordinator for this slot, so this slot is decided here
+        why.add(url + ": " + e.getMessage());
+        break;
+      } catch (IOException e) {
+        why.add(url + ": " + e.getMessage());
+      }
+    }
+    localDecisions.increment();
+    if (!fellBack) {
+      fellBack = true;
+      LOG.warnf(
+          "slot %d: no slot coordinator answered within %.3f s, deciding locally (%s)",
+          t, c.coordinatorTimeoutSeconds(), String.join("; ", why));
+    } else {
+      LOG.debugf("slot %d: deciding locally (%s)", t, String.join("; ", why));
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** This gateway's own DPRA decision ({@code N = 1}) from the APs' reported states. */
+  private Plan local(List<SensorWindow> tasks, int serving, List<String> urls) {
+    GatewayConfig.Inference c = config.inference();
+    int m = Math.max(1, urls.size());
+    double[] budget = new double[m];
+    double[] reputation = new double[m];
+    double[] queue = new double[m];
+    boolean[] down = new boolean[m];
+    for (int a = 0; a < m; a++) {
+      budget[a] = chainParameters.apBudgetHz();
+      down[a] = true;
+      if (a < urls.size()) {
+        try {
+          ApStatus status = aps.status(urls.get(a), java.time.Duration.ofMillis(500));
+          budget[a] = status.budget() > 0 ? status.budget() : budget[a];
+          reputation[a] = Math.min(1, Math.max(0, status.reputation()));
+          queue[a] = Math.max(0, status.queue());
+          down[a] = false;
+        } catch (IOException e) {
+          LOG.debugf("AP %s is not answering: %s", urls.get(a), e.getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (down[serving]) {
+      // the configured AP is down: another that answered serves this slot, if any
+      for (int a = 0; a < m; a++) {
+        if (!down[a]) {
+          serving = a;
+          break;
+        }
+      }
+    }
+    boolean servingUp = !down[serving];
+    SlotObservation observation =
+        new SlotObservation(
+            new int[] {tasks.size()},
+            List.of(heads.costTable()),
+            new int[] {serving},
+            new double[] {uplink.rate(serving)},
+            new double[] {c.gatewayFlopsPerSecond()},
+            budget,
+            reputation,
+            queue);
+    if (!servingUp) {
+      // no AP to offload to: the only feasible cut
+      int cut = heads.fullyLocalCut();
+      return new Plan(
+          cut,
+          0,
+          0.0,
+          serving,
+          SlotCost.gatewayLatency(observation, parameters, 0, cut, 0) / tasks.size(),
+          List.of());
+    }
+    SlotDecision decision = controller.decide(observation);
+    int cut = decision.cut()[0];
+    double share = decision.inferenceShare()[0];
+    return new Plan(
+        cut,
+        share,
+        decision.miningShare()[serving],
+        serving,
+        SlotCost.gatewayLatency(observation, parameters, 0, cut, share) / tasks.size(),
+        offloadOrder(serving, down));
+  }
+
+  /** The serving AP first, then every other AP not known to be down this slot, by index. */
+  private static List<Integer> offloadOrder(int serving, boolean[] down) {
+    List<Integer> order = new ArrayList<>();
+    order.add(serving);
+    for (int a = 0; a < down.length; a++) {
+      if (a != serving && !down[a]) {
+        order.add(a);
+      }
+    }
+    return order;
+  }
+
+  private TaskResult runTask(
+      long t, SensorWindow window, int slotTasks, Plan plan, List<String> urls) throws Exception {
+    int cut = plan.cut();
+    double share = plan.share();
+    int serving = plan.serving();
+    double predictedSeconds = plan.predictedSecondsPerSample();
     byte[] taskId = new byte[32];
     random.nextBytes(taskId);
     long start = System.nanoTime();
@@ -313,16 +427,19 @@ public class InferenceLoop {
       seconds = (System.nanoTime() - start) / 1e9;
     } else {
       byte[] frame = FrameCodec.encode(heads.head(cut, window.samples()));
-      Map<String, String> headers =
-          Map.of(
-              "X-Bdt-Task-Id", Numeric.toHexString(taskId),
-              "X-Bdt-Gateway", signer.address(),
-              "X-Bdt-Slot", Long.toString(t),
-              "X-Bdt-Inference-Share", Double.toString(share),
-              "X-Bdt-Mining-Share", Double.toString(miningShare));
+      Map<String, String> headers = new HashMap<>();
+      headers.put("X-Bdt-Task-Id", Numeric.toHexString(taskId));
+      headers.put("X-Bdt-Gateway", signer.address());
+      headers.put("X-Bdt-Slot", Long.toString(t));
+      headers.put("X-Bdt-Slot-Tasks", Integer.toString(slotTasks));
+      headers.put("X-Bdt-Inference-Share", Double.toString(share));
+      if (plan.miningShare() != null) {
+        // a local decision: the gateway's f_m^B counts on the AP while no joint decision is live
+        headers.put("X-Bdt-Mining-Share", Double.toString(plan.miningShare()));
+      }
       OffloadResult offload = null;
       int servedBy = serving;
-      for (int a : offloadOrder(serving, status)) {
+      for (int a : plan.order()) {
         try {
           offload = aps.offload(urls.get(a), frame, headers);
           servedBy = a;
@@ -334,8 +451,8 @@ public class InferenceLoop {
                 .counter("bdt.inference.offload.refused", "reason", refused.reason())
                 .increment();
           }
-          // the AP died, was cut off or refused the task: the next AP that answered this slot's
-          // status gets the same frame
+          // the AP died, was cut off or refused the task: the next AP in the plan's order (one
+          // that answered this slot, or any other with a coordinated plan) gets the same frame
           LOG.warnf(
               "offload of task %s to %s failed: %s",
               Numeric.toHexString(taskId), urls.get(a), e.getMessage());
@@ -366,32 +483,19 @@ public class InferenceLoop {
       // the task is done when its result is back; the receipt below is bookkeeping, not latency
       long latencyMicros = (System.nanoTime() - start) / 1000;
       seconds = latencyMicros / 1e6;
-      long flops =
-          offload.tailFlops() > 0
-              ? offload.tailFlops()
-              : Math.round(heads.costTable().cut(cut).tailFlops());
+      // the task's part of f_mn^I in the ledger's unit: the ledger's x_m is sum_n f_mn^I / F_m
+      long flops = chainParameters.receiptFlops(share, slotTasks);
       try {
         aps.submitReceipt(
             urls.get(servedBy),
-            signer.sign(signer.receipt(taskId, status[servedBy].ap(), flops, latencyMicros, t)));
+            signer.sign(
+                signer.receipt(taskId, aps.address(urls.get(servedBy)), flops, latencyMicros, t)));
       } catch (IOException | IllegalArgumentException e) {
         LOG.warnf(
             "receipt for task %s not delivered: %s", Numeric.toHexString(taskId), e.getMessage());
       }
     }
     return finish(t, window, taskId, cut, label, probabilities, predictedSeconds, seconds);
-  }
-
-  /** The serving AP first, then every other AP that answered this slot's status, by index. */
-  private static List<Integer> offloadOrder(int serving, ApStatus[] status) {
-    List<Integer> order = new ArrayList<>();
-    order.add(serving);
-    for (int a = 0; a < status.length; a++) {
-      if (a != serving && status[a] != null) {
-        order.add(a);
-      }
-    }
-    return order;
   }
 
   /** The whole model on this gateway: the class probabilities of the window. */

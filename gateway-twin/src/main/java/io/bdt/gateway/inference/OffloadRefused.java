@@ -3,9 +3,10 @@ package io.bdt.gateway.inference;
 import java.io.IOException;
 
 /**
- * An AP answered an offload with a refusal; {@link #reason()} is the answer's {@code reason} (the
- * AP's rule, e.g. {@code UNKNOWN_MODEL}, {@code MODEL_MISMATCH}, {@code OVERLOADED}), or {@code
- * HTTP_<status>} when the answer names none. The gateway counts refusals by it.
+ * An AP answered an offload or a slot demand with a refusal; {@link #reason()} is the answer's
+ * {@code reason} (the AP's rule, e.g. {@code UNKNOWN_MODEL}, {@code MODEL_MISMATCH}, {@code
+ * OVERLOADED}, {@code LATE}), or {@code HTTP_<status>} when the answer names none. The gateway
+ * counts offload refusals by it.
  */
 public final class OffloadRefused extends IOException {
 

@@ -49,10 +49,17 @@ class ApKilledMidOffloadIT {
     try (TestAccessPoint a = new TestAccessPoint(model);
         TestAccessPoint b = new TestAccessPoint(model)) {
       a.killAtOffload = KILL_AT_OFFLOAD;
+      // the network's parameter set, with 0.1 s slots; neither AP coordinates, so every slot is
+      // the gateway's local decision and a failed offload goes to the other AP
+      Path genesis = dir.resolve("genesis.json");
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .writeValue(
+              genesis.toFile(),
+              Map.of("system", io.bdt.parameters.ChainParameters.NEW_NETWORK.withSlotSeconds(0.1)));
       Map<String, String> inference =
           Map.of(
               "bdt.gateway.inference.enabled", "true",
-              "bdt.gateway.inference.tau", "0.1",
+              "bdt.gateway.inference.genesis", genesis.toString(),
               "bdt.gateway.inference.aps", a.url() + "," + b.url(),
               // a slow gateway (0.1 MFLOP/s): DPRA offloads (GatewayServiceTest)
               "bdt.gateway.inference.gateway-flops-per-second", "1.0e5");

@@ -53,10 +53,16 @@ public class EmbeddedBroker implements QuarkusTestResourceLifecycleManager {
       dataDir = root.resolve("gateway");
       accessPoint = new TestAccessPoint(dataDir.resolve("models/vibration-seed1/model.onnx"));
       tokens = new TestTokens(root.resolve("auth"));
+      // the network's parameter set, with 0.1 s slots so the tests see many
+      Path genesis = root.resolve("genesis.json");
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .writeValue(
+              genesis.toFile(),
+              Map.of("system", io.bdt.parameters.ChainParameters.NEW_NETWORK.withSlotSeconds(0.1)));
       return Map.ofEntries(
           Map.entry("mp.jwt.verify.publickey.location", tokens.publicKeyFile().toString()),
           Map.entry("bdt.gateway.inference.enabled", "true"),
-          Map.entry("bdt.gateway.inference.tau", "0.1"),
+          Map.entry("bdt.gateway.inference.genesis", genesis.toString()),
           Map.entry("bdt.gateway.inference.aps", accessPoint.url()),
           // a slow gateway (0.1 MFLOP/s) makes the whole model take 7 s locally: DPRA offloads even
           // when a loaded machine makes the measured uplink slow

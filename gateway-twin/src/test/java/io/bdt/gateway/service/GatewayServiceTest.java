@@ -336,8 +336,17 @@ class GatewayServiceTest {
     assertThat(EmbeddedBroker.accessPoint.cuts).contains(0);
     // the AP is told DPRA's mining share for it: mining never stops (docs/dpra.md)
     assertThat(EmbeddedBroker.accessPoint.miningShares).allMatch(f -> f > 0 && f < 2.0e10);
-    await("the receipt", () -> !EmbeddedBroker.accessPoint.receipts.isEmpty());
-    JsonNode receipt = EmbeddedBroker.accessPoint.receipts.get(0);
+    String taskId = health.get("taskId").asText();
+    await(
+        "the receipt of " + taskId,
+        () ->
+            EmbeddedBroker.accessPoint.receipts.stream()
+                .anyMatch(r -> r.get("taskId").asText().equals(taskId)));
+    JsonNode receipt =
+        EmbeddedBroker.accessPoint.receipts.stream()
+            .filter(r -> r.get("taskId").asText().equals(taskId))
+            .findFirst()
+            .orElseThrow();
     var signed =
         new io.bdt.contracts.receipt.ServiceReceipt(
             org.web3j.utils.Numeric.hexStringToByteArray(receipt.get("taskId").asText()),
@@ -387,6 +396,41 @@ class GatewayServiceTest {
         .body(
             org.hamcrest.Matchers.matchesPattern(
                 "(?s).*bdt_inference_offload_fallback_total(\\{[^}]*\\})? [1-9].*"));
+  }
+
+  @Test
+  void slotsFollowTheCoordinatorAndFallBackToALocalDecisionWhenItStops() throws Exception {
+    EmbeddedBroker.accessPoint.coordinating = true;
+    try {
+      String id = provisioned("motor-9");
+      int demandsBefore = EmbeddedBroker.accessPoint.demands.size();
+      classified(id, 9);
+      await(
+          "slots decided by the coordinator",
+          () -> decisions("coordinator") > 0 && EmbeddedBroker.accessPoint.demands.size() > 0);
+      JsonNode demand = EmbeddedBroker.accessPoint.demands.get(demandsBefore);
+      assertThat(demand.get("model").asText()).isEqualTo("vibration");
+      assertThat(demand.get("modelHash").asText()).matches("[0-9a-f]{64}");
+      assertThat(demand.get("samples").asInt()).isPositive();
+    } finally {
+      // the coordinator stops mid-run: the next slots are decided on the gateway
+      EmbeddedBroker.accessPoint.coordinating = false;
+    }
+    double localBefore = decisions("local-fallback");
+    classified(provisioned("motor-10"), 10);
+    await("a slot decided locally", () -> decisions("local-fallback") > localBefore);
+  }
+
+  /** {@code bdt_dpra_decisions_total{source}} of the gateway now. */
+  private static double decisions(String source) {
+    String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String name = "bdt_dpra_decisions_total{source=\"" + source + "\"} ";
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length()).trim()))
+        .findFirst()
+        .orElse(0);
   }
 
   @Test

@@ -61,6 +61,20 @@ final class TestAccessPoint implements AutoCloseable {
 
   private final java.util.concurrent.atomic.AtomicInteger offloads =
       new java.util.concurrent.atomic.AtomicInteger();
+   * Whether the AP runs the slot coordinator: while set, {@code /coordinator/demand} answers the
+   * real joint DPRA decision of the slot (this one AP, the demands of each call); while not, it
+   * drops the connection without an answer, as a stopped coordinator does.
+   */
+  volatile boolean coordinating;
+
+  /** Demands the coordinator decided. */
+  final List<JsonNode> demands = new CopyOnWriteArrayList<>();
+
+  private final io.bdt.optimizer.joint.JointSlot joint =
+      new io.bdt.optimizer.joint.JointSlot(
+          io.bdt.optimizer.dpra.SystemParameters.of(
+              io.bdt.parameters.ChainParameters.NEW_NETWORK, 10));
+
   private final HttpServer server;
   private final Path modelFile;
   private GraphAnalysis analysis;
@@ -71,6 +85,7 @@ final class TestAccessPoint implements AutoCloseable {
     server.createContext("/status", this::status);
     server.createContext("/offload", this::offload);
     server.createContext("/receipts", this::receipt);
+    server.createContext("/coordinator/demand", this::demand);
     server.start();
   }
 
@@ -154,8 +169,10 @@ final class TestAccessPoint implements AutoCloseable {
         return;
       }
       cuts.add(frame.cut());
-      miningShares.add(
-          Double.parseDouble(exchange.getRequestHeaders().getFirst("X-Bdt-Mining-Share")));
+      String mining = exchange.getRequestHeaders().getFirst("X-Bdt-Mining-Share");
+      if (mining != null) { // a local decision's; the coordinator's is set on the AP
+        miningShares.add(Double.parseDouble(mining));
+      }
       var tail = ModelSplitter.split(analysis, frame.cut()).tail();
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       long start = System.nanoTime();
@@ -187,6 +204,61 @@ final class TestAccessPoint implements AutoCloseable {
           inputs.values().forEach(OnnxTensor::close);
         }
       }
+    } catch (Exception e) {
+      respond(exchange, 400, JSON.createObjectNode().put("error", e.toString()).toString());
+    }
+  }
+
+  private synchronized void demand(HttpExchange exchange) throws IOException {
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    if (!coordinating) {
+      exchange.close();
+      return;
+    }
+    if (!proven(exchange, ADDRESS, body)) {
+      respond(exchange, 401, "{\"error\":\"unproven gateway request\"}");
+      return;
+    }
+    try {
+      JsonNode d = JSON.readTree(body);
+      if (analysis == null) {
+        analysis = GraphAnalyzer.analyze(OnnxModels.read(modelFile), Map.of());
+      }
+      List<io.bdt.optimizer.cost.CostTable.Cut> cuts = new java.util.ArrayList<>();
+      for (var c : analysis.cuts()) {
+        cuts.add(
+            new io.bdt.optimizer.cost.CostTable.Cut(
+                c.id(), c.label(), c.headFlops(), c.tailFlops(), (double) c.bits()));
+      }
+      var demand =
+          new io.bdt.optimizer.joint.GatewayDemand(
+              exchange.getRequestHeaders().getFirst("X-Bdt-Gateway"),
+              d.get("samples").asInt(),
+              new io.bdt.optimizer.cost.CostTable(
+                  d.get("model").asText(), analysis.inputBits(), analysis.outputBits(), cuts),
+              d.get("servingAp").asInt(),
+              d.get("uplinkRate").asDouble(),
+              d.get("gatewayFlopsPerSecond").asDouble());
+      var a =
+          joint
+              .decide(
+                  List.of(demand), List.of(new io.bdt.optimizer.joint.ApState(2.0e10, 0.2, queue)))
+              .assignments()
+              .getFirst();
+      demands.add(d);
+      respond(
+          exchange,
+          200,
+          JSON.createObjectNode()
+              .put("slot", d.get("slot").asLong())
+              .put("cut", a.cut())
+              .put("servingAp", a.servingAp())
+              .put("inferenceShare", a.inferenceShare())
+              .put("miningShare", a.miningShare())
+              .put("predictedSecondsPerSample", a.predictedSecondsPerSample())
+              .put("gateways", a.gateways())
+              .put("coordinator", ADDRESS)
+              .toString());
     } catch (Exception e) {
       respond(exchange, 400, JSON.createObjectNode().put("error", e.toString()).toString());
     }
