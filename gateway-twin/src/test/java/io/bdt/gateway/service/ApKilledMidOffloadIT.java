@@ -58,11 +58,15 @@ class ApKilledMidOffloadIT {
               Map.of("system", io.bdt.parameters.ChainParameters.NEW_NETWORK.withSlotSeconds(0.1)));
       Map<String, String> inference =
           Map.of(
-              "bdt.gateway.inference.enabled", "true",
-              "bdt.gateway.inference.genesis", genesis.toString(),
-              "bdt.gateway.inference.aps", a.url() + "," + b.url(),
+              "bdt.gateway.inference.enabled",
+              "true",
+              "bdt.gateway.inference.genesis",
+              genesis.toString(),
+              "bdt.gateway.inference.aps",
+              a.url() + "," + b.url(),
               // a slow gateway (0.1 MFLOP/s): DPRA offloads (GatewayServiceTest)
-              "bdt.gateway.inference.gateway-flops-per-second", "1.0e5");
+              "bdt.gateway.inference.gateway-flops-per-second",
+              "1.0e5");
       try (FaultRig rig = FaultRig.start(dir, dataDir, inference)) {
         Map<String, String> secrets = rig.provision(DEVICES);
         List<DeviceSimulator> devices = new ArrayList<>();

@@ -61,6 +61,8 @@ final class TestAccessPoint implements AutoCloseable {
 
   private final java.util.concurrent.atomic.AtomicInteger offloads =
       new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
    * Whether the AP runs the slot coordinator: while set, {@code /coordinator/demand} answers the
    * real joint DPRA decision of the slot (this one AP, the demands of each call); while not, it
    * drops the connection without an answer, as a stopped coordinator does.
