@@ -5,9 +5,11 @@ import io.bdt.optimizer.model.SlotCost;
 import java.util.Arrays;
 
 /**
- * The cut choices of one slot, reduced to what the cut search needs: per gateway and candidate cut,
- * the decision-dependent cost that does not involve the AP ({@code V (T_loc + T_tx)}) and the
- * square root of the tail weight {@code sqrt(a) = sqrt(V b c^tail / phi_A)}.
+ * The cut (and serving-AP) choices of one slot, reduced to what the cut search needs: per gateway,
+ * its options, each an AP in range and a cut, with the decision-dependent cost that does not
+ * involve the AP's compute ({@code V (T_loc + T_tx)}, {@code T_tx} at the rate to that AP) and the
+ * square root of the tail weight {@code sqrt(a) = sqrt(V b c^tail / phi_A)}. With a fixed
+ * association every option of a gateway has its serving AP.
  *
  * <p>For fixed cuts the optimal allocation depends on the cuts only through {@code A_m = sum_{n in
  * A_m} sqrt(a_n)} (see {@link KktAllocator}), so the full objective of a cut combination is {@code
@@ -16,13 +18,18 @@ import java.util.Arrays;
  * <p>Dominated cuts are dropped: a cut whose local cost and {@code sqrt(a)} are both no smaller
  * than another's cannot be better, because {@code G} increases in each {@code A_m > 0}. Cuts with
  * and without tail work are compared only among themselves, because {@code G} can jump down when an
- * AP's first served gateway earns it reputation.
+ * AP's first served gateway earns it reputation; cuts with tail work only with cuts at the same AP
+ * (they add to different {@code A_m}); cuts without tail work at any AP (they add to none).
  */
 final class CutOptions {
 
   final int gateways;
   final int accessPoints;
-  final int[] servingAp;
+
+  /**
+   * {@code m(n)} of option i: the AP it offloads to (for an option without tail work, its link).
+   */
+  final int[] ap;
 
   /** Options of gateway n are indices {@code start[n] .. start[n+1]-1}. */
   final int[] start;
@@ -37,14 +44,23 @@ final class CutOptions {
   final double[] reputationPrice;
 
   CutOptions(SlotObservation observation, SystemParameters parameters) {
+    this(observation, null, parameters);
+  }
+
+  /** The options of {@code observation} with the APs {@code inRange} (null: the fixed ones). */
+  CutOptions(SlotObservation observation, InRange inRange, SystemParameters parameters) {
     gateways = observation.gateways();
     accessPoints = observation.accessPoints();
-    servingAp = observation.servingAp();
+    if (inRange != null) {
+      inRange.check(observation);
+    }
     v = parameters.v();
     int capacity = 0;
     for (int n = 0; n < gateways; n++) {
-      capacity += observation.models().get(n).cuts().size();
+      int links = inRange == null ? 1 : inRange.accessPoints()[n].length;
+      capacity += links * observation.models().get(n).cuts().size();
     }
+    int[] apTmp = new int[capacity];
     int[] cutTmp = new int[capacity];
     double[] localTmp = new double[capacity];
     double[] rootTmp = new double[capacity];
@@ -55,6 +71,7 @@ final class CutOptions {
       CostTable table = observation.models().get(n);
       int full = table.fullyLocalCut();
       if (!observation.hasTask(n)) {
+        apTmp[size] = observation.servingAp()[n];
         cutTmp[size] = full;
         localTmp[size] = 0;
         rootTmp[size] = 0;
@@ -62,18 +79,28 @@ final class CutOptions {
         continue;
       }
       int first = size;
-      for (int k = 0; k <= full; k++) {
-        // an unlimited share leaves exactly T_loc + T_tx
-        double cost =
-            v * SlotCost.gatewayLatency(observation, parameters, n, k, Double.POSITIVE_INFINITY);
-        if (!(cost < Double.POSITIVE_INFINITY)) {
-          continue; // no uplink: this cut cannot be used
+      int[] aps =
+          inRange == null ? new int[] {observation.servingAp()[n]} : inRange.accessPoints()[n];
+      for (int j = 0; j < aps.length; j++) {
+        double rate = inRange == null ? observation.uplinkRate()[n] : inRange.uplinkRate()[n][j];
+        for (int k = 0; k <= full; k++) {
+          // an unlimited share leaves exactly T_loc + T_tx
+          double cost =
+              v
+                  * SlotCost.gatewayLatency(
+                      observation, parameters, n, k, Double.POSITIVE_INFINITY, rate);
+          if (!(cost < Double.POSITIVE_INFINITY)) {
+            continue; // no uplink: this cut cannot be used
+          }
+          double r = Math.sqrt(AllocationProblem.tailWeight(observation, parameters, n, k));
+          size =
+              insertUnlessDominated(
+                  apTmp, cutTmp, localTmp, rootTmp, first, size, aps[j], k, cost, r);
         }
-        double r = Math.sqrt(AllocationProblem.tailWeight(observation, parameters, n, k));
-        size = insertUnlessDominated(cutTmp, localTmp, rootTmp, first, size, k, cost, r);
       }
     }
     start[gateways] = size;
+    ap = Arrays.copyOf(apTmp, size);
     cut = Arrays.copyOf(cutTmp, size);
     local = Arrays.copyOf(localTmp, size);
     root = Arrays.copyOf(rootTmp, size);
@@ -91,29 +118,51 @@ final class CutOptions {
     constant = c;
   }
 
-  /** Adds option (k, cost, r) to the list {@code first..size-1} unless dominated; prunes others. */
+  /**
+   * Adds option (m, k, cost, r) to the list {@code first..size-1} unless dominated; prunes others.
+   */
   private static int insertUnlessDominated(
-      int[] cut, double[] local, double[] root, int first, int size, int k, double cost, double r) {
+      int[] ap,
+      int[] cut,
+      double[] local,
+      double[] root,
+      int first,
+      int size,
+      int m,
+      int k,
+      double cost,
+      double r) {
     boolean served = r > 0;
     for (int i = first; i < size; i++) {
-      if ((root[i] > 0) == served && local[i] <= cost && root[i] <= r) {
+      if (comparable(root[i], ap[i], served, m) && local[i] <= cost && root[i] <= r) {
         return size;
       }
     }
     int kept = first;
     for (int i = first; i < size; i++) {
-      boolean dominated = (root[i] > 0) == served && cost <= local[i] && r <= root[i];
+      boolean dominated = comparable(root[i], ap[i], served, m) && cost <= local[i] && r <= root[i];
       if (!dominated) {
+        ap[kept] = ap[i];
         cut[kept] = cut[i];
         local[kept] = local[i];
         root[kept] = root[i];
         kept++;
       }
     }
+    ap[kept] = m;
     cut[kept] = k;
     local[kept] = cost;
     root[kept] = r;
     return kept + 1;
+  }
+
+  /**
+   * Whether an option with tail work ({@code served}) at AP {@code m} competes with option {@code
+   * (root, ap)}: both without tail work (they add to no {@code A_m}), or both with tail work at the
+   * same AP.
+   */
+  private static boolean comparable(double root, int ap, boolean served, int m) {
+    return (root > 0) == served && (!served || ap == m);
   }
 
   int options(int n) {

@@ -45,7 +45,7 @@ import java.util.Objects;
  * {@link #decide} adds the slot it decided. Every call otherwise works on its own arrays, and the
  * estimate is synchronized, so one instance may serve concurrent callers.
  */
-public final class Dpra implements Policy {
+public final class Dpra implements AssociationPolicy {
 
   /** Report name. */
   public static final String NAME = "DPRA";
@@ -53,12 +53,20 @@ public final class Dpra implements Policy {
   /** Default largest number of cut combinations that is enumerated exhaustively. */
   public static final long DEFAULT_ENUMERATION_LIMIT = 4096;
 
+  /**
+   * Default largest number of (AP, cut) options, summed over the gateways, for which a joint
+   * association solve beyond the enumeration limit also runs the ojAlgo mixed-integer tier.
+   */
+  public static final int DEFAULT_MIXED_INTEGER_LIMIT = 400;
+
+  private static final int MIXED_INTEGER_ROUNDS = 3;
   private static final int MAX_PRICE_ROUNDS = 30;
   private static final int MAX_SWEEPS = 100;
 
   private final SystemParameters parameters;
   private final long enumerationLimit;
   private final boolean reputationValue;
+  private final int mixedIntegerLimit;
   private final ReputationValueEstimate estimate = new ReputationValueEstimate();
 
   /** DPRA with the default enumeration limit and the reputation-value term. */
@@ -79,6 +87,24 @@ public final class Dpra implements Policy {
    * objective of the system model, {@code V [sum_n D_n + D^C] - sum_m Q_m R_m(t+1)}.
    */
   public Dpra(SystemParameters parameters, long enumerationLimit, boolean reputationValue) {
+    this(parameters, enumerationLimit, reputationValue, DEFAULT_MIXED_INTEGER_LIMIT);
+  }
+
+  /**
+   * DPRA with explicit limits: {@code mixedIntegerLimit} is the largest number of (AP, cut) options
+   * summed over the gateways for which a joint association solve that is too large to enumerate
+   * also runs the ojAlgo mixed-integer tier (0 = never; see {@code docs/dpra.md}).
+   */
+  public Dpra(
+      SystemParameters parameters,
+      long enumerationLimit,
+      boolean reputationValue,
+      int mixedIntegerLimit) {
+    if (mixedIntegerLimit < 0) {
+      throw new IllegalArgumentException(
+          "mixedIntegerLimit must be >= 0, got " + mixedIntegerLimit);
+    }
+    this.mixedIntegerLimit = mixedIntegerLimit;
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     if (enumerationLimit < 0) {
       throw new IllegalArgumentException("enumerationLimit must be >= 0, got " + enumerationLimit);
@@ -124,18 +150,54 @@ public final class Dpra implements Policy {
    * rho_m}), the objective the decision minimizes.
    */
   public SlotPlan plan(SlotObservation observation) {
+    return solvePriced(observation, null).plan();
+  }
+
+  /**
+   * The slot decision with each gateway's serving AP chosen among {@code inRange} (the joint
+   * association and cut search, docs/dpra.md), without recording anything. With one AP in range per
+   * gateway it is {@link #plan(SlotObservation)} on the observation with those APs.
+   */
+  public AssociationPlan plan(SlotObservation observation, InRange inRange) {
+    Objects.requireNonNull(inRange, "inRange");
+    Solved solved = solvePriced(observation, inRange);
+    return new AssociationPlan(
+        solved.servingAp(), inRange.resolve(observation, solved.servingAp()), solved.plan());
+  }
+
+  /**
+   * Decides the slot with the association chosen among {@code inRange} ({@link
+   * #plan(SlotObservation, InRange)}) and records its realized {@code rho_m} as {@link
+   * #decide(SlotObservation)} does.
+   */
+  @Override
+  public AssociationPlan decide(SlotObservation observation, InRange inRange) {
+    AssociationPlan plan = plan(observation, inRange);
+    if (pricesReputation()) {
+      estimate.record(
+          reputationValue(parameters, observation.reputation(), plan.decision().miningShare()));
+    }
+    return plan;
+  }
+
+  private Solved solvePriced(SlotObservation observation, InRange inRange) {
     Objects.requireNonNull(observation, "observation");
     if (!pricesReputation()) {
-      return solve(observation);
+      return solve(observation, inRange);
     }
     double[] rho = estimate.mean();
     if (rho != null) {
-      return solve(withReputationValue(observation, rho));
+      return solve(withReputationValue(observation, rho), inRange);
     }
-    SlotPlan plain = solve(observation);
-    SlotPlan priced = solve(pricedObservation(observation, plain.decision().miningShare()));
-    return new SlotPlan(
-        priced.decision(), priced.objective(), plain.evaluations() + priced.evaluations());
+    Solved plain = solve(observation, inRange);
+    Solved priced =
+        solve(pricedObservation(observation, plain.plan().decision().miningShare()), inRange);
+    return new Solved(
+        priced.servingAp(),
+        new SlotPlan(
+            priced.plan().decision(),
+            priced.plan().objective(),
+            plain.plan().evaluations() + priced.plan().evaluations()));
   }
 
   /**
@@ -155,7 +217,7 @@ public final class Dpra implements Policy {
     if (rho != null) {
       return withReputationValue(observation, rho);
     }
-    return pricedObservation(observation, solve(observation).decision().miningShare());
+    return pricedObservation(observation, solve(observation, null).plan().decision().miningShare());
   }
 
   /**
@@ -226,15 +288,24 @@ public final class Dpra implements Policy {
     return rho;
   }
 
-  private SlotPlan solve(SlotObservation observation) {
-    CutOptions options = new CutOptions(observation, parameters);
+  /** A solved slot: each gateway's serving AP and the plan. */
+  private record Solved(int[] servingAp, SlotPlan plan) {}
+
+  private Solved solve(SlotObservation observation, InRange inRange) {
+    CutOptions options = new CutOptions(observation, inRange, parameters);
     Search search = new Search(options);
     if (combinations(options, enumerationLimit) <= enumerationLimit) {
       search.enumerate();
     } else {
       search.coordinate();
+      if (inRange != null
+          && inRange.hasChoice()
+          && options.start[options.gateways] <= mixedIntegerLimit) {
+        search.mixedInteger(MIXED_INTEGER_ROUNDS);
+      }
     }
-    return search.toPlan();
+    SlotPlan plan = search.toPlan();
+    return new Solved(search.servingAps(), plan);
   }
 
   /** The number of cut combinations, or {@code limit + 1} if it exceeds {@code limit}. */
@@ -291,13 +362,28 @@ public final class Dpra implements Policy {
 
     private void set(int n, int option) {
       int old = choice[n];
-      int m = o.servingAp[n];
-      served[m] += (o.root[option] > 0 ? 1 : 0) - (o.root[old] > 0 ? 1 : 0);
-      // an AP that serves nobody must see exactly 0, not the rounding residue of the updates:
-      // G jumps at A_m = 0 (the first served gateway earns the AP reputation)
-      sqrtSum[m] = served[m] == 0 ? 0 : sqrtSum[m] + o.root[option] - o.root[old];
+      remove(old);
+      add(option);
       localSum += o.local[option] - o.local[old];
       choice[n] = option;
+    }
+
+    private void remove(int option) {
+      if (o.root[option] > 0) {
+        int m = o.ap[option];
+        served[m]--;
+        // an AP that serves nobody must see exactly 0, not the rounding residue of the updates:
+        // G jumps at A_m = 0 (the first served gateway earns the AP reputation)
+        sqrtSum[m] = served[m] == 0 ? 0 : sqrtSum[m] - o.root[option];
+      }
+    }
+
+    private void add(int option) {
+      if (o.root[option] > 0) {
+        int m = o.ap[option];
+        served[m]++;
+        sqrtSum[m] += o.root[option];
+      }
     }
 
     private void load(int[] options) {
@@ -306,8 +392,7 @@ public final class Dpra implements Policy {
       localSum = 0;
       for (int n = 0; n < o.gateways; n++) {
         choice[n] = options[n];
-        sqrtSum[o.servingAp[n]] += o.root[options[n]];
-        served[o.servingAp[n]] += o.root[options[n]] > 0 ? 1 : 0;
+        add(options[n]);
         localSum += o.local[options[n]];
       }
     }
@@ -361,8 +446,9 @@ public final class Dpra implements Policy {
       int[] proposal = new int[o.gateways];
       for (int round = 0; round < MAX_PRICE_ROUNDS; round++) {
         boolean changed = false;
+        double[] prices = netPrices();
         for (int n = 0; n < o.gateways; n++) {
-          proposal[n] = bestAtPrices(n);
+          proposal[n] = bestAtPrices(n, prices);
           changed |= proposal[n] != choice[n];
         }
         if (!changed) {
@@ -373,7 +459,39 @@ public final class Dpra implements Policy {
       }
       load(bestChoice);
       mu = bestMu;
-      value = score();
+      descend(score());
+      bestValue = Double.POSITIVE_INFINITY;
+      keepIfBest(score());
+    }
+
+    /**
+     * The ojAlgo tier, after {@link #coordinate}: up to {@code rounds} mixed-integer assignments
+     * ({@link MixedIntegerAssignment}) at the coupling price of the best combination so far, each
+     * scored exactly and improved by coordinate descent; the best of all is kept, so the result is
+     * never worse than coordination alone. Stops early when an assignment repeats.
+     */
+    void mixedInteger(int rounds) {
+      double price = bestMu;
+      int[] previous = null;
+      for (int round = 0; round < rounds; round++) {
+        int[] assignment = MixedIntegerAssignment.assign(o, price);
+        if (assignment == null || Arrays.equals(assignment, previous)) {
+          break;
+        }
+        previous = assignment;
+        load(assignment);
+        mu = price;
+        descend(score());
+        keepIfBest(score());
+        price = mu;
+      }
+    }
+
+    /**
+     * Coordinate descent from the current combination (whose value is {@code value}): every gateway
+     * tries every option with the others fixed, improvements are kept, until a sweep improves none.
+     */
+    private void descend(double value) {
       for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
         boolean improved = false;
         for (int n = 0; n < o.gateways; n++) {
@@ -406,17 +524,14 @@ public final class Dpra implements Policy {
           break;
         }
       }
-      bestValue = Double.POSITIVE_INFINITY;
-      keepIfBest(score());
     }
 
     /** The option with the lowest latency if the AP gave this gateway its whole budget. */
     private int bestByOwnLatency(int n) {
-      double budget = o.budget[o.servingAp[n]];
       int best = o.start[n];
       double bestCost = Double.POSITIVE_INFINITY;
       for (int option = o.start[n]; option < o.start[n + 1]; option++) {
-        double cost = o.local[option] + o.root[option] * o.root[option] / budget;
+        double cost = o.local[option] + o.root[option] * o.root[option] / o.budget[o.ap[option]];
         if (cost < bestCost) {
           bestCost = cost;
           best = option;
@@ -425,19 +540,27 @@ public final class Dpra implements Policy {
       return best;
     }
 
-    /** The option that is cheapest at the APs' current net prices. */
-    private int bestAtPrices(int n) {
-      int m = o.servingAp[n];
-      double price =
-          KktAllocator.netPrice(
-              mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sqrtSum[m]);
-      double budget = o.budget[m];
+    /** {@code nu_m - q_m} of every AP at the current sums and coupling price. */
+    private double[] netPrices() {
+      double[] price = new double[o.accessPoints];
+      for (int m = 0; m < o.accessPoints; m++) {
+        price[m] =
+            KktAllocator.netPrice(
+                mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sqrtSum[m]);
+      }
+      return price;
+    }
+
+    /** The option that is cheapest at the APs' net prices {@code prices}. */
+    private int bestAtPrices(int n, double[] prices) {
       int best = o.start[n];
       double bestCost = Double.POSITIVE_INFINITY;
       for (int option = o.start[n]; option < o.start[n + 1]; option++) {
         double r = o.root[option];
         double cost = o.local[option];
         if (r > 0) {
+          double price = prices[o.ap[option]];
+          double budget = o.budget[o.ap[option]];
           // min over 0 < f <= F of a/f + price f, with a = r^2
           cost +=
               price > 0 && r / Math.sqrt(price) <= budget
@@ -469,12 +592,21 @@ public final class Dpra implements Policy {
       for (int n = 0; n < o.gateways; n++) {
         int option = choice[n];
         cuts[n] = o.cut[option];
-        int m = o.servingAp[n];
+        int m = o.ap[option];
         if (o.root[option] > 0) {
           inference[n] = o.root[option] * load[m] / sqrtSum[m];
         }
       }
       return new SlotPlan(new SlotDecision(cuts, inference, mining), value, evaluations);
+    }
+
+    /** The serving AP of each gateway's chosen option. */
+    int[] servingAps() {
+      int[] aps = new int[o.gateways];
+      for (int n = 0; n < o.gateways; n++) {
+        aps[n] = o.ap[bestChoice[n]];
+      }
+      return aps;
     }
   }
 }

@@ -1,7 +1,10 @@
 package io.bdt.optimizer.joint;
 
 import io.bdt.optimizer.cost.CostTable;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One gateway's part of a slot, as it reports it to the slot coordinator.
@@ -11,9 +14,12 @@ import java.util.Objects;
  * @param samples {@code b_n(t)}: samples in its task this slot (0 = no task)
  * @param model {@code c_k^head, c_k^tail, d_k} of the DNN it runs (the dnn module's analysis of the
  *     deployed ONNX model)
- * @param servingAp {@code m(n)}: index of the AP it offloads to
- * @param uplinkRate {@code r_n(t)}: its uplink rate estimate, bit/s
+ * @param servingAp {@code m(n)}: index of the AP it offloads to unless the solve chooses another of
+ *     {@code inRange} (its current AP)
+ * @param uplinkRate {@code r_n(t)}: its uplink rate estimate to {@code servingAp}, bit/s
  * @param gatewayFlopsPerSecond {@code phi_G f_n^G}: its compute rate, FLOP/s
+ * @param inRange {@code M_n}: every AP it can offload to with its rate estimate, {@code servingAp}
+ *     among them; with only {@code servingAp} the association is fixed
  */
 public record GatewayDemand(
     String gateway,
@@ -21,7 +27,70 @@ public record GatewayDemand(
     CostTable model,
     int servingAp,
     double uplinkRate,
-    double gatewayFlopsPerSecond) {
+    double gatewayFlopsPerSecond,
+    List<ApLink> inRange) {
+
+  /**
+   * One AP in range of the gateway.
+   *
+   * @param ap the AP's index
+   * @param uplinkRate {@code r_nm(t)}: the gateway's uplink rate estimate to it, bit/s
+   */
+  public record ApLink(int ap, double uplinkRate) {
+
+    public ApLink {
+      if (ap < 0) {
+        throw new IllegalArgumentException("inRange.ap: must be an AP index >= 0, was " + ap);
+      }
+      if (!(uplinkRate >= 0) || Double.isInfinite(uplinkRate)) {
+        throw new IllegalArgumentException(
+            "inRange.uplinkRate: must be finite and >= 0 bit/s, was "
+                + uplinkRate
+                + " (AP "
+                + ap
+                + ")");
+      }
+    }
+  }
+
+  /** A demand with a fixed serving AP: {@code servingAp} is the only AP in range. */
+  public GatewayDemand(
+      String gateway,
+      int samples,
+      CostTable model,
+      int servingAp,
+      double uplinkRate,
+      double gatewayFlopsPerSecond) {
+    this(
+        gateway,
+        samples,
+        model,
+        servingAp,
+        uplinkRate,
+        gatewayFlopsPerSecond,
+        servingAp < 0 || !(uplinkRate >= 0) || Double.isInfinite(uplinkRate)
+            ? List.of() // the checks below name the field
+            : List.of(new ApLink(servingAp, uplinkRate)));
+  }
+
+  /**
+   * A demand whose serving AP the joint solve chooses among {@code inRange}; the first link is its
+   * current AP ({@link #servingAp}).
+   */
+  public static GatewayDemand inRange(
+      String gateway,
+      int samples,
+      CostTable model,
+      double gatewayFlopsPerSecond,
+      List<ApLink> inRange) {
+    if (inRange == null || inRange.isEmpty()) {
+      throw new IllegalArgumentException(
+          "inRange: gateway " + gateway + " must have at least one AP in range");
+    }
+    ApLink first = inRange.get(0);
+    return new GatewayDemand(
+        gateway, samples, model, first.ap(), first.uplinkRate(), gatewayFlopsPerSecond, inRange);
+  }
 
   public GatewayDemand {
     if (gateway == null || gateway.isBlank()) {
@@ -41,6 +110,20 @@ public record GatewayDemand(
     if (!(gatewayFlopsPerSecond > 0) || Double.isInfinite(gatewayFlopsPerSecond)) {
       throw new IllegalArgumentException(
           "gatewayFlopsPerSecond: must be finite and > 0 FLOP/s, was " + gatewayFlopsPerSecond);
+    }
+    inRange = List.copyOf(Objects.requireNonNull(inRange, "inRange"));
+    Set<Integer> aps = new HashSet<>();
+    boolean servingInRange = false;
+    for (ApLink link : inRange) {
+      if (!aps.add(link.ap())) {
+        throw new IllegalArgumentException(
+            "inRange: gateway " + gateway + " names AP " + link.ap() + " twice");
+      }
+      servingInRange |= link.ap() == servingAp;
+    }
+    if (!servingInRange) {
+      throw new IllegalArgumentException(
+          "inRange: gateway " + gateway + " must list its servingAp " + servingAp);
     }
   }
 }

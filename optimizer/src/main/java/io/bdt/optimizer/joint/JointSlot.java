@@ -1,7 +1,9 @@
 package io.bdt.optimizer.joint;
 
 import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.dpra.AssociationPlan;
 import io.bdt.optimizer.dpra.Dpra;
+import io.bdt.optimizer.dpra.InRange;
 import io.bdt.optimizer.dpra.SlotDecision;
 import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
@@ -15,7 +17,9 @@ import java.util.Set;
  * One DPRA solve per slot over every gateway that reported and every AP: the slot coordinator's
  * decision. The demands and AP states become one {@link SlotObservation} (gateways in the order
  * given), which one long-lived {@link Dpra} decides exactly as the simulator's DPRA does, so the
- * learnt reputation value is the whole system's, not one gateway's.
+ * learnt reputation value is the whole system's, not one gateway's. When a demand lists more than
+ * one AP in range, the same solve also chooses every gateway's serving AP ({@link
+ * Dpra#decide(SlotObservation, InRange)}); the assignments then name the chosen AP.
  */
 public final class JointSlot {
 
@@ -54,15 +58,17 @@ public final class JointSlot {
       if (!seen.add(d.gateway())) {
         throw new IllegalArgumentException("gateway " + d.gateway() + ": two demands in one slot");
       }
-      if (d.servingAp() >= m) {
-        throw new IllegalArgumentException(
-            "gateway "
-                + d.gateway()
-                + ": servingAp "
-                + d.servingAp()
-                + " is not one of the "
-                + m
-                + " APs");
+      for (GatewayDemand.ApLink link : d.inRange()) {
+        if (link.ap() >= m) {
+          throw new IllegalArgumentException(
+              "gateway "
+                  + d.gateway()
+                  + (link.ap() == d.servingAp() ? ": servingAp " : ": AP in range ")
+                  + link.ap()
+                  + " is not one of the "
+                  + m
+                  + " APs");
+        }
       }
       samples[g] = d.samples();
       models.add(d.model());
@@ -81,6 +87,18 @@ public final class JointSlot {
     return new SlotObservation(samples, models, serving, rate, flops, budget, reputation, queue);
   }
 
+  /** {@code M_n} of every demand, in the order of the demands. */
+  public static InRange inRange(List<GatewayDemand> demands) {
+    int[][] aps = new int[demands.size()][];
+    double[][] rates = new double[demands.size()][];
+    for (int g = 0; g < aps.length; g++) {
+      List<GatewayDemand.ApLink> links = demands.get(g).inRange();
+      aps[g] = links.stream().mapToInt(GatewayDemand.ApLink::ap).toArray();
+      rates[g] = links.stream().mapToDouble(GatewayDemand.ApLink::uplinkRate).toArray();
+    }
+    return new InRange(aps, rates);
+  }
+
   /**
    * The joint decision of one slot.
    *
@@ -95,20 +113,29 @@ public final class JointSlot {
       throw new IllegalArgumentException("demands: a slot needs at least one gateway");
     }
     SlotObservation observation = observation(demands, aps);
-    SlotDecision decision = dpra.decide(observation);
+    InRange inRange = inRange(demands);
+    SlotDecision decision;
+    if (inRange.hasChoice()) {
+      AssociationPlan plan = dpra.decide(observation, inRange);
+      observation = plan.observation();
+      decision = plan.decision();
+    } else {
+      decision = dpra.decide(observation);
+    }
     List<GatewayAssignment> out = new ArrayList<>(demands.size());
     for (int g = 0; g < demands.size(); g++) {
       GatewayDemand d = demands.get(g);
       int cut = decision.cut()[g];
       double share = decision.inferenceShare()[g];
+      int servingAp = observation.servingAp()[g];
       double latency = SlotCost.gatewayLatency(observation, parameters, g, cut, share);
       out.add(
           new GatewayAssignment(
               d.gateway(),
               cut,
-              d.servingAp(),
+              servingAp,
               share,
-              decision.miningShare()[d.servingAp()],
+              decision.miningShare()[servingAp],
               d.samples() == 0 ? 0 : latency / d.samples(),
               demands.size()));
     }

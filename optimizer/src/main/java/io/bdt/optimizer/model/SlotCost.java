@@ -112,6 +112,21 @@ public record SlotCost(
       int n,
       int cut,
       double inferenceShare) {
+    return gatewayLatency(
+        observation, parameters, n, cut, inferenceShare, observation.uplinkRate()[n]);
+  }
+
+  /**
+   * {@code D_n} as {@link #gatewayLatency(SlotObservation, SystemParameters, int, int, double)},
+   * with the uplink rate {@code r_nm} (bit/s) to an AP other than the observation's serving one.
+   */
+  public static double gatewayLatency(
+      SlotObservation observation,
+      SystemParameters parameters,
+      int n,
+      int cut,
+      double inferenceShare,
+      double uplinkRate) {
     int b = observation.taskSamples()[n];
     if (b == 0) {
       return 0;
@@ -125,7 +140,7 @@ public record SlotCost(
     if (cut == table.fullyLocalCut()) {
       return local;
     }
-    double transmit = b * c.bits() == 0 ? 0 : b * c.bits() / observation.uplinkRate()[n];
+    double transmit = b * c.bits() == 0 ? 0 : b * c.bits() / uplinkRate;
     double tailWork = b * c.tailFlops();
     double ap = tailWork == 0 ? 0 : tailWork / (parameters.apFlopsPerCycle() * inferenceShare);
     return local + b * observation.offloadSeconds()[n] + transmit + ap;

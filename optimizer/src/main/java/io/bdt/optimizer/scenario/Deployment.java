@@ -29,8 +29,12 @@ import java.util.stream.IntStream;
  * @param scenario the scenario this was built from
  * @param parameters the constants the controller plans with
  * @param models {@code c^head, c^tail, d}: cost table of the DNN each gateway runs
- * @param servingAp {@code m(n)}: AP serving gateway n
+ * @param servingAp {@code m(n)}: AP serving gateway n (with {@link Association#DECIDED}, the
+ *     nearest: the AP of policies that do not choose)
  * @param distanceMeters {@code dist_n}: distance from gateway n to its serving AP, m
+ * @param inRange {@code M_n}: the APs gateway n can offload to, its serving AP first ({@code
+ *     servingAp[n]} alone unless the association is {@link Association#DECIDED})
+ * @param inRangeDistanceMeters distance from gateway n to each AP of {@code inRange[n]}, m
  * @param gatewayFlopsPerSecond {@code phi_G f_n^G}: gateway n's compute rate, FLOP/s
  * @param apBudget {@code F_m}: AP m's compute budget, cycles/s
  * @param initialReputation {@code R_m(0)}: AP m's reputation before slot 0
@@ -42,6 +46,8 @@ public record Deployment(
     List<CostTable> models,
     int[] servingAp,
     double[] distanceMeters,
+    int[][] inRange,
+    double[][] inRangeDistanceMeters,
     double[] gatewayFlopsPerSecond,
     double[] apBudget,
     double[] initialReputation,
@@ -67,6 +73,8 @@ public record Deployment(
     }
     int[] servingAp = new int[n];
     double[] distance = new double[n];
+    int[][] inRange = new int[n][];
+    double[][] inRangeDistance = new double[n][];
     for (int gateway = 0; gateway < n; gateway++) {
       SplittableRandom placement =
           SlotSource.stream(scenario.seed(), SlotSource.PLACEMENT, gateway, 0);
@@ -76,16 +84,31 @@ public record Deployment(
           servingAp[gateway] = gateway % m;
           distance[gateway] = scenario.minDistanceMeters() + width * placement.nextDouble();
         }
-        case NEAREST -> {
+        case NEAREST, DECIDED -> {
+          double[] toAp = new double[m];
           distance[gateway] = Double.POSITIVE_INFINITY;
           for (int ap = 0; ap < m; ap++) {
-            double d = scenario.minDistanceMeters() + width * placement.nextDouble();
-            if (d < distance[gateway]) {
-              distance[gateway] = d;
+            toAp[ap] = scenario.minDistanceMeters() + width * placement.nextDouble();
+            if (toAp[ap] < distance[gateway]) {
+              distance[gateway] = toAp[ap];
               servingAp[gateway] = ap;
             }
           }
+          if (scenario.association() == Association.DECIDED) {
+            int nearest = servingAp[gateway];
+            // the nearest first, then the others in index order
+            inRange[gateway] =
+                IntStream.concat(
+                        IntStream.of(nearest), IntStream.range(0, m).filter(ap -> ap != nearest))
+                    .toArray();
+            inRangeDistance[gateway] =
+                Arrays.stream(inRange[gateway]).mapToDouble(ap -> toAp[ap]).toArray();
+          }
         }
+      }
+      if (inRange[gateway] == null) {
+        inRange[gateway] = new int[] {servingAp[gateway]};
+        inRangeDistance[gateway] = new double[] {distance[gateway]};
       }
     }
     double[] gatewayRate = new double[n];
@@ -107,6 +130,8 @@ public record Deployment(
         models,
         servingAp,
         distance,
+        inRange,
+        inRangeDistance,
         gatewayRate,
         budget,
         reputation,
@@ -121,6 +146,11 @@ public record Deployment(
   /** {@code M}. */
   public int accessPoints() {
     return apBudget.length;
+  }
+
+  /** Whether some gateway has more than one AP in range (the controller chooses who serves). */
+  public boolean decidesAssociation() {
+    return Arrays.stream(inRange).anyMatch(aps -> aps.length > 1);
   }
 
   /** {@code A_m}: the gateways AP {@code ap} serves, ascending. */

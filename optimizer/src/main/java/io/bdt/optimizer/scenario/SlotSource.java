@@ -21,6 +21,11 @@ public final class SlotSource {
   static final long FADING = 2;
   static final long TASKS = 3;
 
+  /**
+   * Purposes {@code LINK_FADING + m}: fading of a gateway's link to AP m other than its serving.
+   */
+  static final long LINK_FADING = 1 << 20;
+
   private final Deployment deployment;
   private final long seed;
 
@@ -37,9 +42,16 @@ public final class SlotSource {
    * @param channelGain {@code g_n(t)} per gateway, dimensionless
    * @param uplinkRate {@code r_n(t)} per gateway, bit/s
    * @param taskSamples {@code b_n(t)} per gateway, samples (0 = no task)
+   * @param inRangeRate {@code r_nm(t)} per gateway to each AP of {@link Deployment#inRange()},
+   *     bit/s (the first, its serving AP, is {@code uplinkRate[n]})
    */
   public record Slot(
-      long t, double[] fadingPower, double[] channelGain, double[] uplinkRate, int[] taskSamples) {}
+      long t,
+      double[] fadingPower,
+      double[] channelGain,
+      double[] uplinkRate,
+      int[] taskSamples,
+      double[][] inRangeRate) {}
 
   /** The seed these draws come from. */
   public long seed() {
@@ -57,16 +69,31 @@ public final class SlotSource {
     double[] gain = new double[n];
     double[] rate = new double[n];
     int[] tasks = new int[n];
+    double[][] inRangeRate = new double[n][];
     for (int gateway = 0; gateway < n; gateway++) {
       fading[gateway] = stream(seed, FADING, gateway, t).nextExponential();
       gain[gateway] =
           deployment.channel().gain(deployment.distanceMeters()[gateway], fading[gateway]);
       rate[gateway] = deployment.channel().uplinkRate(gain[gateway]);
+      int[] aps = deployment.inRange()[gateway];
+      inRangeRate[gateway] = new double[aps.length];
+      inRangeRate[gateway][0] = rate[gateway];
+      for (int j = 1; j < aps.length; j++) {
+        // each other link fades independently: its own stream per (AP, gateway, slot)
+        double linkFading = stream(seed, LINK_FADING + aps[j], gateway, t).nextExponential();
+        inRangeRate[gateway][j] =
+            deployment
+                .channel()
+                .uplinkRate(
+                    deployment
+                        .channel()
+                        .gain(deployment.inRangeDistanceMeters()[gateway][j], linkFading));
+      }
       SplittableRandom arrivals = stream(seed, TASKS, gateway, t);
       boolean arrives = arrivals.nextDouble() < scenario.taskArrivalProbability();
       tasks[gateway] = arrives ? 1 + arrivals.nextInt(scenario.maxTaskSamples()) : 0;
     }
-    return new Slot(t, fading, gain, rate, tasks);
+    return new Slot(t, fading, gain, rate, tasks, inRangeRate);
   }
 
   /** Slots {@code 0 .. count-1}. */

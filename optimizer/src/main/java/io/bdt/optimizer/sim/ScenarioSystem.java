@@ -29,7 +29,8 @@ public final class ScenarioSystem implements SimulatedSystem {
             deployment.gatewayFlopsPerSecond(),
             deployment.apBudget(),
             deployment.initialReputation(),
-            deployment.parameters());
+            deployment.parameters(),
+            deployment.inRange());
   }
 
   /** The system of a scenario file, or of the built-in default for {@code "default"}. */
@@ -53,7 +54,7 @@ public final class ScenarioSystem implements SimulatedSystem {
     List<SlotDraw> draws = new ArrayList<>(slots);
     for (int t = 0; t < slots; t++) {
       SlotSource.Slot slot = source.slot(t);
-      draws.add(new SlotDraw(slot.taskSamples(), slot.uplinkRate()));
+      draws.add(new SlotDraw(slot.taskSamples(), slot.uplinkRate(), slot.inRangeRate()));
     }
     return draws;
   }

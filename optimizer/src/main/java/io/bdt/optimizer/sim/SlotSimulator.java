@@ -1,5 +1,8 @@
 package io.bdt.optimizer.sim;
 
+import io.bdt.optimizer.dpra.AssociationPlan;
+import io.bdt.optimizer.dpra.AssociationPolicy;
+import io.bdt.optimizer.dpra.InRange;
 import io.bdt.optimizer.dpra.Policy;
 import io.bdt.optimizer.dpra.SlotDecision;
 import io.bdt.optimizer.dpra.SlotObservation;
@@ -15,6 +18,10 @@ import java.util.concurrent.Future;
 /**
  * Runs policies over the same slots: every policy sees the same tasks and channels, and keeps its
  * own reputations {@code R_m} and virtual queues {@code Q_m}, which evolve from its own decisions.
+ *
+ * <p>Where gateways have several APs in range ({@link Environment#decidesAssociation()}), a policy
+ * that chooses the association ({@link AssociationPolicy}: DPRA) picks each gateway's serving AP
+ * every slot and the slot is scored with that AP's rate; the others keep the fixed serving AP.
  *
  * <p>Each slot's decision is checked for feasibility and scored with {@link SlotCost}. Policies run
  * on separate threads, but each one only reads the shared draws and its own state, so the outcome
@@ -108,7 +115,15 @@ public final class SlotSimulator {
               environment.apBudget().clone(),
               reputation.clone(),
               queue.clone());
-      SlotDecision decision = policy.decide(observation);
+      SlotDecision decision;
+      if (environment.decidesAssociation() && policy instanceof AssociationPolicy associating) {
+        AssociationPlan plan =
+            associating.decide(observation, new InRange(environment.inRange(), draw.inRangeRate()));
+        observation = plan.observation();
+        decision = plan.decision();
+      } else {
+        decision = policy.decide(observation);
+      }
       SlotCost cost;
       try {
         cost = SlotCost.evaluate(observation, parameters, decision);

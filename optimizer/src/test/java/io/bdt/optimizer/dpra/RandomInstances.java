@@ -92,6 +92,34 @@ public final class RandomInstances {
     return Math.exp(uniform(random, Math.log(low), Math.log(high)));
   }
 
+  /**
+   * APs in range for {@code observation}'s gateways: each gateway's serving AP at its rate, plus
+   * each other AP with probability {@code reach}, at its own log-uniform 2-200 Mbit/s rate.
+   */
+  public static InRange inRange(
+      SplittableRandom random, SlotObservation observation, double reach) {
+    int n = observation.gateways();
+    int[][] aps = new int[n][];
+    double[][] rates = new double[n][];
+    for (int g = 0; g < n; g++) {
+      int[] list = new int[observation.accessPoints()];
+      double[] rate = new double[observation.accessPoints()];
+      list[0] = observation.servingAp()[g];
+      rate[0] = observation.uplinkRate()[g];
+      int size = 1;
+      for (int m = 0; m < observation.accessPoints(); m++) {
+        if (m != list[0] && random.nextDouble() < reach) {
+          list[size] = m;
+          rate[size] = logUniform(random, 2e6, 2e8);
+          size++;
+        }
+      }
+      aps[g] = Arrays.copyOf(list, size);
+      rates[g] = Arrays.copyOf(rate, size);
+    }
+    return new InRange(aps, rates);
+  }
+
   /** A uniformly random cut per gateway. */
   public static int[] randomCuts(SplittableRandom random, SlotObservation observation) {
     int[] cut = new int[observation.gateways()];

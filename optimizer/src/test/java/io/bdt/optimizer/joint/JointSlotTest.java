@@ -3,7 +3,10 @@ package io.bdt.optimizer.joint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.dpra.AssociationPlan;
 import io.bdt.optimizer.dpra.Dpra;
+import io.bdt.optimizer.dpra.InRange;
 import io.bdt.optimizer.dpra.RandomInstances;
 import io.bdt.optimizer.dpra.SlotDecision;
 import io.bdt.optimizer.dpra.SlotObservation;
@@ -126,5 +129,65 @@ class JointSlotTest {
             g.gateway(), g.samples(), g.model(), 4, g.uplinkRate(), g.gatewayFlopsPerSecond()));
     assertThatThrownBy(() -> JointSlot.observation(d, aps(o)))
         .hasMessageContaining("gateway gw1: servingAp 4 is not one of the 1 APs");
+  }
+
+  @Test
+  void withSeveralApsInRangeDecidesTheAssociationAsDpraAndNamesTheChosenAp() {
+    SplittableRandom random = new SplittableRandom(21);
+    SystemParameters parameters = RandomInstances.instance(random, 6, 3, 3, 6).parameters();
+    JointSlot joint = new JointSlot(parameters);
+    Dpra reference = new Dpra(parameters);
+    int moved = 0;
+    for (int t = 0; t < 20; t++) {
+      SlotObservation o = RandomInstances.instance(random, 6, 3, 3, 6).observation();
+      InRange inRange = RandomInstances.inRange(random, o, 0.7);
+      List<GatewayDemand> demands = new ArrayList<>();
+      for (int n = 0; n < 6; n++) {
+        List<GatewayDemand.ApLink> links = new ArrayList<>();
+        for (int j = 0; j < inRange.accessPoints()[n].length; j++) {
+          links.add(
+              new GatewayDemand.ApLink(inRange.accessPoints()[n][j], inRange.uplinkRate()[n][j]));
+        }
+        demands.add(
+            GatewayDemand.inRange(
+                "gw" + n,
+                o.taskSamples()[n],
+                o.models().get(n),
+                o.gatewayFlopsPerSecond()[n],
+                links));
+      }
+      AssociationPlan expected = reference.decide(o, inRange);
+      JointSlot.JointDecision got = joint.decide(demands, aps(o));
+      assertThat(got.decision().cut()).containsExactly(expected.decision().cut());
+      assertThat(got.decision().inferenceShare())
+          .containsExactly(expected.decision().inferenceShare());
+      for (int n = 0; n < 6; n++) {
+        GatewayAssignment a = got.assignments().get(n);
+        assertThat(a.servingAp()).isEqualTo(expected.servingAp()[n]);
+        assertThat(inRange.accessPoints()[n]).contains(a.servingAp());
+        assertThat(a.miningShare()).isEqualTo(expected.decision().miningShare()[a.servingAp()]);
+        moved += a.servingAp() != o.servingAp()[n] ? 1 : 0;
+      }
+    }
+    assertThat(moved).as("assignments to an AP other than the first in range").isPositive();
+  }
+
+  @Test
+  void rejectsADemandWhoseServingApIsNotInRange() {
+    CostTable model = RandomInstances.costTable(new SplittableRandom(4), "m", 4);
+    assertThatThrownBy(
+            () ->
+                new GatewayDemand(
+                    "gw0", 1, model, 2, 1e7, 1e10, List.of(new GatewayDemand.ApLink(1, 1e7))))
+        .hasMessageContaining("inRange: gateway gw0 must list its servingAp 2");
+    assertThatThrownBy(() -> GatewayDemand.inRange("gw0", 1, model, 1e10, List.of()))
+        .hasMessageContaining("gateway gw0 must have at least one AP in range");
+  }
+
+  @Test
+  void theSingleApConstructorPutsTheServingApAloneInRange() {
+    CostTable model = RandomInstances.costTable(new SplittableRandom(4), "m", 4);
+    GatewayDemand d = new GatewayDemand("gw0", 1, model, 2, 3e7, 1e10);
+    assertThat(d.inRange()).containsExactly(new GatewayDemand.ApLink(2, 3e7));
   }
 }

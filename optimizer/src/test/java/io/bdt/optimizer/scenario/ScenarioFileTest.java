@@ -112,7 +112,7 @@ class ScenarioFileTest {
             + " (alexnet, vgg16, resnet18, mobilenet_v2, vibration) or a cost-table .json file,"
             + " was \"resnet50\"",
         "{\"association\": \"closest\"} | scenario.association: must be one of roundRobin, nearest,"
-            + " was \"closest\"",
+            + " decided, was \"closest\"",
         "{\"gateways\": 2.5} | scenario.gateways: must be an integer, was 2.5",
         "{\"gateways\": \"10\"} | scenario.gateways: must be an integer, was \"10\"",
         "{\"bandwidthHz\": \"wide\"} | scenario.bandwidthHz: must be a number, was \"wide\"",
