@@ -83,6 +83,7 @@ final class CutOptions {
           inRange == null ? new int[] {observation.servingAp()[n]} : inRange.accessPoints()[n];
       for (int j = 0; j < aps.length; j++) {
         double rate = inRange == null ? observation.uplinkRate()[n] : inRange.uplinkRate()[n][j];
+        int block = size; // options of another AP are never compared with this AP's served ones
         for (int k = 0; k <= full; k++) {
           // an unlimited share leaves exactly T_loc + T_tx
           double cost =
@@ -95,8 +96,11 @@ final class CutOptions {
           double r = Math.sqrt(AllocationProblem.tailWeight(observation, parameters, n, k));
           size =
               insertUnlessDominated(
-                  apTmp, cutTmp, localTmp, rootTmp, first, size, aps[j], k, cost, r);
+                  apTmp, cutTmp, localTmp, rootTmp, block, size, aps[j], k, cost, r);
         }
+      }
+      if (aps.length > 1) {
+        size = keepCheapestUnserved(apTmp, cutTmp, localTmp, rootTmp, first, size);
       }
     }
     start[gateways] = size;
@@ -154,6 +158,31 @@ final class CutOptions {
     local[kept] = cost;
     root[kept] = r;
     return kept + 1;
+  }
+
+  /**
+   * Of the options {@code first..size-1} without tail work (one kept per AP so far), keeps only the
+   * cheapest (the first on ties): they add to no {@code A_m}, so the others are dominated.
+   */
+  private static int keepCheapestUnserved(
+      int[] ap, int[] cut, double[] local, double[] root, int first, int size) {
+    int cheapest = -1;
+    for (int i = first; i < size; i++) {
+      if (root[i] == 0 && (cheapest < 0 || local[i] < local[cheapest])) {
+        cheapest = i;
+      }
+    }
+    int kept = first;
+    for (int i = first; i < size; i++) {
+      if (root[i] > 0 || i == cheapest) {
+        ap[kept] = ap[i];
+        cut[kept] = cut[i];
+        local[kept] = local[i];
+        root[kept] = root[i];
+        kept++;
+      }
+    }
+    return kept;
   }
 
   /**

@@ -447,8 +447,12 @@ public final class Dpra implements AssociationPolicy {
       for (int round = 0; round < MAX_PRICE_ROUNDS; round++) {
         boolean changed = false;
         double[] prices = netPrices();
+        double[] rootPrices = new double[prices.length];
+        for (int m = 0; m < prices.length; m++) {
+          rootPrices[m] = prices[m] > 0 ? Math.sqrt(prices[m]) : 0;
+        }
         for (int n = 0; n < o.gateways; n++) {
-          proposal[n] = bestAtPrices(n, prices);
+          proposal[n] = bestAtPrices(n, prices, rootPrices);
           changed |= proposal[n] != choice[n];
         }
         if (!changed) {
@@ -488,6 +492,44 @@ public final class Dpra implements AssociationPolicy {
     }
 
     /**
+     * How the slot's Lagrangian at coupling price {@code mu} changes when a gateway moves from
+     * option {@code from} (its current one) to {@code to}: {@code L(x, mu) = constant + localSum +
+     * sum_m h_m(A_m; mu) + 2 sqrt(V mu)}, {@code h_m} the AP's value minimized over its load at
+     * that price ({@link KktAllocator#apLagrangian}). {@code V / S = max_mu (2 sqrt(V mu) - mu S)},
+     * so {@code L(x', mu)} is a lower bound of the exact value of {@code x'}, and equals the exact
+     * value of {@code x} at its own {@code mu}; only the (at most two) APs the move touches change.
+     * O(1).
+     */
+    private double lagrangianChange(int from, int to, double mu) {
+      double change = o.local[to] - o.local[from];
+      int a = o.ap[from];
+      int b = o.ap[to];
+      boolean leaves = o.root[from] > 0;
+      boolean joins = o.root[to] > 0;
+      if (leaves && joins && a == b) {
+        return change + apChange(a, served[a], sqrtSum[a] - o.root[from] + o.root[to], mu);
+      }
+      if (leaves) {
+        change += apChange(a, served[a] - 1, sqrtSum[a] - o.root[from], mu);
+      }
+      if (joins) {
+        change += apChange(b, served[b] + 1, sqrtSum[b] + o.root[to], mu);
+      }
+      return change;
+    }
+
+    /** {@code h_m(A'; mu) - h_m(A_m; mu)} for AP m with {@code count} served gateways after. */
+    private double apChange(int m, int count, double sumAfter, double mu) {
+      double before =
+          KktAllocator.apLagrangian(
+              mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sqrtSum[m]);
+      double after =
+          KktAllocator.apLagrangian(
+              mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], count == 0 ? 0 : sumAfter);
+      return after - before;
+    }
+
+    /**
      * Coordinate descent from the current combination (whose value is {@code value}): every gateway
      * tries every option with the others fixed, improvements are kept, until a sweep improves none.
      */
@@ -500,8 +542,11 @@ public final class Dpra implements AssociationPolicy {
           double bestHere = value;
           double currentMu = mu;
           double bestHereMu = mu;
+          double tolerance = 1e-13 * Math.abs(value);
           for (int option = o.start[n]; option < o.start[n + 1]; option++) {
-            if (option == current) {
+            // at the current mu the value is a lower bound of the option's exact value and equals
+            // the current one's: an option it does not show improving cannot improve
+            if (option == current || lagrangianChange(current, option, currentMu) >= -tolerance) {
               continue;
             }
             set(n, option);
@@ -511,6 +556,7 @@ public final class Dpra implements AssociationPolicy {
               bestOption = option;
               bestHereMu = mu;
             }
+            set(n, current);
             mu = currentMu;
           }
           set(n, bestOption);
@@ -551,21 +597,24 @@ public final class Dpra implements AssociationPolicy {
       return price;
     }
 
-    /** The option that is cheapest at the APs' net prices {@code prices}. */
-    private int bestAtPrices(int n, double[] prices) {
+    /**
+     * The option that is cheapest at the APs' net prices {@code prices} ({@code rootPrices}: their
+     * square roots, 0 where the price is not positive).
+     */
+    private int bestAtPrices(int n, double[] prices, double[] rootPrices) {
       int best = o.start[n];
       double bestCost = Double.POSITIVE_INFINITY;
       for (int option = o.start[n]; option < o.start[n + 1]; option++) {
         double r = o.root[option];
         double cost = o.local[option];
         if (r > 0) {
-          double price = prices[o.ap[option]];
-          double budget = o.budget[o.ap[option]];
+          int m = o.ap[option];
+          double budget = o.budget[m];
           // min over 0 < f <= F of a/f + price f, with a = r^2
           cost +=
-              price > 0 && r / Math.sqrt(price) <= budget
-                  ? 2 * r * Math.sqrt(price)
-                  : r * r / budget + price * budget;
+              prices[m] > 0 && r <= budget * rootPrices[m]
+                  ? 2 * r * rootPrices[m]
+                  : r * r / budget + prices[m] * budget;
         }
         if (cost < bestCost) {
           bestCost = cost;

@@ -140,6 +140,20 @@ public final class KktAllocator implements FrequencyAllocator {
   }
 
   /**
+   * {@code h_m(A; mu) = min_{0 <= I <= F} A^2 / I - q I - mu w (F - I)}: AP m's part of the
+   * Lagrangian at coupling price {@code mu} with served sum {@code A = sqrtSum} ({@code -mu w F}
+   * when it serves nobody). Summed over the APs plus {@code 2 sqrt(V mu)} it is a lower bound of
+   * {@link #optimalValue} for any {@code mu}, equal to it at the root of {@code mu S^2 = V}.
+   */
+  static double apLagrangian(double mu, double budget, double w, double q, double sqrtSum) {
+    if (sqrtSum <= 0) {
+      return -mu * w * budget;
+    }
+    double load = inferenceLoad(mu, budget, w, q, sqrtSum);
+    return sqrtSum * sqrtSum / load - q * load - mu * w * (budget - load);
+  }
+
+  /**
    * {@code nu_m - q_m}: AP m's net price of one more Hz of inference at coupling price {@code mu}
    * (the budget multiplier minus the reputation reward).
    */
