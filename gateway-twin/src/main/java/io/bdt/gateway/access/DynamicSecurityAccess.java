@@ -45,10 +45,16 @@ import org.jboss.logging.Logger;
  * in its own file, so a restarted gateway's {@link #sync} need not (and cannot) recreate it.
  *
  * <p>Refusals: with {@code log_dest topic} the broker publishes its log on {@code $SYS/broker/log};
- * the "not authorised" CONNECT refusals in it are reported as {@link
- * Refusal.Reason#CONNECT_REFUSED} (the log does not say which client or why). Denied PUBLISHes are
- * logged only at debug level and denied SUBSCRIBEs not at all: the gateway cannot count those
- * (docs/security.md).
+ * the "not authorised" CONNECT refusals in it (notice level) are reported as {@link
+ * Refusal.Reason#CONNECT_REFUSED} (the log does not say which client or why), and TLS handshakes
+ * that failed on the client's certificate ("OpenSSL Error[0]: ... certificate verify failed", error
+ * level) as {@link Refusal.Reason#UNTRUSTED_CERTIFICATE}. Denied PUBLISHes are logged only at debug
+ * level and denied SUBSCRIBEs not at all: the gateway cannot count those (docs/security.md).
+ *
+ * <p>A revocation both disables the device's client and takes its role away: Mosquitto 2.0.11 does
+ * not ask the plugin to log in a client on a certificate listener ({@code
+ * use_identity_as_username}), so a disabled certificate device can connect again, but with no role
+ * every publish and subscribe it makes is refused.
  */
 public final class DynamicSecurityAccess implements BrokerAccess {
 
@@ -61,11 +67,18 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   /** Where the plugin answers. */
   public static final String RESPONSE = CONTROL + "/response";
 
-  /** Mosquitto's notice-level log lines ({@code log_dest topic}). */
+  /** Mosquitto's notice-level log lines ({@code log_dest topic}): refused CONNECTs. */
   public static final String BROKER_LOG = "$SYS/broker/log/N";
+
+  /** Mosquitto's error-level log lines: failed TLS handshakes. */
+  public static final String BROKER_ERRORS = "$SYS/broker/log/E";
 
   private static final Pattern NOT_AUTHORISED =
       Pattern.compile("Client (\\S+) disconnected, not authori[sz]ed");
+  // OpenSSL's verdict on the peer's certificate chain: only the broker verifies one (a client that
+  // does not trust the broker makes the broker log an alert, "tlsv1 alert unknown ca", instead)
+  private static final Pattern CERTIFICATE_REFUSED =
+      Pattern.compile("OpenSSL Error\\[\\d+\\]: .*certificate verify failed");
   private static final long WAIT_MILLIS = 10_000;
 
   private final String gatewayId;
@@ -147,7 +160,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     List<ObjectNode> commands = new ArrayList<>();
     for (DeviceRecord device : devices) {
       if (device.revoked()) {
-        commands.add(DynsecCommands.disableClient(device.deviceId()));
+        commands.addAll(revocation(device.deviceId()));
       } else {
         commands.add(
             DynsecCommands.createRole(
@@ -176,7 +189,14 @@ public final class DynamicSecurityAccess implements BrokerAccess {
 
   @Override
   public void revoke(MqttAsyncClient mqtt, String deviceId) throws MqttException {
-    run(List.of(DynsecCommands.disableClient(deviceId)));
+    run(revocation(deviceId));
+  }
+
+  /** Disables the device's client (disconnecting it) and takes its role away. */
+  private List<ObjectNode> revocation(String deviceId) {
+    return List.of(
+        DynsecCommands.disableClient(deviceId),
+        DynsecCommands.removeClientRole(deviceId, new ClientRole.Device(deviceId, gatewayId)));
   }
 
   @Override
@@ -244,11 +264,17 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   }
 
   private static IMqttToken subscribe(MqttAsyncClient client) throws MqttException {
-    return client.subscribe(new String[] {RESPONSE, BROKER_LOG}, new int[] {1, 0});
+    return client.subscribe(
+        new String[] {RESPONSE, BROKER_LOG, BROKER_ERRORS}, new int[] {1, 0, 0});
   }
 
   /** A refusal in one line of Mosquitto's log, if the line reports one. */
   static Optional<Refusal> refusalIn(String logLine) {
+    if (CERTIFICATE_REFUSED.matcher(logLine).find()) {
+      // the error line names no client; the notice line before it gives only its address
+      return Optional.of(
+          new Refusal(Refusal.Reason.UNTRUSTED_CERTIFICATE, "<unknown>", "", logLine.strip()));
+    }
     Matcher m = NOT_AUTHORISED.matcher(logLine);
     if (!m.find()) {
       return Optional.empty();
@@ -282,7 +308,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     public void messageArrived(String topic, MqttMessage message) {
       if (RESPONSE.equals(topic)) {
         answered(message.getPayload());
-      } else if (BROKER_LOG.equals(topic)) {
+      } else if (BROKER_LOG.equals(topic) || BROKER_ERRORS.equals(topic)) {
         refusalIn(new String(message.getPayload(), StandardCharsets.UTF_8)).ifPresent(refusals);
       }
     }

@@ -101,6 +101,15 @@ final class DynsecCommands {
     return command("enableClient").put("username", username);
   }
 
+  /**
+   * {@code removeClientRole}: what a revoked device keeps when Mosquitto skips the plugin's login
+   * check (certificate listeners: {@code use_identity_as_username}) is a client with no role, which
+   * the default ACL refuses every publish and subscribe.
+   */
+  static ObjectNode removeClientRole(String username, ClientRole role) {
+    return command("removeClientRole").put("username", username).put("rolename", roleName(role));
+  }
+
   /** {@code disableClient}: the plugin disconnects every connection of it and refuses it. */
   static ObjectNode disableClient(String username) {
     return command("disableClient").put("username", username);

@@ -20,6 +20,31 @@ class DynamicSecurityAccessTest {
   }
 
   @Test
+  void readsAClientCertificateThatFailedVerificationFromMosquittosErrorLog() {
+    // what Mosquitto 2.0.11 with OpenSSL 3 publishes on $SYS/broker/log/E for a client
+    // certificate of another CA on a require_certificate listener
+    assertThat(
+            DynamicSecurityAccess.refusalIn(
+                "1796279393: OpenSSL Error[0]: error:0A000086:SSL routines::certificate verify"
+                    + " failed"))
+        .hasValueSatisfying(
+            r -> assertThat(r.reason()).isEqualTo(Refusal.Reason.UNTRUSTED_CERTIFICATE));
+  }
+
+  @Test
+  void doesNotTakeAClientsDistrustOfTheBrokerOrAMissingCertificateForAnUntrustedOne() {
+    assertThat(
+            DynamicSecurityAccess.refusalIn(
+                "1796279484: OpenSSL Error[0]: error:0A000418:SSL routines::tlsv1 alert unknown ca"))
+        .isEmpty();
+    assertThat(
+            DynamicSecurityAccess.refusalIn(
+                "1796279393: OpenSSL Error[0]: error:0A0000C7:SSL routines::peer did not return a"
+                    + " certificate"))
+        .isEmpty();
+  }
+
+  @Test
   void ignoresOtherLogLines() {
     assertThat(DynamicSecurityAccess.refusalIn("1796230742: Client cid1 disconnected.")).isEmpty();
     assertThat(

@@ -1,5 +1,6 @@
 package io.bdt.gateway.access;
 
+import io.bdt.pki.PlatformCa;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,6 +31,12 @@ import javax.crypto.spec.PBEKeySpec;
  * #url()}, {@code close()}. Fault tests {@linkplain #terminate() stop} or {@linkplain #kill() kill}
  * it and {@linkplain #restart() start it again} on the same port, config and persistence.
  *
+ * <p>{@link #startWithTls()} adds the two TLS listeners a plant runs (docs/security.md): one for
+ * password clients ({@link #tlsUrl()}, server certificate only) and one for certificate devices
+ * ({@link #certificateUrl()}: {@code require_certificate}, the certificate's CN is the username),
+ * both with a server certificate for {@code 127.0.0.1} from a platform CA of the broker's own
+ * ({@link #ca()}).
+ *
  * <p>Needs {@code mosquitto} (Debian package {@code mosquitto}, 2.0+) and its plugin; {@code
  * -Dbdt.test.mosquitto=/path/to/mosquitto} and {@code -Dbdt.test.mosquitto.dynsec=/path/to/.so}
  * override where they are.
@@ -48,7 +56,11 @@ public final class MosquittoDynsec implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final Path adminPasswordFile;
+  private Optional<Tls> tls = Optional.empty();
   private Process process;
+
+  /** The TLS listeners' ports and the CA that issued their certificate. */
+  private record Tls(PlatformCa ca, int port, int certificatePort) {}
 
   private MosquittoDynsec(Path dir, int port, Path adminPasswordFile) {
     this.dir = dir;
@@ -57,15 +69,52 @@ public final class MosquittoDynsec implements AutoCloseable {
   }
 
   /**
+   * Starts a broker that also has the TLS listeners: password clients on {@link #tlsUrl()},
+   * certificate devices on {@link #certificateUrl()}.
+   */
+  public static MosquittoDynsec startWithTls() throws IOException {
+    Path dir = Files.createTempDirectory("bdt-mosquitto");
+    PlatformCa ca =
+        PlatformCa.openOrCreate(
+            dir.resolve("pki"), "B-DT test broker CA", Duration.ofDays(1), Clock.systemUTC());
+    Path cert = dir.resolve("pki/server.pem");
+    Path key = dir.resolve("pki/server-key.pem");
+    ca.issueServer(List.of("127.0.0.1", "localhost"), Duration.ofDays(1)).write(cert, key);
+    Tls tls = new Tls(ca, freePort(), freePort());
+    String files =
+        "cafile %s%ncertfile %s%nkeyfile %s%n".formatted(ca.certificateFile(), cert, key);
+    MosquittoDynsec broker =
+        start(
+            dir,
+            """
+            listener %d 127.0.0.1
+            %s
+            listener %d 127.0.0.1
+            %s
+            require_certificate true
+            use_identity_as_username true
+            """
+                .formatted(tls.port(), files, tls.certificatePort(), files),
+            tls);
+    return broker;
+  }
+
+  /**
    * Starts a broker with {@code extraConfig} appended to its config (e.g. a TLS listener); returns
    * once it accepts connections.
    */
   public static MosquittoDynsec start(String extraConfig) throws IOException {
-    Path dir = Files.createTempDirectory("bdt-mosquitto");
-    int port;
+    return start(Files.createTempDirectory("bdt-mosquitto"), extraConfig, null);
+  }
+
+  private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
+      return socket.getLocalPort();
     }
+  }
+
+  private static MosquittoDynsec start(Path dir, String extraConfig, Tls tls) throws IOException {
+    int port = freePort();
     SecureRandom random = new SecureRandom();
     byte[] secret = new byte[24];
     random.nextBytes(secret);
@@ -101,6 +150,7 @@ public final class MosquittoDynsec implements AutoCloseable {
                     dynsec,
                     extraConfig));
     MosquittoDynsec broker = new MosquittoDynsec(dir, port, passwordFile);
+    broker.tls = Optional.ofNullable(tls);
     broker.launch();
     return broker;
   }
@@ -171,6 +221,28 @@ public final class MosquittoDynsec implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** {@code ssl://127.0.0.1:<port>} of the TLS listener for password clients. */
+  public String tlsUrl() {
+    return "ssl://127.0.0.1:" + tls().port();
+  }
+
+  /**
+   * {@code ssl://127.0.0.1:<port>} of the listener for certificate devices: a client certificate of
+   * {@link #ca()} is required and its CN is the client's username.
+   */
+  public String certificateUrl() {
+    return "ssl://127.0.0.1:" + tls().certificatePort();
+  }
+
+  /** The CA that issued the TLS listeners' certificate and whose client certificates they take. */
+  public PlatformCa ca() {
+    return tls().ca();
+  }
+
+  private Tls tls() {
+    return tls.orElseThrow(() -> new IllegalStateException("started without TLS: startWithTls()"));
   }
 
   /** Owner-only file with the plugin admin's password (first line). */

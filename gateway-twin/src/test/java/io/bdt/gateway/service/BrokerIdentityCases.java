@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +12,13 @@ import io.bdt.gateway.access.AccessTable;
 import io.bdt.gateway.access.Refusal;
 import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.gateway.twin.TwinStore;
+import io.bdt.pki.PlatformCa;
+import io.bdt.pki.TlsContexts;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -20,6 +26,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -59,6 +66,28 @@ abstract class BrokerIdentityCases {
   abstract String accessTopic();
 
   abstract byte[] forgedRevoke(String deviceId);
+
+  /** TLS of this broker's {@link #url()} for clients; null for plain MQTT. */
+  SSLSocketFactory tls() {
+    return null;
+  }
+
+  /** A listener for certificate devices (mutual TLS, the CN is the device id) and its CA. */
+  record CertificateListener(String url, PlatformCa ca) {}
+
+  /** This test broker's listener for certificate devices, if it has one. */
+  Optional<CertificateListener> certificateListener() {
+    return Optional.empty();
+  }
+
+  /** Client TLS trusting {@code ca}, presenting {@code cert} (with {@code key}) if given. */
+  static SSLSocketFactory trusting(PlatformCa ca, Optional<Path> cert, Optional<Path> key) {
+    try {
+      return TlsContexts.fromPem(ca.certificateFile(), cert, key).getSocketFactory();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   @Inject TwinStore twins;
 
@@ -117,19 +146,52 @@ abstract class BrokerIdentityCases {
 
   private DeviceSimulator provisioned(String deviceId) throws Exception {
     return DeviceSimulator.provisionAndConnect(
-        url(), GW, PROFILE_KEY, PROFILE_SECRET, deviceId, null);
+        url(), GW, PROFILE_KEY, PROFILE_SECRET, deviceId, tls());
   }
 
   private MqttClient raw(String username, String password) throws MqttException {
     MqttClient client = new MqttClient(url(), "raw-" + UUID.randomUUID(), new MemoryPersistence());
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
+    if (tls() != null) {
+      options.setSocketFactory(tls());
+    }
     if (username != null) {
       options.setUserName(username);
       options.setPassword(password.getBytes(StandardCharsets.UTF_8));
     }
     client.connect(options);
     return client;
+  }
+
+  /** Records the topic of every message {@code client} receives, in order. */
+  private static java.util.List<String> recording(MqttClient client) {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    client.setCallback(
+        new org.eclipse.paho.mqttv5.client.MqttCallback() {
+          @Override
+          public void messageArrived(
+              String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+            seen.add(topic);
+          }
+
+          @Override
+          public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
+
+          @Override
+          public void mqttErrorOccurred(MqttException exception) {}
+
+          @Override
+          public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {}
+
+          @Override
+          public void connectComplete(boolean reconnect, String serverURI) {}
+
+          @Override
+          public void authPacketArrived(
+              int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties props) {}
+        });
+    return seen;
   }
 
   private boolean twinHas(String deviceId, String property) {
@@ -229,6 +291,9 @@ abstract class BrokerIdentityCases {
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setUserName(AccessTable.PROVISION_PREFIX + PROFILE_KEY);
     options.setPassword(PROFILE_SECRET.getBytes(StandardCharsets.UTF_8));
+    if (tls() != null) {
+      options.setSocketFactory(tls());
+    }
     client.connect(options);
     try {
       try {
@@ -322,31 +387,7 @@ abstract class BrokerIdentityCases {
     MqttClient gateway = raw(AccessTable.GATEWAY_PREFIX + GW, gatewayPassword());
     try (DeviceSimulator device = provisioned("gw-scope-1")) {
       double before = refused(Refusal.Reason.SUBSCRIBE_DENIED);
-      java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-      gateway.setCallback(
-          new org.eclipse.paho.mqttv5.client.MqttCallback() {
-            @Override
-            public void messageArrived(
-                String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
-              seen.add(topic);
-            }
-
-            @Override
-            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {}
-
-            @Override
-            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {}
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {}
-
-            @Override
-            public void authPacketArrived(
-                int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties props) {}
-          });
+      java.util.List<String> seen = recording(gateway);
       try {
         // the array form: Paho 1.2.5's subscribe with listeners recurses forever
         gateway.subscribe(new String[] {"#", "bdt/other-gw/devices/+/telemetry"}, new int[] {1, 1});
@@ -363,6 +404,109 @@ abstract class BrokerIdentityCases {
         gateway.disconnect();
       }
       gateway.close();
+    }
+  }
+
+  /** A certificate issued by {@code ca} for {@code deviceId}, as {@code [cert, key]} files. */
+  private static Path[] certificate(PlatformCa ca, String deviceId) throws java.io.IOException {
+    Path dir = Files.createTempDirectory("bdt-device-cert");
+    Path cert = dir.resolve(deviceId + ".pem");
+    Path key = dir.resolve(deviceId + "-key.pem");
+    ca.issueClient(deviceId, Duration.ofDays(1)).write(cert, key);
+    return new Path[] {cert, key};
+  }
+
+  private static DeviceSimulator certificateDevice(
+      CertificateListener listener, PlatformCa issuer, String deviceId) throws Exception {
+    Path[] files = certificate(issuer, deviceId);
+    return new DeviceSimulator(
+        listener.url(),
+        GW,
+        deviceId + "-" + UUID.randomUUID(),
+        null,
+        null,
+        trusting(listener.ca(), Optional.of(files[0]), Optional.of(files[1])));
+  }
+
+  @Test
+  void refusesAClientCertificateOfAnotherCaForAProvisionedDevice() throws Exception {
+    CertificateListener listener = certificateListener().orElse(null);
+    assumeTrue(listener != null, "this test broker has no listener for certificate devices");
+    provisioned("cert-victim").close();
+    PlatformCa other =
+        PlatformCa.openOrCreate(
+            Files.createTempDirectory("bdt-other-ca"),
+            "another CA",
+            Duration.ofDays(1),
+            Clock.systemUTC());
+    double before = refused(Refusal.Reason.UNTRUSTED_CERTIFICATE);
+
+    assertThatThrownBy(() -> certificateDevice(listener, other, "cert-victim"))
+        .isInstanceOf(MqttException.class);
+
+    awaitCounted(before, Refusal.Reason.UNTRUSTED_CERTIFICATE);
+  }
+
+  @Test
+  void aCertificateDeviceActsAsTheDeviceItsCertificateNamesUntilItIsRevoked() throws Exception {
+    CertificateListener listener = certificateListener().orElse(null);
+    assumeTrue(listener != null, "this test broker has no listener for certificate devices");
+    provisioned("cert-1").close();
+    try (DeviceSimulator witness = provisioned("cert-witness")) {
+      DeviceSimulator device = certificateDevice(listener, listener.ca(), "cert-1");
+      try {
+        device.publishJson("cert-1", props("certified", 1), new float[0], 1);
+        await("cert-1's telemetry by certificate", () -> twinHas("cert-1", "certified"));
+        try {
+          device.publishJson("cert-witness", props("forged", 1), new float[0], 1);
+        } catch (MqttException expected) {
+          // refused
+        }
+
+        Instant revokedAt = Instant.now();
+        given().when().post("/devices/cert-1/revoke").then().statusCode(200);
+        while (device.connected() && Instant.now().isBefore(revokedAt.plusSeconds(1))) {
+          Thread.sleep(5);
+        }
+        assertThat(device.connected()).as("connected 1 s after the revocation").isFalse();
+      } finally {
+        closeQuietly(device);
+      }
+      // the gateway drops a revoked device's telemetry itself: whether the broker refused it shows
+      // only to a subscriber of its own, the gateway's service account
+      MqttClient observer = raw(AccessTable.GATEWAY_PREFIX + GW, gatewayPassword());
+      java.util.List<String> seen = recording(observer);
+      observer.subscribe(new String[] {"bdt/" + GW + "/devices/+/telemetry"}, new int[] {1});
+      // Mosquitto 2.0.11 lets a disabled client in on a certificate listener (it does not ask the
+      // plugin to log it in), but its role is gone: what it publishes is refused
+      DeviceSimulator again = null;
+      try {
+        again = certificateDevice(listener, listener.ca(), "cert-1");
+        again.publishJson("cert-1", props("afterRevoke", 1), new float[0], 1);
+      } catch (MqttException refused) {
+        // refused at CONNECT (HiveMQ) or at PUBLISH
+      } finally {
+        closeQuietly(again);
+      }
+      // the broker handled the refused publish before this one, and delivers in order
+      witness.publishJson("cert-witness", props("genuine", 1), new float[0], 1);
+      await("cert-witness's telemetry at the observer", () -> !seen.isEmpty());
+      observer.disconnect();
+      observer.close();
+      assertThat(seen).containsExactly("bdt/" + GW + "/devices/cert-witness/telemetry");
+      assertThat(twinHas("cert-witness", "forged")).isFalse();
+      assertThat(twinHas("cert-1", "afterRevoke")).isFalse();
+    }
+  }
+
+  private static void closeQuietly(DeviceSimulator device) {
+    if (device == null) {
+      return;
+    }
+    try {
+      device.close();
+    } catch (MqttException e) {
+      // already disconnected by the broker
     }
   }
 }

@@ -10,9 +10,10 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Test resource: a Mosquitto 2 process with the dynamic security plugin ({@link MosquittoDynsec})
- * and the gateway {@value IdentityBroker#GATEWAY} managing it ({@code access=dynamic-security}):
- * the plugin admin's password and the gateway's own password each in an owner-only file.
+ * Test resource: a Mosquitto 2 process with the dynamic security plugin and its TLS listeners
+ * ({@link MosquittoDynsec#startWithTls()}) and the gateway {@value IdentityBroker#GATEWAY} managing
+ * it ({@code access=dynamic-security}) over TLS trusting the broker's CA, as on Kubernetes: the
+ * plugin admin's password and the gateway's own password each in an owner-only file.
  */
 public class DynsecIdentityBroker implements QuarkusTestResourceLifecycleManager {
 
@@ -23,7 +24,7 @@ public class DynsecIdentityBroker implements QuarkusTestResourceLifecycleManager
   @Override
   public Map<String, String> start() {
     try {
-      broker = MosquittoDynsec.start("");
+      broker = MosquittoDynsec.startWithTls();
       Path root = broker.dir();
       byte[] secret = new byte[24];
       new SecureRandom().nextBytes(secret);
@@ -33,7 +34,8 @@ public class DynsecIdentityBroker implements QuarkusTestResourceLifecycleManager
       tokens = new TestTokens(Files.createDirectories(root.resolve("auth")));
       return Map.ofEntries(
           Map.entry("mp.jwt.verify.publickey.location", tokens.publicKeyFile().toString()),
-          Map.entry("bdt.gateway.mqtt.url", broker.url()),
+          Map.entry("bdt.gateway.mqtt.url", broker.tlsUrl()),
+          Map.entry("bdt.gateway.mqtt.ca-file", broker.ca().certificateFile().toString()),
           Map.entry("bdt.gateway.mqtt.access", "dynamic-security"),
           Map.entry("bdt.gateway.mqtt.admin-username", MosquittoDynsec.ADMIN),
           Map.entry("bdt.gateway.mqtt.admin-password-file", broker.adminPasswordFile().toString()),
