@@ -56,7 +56,13 @@ kubectl create secret generic bdt-jwt --from-file=jwt-public.pem="$overlay/secre
 # HTTPS for the services: a CA for this network (its key stays in OVERLAY/secrets/tls) and one
 # server certificate naming every service's DNS name; the pods get the CA, certificate and key (bdt-tls)
 mkdir -p "$overlay/secrets/tls"
-sans="DNS:localhost,DNS:gateway,DNS:explorer,DNS:ap"
+# the broker's TLS listeners use the same certificate: "mosquitto" for the gateways, and the names
+# devices outside the cluster dial, from BDT_MQTT_NAMES (comma-separated DNS names, optional)
+sans="DNS:localhost,DNS:gateway,DNS:explorer,DNS:ap,DNS:mosquitto"
+if [[ -n "${BDT_MQTT_NAMES:-}" ]]; then
+  IFS=, read -ra mqtt_names <<< "$BDT_MQTT_NAMES"
+  for name in "${mqtt_names[@]}"; do sans="$sans,DNS:$name"; done
+fi
 for ((i = 0; i < aps; i++)); do sans="$sans,DNS:ap-$i.ap"; done
 for ((i = 0; i < gateways; i++)); do sans="$sans,DNS:gateway-$i.gateway"; done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=B-DT network CA" \

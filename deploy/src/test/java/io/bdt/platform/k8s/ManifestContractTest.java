@@ -188,7 +188,10 @@ class ManifestContractTest {
     RenderedOverlay o = render(overlay);
     Map<String, String> env = o.environment(container(o, "gateway"));
     assertThat(env).containsEntry("BDT_GATEWAY_MQTT_ACCESS", "dynamic-security");
-    assertThat(env.get("BDT_GATEWAY_MQTT_URL")).startsWith("tcp://mosquitto:");
+    // over TLS only, checking the broker's certificate against the network's CA
+    assertThat(env.get("BDT_GATEWAY_MQTT_URL")).isEqualTo("ssl://mosquitto:8883");
+    assertThat(secretMountedAt(o.statefulSet("gateway"), env.get("BDT_GATEWAY_MQTT_CA_FILE")))
+        .isEqualTo("bdt-tls");
     // the admin the plugin file is initialised with (mosquitto's dynsec-init reads the same Secret)
     assertThat(env).containsEntry("BDT_GATEWAY_MQTT_ADMIN_USERNAME", "bdt-admin");
     assertThat(Files.readString(K8S.resolve("new-network.sh")))
@@ -211,6 +214,66 @@ class ManifestContractTest {
         .contains("allow_anonymous false")
         .contains("plugin /usr/lib/mosquitto_dynamic_security.so")
         .contains("log_dest topic");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void mosquittoServesMqttOnlyOverTlsWithTheCertificateFromTheTlsSecret(String overlay)
+      throws Exception {
+    RenderedOverlay o = render(overlay);
+    StatefulSet broker = o.statefulSet("mosquitto");
+    Container c = broker.getSpec().getTemplate().getSpec().getContainers().getFirst();
+    String conf =
+        o.all(ConfigMap.class).stream()
+            .filter(m -> m.getMetadata().getName().startsWith("mosquitto-config"))
+            .findFirst()
+            .orElseThrow()
+            .getData()
+            .get("mosquitto.conf");
+    Map<Integer, Map<String, String>> listeners = listeners(conf);
+    // no plain-text listener: 8883 for passwords, 8884 for client certificates
+    assertThat(listeners).containsOnlyKeys(8883, 8884);
+    for (var listener : listeners.entrySet()) {
+      Map<String, String> settings = listener.getValue();
+      for (String file : List.of("cafile", "certfile", "keyfile")) {
+        assertThat(settings).as(listener.getKey() + " " + file).containsKey(file);
+        assertThat(secretMountedAt(broker, settings.get(file)))
+            .as(listener.getKey() + " " + file)
+            .isEqualTo("bdt-tls");
+      }
+      assertThat(Path.of(settings.get("cafile")).getFileName()).hasToString("ca.pem");
+      assertThat(Path.of(settings.get("keyfile")).getFileName()).hasToString("server-key.pem");
+    }
+    assertThat(listeners.get(8883)).doesNotContainKey("require_certificate");
+    assertThat(listeners.get(8884))
+        .containsEntry("require_certificate", "true")
+        .containsEntry("use_identity_as_username", "true");
+    assertThat(port(c, "mqtts")).isEqualTo(8883);
+    assertThat(port(c, "mqtts-cert")).isEqualTo(8884);
+    assertThat(o.service("mosquitto").getSpec().getPorts().stream().map(ServicePort::getPort))
+        .containsExactlyInAnyOrder(8883, 8884);
+    // the gateways dial the Service by name and verify it: the certificate must name it
+    assertThat(Files.readString(K8S.resolve("new-network.sh"))).contains(",DNS:mosquitto\"");
+    assertThat(conf).contains("log_dest topic");
+  }
+
+  /** Each {@code listener PORT} section of a Mosquitto config and its settings. */
+  static Map<Integer, Map<String, String>> listeners(String conf) {
+    Map<Integer, Map<String, String>> listeners = new java.util.TreeMap<>();
+    Map<String, String> current = null;
+    for (String line : conf.lines().map(String::strip).toList()) {
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] parts = line.split("\\s+", 2);
+      if (parts[0].equals("listener")) {
+        current = new java.util.HashMap<>();
+        listeners.put(Integer.parseInt(parts[1].split("\\s+")[0]), current);
+      } else if (current != null) {
+        current.put(parts[0], parts.length > 1 ? parts[1] : "");
+      }
+    }
+    return listeners;
   }
 
   @ParameterizedTest
