@@ -122,7 +122,7 @@ public final class AnchorArchive {
    * The thing an item belongs to: {@code twin:<json>} by its thingId field, {@code
    * result:<taskId>:<thingId>:<slot>:<cut>:<label>} by the part between task id and slot.
    */
-  static Optional<String> thingOf(String item) {
+  public static Optional<String> thingOf(String item) {
     if (item.startsWith("twin:")) {
       try {
         JsonNode twin = JSON.readTree(item.substring(5));

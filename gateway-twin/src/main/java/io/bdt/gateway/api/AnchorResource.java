@@ -1,6 +1,7 @@
 package io.bdt.gateway.api;
 
 import io.bdt.contracts.auth.Roles;
+import io.bdt.gateway.anchor.AnchorArchive;
 import io.bdt.gateway.anchor.TwinAnchoring;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -11,7 +12,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** REST API of the anchors: the inclusion proof of a served result in the anchor that holds it. */
+/**
+ * REST API of the anchors: a thing's anchored records, and the inclusion proof of a served result
+ * in the anchor that holds it; both only for callers whose twin grants let them read that thing.
+ */
 @Path("/anchors")
 @Produces(MediaType.APPLICATION_JSON)
 public class AnchorResource {
@@ -60,12 +64,17 @@ public class AnchorResource {
     if (taskId == null || taskId.isBlank()) {
       return Problems.badRequest("taskId: required (the result's task id, 0x + 64 hex digits)");
     }
-    return anchoring
-        .proofOfResult(taskId)
-        .map(p -> Response.ok(p).build())
-        .orElseGet(
-            () ->
-                Problems.notFound(
-                    "no recent anchor holds the result of task " + taskId + " (not anchored yet)"));
+    var proof = anchoring.proofOfResult(taskId);
+    if (proof.isEmpty()) {
+      return Problems.notFound(
+          "no recent anchor holds the result of task " + taskId + " (not anchored yet)");
+    }
+    // the result names its thing: the caller must be able to read that twin (a result whose
+    // thing cannot be told is readable only by callers whose grants do not narrow them)
+    var refused =
+        grants.refusal(
+            io.bdt.contracts.auth.TwinGrant.Access.READ,
+            AnchorArchive.thingOf(proof.get().itemText()).orElse("?"));
+    return refused.orElseGet(() -> Response.ok(proof.get()).build());
   }
 }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.gateway.sim.DeviceSimulator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -304,5 +305,156 @@ class TwinGrantsAuthTest {
         .extract()
         .jsonPath()
         .getList("thingId", String.class);
+  }
+
+  private static void provision(DeviceSimulator device, String deviceId) throws Exception {
+    JsonNode reply = device.provision("vib-key", "vib-secret", deviceId);
+    assertThat(reply.path("status").asText()).isEqualTo("provisioned");
+  }
+
+  private static List<String> deviceIds(String authorization) {
+    return given()
+        .header("Authorization", authorization)
+        .get("/devices")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("deviceId", String.class);
+  }
+
+  private static boolean revoked(String deviceId) {
+    return given()
+        .header("Authorization", operator())
+        .get("/devices/" + deviceId)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getBoolean("revoked");
+  }
+
+  @Test
+  void aDeviceAdminWithGrantsSeesReadsAndRevokesOnlyTheDevicesWhoseTwinsTheyCover()
+      throws Exception {
+    try (DeviceSimulator device = new DeviceSimulator(EmbeddedBroker.url, "gw-test")) {
+      provision(device, "gd-1");
+      provision(device, "gd-2");
+    }
+    String reader = granted(List.of("read:bdt:gd-1"), "device-admin");
+    String writer = granted(List.of("write:bdt:gd-1"), "device-admin");
+    double before = refused("missing-grant");
+
+    assertThat(deviceIds(reader)).contains("gd-1").doesNotContain("gd-2");
+    given().header("Authorization", reader).get("/devices/gd-1").then().statusCode(200);
+    given()
+        .header("Authorization", reader)
+        .get("/devices/gd-2")
+        .then()
+        .statusCode(403)
+        .body("reason", equalTo("missing-grant"))
+        .body("error", containsString("do not allow read on bdt:gd-2"));
+    // an unknown device: refused, not 404
+    given().header("Authorization", reader).get("/devices/gd-nope").then().statusCode(403);
+    // revoking needs a write grant on the device's twin
+    given().header("Authorization", reader).post("/devices/gd-1/revoke").then().statusCode(403);
+    given().header("Authorization", writer).post("/devices/gd-2/revoke").then().statusCode(403);
+    assertThat(revoked("gd-1")).isFalse();
+    assertThat(revoked("gd-2")).isFalse();
+    given().header("Authorization", writer).post("/devices/gd-1/revoke").then().statusCode(200);
+    assertThat(revoked("gd-1")).isTrue();
+
+    assertThat(refused("missing-grant")).isEqualTo(before + 4);
+    // without the claim a device admin reaches every device
+    assertThat(deviceIds(bearer(EmbeddedBroker.tokens.token("admin", "device-admin"))))
+        .contains("gd-1", "gd-2");
+  }
+
+  @Test
+  void aMalformedGrantsClaimListsNoDevice() {
+    String broken = granted(List.of("read"), "device-admin");
+    double before = refused("invalid-grants");
+
+    given()
+        .header("Authorization", broken)
+        .get("/devices")
+        .then()
+        .statusCode(403)
+        .body("reason", equalTo("invalid-grants"));
+
+    assertThat(refused("invalid-grants")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void theAnchorProofOfAResultNeedsAGrantOnTheResultsThing() throws Exception {
+    float[] window =
+        new io.bdt.dnn.vibration.VibrationGenerator(11)
+            .next(io.bdt.dnn.vibration.MachineState.IMBALANCE)
+            .samples();
+    try (DeviceSimulator device = new DeviceSimulator(EmbeddedBroker.url, "gw-test")) {
+      provision(device, "gp-1");
+      for (int part = 0; part < 4; part++) {
+        device.publishJson(
+            "gp-1",
+            JSON.createObjectNode(),
+            java.util.Arrays.copyOfRange(window, part * 256, (part + 1) * 256),
+            1);
+      }
+    }
+    String taskId = awaitValue("gp-1's classified window", () -> taskIdOf("bdt:gp-1"));
+    awaitValue(
+        "the anchor of task " + taskId,
+        () ->
+            given()
+                        .header("Authorization", operator())
+                        .queryParam("taskId", taskId)
+                        .get("/anchors/proof")
+                        .statusCode()
+                    == 200
+                ? "anchored"
+                : null);
+    double before = refused("missing-grant");
+
+    given()
+        .header("Authorization", granted(List.of("read:gr", "read:bdt:gp-2"), "twin-reader"))
+        .queryParam("taskId", taskId)
+        .get("/anchors/proof")
+        .then()
+        .statusCode(403)
+        .body("reason", equalTo("missing-grant"))
+        .body("error", containsString("do not allow read on bdt:gp-1"));
+    given()
+        .header("Authorization", granted(List.of("read:bdt:gp-1"), "twin-reader"))
+        .queryParam("taskId", taskId)
+        .get("/anchors/proof")
+        .then()
+        .statusCode(200)
+        .body("itemText", containsString(":bdt:gp-1:"));
+
+    assertThat(refused("missing-grant")).isEqualTo(before + 1);
+  }
+
+  /** The task id of the twin's last classified window, or null before there is one. */
+  private static String taskIdOf(String thingId) {
+    Response r = given().header("Authorization", operator()).get("/twins/" + thingId);
+    if (r.statusCode() != 200) {
+      return null;
+    }
+    String taskId = r.jsonPath().getString("features.health.properties.taskId");
+    return taskId == null || taskId.isEmpty() ? null : taskId;
+  }
+
+  /** Polls {@code value} until it is not null (at most 60 s). */
+  private static String awaitValue(String what, java.util.function.Supplier<String> value)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline)) {
+      String v = value.get();
+      if (v != null) {
+        return v;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("timed out waiting for " + what);
   }
 }
