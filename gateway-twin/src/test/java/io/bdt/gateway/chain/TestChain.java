@@ -30,7 +30,8 @@ import org.web3j.utils.Numeric;
  * A real B-DT chain node (the consensus module's {@link Node}, mining in-process) on a fixed
  * loopback port with its data on disk, so it can be stopped (the port is then a real dead endpoint)
  * and started again with its chain intact; and the platform's contracts on it: ReputationLedger
- * with {@link #GATEWAY} approved, TwinAnchor and DeviceRegistry. Keys are test-only.
+ * with {@link #GATEWAY} and {@link #OTHER_GATEWAY} approved, TwinAnchor and DeviceRegistry. Keys
+ * are test-only.
  */
 public final class TestChain implements AutoCloseable {
 
@@ -39,6 +40,11 @@ public final class TestChain implements AutoCloseable {
   static final Credentials DEPLOYER = key(41);
   static final Credentials MINER = key(100);
   public static final Credentials GATEWAY = key(200);
+
+  /**
+   * A second registered gateway with a key of its own (owns none of {@link #GATEWAY}'s devices).
+   */
+  public static final Credentials OTHER_GATEWAY = key(201);
 
   static final StaticGasProvider GAS =
       new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
@@ -91,9 +97,10 @@ public final class TestChain implements AutoCloseable {
                 BigInteger.TWO)
             .send();
     for (Credentials admin : ADMINS.subList(0, 2)) {
-      ReputationLedger.load(ledger.getContractAddress(), w, chain.as(admin), GAS)
-          .approveGateway(GATEWAY.getAddress())
-          .send();
+      ReputationLedger admins =
+          ReputationLedger.load(ledger.getContractAddress(), w, chain.as(admin), GAS);
+      admins.approveGateway(GATEWAY.getAddress()).send();
+      admins.approveGateway(OTHER_GATEWAY.getAddress()).send();
     }
     chain.reputationLedger = ledger.getContractAddress();
     chain.twinAnchor =
@@ -115,7 +122,7 @@ public final class TestChain implements AutoCloseable {
     }
     Map<String, BigInteger> alloc = new LinkedHashMap<>();
     List<Credentials> funded = new ArrayList<>(ADMINS);
-    funded.addAll(List.of(DEPLOYER, MINER, GATEWAY));
+    funded.addAll(List.of(DEPLOYER, MINER, GATEWAY, OTHER_GATEWAY));
     funded.forEach(c -> alloc.put(c.getAddress(), BigInteger.TEN.pow(24)));
     ChainSpec spec =
         new ChainSpec(

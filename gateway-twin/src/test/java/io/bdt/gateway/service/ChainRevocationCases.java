@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.gateway.chain.ChainDeviceLedger;
 import io.bdt.gateway.chain.TestChain;
@@ -32,10 +34,10 @@ abstract class ChainRevocationCases {
   /** Signs the operator's REST token. */
   abstract TestTokens tokens();
 
-  @Test
-  @Timeout(120)
-  void deviceRevokedOnChainIsDisconnectedAndRefusedWithinOneSecond() throws Exception {
-    String deviceId = "chain-rev-1";
+  /** A device provisioned through the gateway, connected, and registered on chain. */
+  record OnChain(DeviceSimulator device, String secret, byte[] chainId) {}
+
+  private OnChain connectedAndRegistered(String deviceId) throws Exception {
     JsonNode reply;
     try (DeviceSimulator provisioning =
         DeviceSimulator.provisioningClient(
@@ -46,21 +48,34 @@ abstract class ChainRevocationCases {
     }
     String secret = reply.path("deviceSecret").asText();
     DeviceSimulator device = DeviceSimulator.device(url(), GW, deviceId, secret, null);
-    DeviceRegistry registry = ChainBroker.chain.registry(TestChain.GATEWAY);
     byte[] chainId = ChainDeviceLedger.chainDeviceId(deviceId);
     // The gateway's outbox registers the device too; under Quarkus' test class loaders web3j cannot
     // decode DeviceRegistry.Device (the outbox's first read), so this test registers it itself
     // from the gateway's account, as a second instance of the gateway would.
     try {
-      registry
-          .registerDevice(
-              chainId,
-              org.web3j.crypto.Hash.sha3(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-              "vibration-sensor")
+      ChainBroker.chain
+          .registry(TestChain.GATEWAY)
+          .registerDevice(chainId, credentialHash(secret), "vibration-sensor")
           .send();
     } catch (org.web3j.protocol.exceptions.TransactionException alreadyRegistered) {
       // the outbox was first
     }
+    return new OnChain(device, secret, chainId);
+  }
+
+  private static byte[] credentialHash(String secret) {
+    return org.web3j.crypto.Hash.sha3(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Timeout(120)
+  void deviceRevokedOnChainIsDisconnectedAndRefusedWithinOneSecond() throws Exception {
+    String deviceId = "chain-rev-1";
+    OnChain onChain = connectedAndRegistered(deviceId);
+    DeviceSimulator device = onChain.device();
+    String secret = onChain.secret();
+    byte[] chainId = onChain.chainId();
+    DeviceRegistry registry = ChainBroker.chain.registry(TestChain.GATEWAY);
     assertThat(device.connected()).isTrue();
 
     registry.revokeDevice(chainId).send();
@@ -90,5 +105,55 @@ abstract class ChainRevocationCases {
         .then()
         .statusCode(200)
         .body("revoked", org.hamcrest.Matchers.is(true));
+  }
+
+  /**
+   * DeviceRegistry lets only the gateway that registered a device revoke it: another registered
+   * gateway, with its own key, is refused on chain and the device stays connected and trusted.
+   */
+  @Test
+  @Timeout(120)
+  void anotherRegisteredGatewayWithItsOwnKeyCannotRevokeThisGatewaysDevice() throws Exception {
+    String deviceId = "chain-rev-other";
+    OnChain onChain = connectedAndRegistered(deviceId);
+    try (DeviceSimulator device = onChain.device()) {
+      DeviceRegistry asOther = ChainBroker.chain.registry(TestChain.OTHER_GATEWAY);
+
+      assertThatThrownBy(() -> asOther.revokeDevice(onChain.chainId()).send())
+          .isInstanceOf(org.web3j.protocol.exceptions.TransactionException.class);
+
+      // reverted: no DeviceRevoked log for the gateway's watch, the device still trusted on chain;
+      // its telemetry sent afterwards reaches the twin and the gateway keeps it unrevoked
+      ObjectNode reading = new ObjectMapper().createObjectNode().put("afterForeignRevoke", 1);
+      device.publishJson(deviceId, reading, new float[0], 1);
+      Instant giveUp = Instant.now().plus(Duration.ofSeconds(30));
+      while (!twinHas(deviceId, "afterForeignRevoke") && Instant.now().isBefore(giveUp)) {
+        Thread.sleep(20);
+      }
+      assertThat(twinHas(deviceId, "afterForeignRevoke")).isTrue();
+      assertThat(device.connected()).isTrue();
+      assertThat(
+              asOther.isCredentialValid(onChain.chainId(), credentialHash(onChain.secret())).send())
+          .isTrue();
+      given()
+          .header("Authorization", "Bearer " + tokens().token("ops", "operator"))
+          .when()
+          .get("/devices/" + deviceId)
+          .then()
+          .statusCode(200)
+          .body("revoked", org.hamcrest.Matchers.is(false));
+    }
+  }
+
+  private boolean twinHas(String deviceId, String property) {
+    var twin =
+        given()
+            .header("Authorization", "Bearer " + tokens().token("ops", "operator"))
+            .when()
+            .get("/twins/bdt:" + deviceId)
+            .then()
+            .extract();
+    return twin.statusCode() == 200
+        && twin.jsonPath().get("features.telemetry.properties." + property) != null;
   }
 }
