@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,10 +74,8 @@ abstract class BrokerIdentityCases {
   /** A listener for certificate devices (mutual TLS, the CN is the device id) and its CA. */
   record CertificateListener(String url, PlatformCa ca) {}
 
-  /** This test broker's listener for certificate devices, if it has one. */
-  Optional<CertificateListener> certificateListener() {
-    return Optional.empty();
-  }
+  /** This test broker's listener for certificate devices. */
+  abstract CertificateListener certificateListener();
 
   /** Client TLS trusting {@code ca}, presenting {@code cert} (with {@code key}) if given. */
   static SSLSocketFactory trusting(PlatformCa ca, Optional<Path> cert, Optional<Path> key) {
@@ -428,10 +425,14 @@ abstract class BrokerIdentityCases {
         trusting(listener.ca(), Optional.of(files[0]), Optional.of(files[1])));
   }
 
+  /**
+   * Mosquitto fails the handshake ("certificate verify failed", counted as untrusted-certificate);
+   * HiveMQ names the CA it accepts, so the JDK client sends no certificate and is refused at
+   * CONNECT (as anonymous).
+   */
   @Test
   void refusesAClientCertificateOfAnotherCaForAProvisionedDevice() throws Exception {
-    CertificateListener listener = certificateListener().orElse(null);
-    assumeTrue(listener != null, "this test broker has no listener for certificate devices");
+    CertificateListener listener = certificateListener();
     provisioned("cert-victim").close();
     PlatformCa other =
         PlatformCa.openOrCreate(
@@ -449,19 +450,23 @@ abstract class BrokerIdentityCases {
 
   @Test
   void aCertificateDeviceActsAsTheDeviceItsCertificateNamesUntilItIsRevoked() throws Exception {
-    CertificateListener listener = certificateListener().orElse(null);
-    assumeTrue(listener != null, "this test broker has no listener for certificate devices");
+    CertificateListener listener = certificateListener();
     provisioned("cert-1").close();
     try (DeviceSimulator witness = provisioned("cert-witness")) {
+      // the broker takes it for cert-1: another device's topic is refused (HiveMQ also cuts the
+      // connection off, so this is a connection of its own)
+      DeviceSimulator forger = certificateDevice(listener, listener.ca(), "cert-1");
+      try {
+        forger.publishJson("cert-witness", props("forged", 1), new float[0], 1);
+      } catch (MqttException expected) {
+        // refused
+      } finally {
+        closeQuietly(forger);
+      }
       DeviceSimulator device = certificateDevice(listener, listener.ca(), "cert-1");
       try {
         device.publishJson("cert-1", props("certified", 1), new float[0], 1);
         await("cert-1's telemetry by certificate", () -> twinHas("cert-1", "certified"));
-        try {
-          device.publishJson("cert-witness", props("forged", 1), new float[0], 1);
-        } catch (MqttException expected) {
-          // refused
-        }
 
         Instant revokedAt = Instant.now();
         given().when().post("/devices/cert-1/revoke").then().statusCode(200);

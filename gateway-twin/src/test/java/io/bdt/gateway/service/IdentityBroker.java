@@ -5,20 +5,29 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 import io.bdt.gateway.access.AccessTable;
 import io.bdt.gateway.access.hivemq.BrokerAccessExtension;
 import io.bdt.gateway.device.SecretHash;
+import io.bdt.pki.IssuedCertificate;
+import io.bdt.pki.PlatformCa;
+import io.bdt.pki.TlsContexts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Test resource: an embedded HiveMQ CE broker on a free port with the B-DT device-identity
  * extension, and the gateway {@value #GATEWAY} configured to manage it through its service account
- * (password in an owner-only file).
+ * (password in an owner-only file). Beside its plain listener it has a TLS listener as the
+ * platform's ({@link #tlsUrl}: server certificate from a CA of its own, {@link #ca}; client
+ * certificates of that CA optional), for certificate devices.
  */
 public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
 
@@ -27,6 +36,8 @@ public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
   static final String PROFILE_SECRET = "vib-secret";
 
   static volatile String url;
+  static volatile String tlsUrl;
+  static volatile PlatformCa ca;
   static volatile BrokerAccessExtension extension;
   static volatile String gatewayPassword;
   static volatile TestTokens tokens;
@@ -51,6 +62,30 @@ public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
       try (ServerSocket socket = new ServerSocket(0)) {
         port = socket.getLocalPort();
       }
+      int tlsPort;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        tlsPort = socket.getLocalPort();
+      }
+      ca =
+          PlatformCa.openOrCreate(
+              root.resolve("pki"), "B-DT test broker CA", Duration.ofDays(1), Clock.systemUTC());
+      IssuedCertificate server = ca.issueServer(List.of("127.0.0.1"), Duration.ofDays(1));
+      char[] storePassword =
+          HexFormat.of().formatHex(new SecureRandom().generateSeed(16)).toCharArray();
+      Path keystore = root.resolve("tls/server.p12");
+      Path truststore = root.resolve("tls/trust.p12");
+      Files.createDirectories(keystore.getParent());
+      try {
+        TlsContexts.write(
+            TlsContexts.keyStore(server.chain(), server.key(), storePassword),
+            keystore,
+            storePassword);
+        TlsContexts.write(
+            TlsContexts.trustStore(List.of(ca.certificate())), truststore, storePassword);
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot build the test broker's TLS key stores: " + e, e);
+      }
+      String pw = new String(storePassword);
       Files.writeString(
           conf.resolve("config.xml"),
           """
@@ -58,11 +93,19 @@ public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
           <hivemq>
             <listeners>
               <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
+              <tls-tcp-listener>
+                <port>%d</port><bind-address>127.0.0.1</bind-address>
+                <tls>
+                  <keystore><path>%s</path><password>%s</password><private-key-password>%s</private-key-password></keystore>
+                  <truststore><path>%s</path><password>%s</password></truststore>
+                  <client-authentication-mode>OPTIONAL</client-authentication-mode>
+                </tls>
+              </tls-tcp-listener>
             </listeners>
             <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
           </hivemq>
           """
-              .formatted(port));
+              .formatted(port, tlsPort, keystore, pw, pw, truststore, pw));
       SecureRandom random = new SecureRandom();
       byte[] secret = new byte[24];
       random.nextBytes(secret);
@@ -85,6 +128,7 @@ public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
               .build();
       hivemq.start().join();
       url = "tcp://127.0.0.1:" + port;
+      tlsUrl = "ssl://127.0.0.1:" + tlsPort;
       tokens = new TestTokens(root.resolve("auth"));
       return Map.ofEntries(
           Map.entry("mp.jwt.verify.publickey.location", tokens.publicKeyFile().toString()),

@@ -33,10 +33,9 @@ class MosquittoIdentityTest extends BrokerIdentityCases {
   }
 
   @Override
-  Optional<CertificateListener> certificateListener() {
-    return Optional.of(
-        new CertificateListener(
-            DynsecIdentityBroker.broker.certificateUrl(), DynsecIdentityBroker.broker.ca()));
+  CertificateListener certificateListener() {
+    return new CertificateListener(
+        DynsecIdentityBroker.broker.certificateUrl(), DynsecIdentityBroker.broker.ca());
   }
 
   @Override
