@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -110,8 +111,31 @@ public final class PlatformCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "delete the data directory's contents and start over")
   boolean fresh;
 
+  @Option(
+      names = "--hosts",
+      defaultValue = "local",
+      description =
+          "local: every service on this host's loopback (${DEFAULT-VALUE}); netns: the prod"
+              + " overlay's services each on its own network-namespace host with the overlay's"
+              + " environment (root only; a new network in --data, default a new temporary"
+              + " directory; type 'cut HOST' / 'heal HOST' to take a host's link down and up)")
+  String hosts;
+
+  @Option(
+      names = "--base-difficulty",
+      defaultValue = "20000",
+      description = "--hosts netns: the new network's base mining difficulty (${DEFAULT-VALUE})")
+  long baseDifficulty;
+
   @Override
   public Integer call() throws Exception {
+    if (hosts.equals("netns")) {
+      return runOnNamespaceHosts();
+    }
+    if (!hosts.equals("local")) {
+      System.err.println("platform: --hosts must be local or netns, got " + hosts);
+      return 2;
+    }
     for (String[] rule :
         new String[][] {
           {"--aps", "" + aps}, {"--gateways", "" + gateways}, {"--devices", "" + devices}
@@ -154,7 +178,6 @@ public final class PlatformCommand implements Callable<Integer> {
                 faults,
                 mqttPlainPort),
             System.out);
-    CountDownLatch stop = new CountDownLatch(1);
     EventCounter events = kafkaServers == null ? null : new EventCounter(kafkaServers);
     Path bootstrapFile = dir.resolve(EventsCommand.BOOTSTRAP_FILE);
     Runnable shutdown =
@@ -172,6 +195,55 @@ public final class PlatformCommand implements Callable<Integer> {
             }
           }
         };
+    Path workDir = dir;
+    String servers = kafkaServers;
+    return runUntilStopped(
+        () -> {
+          System.out.println(
+              "platform: "
+                  + (continuing ? "continuing from " : "starting in ")
+                  + workDir
+                  + " (logs in "
+                  + workDir.resolve("logs")
+                  + "; kept for the next run, --fresh starts over)");
+          platform.start();
+          if (startedKafka != null) {
+            // written once this run holds the data directory's lock, for ./bdt events
+            Files.writeString(bootstrapFile, servers + System.lineSeparator());
+          }
+          System.out.println("platform: up. APIs:");
+          platform.urls().forEach((k, v) -> System.out.printf("  %-6s %s%n", k, v));
+          if (servers != null) {
+            System.out.printf(
+                "  %-6s %s  (CloudEvents on bdt.twin-events, bdt.inference-results; watch: ./bdt events"
+                    + " --follow%s)%n",
+                "kafka",
+                servers + (startedKafka != null ? " (embedded Kafka 4)" : ""),
+                startedKafka != null ? "" : " --bootstrap " + servers);
+          }
+          System.out.println(
+              "platform: admin token (every role, valid "
+                  + Platform.ADMIN_TOKEN_TTL.toHours()
+                  + " h; send as 'Authorization: Bearer TOKEN'):");
+          System.out.println("  " + platform.adminToken());
+          System.out.println(
+              "platform: more tokens: ./bdt token"
+                  + (data == null ? "" : " --data " + workDir)
+                  + " --role twin-reader --subject NAME [--ttl PT8H]");
+          startConsole(platform.fleet(), null);
+          return new Summary(platform, events)::line;
+        },
+        shutdown);
+  }
+
+  /**
+   * Runs {@code start}, then prints the summary line it returns (given the seconds since) every
+   * {@code --summary-s} until Ctrl-C or {@code --duration}; {@code shutdown} runs once either way,
+   * also when {@code start} fails.
+   */
+  private int runUntilStopped(Callable<DoubleFunction<String>> start, Runnable shutdown)
+      throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
@@ -180,43 +252,11 @@ public final class PlatformCommand implements Callable<Integer> {
             });
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      System.out.println(
-          "platform: "
-              + (continuing ? "continuing from " : "starting in ")
-              + dir
-              + " (logs in "
-              + dir.resolve("logs")
-              + "; kept for the next run, --fresh starts over)");
-      platform.start();
-      if (startedKafka != null) {
-        // written once this run holds the data directory's lock, for ./bdt events
-        Files.writeString(bootstrapFile, kafkaServers + System.lineSeparator());
-      }
-      System.out.println("platform: up. APIs:");
-      platform.urls().forEach((k, v) -> System.out.printf("  %-6s %s%n", k, v));
-      if (kafkaServers != null) {
-        System.out.printf(
-            "  %-6s %s  (CloudEvents on bdt.twin-events, bdt.inference-results; watch: ./bdt events"
-                + " --follow%s)%n",
-            "kafka",
-            kafkaServers + (startedKafka != null ? " (embedded Kafka 4)" : ""),
-            startedKafka != null ? "" : " --bootstrap " + kafkaServers);
-      }
-      System.out.println(
-          "platform: admin token (every role, valid "
-              + Platform.ADMIN_TOKEN_TTL.toHours()
-              + " h; send as 'Authorization: Bearer TOKEN'):");
-      System.out.println("  " + platform.adminToken());
-      System.out.println(
-          "platform: more tokens: ./bdt token"
-              + (data == null ? "" : " --data " + dir)
-              + " --role twin-reader --subject NAME [--ttl PT8H]");
-      startConsole(platform);
+      DoubleFunction<String> summary = start.call();
       long started = System.nanoTime();
-      Summary summary = new Summary(platform, events);
       while (!stop.await(summarySeconds, TimeUnit.SECONDS)) {
         double elapsed = (System.nanoTime() - started) / 1e9;
-        System.out.println(summary.line(elapsed));
+        System.out.println(summary.apply(elapsed));
         if (duration != null && elapsed >= duration) {
           break;
         }
@@ -233,6 +273,47 @@ public final class PlatformCommand implements Callable<Integer> {
         // the hook closes it
       }
     }
+  }
+
+  /** {@code --hosts netns}: the prod overlay on namespace hosts until Ctrl-C or --duration. */
+  private int runOnNamespaceHosts() throws Exception {
+    if (!io.bdt.platform.netns.NetnsHosts.available()) {
+      System.err.println(
+          "platform: --hosts netns needs root and iproute2 (ip netns add failed); run it as root");
+      return 2;
+    }
+    Path dir =
+        data != null
+            ? Files.createDirectories(data)
+            : Files.createTempDirectory("bdt-netns-platform");
+    boolean used;
+    try (var entries = Files.list(dir)) {
+      used = entries.findAny().isPresent();
+    }
+    if (used) {
+      System.err.println(
+          "platform: --hosts netns makes a new network and needs an empty --data directory: "
+              + dir);
+      return 2;
+    }
+    NetnsPlatform platform =
+        new NetnsPlatform(
+            new NetnsPlatform.Settings(
+                repositoryRoot(), dir, devices, periodMillis, gatewayFlops, baseDifficulty, faults),
+            System.out);
+    return runUntilStopped(
+        () -> {
+          System.out.println(
+              "platform: the prod overlay on network-namespace hosts; files and logs in " + dir);
+          platform.start();
+          System.out.println("platform: up. APIs (from this host, by address):");
+          platform.urls().forEach((k, v) -> System.out.printf("  %-18s %s%n", k, v));
+          System.out.println("platform: admin token (every role, 12 h):");
+          System.out.println("  " + platform.adminToken());
+          startConsole(platform.fleet(), platform);
+          return elapsed -> String.format("[%4.0f s] %s", elapsed, platform.summary());
+        },
+        () -> closeQuietly(platform));
   }
 
   /**
@@ -257,7 +338,7 @@ public final class PlatformCommand implements Callable<Integer> {
     return Path.of("").toAbsolutePath();
   }
 
-  private static void closeQuietly(Platform platform) {
+  private static void closeQuietly(AutoCloseable platform) {
     try {
       platform.close();
     } catch (Exception e) {
@@ -265,7 +346,14 @@ public final class PlatformCommand implements Callable<Integer> {
     }
   }
 
-  private static void startConsole(Platform platform) {
+  /**
+   * Reads the console: {@code fault DEVICE STATE} sets a sensor's state in {@code fleet}; with
+   * namespace {@code hosts} (null without), {@code cut HOST} and {@code heal HOST} take a host's
+   * link down and up.
+   */
+  private static void startConsole(SensorFleet fleet, NetnsPlatform hosts) {
+    String help =
+        "platform: commands: fault DEVICE STATE" + (hosts == null ? "" : ", cut HOST, heal HOST");
     Thread.ofPlatform()
         .daemon()
         .name("platform-console")
@@ -276,15 +364,21 @@ public final class PlatformCommand implements Callable<Integer> {
               try {
                 for (String line; (line = in.readLine()) != null; ) {
                   String[] w = line.trim().split("\\s+");
-                  if (w.length == 3 && w[0].equals("fault")) {
-                    try {
-                      platform.fleet().inject(w[1], w[2]);
+                  try {
+                    if (w.length == 3 && w[0].equals("fault")) {
+                      fleet.inject(w[1], w[2]);
                       System.out.println("platform: " + w[1] + " is now " + w[2]);
-                    } catch (IllegalArgumentException e) {
-                      System.out.println("platform: " + e.getMessage());
+                    } else if (hosts != null && w.length == 2 && w[0].equals("cut")) {
+                      hosts.cut(w[1]);
+                      System.out.println("platform: " + w[1] + "'s link is down");
+                    } else if (hosts != null && w.length == 2 && w[0].equals("heal")) {
+                      hosts.heal(w[1]);
+                      System.out.println("platform: " + w[1] + "'s link is up");
+                    } else if (!line.isBlank()) {
+                      System.out.println(help);
                     }
-                  } else if (!line.isBlank()) {
-                    System.out.println("platform: commands: fault DEVICE STATE");
+                  } catch (IllegalArgumentException | java.io.IOException e) {
+                    System.out.println("platform: " + e.getMessage());
                   }
                 }
               } catch (java.io.IOException e) {

@@ -274,9 +274,24 @@ final class SensorFleet implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Stops publishing (a window being sent is finished, so {@link #published} counts what reached
+   * the broker) and disconnects; a second call does nothing.
+   */
   @Override
-  public void close() throws MqttException {
-    timer.shutdownNow();
+  public synchronized void close() throws MqttException {
+    if (timer.isShutdown()) {
+      return;
+    }
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timer.shutdownNow();
+    }
     List<MqttClient> all = new ArrayList<>(clients.values());
     if (shared != null) {
       all.add(shared);

@@ -30,6 +30,17 @@ public record ContractsFile(
     gateways = List.copyOf(gateways);
   }
 
+  /** The entries of the {@code bdt-contracts} ConfigMap this file fills, by key. */
+  public Map<String, String> entries() {
+    Map<String, String> e = new LinkedHashMap<>();
+    e.put(CHAIN_ID, Long.toString(chainId));
+    e.put(LEDGER, addresses.reputationLedger());
+    e.put(ANCHOR, addresses.twinAnchor());
+    e.put(REGISTRY, addresses.deviceRegistry());
+    e.put(GATEWAYS, String.join(",", gateways));
+    return e;
+  }
+
   void write(Path file) throws IOException {
     Files.writeString(
         file,

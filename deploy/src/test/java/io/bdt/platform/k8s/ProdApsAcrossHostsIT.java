@@ -6,21 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.cli.Bdt;
 import io.bdt.consensus.keys.KeyFile;
-import io.bdt.pki.PlatformCa;
 import io.bdt.platform.JvmOptions;
-import io.bdt.platform.auth.TokenKeys;
 import io.bdt.platform.contracts.ContractsFile;
 import io.bdt.platform.netns.NetnsHosts;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.bdt.platform.netns.OverlayPods;
+import io.bdt.platform.netns.ProdNetwork;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,28 +64,21 @@ class ProdApsAcrossHostsIT {
 
   @Test
   void prodApsFormOneChainOverTlsTakeTheContractsAndSurviveALinkCut() throws Exception {
-    RenderedOverlay prod = ManifestContractTest.render("prod");
-    StatefulSet ap = prod.statefulSet("ap");
-    assertThat(ap.getSpec().getReplicas()).isEqualTo(APS.size());
-    Path network = dir.resolve("network");
-    assertThat(
-            Bdt.commandLine()
-                .execute(
-                    "contracts",
-                    "network",
-                    "--out=" + network,
-                    "--aps=3",
-                    "--gateways=2",
-                    "--base-difficulty=20000"))
-        .isZero();
-    Path files = secrets(network);
+    OverlayPods prod = OverlayPods.render(ManifestContractTest.K8S.resolve("overlays/prod"));
+    assertThat(prod.replicas("ap")).isEqualTo(APS.size());
+    // the files the overlay's Secrets and ConfigMaps hold, as new-network.sh makes them
+    ProdNetwork made =
+        ProdNetwork.create(ManifestContractTest.ROOT, dir, APS.size(), 2, 20_000, APS);
+    Path network = made.network();
+    Path files = made.files();
 
     Path logs = Files.createDirectories(Path.of("target", "netns-logs"));
     try (NetnsHosts hosts = NetnsHosts.create(APS)) {
       List<Web3j> rpc = new ArrayList<>();
-      Map<String, String> podEnv = prod.environment(ManifestContractTest.container(prod, "ap"));
       for (int i = 0; i < APS.size(); i++) {
-        Map<String, String> env = environment(ap, podEnv, "ap-" + i, files);
+        Map<String, String> env =
+            prod.environment("ap", "ap-" + i, files, dir.resolve("pods"), Map.of());
+        assertThat(env).containsEntry("POD_NAME", "ap-" + i);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -157,85 +145,6 @@ class ProdApsAcrossHostsIT {
         rpc.forEach(Web3j::shutdown);
       }
     }
-  }
-
-  /**
-   * The files the overlay's Secrets and ConfigMaps hold, as new-network.sh makes them: genesis,
-   * keys, the HTTPS certificate, the APs' P2P certificates, the token public key.
-   */
-  private Path secrets(Path network) throws Exception {
-    Path files = Files.createDirectories(dir.resolve("files"));
-    Path genesis = Files.createDirectories(files.resolve("genesis"));
-    Files.copy(network.resolve("genesis.json"), genesis.resolve("genesis.json"));
-    Path keys = Files.createDirectories(files.resolve("keys"));
-    Path tls = Files.createDirectories(files.resolve("tls"));
-    Path p2p = Files.createDirectories(files.resolve("p2p-tls"));
-    for (int i = 0; i < APS.size(); i++) {
-      KeyFile.write(
-          keys.resolve("ap-" + i + ".key"), KeyFile.read(network.resolve("ap-" + i + ".key")));
-    }
-    PlatformCa ca =
-        PlatformCa.openOrCreate(
-            dir.resolve("ca"), "test network CA", Duration.ofDays(1), Clock.systemUTC());
-    List<String> names = new ArrayList<>(APS);
-    names.addFirst("localhost");
-    ca.issueServer(names, Duration.ofDays(1))
-        .write(tls.resolve("server.pem"), tls.resolve("server-key.pem"));
-    Files.copy(ca.certificateFile(), tls.resolve("ca.pem"));
-    Files.copy(ca.certificateFile(), p2p.resolve("ca.pem"));
-    Process certs =
-        new ProcessBuilder(
-                ManifestContractTest.K8S.resolve("peer-certs.sh").toString(),
-                ca.certificateFile().toString(),
-                ca.dir().resolve(PlatformCa.KEY_FILE).toString(),
-                Integer.toString(APS.size()),
-                p2p.toString())
-            .redirectErrorStream(true)
-            .start();
-    certs.getInputStream().readAllBytes();
-    assertThat(certs.waitFor()).as("peer-certs.sh").isZero();
-    Path jwt = Files.createDirectories(files.resolve("jwt"));
-    TokenKeys.openOrCreate(dir.resolve("token"));
-    Files.copy(dir.resolve("token/auth/jwt-public.pem"), jwt.resolve("jwt-public.pem"));
-    return files;
-  }
-
-  /**
-   * Pod {@code pod}'s environment: the rendered variables with {@code $(POD_NAME)} expanded and
-   * every path under a volume mount moved to the local directory of that volume (Secrets and
-   * ConfigMaps to {@code files/<volume>}, others to a per-pod directory).
-   */
-  private Map<String, String> environment(
-      StatefulSet s, Map<String, String> podEnv, String pod, Path files) throws Exception {
-    Map<String, Path> mounts = new LinkedHashMap<>();
-    var template = s.getSpec().getTemplate().getSpec();
-    for (VolumeMount m : template.getContainers().getFirst().getVolumeMounts()) {
-      Volume v =
-          template.getVolumes().stream()
-              .filter(x -> x.getName().equals(m.getName()))
-              .findFirst()
-              .orElse(null);
-      boolean shared = v != null && (v.getSecret() != null || v.getConfigMap() != null);
-      Path local =
-          shared
-              ? files.resolve(m.getName())
-              : Files.createDirectories(dir.resolve("pods").resolve(pod).resolve(m.getName()));
-      mounts.put(m.getMountPath(), local);
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    for (var e : podEnv.entrySet()) {
-      String value =
-          e.getValue().startsWith("<from:") ? pod : e.getValue().replace("$(POD_NAME)", pod);
-      for (var m : mounts.entrySet()) {
-        if (value.equals(m.getKey()) || value.startsWith(m.getKey() + "/")) {
-          value = m.getValue() + value.substring(m.getKey().length());
-          break; // mount paths do not nest; the mapped path may lie under another (/tmp)
-        }
-      }
-      env.put(e.getKey(), value);
-    }
-    assertThat(env.get("POD_NAME")).isEqualTo(pod);
-    return env;
   }
 
   static void await(String what, Duration limit, BooleanSupplier done) throws Exception {

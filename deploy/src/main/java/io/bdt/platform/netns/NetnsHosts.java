@@ -17,12 +17,35 @@ import java.util.concurrent.TimeUnit;
  * on a private /24, joined by a bridge in the root namespace (which gets {@code .1}, so the test
  * reaches every host). Names resolve through {@code /etc/netns/NS/hosts}, which {@code ip netns
  * exec} mounts over {@code /etc/hosts}. Only addresses inside the subnet made here are used. Needs
- * root and iproute2; {@link #close} removes every namespace, link, and hosts file it made.
+ * root and iproute2; {@link #close} stops every process started here and removes every namespace,
+ * link, and hosts file it made. Used by {@code ./bdt platform --hosts netns} and the ITs;
+ * concurrent users keep apart by {@link Naming} (the ITs' {@code 10.231.X.0/24}, the platform's
+ * {@code 10.232.X.0/24}) and a random tag in every name.
  */
 public final class NetnsHosts implements AutoCloseable {
 
   /** One host: its DNS name, namespace, address and the root-side end of its link. */
   public record Host(String name, String namespace, String address, String link) {}
+
+  /**
+   * How one user of namespace hosts names what it makes: {@code prefix} starts every namespace,
+   * bridge and link name (two letters, so the 15-byte interface names hold the tag and host index),
+   * {@code subnets} is the {@code A.B} of the {@code A.B.X.0/24} subnets picked from.
+   */
+  public record Naming(String prefix, String subnets) {
+    public Naming {
+      if (!prefix.matches("[a-z]{2}") || !subnets.matches("10\\.\\d{1,3}")) {
+        throw new IllegalArgumentException(
+            "naming needs two lower-case letters and a 10.B prefix, got " + prefix + " " + subnets);
+      }
+    }
+  }
+
+  /** The integration tests' naming: {@code bdt...} namespaces on {@code 10.231.X.0/24}. */
+  public static final Naming TESTS = new Naming("bb", "10.231");
+
+  /** {@code ./bdt platform --hosts netns}'s naming: {@code bp...} on {@code 10.232.X.0/24}. */
+  public static final Naming PLATFORM = new Naming("bp", "10.232");
 
   private final String tag;
   private final String subnet;
@@ -30,10 +53,10 @@ public final class NetnsHosts implements AutoCloseable {
   private final Map<String, Host> hosts = new LinkedHashMap<>();
   private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
 
-  private NetnsHosts(String tag, String subnet) {
+  private NetnsHosts(String tag, String subnet, Naming naming) {
     this.tag = tag;
     this.subnet = subnet;
-    this.bridge = "bb" + tag;
+    this.bridge = naming.prefix() + tag;
   }
 
   /** Whether this process may make namespaces (root with a working {@code ip netns}). */
@@ -52,18 +75,26 @@ public final class NetnsHosts implements AutoCloseable {
 
   /** Hosts with the given DNS names, each in its own namespace on a fresh private /24. */
   public static NetnsHosts create(List<String> names) throws IOException {
+    return create(names, TESTS);
+  }
+
+  /**
+   * Hosts with the given DNS names, each in its own namespace on a fresh private /24 named by
+   * {@code naming}; on failure everything made so far is removed again.
+   */
+  public static NetnsHosts create(List<String> names, Naming naming) throws IOException {
     String tag = Integer.toString(ThreadLocalRandom.current().nextInt(1000, 10000));
-    String subnet = freeSubnet();
-    NetnsHosts h = new NetnsHosts(tag, subnet);
+    String subnet = freeSubnet(naming.subnets());
+    NetnsHosts h = new NetnsHosts(tag, subnet, naming);
     try {
       h.must("ip", "link", "add", h.bridge, "type", "bridge");
       h.must("ip", "addr", "add", subnet + ".1/24", "dev", h.bridge);
       h.must("ip", "link", "set", h.bridge, "up");
       int i = 0;
       for (String name : names) {
-        String ns = "bdt" + tag + "h" + i;
-        String link = "bv" + tag + "h" + i;
-        String inner = "bv" + tag + "i" + i;
+        String ns = "bdt" + naming.prefix() + tag + "h" + i;
+        String link = naming.prefix() + tag + "h" + i;
+        String inner = naming.prefix() + tag + "i" + i;
         String address = subnet + "." + (10 + i);
         h.must("ip", "netns", "add", ns);
         h.hosts.put(name, new Host(name, ns, address, link));
@@ -91,6 +122,17 @@ public final class NetnsHosts implements AutoCloseable {
     }
   }
 
+  /** Every host, in the order they were made. */
+  public List<Host> hosts() {
+    return List.copyOf(hosts.values());
+  }
+
+  /** The root namespace's address on the hosts' bridge ({@code .1}): where the launcher is seen. */
+  public String bridgeAddress() {
+    return subnet + ".1";
+  }
+
+  /** The host's record; fails naming the hosts there are. */
   public Host host(String name) {
     Host h = hosts.get(name);
     if (h == null) {
@@ -160,17 +202,17 @@ public final class NetnsHosts implements AutoCloseable {
     quietly("ip", "link", "del", bridge);
   }
 
-  /** A 10.231.X.0/24 no interface on this machine uses. */
-  private static String freeSubnet() throws IOException {
+  /** A {@code subnets}.X.0/24 no interface on this machine uses. */
+  private static String freeSubnet(String subnets) throws IOException {
     Process p = new ProcessBuilder("ip", "-o", "addr").redirectErrorStream(true).start();
     String used = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < 50; attempt++) {
-      String subnet = "10.231." + ThreadLocalRandom.current().nextInt(1, 255);
+      String subnet = subnets + "." + ThreadLocalRandom.current().nextInt(1, 255);
       if (!used.contains(" " + subnet + ".")) {
         return subnet;
       }
     }
-    throw new IOException("no free 10.231.X.0/24 subnet");
+    throw new IOException("no free " + subnets + ".X.0/24 subnet");
   }
 
   private void must(String... command) throws IOException {
