@@ -59,6 +59,10 @@ final class NetnsPlatform implements AutoCloseable {
       long baseDifficulty,
       Map<String, String> faults) {}
 
+  static {
+    Platform.useLogback(); // before the in-process bdt commands pick the launcher's default
+  }
+
   /** The overlay's MQTT Service name, which is the broker host's name. */
   static final String MOSQUITTO = "mosquitto";
 
@@ -143,7 +147,16 @@ final class NetnsPlatform implements AutoCloseable {
       hosts.start(aps.get(i), java(apJar), env, logs.resolve(aps.get(i) + ".log"));
       rpcUrls.put(
           aps.get(i), "http://" + address(aps.get(i)) + ":" + env.get("BDT_AP_CHAIN_RPC_PORT"));
-      rpc.put(aps.get(i), Web3j.build(new HttpService(rpcUrls.get(aps.get(i)))));
+      // short timeouts: a cut AP must not stall the summary for OkHttp's default 10 s per call
+      rpc.put(
+          aps.get(i),
+          Web3j.build(
+              new HttpService(
+                  rpcUrls.get(aps.get(i)),
+                  new okhttp3.OkHttpClient.Builder()
+                      .connectTimeout(Duration.ofSeconds(1))
+                      .readTimeout(Duration.ofSeconds(5))
+                      .build())));
     }
     for (String ap : aps) {
       awaitReady(ap, logs);

@@ -177,7 +177,18 @@ public final class NetnsHosts implements AutoCloseable {
 
   @Override
   public void close() {
+    // SIGTERM first, so services shut down as in a pod (journals, sessions); SIGKILL after 15 s
     for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroy);
+      p.destroy();
+    }
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (Process p : processes) {
+      try {
+        p.waitFor(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     }
