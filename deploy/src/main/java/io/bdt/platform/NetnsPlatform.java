@@ -79,6 +79,9 @@ final class NetnsPlatform implements AutoCloseable {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private NetnsHosts hosts;
   private SensorFleet fleet;
+  // the overlay's broker: its first listener (password clients) and whether it is TLS
+  private int mqttPort;
+  private boolean mqttTls;
   private HttpClient http;
   private String adminToken;
   private ContractsFile contracts;
@@ -195,10 +198,14 @@ final class NetnsPlatform implements AutoCloseable {
     List<String> ids = gateways.stream().map(NetnsPlatform::pod).toList();
     fleet =
         new SensorFleet(
-            "tcp://" + address(MOSQUITTO) + ":1883",
+            (mqttTls ? "ssl://" : "tcp://") + address(MOSQUITTO) + ":" + mqttPort,
             SensorFleet.spread(settings.devices(), ids),
             20_261_203L,
-            null);
+            mqttTls
+                ? TlsContexts.fromPem(
+                        files.resolve("bdt-tls/ca.pem"), Optional.empty(), Optional.empty())
+                    .getSocketFactory()
+                : null);
     fleet.provision(
         Platform.PROFILE_KEY, profileSecret, settings.work().resolve("fleet/credentials.json"));
     settings.faults().forEach(fleet::inject);
@@ -227,6 +234,10 @@ final class NetnsPlatform implements AutoCloseable {
         new StringBuilder("# the prod overlay's mosquitto.conf, paths mapped\nuser root\n");
     for (String line : prod.configMapEntry("mosquitto-config", "mosquitto.conf").split("\n")) {
       String[] w = line.split(" ", 2);
+      if (w.length == 2 && w[0].equals("listener") && mqttPort == 0) {
+        mqttPort = Integer.parseInt(w[1].strip().split(" ")[0]); // the first: password clients
+      }
+      mqttTls |= w.length == 2 && w[0].equals("certfile");
       if (w.length == 2 && w[0].equals("plugin")) {
         line = "plugin " + plugin;
       } else if (w.length == 2 && !w[0].startsWith("#")) {
@@ -257,14 +268,16 @@ final class NetnsPlatform implements AutoCloseable {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(address(MOSQUITTO), 1883), 1000);
+        s.connect(new InetSocketAddress(address(MOSQUITTO), mqttPort), 1000);
         break;
       } catch (IOException e) {
         if (System.nanoTime() > end) {
           throw new IOException(
               "mosquitto did not listen on "
                   + address(MOSQUITTO)
-                  + ":1883; see "
+                  + ":"
+                  + mqttPort
+                  + "; see "
                   + logs.resolve("mosquitto.log"));
         }
         Thread.sleep(200);

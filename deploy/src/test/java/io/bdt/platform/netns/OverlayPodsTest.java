@@ -67,7 +67,7 @@ class OverlayPodsTest {
             files.resolve("mosquitto-admin/password").toString())
         .containsEntry("BDT_GATEWAY_INFERENCE_CHAIN_ID", "77")
         .containsEntry("BDT_GATEWAY_CHAIN_ANCHOR_ADDRESS", "0xanchor")
-        .containsEntry("BDT_GATEWAY_MQTT_URL", "tcp://mosquitto:1883")
+        .containsEntry("BDT_GATEWAY_MQTT_URL", "ssl://mosquitto:8883")
         .containsEntry(
             "BDT_GATEWAY_DATA_DIR", dir.resolve("pods/gateway-1/journal/gateway").toString());
     assertThat(dir.resolve("pods/gateway-1/journal")).isDirectory();
