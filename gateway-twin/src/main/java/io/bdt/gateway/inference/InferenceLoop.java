@@ -6,6 +6,7 @@ import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.vibration.MachineState;
 import io.bdt.dnn.vibration.VibrationGenerator;
 import io.bdt.gateway.GatewayConfig;
+import io.bdt.gateway.storage.StorageUnavailableException;
 import io.bdt.gateway.twin.TwinStore;
 import io.bdt.gateway.twin.TwinUpdate;
 import io.bdt.optimizer.dpra.DpraController;
@@ -79,6 +80,8 @@ public class InferenceLoop {
   private DistributionSummary predicted;
   private DistributionSummary measured;
   private Counter offloadFallbacks;
+  private Counter tasksDeferred;
+  private Counter tasksFailed;
   private LedgerSlots slots;
   private long slot;
 
@@ -149,6 +152,14 @@ public class InferenceLoop {
         DistributionSummary.builder("bdt.inference.latency.measured")
             .description("measured task latency per sample (head + transfer + AP), seconds")
             .baseUnit("seconds")
+            .register(registry);
+    tasksDeferred =
+        Counter.builder("bdt.inference.tasks.deferred")
+            .description("windows a slot put back for a later slot because the twin store refused")
+            .register(registry);
+    tasksFailed =
+        Counter.builder("bdt.inference.tasks.failed")
+            .description("windows whose task failed with an error of its own (logged)")
             .register(registry);
     offloadFallbacks =
         Counter.builder("bdt.inference.offload.fallback")
@@ -245,8 +256,30 @@ public class InferenceLoop {
                     .register(registry))
         .increment(tasks.size());
     double predictedSeconds = plan.predictedSecondsPerSample();
-    for (SensorWindow window : tasks) {
-      TaskResult result = runTask(t, window, tasks.size(), plan, urls);
+    for (int i = 0; i < tasks.size(); i++) {
+      SensorWindow window = tasks.get(i);
+      TaskResult result;
+      try {
+        result = runTask(t, window, tasks.size(), plan, urls);
+      } catch (StorageUnavailableException e) {
+        // the twin store refuses writes (full disk, failed fsync): this window and the rest of
+        // the slot's go back to the queue for a later slot instead of being dropped
+        List<SensorWindow> rest = tasks.subList(i, tasks.size());
+        windows.putBack(rest);
+        tasksDeferred.increment(rest.size());
+        LOG.warnf(
+            "slot %d: %d windows put back for a later slot: %s", t, rest.size(), e.getMessage());
+        return;
+      } catch (InterruptedException e) {
+        windows.putBack(tasks.subList(i, tasks.size()));
+        throw e;
+      } catch (Exception e) {
+        // this window's own failure (e.g. the head model rejected it): counted, and the slot's
+        // other windows still run
+        tasksFailed.increment();
+        LOG.warnf(e, "slot %d: the task of %s's window failed", t, window.deviceId());
+        continue;
+      }
       if (result != null) {
         predicted.record(predictedSeconds);
         measured.record(result.latencySeconds());

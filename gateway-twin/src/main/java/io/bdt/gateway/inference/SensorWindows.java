@@ -56,6 +56,21 @@ public class SensorWindows {
     return out;
   }
 
+  /**
+   * Returns windows a slot took but could not finish to the front of the queue, in their order, so
+   * the next slot takes them first; when that overfills the queue its newest windows beyond {@link
+   * #MAX_PENDING} are dropped (counted in {@link #dropped()}).
+   */
+  public synchronized void putBack(List<SensorWindow> windows) {
+    for (int i = windows.size() - 1; i >= 0; i--) {
+      pending.addFirst(windows.get(i));
+    }
+    while (pending.size() > MAX_PENDING) {
+      pending.removeLast();
+      dropped++;
+    }
+  }
+
   /** Windows waiting for a slot. */
   public synchronized int pending() {
     return pending.size();
