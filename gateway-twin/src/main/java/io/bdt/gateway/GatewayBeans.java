@@ -10,11 +10,13 @@ import io.bdt.gateway.device.Provisioner;
 import io.bdt.gateway.twin.TwinStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -131,6 +133,16 @@ public class GatewayBeans {
     }
   }
 
+  /**
+   * Stops the start, before the service's other start work, when a device profile has no secret:
+   * the service ships none (docs/security.md).
+   */
+  void requireProfileSecrets(
+      @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event,
+      GatewayConfig config) {
+    config.profiles().forEach(ProfileSecrets::of);
+  }
+
   @Produces
   @Singleton
   Provisioner provisioner(GatewayConfig config, DeviceLedger ledger, Clock clock) {
@@ -141,7 +153,7 @@ public class GatewayBeans {
                     new DeviceProfile(
                         e.getKey(),
                         e.getValue().key(),
-                        Provisioner.sha256Hex(e.getValue().secret())))
+                        Provisioner.sha256Hex(ProfileSecrets.of(e.getKey(), e.getValue()))))
             .toList();
     return new Provisioner(profiles, ledger, config.id(), new SecureRandom(), clock);
   }

@@ -195,9 +195,14 @@ public interface GatewayConfig {
 
   /** One device profile. */
   interface Profile {
+    /** The key devices of this profile name when they provision. */
     String key();
 
-    String secret();
+    /**
+     * The profile's provisioning secret. The service ships none: a profile without one stops the
+     * start ({@link ProfileSecrets}); only Quarkus' dev and test profiles set one.
+     */
+    Optional<String> secret();
   }
 
   /** Split inference under the DPRA controller. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.GatewayConfig;
+import io.bdt.gateway.ProfileSecrets;
 import io.bdt.gateway.access.BrokerAccess;
 import io.bdt.gateway.access.DynamicSecurityAccess;
 import io.bdt.gateway.access.ExtensionAccess;
@@ -163,8 +164,8 @@ public class MqttGateway {
         Map<String, String> hashes = new LinkedHashMap<>();
         config
             .profiles()
-            .values()
-            .forEach(p -> hashes.put(p.key(), SecretHash.hash(p.secret(), random)));
+            .forEach(
+                (id, p) -> hashes.put(p.key(), SecretHash.hash(ProfileSecrets.of(id, p), random)));
         yield new ExtensionAccess(config.id(), hashes);
       }
       case "dynamic-security" -> dynamicSecurity(config.mqtt());
@@ -191,7 +192,7 @@ public class MqttGateway {
         MqttOptions.firstLine(mqtt.adminPasswordFile().get()).getBytes(StandardCharsets.UTF_8));
     MqttOptions.tls(mqtt, admin);
     Map<String, String> profileSecrets = new LinkedHashMap<>();
-    config.profiles().values().forEach(p -> profileSecrets.put(p.key(), p.secret()));
+    config.profiles().forEach((id, p) -> profileSecrets.put(p.key(), ProfileSecrets.of(id, p)));
     return new DynamicSecurityAccess(
         config.id(),
         mqtt.url().get(),

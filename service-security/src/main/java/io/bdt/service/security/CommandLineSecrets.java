@@ -74,7 +74,7 @@ public class CommandLineSecrets {
   }
 
   /** The environment variable MicroProfile Config reads {@code name} from. */
-  static String environmentName(String name) {
+  public static String environmentName(String name) {
     return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
   }
 }
