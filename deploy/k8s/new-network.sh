@@ -37,6 +37,11 @@ for ((i = 0; i < gateways; i++)); do
   args+=("--from-file=gateway-$i.mqtt-password=$work/gateway-$i.mqtt-password")
 done
 kubectl create secret generic gateway-keys "${args[@]}" --dry-run=client -o yaml > "$overlay/secrets/gateway-keys.yaml"
+# the device provisioning profile's secret (256 random bits as hex, no newline: the gateways read the
+# entry into bdt.gateway.profiles.vibration-sensor.secret; devices of the profile provision with it)
+openssl rand -hex 32 | tr -d '\n' > "$work/vibration-sensor.secret"
+kubectl create secret generic gateway-profiles --from-file=vibration-sensor.secret="$work/vibration-sensor.secret" \
+  --dry-run=client -o yaml > "$overlay/secrets/gateway-profiles.yaml"
 # the contracts Job's keys: the deployer (its first three transactions create the contracts) and
 # the ledger's three admins (2 of 3 approve the APs and gateways)
 kubectl create secret generic bdt-deployer --from-file=deployer.key="$work/deployer.key" \

@@ -3,7 +3,6 @@ package io.bdt.platform;
 import io.bdt.cli.Bdt;
 import io.bdt.contracts.auth.Roles;
 import io.bdt.pki.TlsContexts;
-import io.bdt.platform.auth.ProvisioningSecret;
 import io.bdt.platform.contracts.ContractsFile;
 import io.bdt.platform.netns.NetnsHosts;
 import io.bdt.platform.netns.OverlayPods;
@@ -179,7 +178,6 @@ final class NetnsPlatform implements AutoCloseable {
     }
 
     Path gatewayJar = settings.root().resolve("gateway-twin/target/quarkus-app/quarkus-run.jar");
-    String profileSecret = ProvisioningSecret.openOrCreate(settings.work());
     for (int n = 0; n < gateways.size(); n++) {
       Map<String, String> env = prod.environment("gateway", "gateway-" + n, files, pods, replaced);
       // the overlay's Kafka is a Strimzi resource, not run here: the gateways publish no events
@@ -187,7 +185,6 @@ final class NetnsPlatform implements AutoCloseable {
       env.put(
           "BDT_GATEWAY_INFERENCE_GATEWAY_FLOPS_PER_SECOND",
           Double.toString(settings.gatewayFlops()));
-      env.put(Platform.PROFILE_SECRET_ENV, profileSecret);
       ports.put(gateways.get(n), Integer.parseInt(env.get("QUARKUS_HTTP_PORT")));
       hosts.start(gateways.get(n), java(gatewayJar), env, logs.resolve(gateways.get(n) + ".log"));
     }
@@ -206,8 +203,11 @@ final class NetnsPlatform implements AutoCloseable {
                         files.resolve("bdt-tls/ca.pem"), Optional.empty(), Optional.empty())
                     .getSocketFactory()
                 : null);
+    // the fleet provisions with the secret the gateways read from the gateway-profiles Secret
     fleet.provision(
-        Platform.PROFILE_KEY, profileSecret, settings.work().resolve("fleet/credentials.json"));
+        Platform.PROFILE_KEY,
+        made.profileSecret(),
+        settings.work().resolve("fleet/credentials.json"));
     settings.faults().forEach(fleet::inject);
     fleet.start(settings.periodMillis());
   }

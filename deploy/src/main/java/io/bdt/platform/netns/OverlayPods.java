@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
 /**
  * A Kustomize overlay rendered by {@code kubectl kustomize}, read as the processes of its
  * StatefulSets' pods see it on a plain host: a pod's environment (its ConfigMaps' entries, its own
- * {@code env} with {@code $(VAR)} references, the downward API's pod name and {@code
- * configMapKeyRef} values filled in) with every path under a volume mount moved to a local
- * directory: a Secret's or ConfigMap's to {@code files/<its name without Kustomize's hash>}, any
- * other volume's to {@code pods/<pod>/<volume>}.
+ * {@code env} with {@code $(VAR)} references, the downward API's pod name, {@code configMapKeyRef}
+ * values and {@code secretKeyRef} values (from the Secret's local files) filled in) with every path
+ * under a volume mount moved to a local directory: a Secret's or ConfigMap's to {@code files/<its
+ * name without Kustomize's hash>}, any other volume's to {@code pods/<pod>/<volume>}.
  */
 public final class OverlayPods {
   private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
@@ -151,9 +151,9 @@ public final class OverlayPods {
 
   /**
    * Pod {@code pod} of StatefulSet {@code name}: its environment with paths mapped as {@link
-   * #mounts} says. A {@code configMapKeyRef} reads {@code replaced} when it holds that ConfigMap
-   * (by name without hash: a network made here has its own contract addresses), else the rendered
-   * one.
+   * #mounts} says. A {@code secretKeyRef} reads {@code files/<Secret>/<key>}. A {@code
+   * configMapKeyRef} reads {@code replaced} when it holds that ConfigMap (by name without hash: a
+   * network made here has its own contract addresses), else the rendered one.
    */
   public Map<String, String> environment(
       String name, String pod, Path files, Path pods, Map<String, Map<String, String>> replaced)
@@ -185,6 +185,8 @@ public final class OverlayPods {
           throw new IllegalArgumentException(
               key + ": the replacement of " + map + " has no " + entry);
         }
+      } else if (from.has("secretKeyRef")) {
+        value = secretEntry(files, from.path("secretKeyRef"), name + " " + key);
       } else {
         throw new IllegalArgumentException(
             overlay + ": " + name + " sets " + key + " from " + from + ", which no host here has");
@@ -194,6 +196,19 @@ public final class OverlayPods {
     Map<String, Path> mounts = mounts(name, pod, files, pods);
     env.replaceAll((k, value) -> local(value, mounts));
     return env;
+  }
+
+  /**
+   * A {@code secretKeyRef}'s value as the kubelet gives it: the bytes of {@code
+   * files/<Secret>/<key>}, unchanged (a trailing newline would be part of the value).
+   */
+  private String secretEntry(Path files, JsonNode ref, String what) throws IOException {
+    Path file = files.resolve(ref.path("name").asText()).resolve(ref.path("key").asText());
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          overlay + ": " + what + " is read from Secret entry " + file + ", which is not there");
+    }
+    return Files.readString(file, StandardCharsets.UTF_8);
   }
 
   /** {@code value} with a path under one of {@code mounts} moved to its local directory. */

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * cluster: {@code network/} holds what {@code bdt contracts network} plans (genesis, contracts,
  * every key), {@code files/NAME/} what Secret or ConfigMap {@code NAME} would hold (the directories
  * {@link OverlayPods} maps the pods' mounts to): {@code bdt-genesis}, {@code ap-keys}, {@code
- * gateway-keys} (with each gateway's MQTT password), {@code mosquitto-admin}, {@code bdt-tls} (a CA
- * and one server certificate for the given names), {@code ap-p2p-tls} ({@code peer-certs.sh}) and
- * {@code bdt-jwt} (the token keys' public half). Keys and passwords are written owner-only.
+ * gateway-keys} (with each gateway's MQTT password), {@code gateway-profiles} (the device
+ * provisioning profile's secret, 256 random bits as hex), {@code mosquitto-admin}, {@code bdt-tls}
+ * (a CA and one server certificate for the given names), {@code ap-p2p-tls} ({@code peer-certs.sh})
+ * and {@code bdt-jwt} (the token keys' public half). Keys and passwords are written owner-only.
  *
  * @param network the planned network: genesis.json, contracts.env, deployer and admin keys
  * @param files one directory per Secret or ConfigMap
@@ -32,6 +34,15 @@ import java.util.concurrent.TimeUnit;
  * @param tokens the token signing keys whose public half is in {@code bdt-jwt}
  */
 public record ProdNetwork(Path network, Path files, ContractsFile contracts, TokenKeys tokens) {
+
+  /** The Secret of the device profiles' provisioning secrets ({@code new-network.sh}). */
+  public static final String PROFILES_SECRET = "gateway-profiles";
+
+  /**
+   * Its entry for the shipped profile, read into {@code
+   * bdt.gateway.profiles.vibration-sensor.secret}.
+   */
+  public static final String PROFILE_SECRET_KEY = "vibration-sensor.secret";
 
   /**
    * Makes the network in {@code work} for {@code aps} APs and {@code gateways} gateways; the server
@@ -71,6 +82,12 @@ public record ProdNetwork(Path network, Path files, ContractsFile contracts, Tok
       KeyFile.writeOwnerOnly(
           gatewayKeys.resolve("gateway-" + n + ".mqtt-password"), password(random));
     }
+    // the device provisioning profile's secret, which every gateway reads from its environment
+    byte[] profileSecret = new byte[32];
+    random.nextBytes(profileSecret);
+    KeyFile.writeOwnerOnly(
+        Files.createDirectories(files.resolve(PROFILES_SECRET)).resolve(PROFILE_SECRET_KEY),
+        HexFormat.of().formatHex(profileSecret));
     Path admin = Files.createDirectories(files.resolve("mosquitto-admin"));
     Files.writeString(admin.resolve("username"), "bdt-admin");
     KeyFile.writeOwnerOnly(admin.resolve("password"), password(random));
@@ -103,6 +120,15 @@ public record ProdNetwork(Path network, Path files, ContractsFile contracts, Tok
     Files.createDirectories(files.resolve("bdt-jwt"));
     Files.copy(tokens.publicKeyFile(), files.resolve("bdt-jwt/jwt-public.pem"));
     return new ProdNetwork(network, files, contracts, tokens);
+  }
+
+  /**
+   * The device provisioning profile's secret as the {@code gateway-profiles} Secret holds it (what
+   * a fleet's operator provisions devices with).
+   */
+  public String profileSecret() throws IOException {
+    return Files.readString(
+        files.resolve(PROFILES_SECRET).resolve(PROFILE_SECRET_KEY), StandardCharsets.US_ASCII);
   }
 
   /** A random password as {@code new-network.sh} makes them (24 random bytes, URL-safe text). */

@@ -218,6 +218,33 @@ class ManifestContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
+  void gatewaysReadTheProvisioningProfileSecretFromTheProfilesSecretNeverTheCommandLine(
+      String overlay) throws Exception {
+    RenderedOverlay o = render(overlay);
+    Container c = container(o, "gateway");
+    // the service ships no secret: every profile the gateway knows gets one from a Secret
+    var secret =
+        c.getEnv().stream()
+            .filter(e -> e.getName().equals("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(overlay + ": the profile secret is not set"))
+            .getValueFrom()
+            .getSecretKeyRef();
+    assertThat(secret.getName()).isEqualTo("gateway-profiles");
+    assertThat(secret.getKey()).isEqualTo("vibration-sensor.secret");
+    assertThat(secret.getOptional()).isNotEqualTo(Boolean.TRUE);
+    assertThat(Files.readString(K8S.resolve("new-network.sh")))
+        .contains("kubectl create secret generic gateway-profiles")
+        .contains("--from-file=vibration-sensor.secret=");
+    // no ConfigMap entry and no -D argument carries it
+    assertThat(o.environment(c).get("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET"))
+        .startsWith("<from:");
+    assertThat(Stream.concat(c.getCommand().stream(), c.getArgs().stream()))
+        .noneMatch(a -> a.contains("profiles"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
   void mosquittoServesMqttOnlyOverTlsWithTheCertificateFromTheTlsSecret(String overlay)
       throws Exception {
     RenderedOverlay o = render(overlay);

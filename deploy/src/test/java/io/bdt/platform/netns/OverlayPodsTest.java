@@ -38,9 +38,17 @@ class OverlayPodsTest {
     assertThat(prod.replicas("gateway")).isEqualTo(2);
   }
 
+  /** The gateway-profiles Secret's entry as {@code ProdNetwork} writes it. */
+  private Path withProfileSecret(String secret) throws Exception {
+    Path files = dir.resolve("files");
+    Files.createDirectories(files.resolve("gateway-profiles"));
+    Files.writeString(files.resolve("gateway-profiles/vibration-sensor.secret"), secret);
+    return files;
+  }
+
   @Test
   void gatewayPodGetsItsNameItsSecretFilesAndTheReplacedContracts() throws Exception {
-    Path files = dir.resolve("files");
+    Path files = withProfileSecret("profile-secret");
     Map<String, String> env =
         prod.environment(
             "gateway",
@@ -65,6 +73,7 @@ class OverlayPodsTest {
         .containsEntry(
             "BDT_GATEWAY_MQTT_ADMIN_PASSWORD_FILE",
             files.resolve("mosquitto-admin/password").toString())
+        .containsEntry("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET", "profile-secret")
         .containsEntry("BDT_GATEWAY_INFERENCE_CHAIN_ID", "77")
         .containsEntry("BDT_GATEWAY_CHAIN_ANCHOR_ADDRESS", "0xanchor")
         .containsEntry("BDT_GATEWAY_MQTT_URL", "ssl://mosquitto:8883")
@@ -77,10 +86,21 @@ class OverlayPodsTest {
   void withoutAReplacementAConfigMapKeyRefReadsTheRenderedConfigMap() throws Exception {
     Map<String, String> env =
         prod.environment(
-            "gateway", "gateway-0", dir.resolve("files"), dir.resolve("pods"), Map.of());
+            "gateway", "gateway-0", withProfileSecret("s"), dir.resolve("pods"), Map.of());
     assertThat(env.get("BDT_GATEWAY_INFERENCE_LEDGER_ADDRESS"))
         .isEqualTo(prod.configMapEntry("bdt-contracts", "reputation-ledger"))
         .startsWith("0x");
+  }
+
+  @Test
+  void aSecretKeyRefWhoseSecretFileIsMissingIsNamed() {
+    assertThatThrownBy(
+            () ->
+                prod.environment(
+                    "gateway", "gateway-0", dir.resolve("files"), dir.resolve("pods"), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET")
+        .hasMessageContaining("gateway-profiles/vibration-sensor.secret");
   }
 
   @Test
