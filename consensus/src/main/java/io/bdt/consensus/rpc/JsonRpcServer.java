@@ -154,21 +154,40 @@ public final class JsonRpcServer implements AutoCloseable {
     }
   }
 
-  /** The body, or null when it is larger than the body limit (only that much is read). */
+  /**
+   * The body, or null when it is larger than the body limit. Only that much is kept; the rest of an
+   * oversized body is read and discarded (at most another limit's worth), so that the client, which
+   * is still sending, reads the refusal instead of a connection reset by a server that closed with
+   * unread data (as a lingering close does in other HTTP servers).
+   */
   private byte[] readBody(HttpExchange exchange) throws IOException {
+    InputStream in = exchange.getRequestBody();
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       try {
         if (Long.parseLong(length.trim()) > limits.maxBodyBytes()) {
+          discard(in, limits.maxBodyBytes() + 1L + limits.maxBodyBytes());
           return null;
         }
       } catch (NumberFormatException e) {
         // the server itself rejects a malformed length; read as much as the limit allows
       }
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(limits.maxBodyBytes() + 1);
-      return body.length > limits.maxBodyBytes() ? null : body;
+    byte[] body = in.readNBytes(limits.maxBodyBytes() + 1);
+    if (body.length > limits.maxBodyBytes()) {
+      discard(in, limits.maxBodyBytes());
+      return null;
+    }
+    return body;
+  }
+
+  /** Reads and drops up to {@code max} bytes of {@code in}, in a small buffer. */
+  private static void discard(InputStream in, long max) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long left = max;
+    int n;
+    while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+      left -= n;
     }
   }
 
