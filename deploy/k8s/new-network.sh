@@ -81,6 +81,12 @@ openssl x509 -req -in "$work/server.csr" -CA "$overlay/secrets/tls/ca.pem" -CAke
 kubectl create secret generic bdt-tls --from-file=ca.pem="$overlay/secrets/tls/ca.pem" \
   --from-file=server.pem="$work/server.pem" --from-file=server-key.pem="$work/server-key.p8.pem" \
   --dry-run=client -o yaml > "$overlay/secrets/bdt-tls.yaml"
+# the network CA's (empty) certificate revocation list for Mosquitto's certificate listener
+# (crlfile): ./bdt pki revoke-device --ca-dir OVERLAY/secrets/tls --certificate DEVICE.pem adds to
+# it; re-create this Secret from the file, apply it, then SIGHUP the broker (docs/security.md)
+"$root/bdt" pki sign-crl --ca-dir "$overlay/secrets/tls" > /dev/null
+kubectl create secret generic mosquitto-crl --from-file=crl.pem="$overlay/secrets/tls/crl.pem" \
+  --dry-run=client -o yaml > "$overlay/secrets/mosquitto-crl.yaml"
 # P2P mutual TLS between the APs (wss://; the prod overlay turns it on): one certificate per AP from
 # the network's CA for the name its peers dial; AP pod ap-i reads ap-i.pem and ap-i-key.pem (ap-p2p-tls)
 mkdir "$work/p2p"

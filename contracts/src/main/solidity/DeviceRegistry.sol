@@ -5,7 +5,11 @@ import {GatewayDirectory} from "./GatewayDirectory.sol";
 
 /// @title Device identities: which gateway owns each device, its credential hash, model and status.
 /// @notice Only registered gateways register devices; only the owning gateway, while still
-/// registered, rotates a device's credential or revokes it. A revoked device stays on record.
+/// registered, rotates a device's credential. Revocation is the fail-safe direction: any registered
+/// gateway, and the registry's admin (its deployer), may revoke any device, so a device can be cut
+/// off through any gateway when its own is down or compromised; the event names who revoked. A
+/// compromised gateway can thus deny service to other gateways' devices, never grant access. A
+/// revoked device stays on record and is never enabled again (a new id is provisioned instead).
 contract DeviceRegistry {
     enum Status {
         Unknown,
@@ -23,16 +27,21 @@ contract DeviceRegistry {
     }
 
     GatewayDirectory public immutable gatewayDirectory;
+    /// The registry's deployer: may revoke any device (an operator's way to cut a device off
+    /// without a gateway key), nothing else.
+    address public immutable admin;
     mapping(bytes32 => Device) private devices;
     uint256 public deviceCount;
 
     event DeviceRegistered(bytes32 indexed deviceId, address indexed gateway, bytes32 credentialHash, string model);
     event CredentialRotated(bytes32 indexed deviceId, bytes32 oldCredentialHash, bytes32 newCredentialHash);
-    event DeviceRevoked(bytes32 indexed deviceId, address indexed gateway);
+    /// `gateway` owns the device; `revokedBy` sent the revocation (the owner, another gateway or the admin).
+    event DeviceRevoked(bytes32 indexed deviceId, address indexed gateway, address indexed revokedBy);
 
     constructor(GatewayDirectory directory) {
         require(address(directory) != address(0), "gatewayDirectory: zero address");
         gatewayDirectory = directory;
+        admin = msg.sender;
     }
 
     modifier onlyGateway() {
@@ -59,10 +68,16 @@ contract DeviceRegistry {
         emit CredentialRotated(deviceId, old, newCredentialHash);
     }
 
-    function revokeDevice(bytes32 deviceId) external onlyGateway {
-        Device storage d = owned(deviceId);
+    function revokeDevice(bytes32 deviceId) external {
+        require(
+            msg.sender == admin || gatewayDirectory.isGateway(msg.sender),
+            "caller is neither a registered gateway nor the registry's admin"
+        );
+        Device storage d = devices[deviceId];
+        require(d.status != Status.Unknown, "device not registered");
+        require(d.status == Status.Active, "device revoked");
         d.status = Status.Revoked;
-        emit DeviceRevoked(deviceId, msg.sender);
+        emit DeviceRevoked(deviceId, d.gateway, msg.sender);
     }
 
     function device(bytes32 deviceId) external view returns (Device memory) {

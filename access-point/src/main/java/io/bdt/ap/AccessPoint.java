@@ -4,12 +4,13 @@ import io.bdt.ap.chain.ApChain;
 import io.bdt.ap.chain.MiningDecisions;
 import io.bdt.ap.chain.MiningShares;
 import io.bdt.ap.coordinator.ApQueues;
-import io.bdt.ap.coordinator.ModelCosts;
 import io.bdt.ap.coordinator.PeerShares;
 import io.bdt.ap.coordinator.SlotCoordinator;
 import io.bdt.ap.coordinator.SlotDemand;
 import io.bdt.ap.offload.OffloadLane;
+import io.bdt.ap.offload.ShareClaims;
 import io.bdt.ap.offload.TailModels;
+import io.bdt.ap.offload.TailWarmup;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.ap.receipt.ServedTasks;
 import io.bdt.ap.status.ReputationTrack;
@@ -21,9 +22,11 @@ import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.registry.ModelRefused;
 import io.bdt.dnn.registry.ModelRegistry;
 import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.dpra.Policy;
 import io.bdt.optimizer.dpra.SystemParameters;
 import io.bdt.optimizer.joint.ApState;
 import io.bdt.optimizer.joint.JointSlot;
+import io.bdt.optimizer.sim.Algorithms;
 import io.bdt.parameters.ChainParameters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,7 +45,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -65,8 +67,9 @@ public class AccessPoint {
   private ServedTasks servedTasks;
   private ApChain chain;
   private ReputationTrack track;
-  private ScheduledExecutorService loops;
+  private ApLoops loops;
   private MiningDecisions mining;
+  private ShareClaims shareClaims;
   private GatewayProofs gatewayProofs;
   private GatewayProofs peerProofs;
   private ChainParameters parameters;
@@ -78,13 +81,18 @@ public class AccessPoint {
   private final Map<ModelHash, CostTable> costTables = new ConcurrentHashMap<>();
   private final AtomicLong rejectedShareHeaders = new AtomicLong();
   private int cores;
-  private volatile boolean tailsWarm;
-  private volatile String warmError;
+  private TailWarmup warmup;
 
   public AccessPoint(ApConfig config, MeterRegistry metrics) {
     this.config = config;
     this.metrics = metrics;
   }
+
+  /**
+   * How long an offload for a slot waits for the coordinator's push of that slot's assignments (the
+   * push's own timeout), while a coordinator decides the slots.
+   */
+  static final Duration PUSH_WAIT = Duration.ofSeconds(1);
 
   /** The record of served tasks, in the node's data directory ({@code bdt.ap.chain.data}). */
   static final String SERVED_TASKS_FILE = "served-tasks.log";
@@ -114,7 +122,7 @@ public class AccessPoint {
     tails =
         new TailModels(config.modelCache(), registry, config.loadedModels(), config.tailSessions());
     lane = new OffloadLane(tails, budget, cores, config.maxQueue());
-    warmTails();
+    warmup = TailWarmup.start(tails, config.warmModels(), cores);
     queues =
         new ApQueues(
             spec.accessPoints().stream().map(ChainSpec.AccessPoint::address).toList(),
@@ -167,6 +175,13 @@ public class AccessPoint {
             Duration.ofMillis((long) (config.chain().miningDecisionTtlSeconds() * 1000)),
             Duration.ofMillis((long) (config.chain().miningShareMinSeconds() * 1000)),
             Clock.systemUTC());
+    shareClaims =
+        new ShareClaims(
+            budget,
+            mining::decidedHz,
+            this::receiptWindowHolds,
+            PUSH_WAIT.toNanos(),
+            SlotCoordinator.RECENT_SLOTS);
     gatewayProofs =
         new GatewayProofs(
             ledger
@@ -194,21 +209,16 @@ public class AccessPoint {
     startCoordinator(key);
     ApMetrics.register(metrics, this);
     loops =
-        Executors.newScheduledThreadPool(
-            2, Thread.ofPlatform().name("ap-loop-", 0).daemon().factory());
-    long slotMillis = (long) (parameters.slotSeconds() * 1000);
-    long start = System.currentTimeMillis();
-    loops.scheduleAtFixedRate(
-        () -> closeSlot((System.currentTimeMillis() - start) / slotMillis),
-        slotMillis,
-        slotMillis,
-        TimeUnit.MILLISECONDS);
-    long submitMillis = (long) (config.chain().submitSeconds() * 1000);
-    loops.scheduleWithFixedDelay(
-        this::submitReceipts, submitMillis, submitMillis, TimeUnit.MILLISECONDS);
-    long settleMillis = (long) (config.chain().settleSeconds() * 1000);
-    loops.scheduleWithFixedDelay(
-        this::settleIdle, settleMillis, settleMillis, TimeUnit.MILLISECONDS);
+        new ApLoops(
+            config.chain(),
+            parameters.slotSeconds(),
+            chain,
+            receipts,
+            mining,
+            queues,
+            selfIndex,
+            track,
+            () -> logMiningShare("deferred"));
     LOG.info(
         "AP {} up: budget {} Hz on {} cores, chain RPC {}, p2p {}, peers {}, ledger {}",
         key.getAddress(),
@@ -228,16 +238,29 @@ public class AccessPoint {
             c.aps().orElse(List.of()),
             queues.addresses(),
             selfIndex,
-            (slot, hz) -> jointMiningShare(slot, hz, key.getAddress()),
+            (slot, hz, gateways) -> {
+              jointMiningShare(slot, hz, key.getAddress());
+              shareClaims.assigned(slot, hz, gateways);
+            },
             key.getEcKeyPair(),
             io.bdt.pki.TlsContexts.trusting(c.caFile()),
             Clock.systemUTC());
     coordinatorTimer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("ap-coordinator").daemon().factory());
+    SystemParameters system = SystemParameters.of(parameters, c.v());
+    Policy policy;
+    try {
+      policy = Algorithms.named(c.policy(), system, c.seed());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bdt.ap.coordinator.policy: " + e.getMessage(), e);
+    }
+    if (!policy.name().equals(Algorithms.NAMES.getFirst())) {
+      LOG.warn("the slot coordinator decides with the baseline {}, not DPRA", policy.name());
+    }
     coordinator =
         new SlotCoordinator(
-            new JointSlot(SystemParameters.of(parameters, c.v())),
+            new JointSlot(system, policy),
             this::apStates,
             peerShares,
             Duration.ofMillis((long) (c.gatherSeconds() * 1000)),
@@ -267,10 +290,6 @@ public class AccessPoint {
     return states;
   }
 
-  /**
-   * Checks the configured model names now (a typo fails the start), then splits, loads and runs
-   * their tails on a background thread; {@link #tailsWarm} turns true when done.
-   */
   /** The node's P2P TLS files, if the AP is configured with them (all three, or none). */
   static Optional<io.bdt.consensus.p2p.PeerTls> p2pTls(ApConfig.Chain chain) {
     if (chain.tlsCaFile().isEmpty()
@@ -285,104 +304,19 @@ public class AccessPoint {
             chain.tlsKeyFile().orElse(null)));
   }
 
-  private void warmTails() {
-    List<String> models = config.warmModels();
-    for (String model : models) {
-      if (tails.registry().named(model).isEmpty()) {
-        throw new IllegalArgumentException(
-            "bdt.ap.warm-models: '"
-                + model
-                + "' is not a registered model (bdt.ap.models registers "
-                + tails.registry().entries().stream().map(ModelRegistry.Entry::name).toList()
-                + ")");
-      }
-    }
-    Thread.ofPlatform()
-        .name("ap-tail-warm")
-        .daemon()
-        .start(
-            () -> {
-              long t0 = System.nanoTime();
-              try {
-                int sessions = 0;
-                for (String model : models) {
-                  sessions += tails.warm(model, cores);
-                }
-                LOG.info(
-                    "tails warm: {} sessions of {} in {} ms",
-                    sessions,
-                    models,
-                    (System.nanoTime() - t0) / 1_000_000);
-                tailsWarm = true;
-              } catch (RuntimeException | ModelRefused | ai.onnxruntime.OrtException e) {
-                warmError = e.getMessage();
-                LOG.error("warming tails of {} failed: {}", models, e.getMessage(), e);
-              }
-            });
-  }
-
   /** Whether the tails of {@code bdt.ap.warm-models} are loaded and have run once. */
   public boolean tailsWarm() {
-    return tailsWarm;
+    return warmup != null && warmup.warm();
   }
 
   /** Why warming the tails failed, or null. */
   public String warmError() {
-    return warmError;
-  }
-
-  private void closeSlot(long slot) {
-    try {
-      if (mining.tick() == MiningDecisions.Outcome.APPLIED) {
-        logMiningShare("deferred");
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("slot {}: cannot apply the mining share: {}", slot, e.getMessage());
-    }
-    long now = System.currentTimeMillis();
-    for (int m = 0; m < queues.addresses().size(); m++) {
-      try {
-        queues
-            .track(m)
-            .advance(slot, now, chain.height(), chain.reputation(queues.addresses().get(m)));
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("slot {}: cannot read AP {}'s reputation: {}", slot, m, e.getMessage());
-      }
-    }
-    if (selfIndex < 0) {
-      try {
-        track.advance(slot, now, chain.height(), chain.reputation(chain.address()));
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("slot {}: cannot read reputation: {}", slot, e.getMessage());
-      }
-    }
-  }
-
-  private void submitReceipts() {
-    try {
-      int n = chain.submit(receipts, config.chain().receiptBatch());
-      if (n > 0) {
-        LOG.info("recorded {} receipts on chain", n);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("receipt submission failed: {}", e.getMessage());
-    }
-  }
-
-  private void settleIdle() {
-    try {
-      int n = chain.settleIdle();
-      if (n > 0) {
-        LOG.info("settled the decay of {} idle AP(s) on chain", n);
-      }
-    } catch (Exception e) {
-      LOG.warn("settling idle APs failed: {}", e.getMessage());
-    }
+    return warmup == null ? null : warmup.error();
   }
 
   void stop(@Observes ShutdownEvent ev) {
     if (loops != null) {
-      loops.shutdownNow();
+      loops.close();
     }
     if (coordinatorTimer != null) {
       coordinatorTimer.shutdownNow();
@@ -476,12 +410,12 @@ public class AccessPoint {
     return parameters.apBudgetHz();
   }
 
-  /** The slot coordinator this AP runs for the gateways that post to it. */
   /** The coordinator's pushes of mining shares to the other APs. */
   PeerShares peerShares() {
     return peerShares;
   }
 
+  /** The slot coordinator this AP runs for the gateways that post to it. */
   public SlotCoordinator coordinator() {
     return coordinator;
   }
@@ -509,7 +443,7 @@ public class AccessPoint {
       return known;
     }
     try {
-      CostTable table = ModelCosts.of(demand.model(), tails.analysis(demand.model(), hash));
+      CostTable table = tails.analysis(demand.model(), hash).costTable(demand.model());
       costTables.put(hash, table);
       return table;
     } catch (ModelRefused e) {
@@ -525,6 +459,24 @@ public class AccessPoint {
   /** Offloads refused for a bad share or slot header since start. */
   public long rejectedShareHeaders() {
     return rejectedShareHeaders.get();
+  }
+
+  /**
+   * Whether the ledger takes receipts for {@code slot} now, on its slot clock; true while the clock
+   * cannot be read (no ledger yet).
+   */
+  private boolean receiptWindowHolds(long slot) {
+    return chain.slotClock().map(c -> c.accepts(slot, c.slotAt(Clock.systemUTC()))).orElse(true);
+  }
+
+  /** Checks the shares gateways claim with their offloads and receipts against the slot. */
+  public ShareClaims shareClaims() {
+    return shareClaims;
+  }
+
+  /** This AP's index in the genesis' {@code accessPoints} ({@code -1}: not one of them). */
+  public int selfIndex() {
+    return selfIndex;
   }
 
   /** Checks that a request comes from a registered gateway (docs/security.md). */

@@ -184,6 +184,19 @@ public interface ApConfig {
     double v();
 
     /**
+     * The policy of the joint decision: {@code DPRA}, or one of the simulator's baselines ({@code
+     * LOCAL_ONLY}, {@code FULL_OFFLOAD}, {@code FIXED_BEST}, {@code GREEDY}, {@code RANDOM}, {@code
+     * NEUROSURGEON}; the names are the optimizer's {@code Algorithms.NAMES}), for {@code ./bdt
+     * reproduce --live}. An unknown name stops the start, naming the valid ones.
+     */
+    @WithDefault("DPRA")
+    String policy();
+
+    /** Seed of a policy that draws ({@code RANDOM}). */
+    @WithDefault("1")
+    long seed();
+
+    /**
      * Seconds a slot's round gathers demands after its first one arrives; it closes earlier once
      * every gateway that posted within the last 10 slots has posted.
      */

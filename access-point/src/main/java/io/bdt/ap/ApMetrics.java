@@ -6,11 +6,17 @@ import io.bdt.ap.coordinator.PeerShares;
 import io.bdt.ap.coordinator.SlotCoordinator;
 import io.bdt.ap.offload.OffloadLane;
 import io.bdt.ap.offload.OffloadRejected;
+import io.bdt.ap.offload.ShareClaims;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.ap.status.ReputationTrack;
 import io.bdt.ap.trust.GatewayProofs;
+import io.bdt.consensus.rpc.RpcRefusals;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleBiFunction;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The access point's meters in {@code /q/metrics}: its offload lane, receipts, reputation, chain
@@ -19,10 +25,15 @@ import java.util.List;
  */
 final class ApMetrics {
 
-  private ApMetrics() {}
+  private final MeterRegistry metrics;
+
+  private ApMetrics(MeterRegistry metrics) {
+    this.metrics = metrics;
+  }
 
   /** Registers every meter of {@code ap} in {@code metrics}; called once its parts have started. */
   static void register(MeterRegistry metrics, AccessPoint ap) {
+    ApMetrics m = new ApMetrics(metrics);
     OffloadLane lane = ap.lane();
     ReceiptBook receipts = ap.receipts();
     ReputationTrack track = ap.track();
@@ -33,29 +44,19 @@ final class ApMetrics {
     GatewayProofs peerProofs = ap.peerProofs();
     GatewayProofs gatewayProofs = ap.gatewayProofs();
     metrics.gauge("bdt_ap_queue_waiting", lane, l -> l.counters().waiting());
-    metrics.more().counter("bdt_ap_tasks_served", List.of(), lane, l -> l.counters().served());
-    metrics
-        .more()
-        .counter("bdt_ap_frames_malformed", List.of(), lane, l -> l.counters().malformed());
-    metrics
-        .more()
-        .counter("bdt_ap_tasks_overloaded", List.of(), lane, l -> l.counters().overloaded());
-    for (OffloadRejected.Reason reason : OffloadRejected.Reason.values()) {
-      metrics
-          .more()
-          .counter(
-              "bdt_ap_offloads_refused",
-              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.name())),
-              lane,
-              l -> l.refusedByReason().get(reason));
-    }
+    m.counter("bdt_ap_tasks_served", lane, l -> l.counters().served());
+    m.counter("bdt_ap_frames_malformed", lane, l -> l.counters().malformed());
+    m.counter("bdt_ap_tasks_overloaded", lane, l -> l.counters().overloaded());
+    m.counters(
+        "bdt_ap_offloads_refused",
+        "reason",
+        OffloadRejected.Reason.values(),
+        OffloadRejected.Reason::name,
+        lane,
+        (l, reason) -> l.refusedByReason().get(reason));
     metrics.gauge("bdt_ap_receipts_pending", receipts, ReceiptBook::pendingCount);
-    metrics
-        .more()
-        .counter("bdt_ap_receipts_refused", List.of(), receipts, ReceiptBook::refusedCount);
-    metrics
-        .more()
-        .counter("bdt_ap_receipts_dropped", List.of(), receipts, ReceiptBook::droppedCount);
+    m.counter("bdt_ap_receipts_refused", receipts, ReceiptBook::refusedCount);
+    m.counter("bdt_ap_receipts_dropped", receipts, ReceiptBook::droppedCount);
     metrics.gauge("bdt_ap_reputation", track, ReputationTrack::reputation);
     metrics.gauge("bdt_ap_virtual_queue", track, ReputationTrack::queue);
     metrics.gauge("bdt_ap_block_height", chain, c -> c.height());
@@ -65,83 +66,81 @@ final class ApMetrics {
         .ifPresent(
             n -> {
               metrics.gauge("bdt_ap_p2p_peers_connected", n, p -> p.connected().size());
-              metrics.more().counter("bdt_ap_p2p_bans", List.of(), n, p -> p.counters().bans());
-              metrics
-                  .more()
-                  .counter(
-                      "bdt_ap_p2p_invalid_messages",
-                      List.of(),
-                      n,
-                      p -> p.counters().invalidMessages());
-              metrics
-                  .more()
-                  .counter(
-                      "bdt_ap_p2p_handshakes_rejected",
-                      List.of(),
-                      n,
-                      p -> p.counters().handshakesRejected());
+              m.counter("bdt_ap_p2p_bans", n, p -> p.counters().bans());
+              m.counter("bdt_ap_p2p_invalid_messages", n, p -> p.counters().invalidMessages());
+              m.counter(
+                  "bdt_ap_p2p_handshakes_rejected", n, p -> p.counters().handshakesRejected());
               // peer certificates refused by the P2P TLS CA check (also in handshakes_rejected)
-              metrics
-                  .more()
-                  .counter("bdt_ap_p2p_tls_refused", List.of(), n, p -> p.counters().tlsRefused());
+              m.counter("bdt_ap_p2p_tls_refused", n, p -> p.counters().tlsRefused());
             });
-    for (io.bdt.consensus.rpc.RpcRefusals.Limit limit :
-        io.bdt.consensus.rpc.RpcRefusals.Limit.values()) {
+    m.counters(
+        "bdt_ap_rpc_refused",
+        "limit",
+        RpcRefusals.Limit.values(),
+        RpcRefusals.Limit::metricName,
+        chain.node(),
+        (n, limit) -> n.rpcRefusals().refused(limit));
+    m.counter("bdt_ap_mining_share_changes", mining, MiningDecisions::changes);
+    m.counter("bdt_ap_coordinator_slots", coordinator, SlotCoordinator::decided);
+    m.counter("bdt_ap_coordinator_demands_decided", coordinator, SlotCoordinator::demandsDecided);
+    m.counters(
+        "bdt_ap_coordinator_demands_refused",
+        "reason",
+        SlotCoordinator.Refusal.values(),
+        SlotCoordinator.Refusal::label,
+        coordinator,
+        SlotCoordinator::refused);
+    m.counter("bdt_ap_coordinator_push_failures", peerShares, PeerShares::failures);
+    m.counters(
+        "bdt_ap_peer_requests_refused",
+        "reason",
+        GatewayProofs.Reason.values(),
+        GatewayProofs.Reason::label,
+        peerProofs,
+        GatewayProofs::refused);
+    m.counters(
+        "bdt_ap_share_claims_refused",
+        "reason",
+        ShareClaims.Reason.values(),
+        ShareClaims.Reason::label,
+        ap.shareClaims(),
+        ShareClaims::refused);
+    metrics.gauge("bdt_ap_mining_share_hz", mining, d -> d.inForce().miningShareHz());
+    m.counter("bdt_ap_share_headers_rejected", ap, AccessPoint::rejectedShareHeaders);
+    m.counters(
+        "bdt_ap_gateway_requests_refused",
+        "reason",
+        GatewayProofs.Reason.values(),
+        GatewayProofs.Reason::label,
+        gatewayProofs,
+        GatewayProofs::refused);
+    m.counter("bdt_ap_gateway_requests_proven", gatewayProofs, GatewayProofs::proven);
+  }
+
+  /** A counter without tags that reads its count from {@code source}. */
+  private <T> void counter(String name, T source, ToDoubleFunction<T> count) {
+    metrics.more().counter(name, List.of(), source, count);
+  }
+
+  /**
+   * One counter per value of {@code values}, tagged {@code tag=label(value)}, each reading its
+   * count of that value from {@code source}.
+   */
+  private <T, V> void counters(
+      String name,
+      String tag,
+      V[] values,
+      Function<V, String> label,
+      T source,
+      ToDoubleBiFunction<T, V> count) {
+    for (V value : values) {
       metrics
           .more()
           .counter(
-              "bdt_ap_rpc_refused",
-              List.of(io.micrometer.core.instrument.Tag.of("limit", limit.metricName())),
-              chain.node(),
-              n -> n.rpcRefusals().refused(limit));
+              name,
+              List.of(Tag.of(tag, label.apply(value))),
+              source,
+              s -> count.applyAsDouble(s, value));
     }
-    metrics.more().counter("bdt_ap_mining_share_changes", List.of(), mining, m -> m.changes());
-    metrics
-        .more()
-        .counter("bdt_ap_coordinator_slots", List.of(), coordinator, SlotCoordinator::decided);
-    metrics
-        .more()
-        .counter(
-            "bdt_ap_coordinator_demands_decided",
-            List.of(),
-            coordinator,
-            SlotCoordinator::demandsDecided);
-    for (SlotCoordinator.Refusal reason : SlotCoordinator.Refusal.values()) {
-      metrics
-          .more()
-          .counter(
-              "bdt_ap_coordinator_demands_refused",
-              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.label())),
-              coordinator,
-              c -> c.refused(reason));
-    }
-    metrics
-        .more()
-        .counter("bdt_ap_coordinator_push_failures", List.of(), peerShares, PeerShares::failures);
-    for (GatewayProofs.Reason reason : GatewayProofs.Reason.values()) {
-      metrics
-          .more()
-          .counter(
-              "bdt_ap_peer_requests_refused",
-              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.label())),
-              peerProofs,
-              p -> p.refused(reason));
-    }
-    metrics.gauge("bdt_ap_mining_share_hz", mining, m -> m.inForce().miningShareHz());
-    metrics
-        .more()
-        .counter("bdt_ap_share_headers_rejected", List.of(), ap, AccessPoint::rejectedShareHeaders);
-    for (GatewayProofs.Reason reason : GatewayProofs.Reason.values()) {
-      metrics
-          .more()
-          .counter(
-              "bdt_ap_gateway_requests_refused",
-              List.of(io.micrometer.core.instrument.Tag.of("reason", reason.label())),
-              gatewayProofs,
-              p -> p.refused(reason));
-    }
-    metrics
-        .more()
-        .counter("bdt_ap_gateway_requests_proven", List.of(), gatewayProofs, GatewayProofs::proven);
   }
 }

@@ -162,6 +162,14 @@ class LiveMiningShareTest {
           return 0.2;
         }
 
+        public String policy() {
+          return "DPRA";
+        }
+
+        public long seed() {
+          return 1;
+        }
+
         public Optional<List<String>> aps() {
           return Optional.empty();
         }

@@ -3,6 +3,7 @@ package io.bdt.contracts;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
@@ -57,6 +58,9 @@ public final class LiveChain {
   public static final Credentials AP_2 = key(31);
   public static final Credentials LEDGER_DEPLOYER = key(41);
 
+  /** Deploys DeviceRegistry in {@link #deployDeviceRegistry}, so it is that registry's admin. */
+  public static final Credentials REGISTRY_ADMIN = key(42);
+
   /** The mining AP is an AP of the ledgers too. */
   public static final Credentials MINER = DevNetwork.Keys.generate().miner();
 
@@ -99,7 +103,7 @@ public final class LiveChain {
         Path dir = Files.createTempDirectory("bdt-contracts-");
         Node node =
             new Node(
-                new Node.Config(
+                new NodeConfig(
                     spec(),
                     dir,
                     new InetSocketAddress("127.0.0.1", 0),
@@ -136,6 +140,7 @@ public final class LiveChain {
             OUTSIDER,
             AP_2,
             LEDGER_DEPLOYER,
+            REGISTRY_ADMIN,
             MINER)) {
       alloc.put(c.getAddress(), funds);
     }
@@ -250,7 +255,7 @@ public final class LiveChain {
 
   public DeviceRegistry deployDeviceRegistry(ReputationLedger ledger) throws Exception {
     DeviceRegistry registry =
-        DeviceRegistry.deploy(web3j, as(OUTSIDER), GAS, ledger.getContractAddress()).send();
+        DeviceRegistry.deploy(web3j, as(REGISTRY_ADMIN), GAS, ledger.getContractAddress()).send();
     GasReport.record(
         "DeviceRegistry", "deploy", registry.getTransactionReceipt().orElseThrow().getGasUsed());
     return registry;

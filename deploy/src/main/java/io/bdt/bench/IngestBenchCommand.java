@@ -3,6 +3,7 @@ package io.bdt.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bdt.platform.JvmOptions;
+import io.bdt.platform.MqttBroker;
 import io.bdt.platform.PlatformPki;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Spec;
           + " run.",
       "The load is a separate publisher JVM (every device with its own credentials) pinned away"
           + " from the gateway with taskset; brokers: the embedded HiveMQ CE with the"
-          + " device-identity extension, and a Mosquitto of its own (password file + ACL file) on"
+          + " device-identity extension, and a Mosquitto of its own (dynamic security plugin) on"
           + " free ports.",
       "Writes bench-results/gateway-twin/<time>-ingest.json; ./bdt bench-tables makes the tables."
     })
@@ -66,6 +67,40 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
   @Option(names = "--devices", description = "device connections (default: ${DEFAULT-VALUE})")
   int devices = 16;
+
+  @Option(
+      names = "--gateways",
+      description = "gateways, the devices split evenly between them (default: ${DEFAULT-VALUE})")
+  int gateways = 1;
+
+  @Option(
+      names = "--fleet",
+      description =
+          "the load is the fleet publisher (FleetPublisher: every device its own MQTT 3.1.1"
+              + " connection with a persistent session, one selector thread; payloads carry a"
+              + " sequence number and their send time, so twin-update latency is measured);"
+              + " plain transport only. Without it: the Paho publisher (IngestPublisher)")
+  boolean fleet;
+
+  @Option(
+      names = "--qos1-rate",
+      description =
+          "offered msg/s at QoS 1, all devices together (default: ${DEFAULT-VALUE} = as fast as"
+              + " the acknowledgements come back)")
+  double rateQos1 = 0;
+
+  @Option(
+      names = "--device-inflight",
+      description =
+          "fleet: QoS 1 publishes a device may have unacknowledged (default: ${DEFAULT-VALUE})")
+  int deviceInflight = 4;
+
+  @Option(
+      names = "--mosquitto-inflight",
+      description =
+          "Mosquitto's max_inflight_messages: QoS 1 messages it sends a client before that"
+              + " client's acknowledgements (default: ${DEFAULT-VALUE}, Mosquitto's own)")
+  int mosquittoInflight = 20;
 
   @Option(names = "--publisher-threads", description = "default: ${DEFAULT-VALUE}")
   int publisherThreads = 2;
@@ -104,6 +139,13 @@ public final class IngestBenchCommand implements Callable<Integer> {
               + " (default: every CPU but the publisher's)")
   String gatewayCpus;
 
+  @Option(
+      names = "--hivemq-persistence",
+      description =
+          "FILE (as ./bdt platform runs it) or IN_MEMORY: where the embedded broker keeps"
+              + " sessions and queued messages (default: ${DEFAULT-VALUE})")
+  MqttBroker.Persistence hivemqPersistence = MqttBroker.Persistence.FILE;
+
   @Option(names = "--out", description = "raw result folder (default: ${DEFAULT-VALUE})")
   Path out = Path.of("bench-results/gateway-twin");
 
@@ -115,8 +157,12 @@ public final class IngestBenchCommand implements Callable<Integer> {
       description = "one short phase per configuration, nothing written, no figure judged (CI)")
   boolean smoke;
 
+  private int hashIterations;
+
   @Override
   public Integer call() throws Exception {
+    // the embedded HiveMQ needs Logback, and a Mosquitto configuration before it logs first
+    MqttBroker.selectLogging();
     PrintStream progress = System.err;
     int cores = Runtime.getRuntime().availableProcessors();
     if (smoke) {
@@ -137,15 +183,24 @@ public final class IngestBenchCommand implements Callable<Integer> {
     List<String> publisherCmd = new ArrayList<>(taskset((String) placement.get("publisherCpus")));
     publisherCmd.add(ProcessHandle.current().info().command().orElse("java"));
     publisherCmd.addAll(JvmOptions.forThisJdk());
+    if (fleet && transports.contains("tls")) {
+      progress.println("bench-ingest: --fleet publishes in plain MQTT only: --transport plain");
+      return 2;
+    }
     publisherCmd.addAll(
         List.of(
-            "-Xmx512m",
+            fleet ? "-Xmx1g" : "-Xmx512m",
             "-cp",
             System.getProperty("java.class.path"),
-            IngestPublisher.class.getName()));
+            (fleet ? FleetPublisher.class : IngestPublisher.class).getName()));
     var launch =
         new IngestPhase.Launch(
-            publisherCmd, publisherThreads, PAYLOAD, smoke ? 2_000 : rateQos0, 0);
+            publisherCmd,
+            publisherThreads,
+            PAYLOAD,
+            smoke ? 2_000 : rateQos0,
+            rateQos1,
+            deviceInflight);
 
     List<Double> loadBefore = RunRecord.loadAverage();
     Path work = Files.createTempDirectory("bdt-bench-ingest");
@@ -169,10 +224,26 @@ public final class IngestBenchCommand implements Callable<Integer> {
                   };
               String name = broker + " " + transport + " qos" + q;
               progress.printf(
-                  Locale.ROOT, "bench-ingest [%d/%d] %s, %d devices%n", n, total, name, devices);
+                  Locale.ROOT,
+                  "bench-ingest [%d/%d] %s, %d devices, %d gateway(s)%n",
+                  n,
+                  total,
+                  name,
+                  devices,
+                  gateways);
               try (IngestRig rig =
                   new IngestRig(
-                      broker, tls, q, devices, work.resolve("run-" + n), pki, brokerLauncher)) {
+                      broker,
+                      tls,
+                      q,
+                      devices,
+                      gateways,
+                      mosquittoInflight,
+                      work.resolve("run-" + n),
+                      pki,
+                      brokerLauncher,
+                      hivemqPersistence)) {
+                hashIterations = rig.hashIterations();
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("broker", broker);
                 r.put("tls", tls);
@@ -223,16 +294,30 @@ public final class IngestBenchCommand implements Callable<Integer> {
     raw.put("placement", placement);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("devices", devices);
+    settings.put("gateways", gateways);
+    settings.put("publisher", fleet ? "FleetPublisher" : "IngestPublisher");
+    settings.put("qos1OfferedRate", rateQos1);
+    if (fleet) {
+      settings.put("deviceInflight", deviceInflight);
+      settings.put(
+          "sessions", "persistent: clean session off, one client id per device kept across phases");
+    }
+    settings.put("deviceHashIterations", hashIterations);
+    settings.put("mosquittoInflight", mosquittoInflight);
     settings.put("publisherThreads", publisherThreads);
     settings.put("payloadBytes", PAYLOAD.getBytes(StandardCharsets.UTF_8).length);
     settings.put("warmupSeconds", warmup);
+    settings.put("hivemqPersistence", hivemqPersistence.name());
+    settings.put("hivemqMaxQueuedMessages", MqttBroker.MAX_QUEUED_MESSAGES);
+    settings.put("hivemqInflightWindow", MqttBroker.INFLIGHT_WINDOW);
     settings.put("measureSeconds", seconds);
     settings.put(
         "access",
         "every client authenticated (devices by their issued secret, the gateway and the bare"
             + " subscriber by the gateway's service password); ACLs on: a device publishes only on"
             + " its own telemetry topic. hivemq: the B-DT device-identity extension; mosquitto:"
-            + " password file + ACL file");
+            + " the dynamic security plugin (its file written before the start, one role per"
+            + " client from TopicPolicy)");
     raw.put("settings", settings);
     raw.put("results", results);
     Path dir = root.resolve(out);

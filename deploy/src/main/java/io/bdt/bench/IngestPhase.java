@@ -35,18 +35,25 @@ final class IngestPhase {
   /** The longest warm-up, however few messages arrive. */
   static final long MAX_WARMUP_MILLIS = 10_000;
 
-  /** How the publisher JVM is started: the command up to its main class and settings file. */
   /**
    * How the publisher JVM is started: the command up to its settings file, its threads, the
-   * message, and its total rate at QoS 0 and at QoS 1 (msg/s, 0 = as fast as the broker takes
-   * them).
+   * message, its total rate at QoS 0 and at QoS 1 (msg/s, 0 = as fast as the broker takes them),
+   * and (fleet publisher) the unacknowledged publishes a device may have.
    */
   record Launch(
-      List<String> command, int threads, String payload, double rateQos0, double rateQos1) {
+      List<String> command,
+      int threads,
+      String payload,
+      double rateQos0,
+      double rateQos1,
+      int inflight) {
     double rate(int qos) {
       return qos == 0 ? rateQos0 : rateQos1;
     }
   }
+
+  /** How long the publisher JVM may take to connect every device (10,000 on a loaded machine). */
+  static final long READY_SECONDS = 300;
 
   private IngestPhase() {}
 
@@ -64,19 +71,20 @@ final class IngestPhase {
     long before = rig.consumed(consumer);
     Path settings =
         rig.dir().resolve("publisher-" + consumer.name().toLowerCase(Locale.ROOT) + ".json");
-    Pem.writeSecret(
-        settings,
-        JSON.writeValueAsString(
-            rig.publisherSettings(
-                MAX_WARMUP_MILLIS + measureMillis + 60_000,
-                launch.threads(),
-                launch.payload(),
-                launch.rate(rig.qos()))));
+    Map<String, Object> publisherSettings =
+        rig.publisherSettings(
+            MAX_WARMUP_MILLIS + measureMillis + 60_000,
+            launch.threads(),
+            launch.payload(),
+            launch.rate(rig.qos()));
+    publisherSettings.put("inflight", launch.inflight());
+    Pem.writeSecret(settings, JSON.writeValueAsString(publisherSettings));
     List<String> cmd = new ArrayList<>(launch.command());
     cmd.add(settings.toString());
     Process publisher =
         new ProcessBuilder(cmd).redirectError(rig.dir().resolve("publisher.log").toFile()).start();
     AtomicLong published = new AtomicLong();
+    AtomicLong sessionsPresent = new AtomicLong(-1);
     CountDownLatch ready = new CountDownLatch(1);
     Thread reader =
         Thread.ofPlatform()
@@ -88,7 +96,10 @@ final class IngestPhase {
                           new InputStreamReader(
                               publisher.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
-                      if (line.equals("ready")) {
+                      if (line.startsWith("ready")) {
+                        if (line.startsWith("ready sessions ")) {
+                          sessionsPresent.set(Long.parseLong(line.substring(15)));
+                        }
                         ready.countDown();
                       } else if (line.startsWith("published ") || line.startsWith("done ")) {
                         published.set(Long.parseLong(line.substring(line.indexOf(' ') + 1)));
@@ -99,9 +110,11 @@ final class IngestPhase {
                   }
                 });
     try {
-      if (!ready.await(60, TimeUnit.SECONDS)) {
+      if (!ready.await(READY_SECONDS, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
-            "the publisher JVM did not connect its devices in 60 s; see "
+            "the publisher JVM did not connect its devices in "
+                + READY_SECONDS
+                + " s; see "
                 + rig.dir().resolve("publisher.log"));
       }
       // warm-up: the given time, and until the consumer's code is past its first JIT compiles
@@ -119,6 +132,7 @@ final class IngestPhase {
       long b0 = brokerCpuNanos(rig);
       long j0 = processCpuNanos();
       ThreadCpu cpu = ThreadCpu.snapshot();
+      long[] window = rig.startWindow(consumer);
       long t0 = System.nanoTime();
       long last = c0;
       for (long waited = 0; waited < measureMillis; waited += 1000) {
@@ -134,6 +148,7 @@ final class IngestPhase {
         last = now;
       }
       long seconds = System.nanoTime() - t0;
+      List<Map<String, Object>> perGateway = rig.endWindow(consumer, window, seconds / 1e9);
       long consumerCpu = cpu.since(rig.threads(consumer));
       long c1 = rig.consumed(consumer);
       long p1 = published.get();
@@ -180,6 +195,8 @@ final class IngestPhase {
       r.put("droppedTotal", Math.max(0, published.get() - drained));
       r.put("consumedTotal", drained);
       r.put("loadAverage", load);
+      r.put("sessionsPresent", sessionsPresent.get());
+      r.put("perGateway", perGateway);
       if (consumer == IngestRig.Consumer.GATEWAY) {
         r.put("gatewayRejected", rig.rejections());
       }
@@ -192,6 +209,17 @@ final class IngestPhase {
           load.isEmpty() ? "?" : load.getFirst(),
           consumer == IngestRig.Consumer.GATEWAY ? ", rejected: " + rig.rejections() : "",
           " ".repeat(20));
+      if (perGateway.size() > 1 || perGateway.getFirst().containsKey("latencyP50Micros")) {
+        for (Map<String, Object> g : perGateway) {
+          progress.printf(
+              Locale.ROOT,
+              "    %s: %,.0f msg/s, latency p50 %s µs, p99 %s µs%n",
+              g.get("gateway"),
+              (Double) g.get("msgPerSecond"),
+              g.getOrDefault("latencyP50Micros", "-"),
+              g.getOrDefault("latencyP99Micros", "-"));
+        }
+      }
       return r;
     } finally {
       publisher.destroy();

@@ -68,17 +68,7 @@ public final class IngestPublisher {
     System.out.flush();
     long end = System.nanoTime() + nanos;
     // the driver ends the run by a line on standard input (or by closing it); millis is the limit
-    Thread.ofPlatform()
-        .daemon()
-        .start(
-            () -> {
-              try {
-                System.in.read();
-              } catch (IOException e) {
-                // closed: stop as well
-              }
-              stopped = true;
-            });
+    onInput(() -> stopped = true);
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int first = t;
@@ -106,6 +96,21 @@ public final class IngestPublisher {
     disconnect(clients);
     // Paho's threads may still hold a backlog of QoS 0 writes: the count is out, so exit now
     System.exit(0);
+  }
+
+  /** Runs {@code stop} (on a daemon thread) once a line arrives on standard input or it closes. */
+  static void onInput(Runnable stop) {
+    Thread.ofPlatform()
+        .daemon()
+        .start(
+            () -> {
+              try {
+                System.in.read();
+              } catch (IOException e) {
+                // closed: stop as well
+              }
+              stop.run();
+            });
   }
 
   /**

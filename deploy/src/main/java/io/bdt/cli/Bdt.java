@@ -12,6 +12,8 @@ import io.bdt.platform.EventsCommand;
 import io.bdt.platform.LatencyCommand;
 import io.bdt.platform.PkiCommand;
 import io.bdt.platform.PlatformCommand;
+import io.bdt.platform.ReproduceCommand;
+import io.bdt.platform.SoakCommand;
 import io.bdt.platform.TokenCommand;
 import io.bdt.platform.contracts.ContractsCommand;
 import picocli.CommandLine;
@@ -31,6 +33,7 @@ import picocli.CommandLine.Command;
       ContractsCommand.class,
       PkiCommand.class,
       LatencyCommand.class,
+      ReproduceCommand.class,
       NodeCommand.class,
       GenesisCommand.class,
       DnnCommand.class,
@@ -38,7 +41,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       CompareCommand.class,
       BenchTablesCommand.class,
-      IngestBenchCommand.class
+      IngestBenchCommand.class,
+      SoakCommand.class
     })
 public final class Bdt implements Runnable {
 

@@ -79,7 +79,11 @@ final class EventTail implements AutoCloseable {
     while (!stop.getAsBoolean()) {
       pass(poll(), sink);
       if (System.nanoTime() >= nextCheck) {
-        assignNewPartitions(true);
+        try {
+          assignNewPartitions(true);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+          // Kafka is unreachable: keep following; the next check looks for new topics again
+        }
         nextCheck = System.nanoTime() + TOPIC_CHECK.toNanos();
       }
     }

@@ -7,12 +7,14 @@ import io.bdt.dnn.vibration.MachineState;
 import io.bdt.dnn.vibration.VibrationGenerator;
 import io.bdt.gateway.inference.ApClient;
 import io.bdt.gateway.inference.ApStatus;
+import io.bdt.gateway.inference.FixedCostEstimator;
 import io.bdt.gateway.inference.OffloadResult;
 import io.bdt.gateway.inference.SplitHeads;
 import io.bdt.gateway.inference.UplinkEstimator;
 import io.bdt.optimizer.cost.CostTable;
 import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
+import io.bdt.optimizer.joint.GatewayDemand;
 import io.bdt.optimizer.model.SlotCost;
 import io.bdt.platform.latency.Calibration;
 import io.bdt.platform.latency.CutLatency;
@@ -98,6 +100,14 @@ public final class LatencyCommand implements Callable<Integer> {
       description = "directory for the CSV files and the chart (${DEFAULT-VALUE})")
   Path out;
 
+  @Option(
+      names = "--live-weight",
+      defaultValue = "0.05",
+      description =
+          "weight of the newest task in the live gateway's running fits, as the gateway's"
+              + " bdt.gateway.inference.cost-fit-weight (${DEFAULT-VALUE})")
+  double liveWeight;
+
   @Option(names = "--work", description = "AP working directory (default: a new temporary one)")
   Path work;
 
@@ -123,7 +133,12 @@ public final class LatencyCommand implements Callable<Integer> {
       double totalSeconds,
       double predictedSeconds,
       double uplinkRate,
-      double predictedMixedSeconds) {}
+      double predictedMixedSeconds,
+      double predictedLiveSeconds,
+      double liveUplinkRate,
+      double liveGatewayFlops,
+      double liveHeadRunSeconds,
+      double liveOffloadSeconds) {}
 
   @Override
   public Integer call() throws Exception {
@@ -154,7 +169,7 @@ public final class LatencyCommand implements Callable<Integer> {
     try (ServiceProcess ap = startAp(root, dir, pki, log);
         SplitHeads heads = SplitHeads.vibration(dir.resolve("gateway/models"), 1)) {
       long t0 = System.nanoTime();
-      heads.warm(VibrationGenerator.WINDOW);
+      heads.warm();
       log.printf(
           Locale.ROOT,
           "latency: gateway heads warm in %d ms%n",
@@ -163,7 +178,7 @@ public final class LatencyCommand implements Callable<Integer> {
       CostTable table = heads.costTable();
       List<CutLatency> cuts = summarize(table, all);
       LatencyReport.write(out, table, cuts, all.stream().map(LatencyCommand::row).toList());
-      printTable(log, cuts);
+      LatencyReport.printTable(log, cuts);
       log.println(
           "latency: wrote " + out.resolve("latency.csv") + ", latency-tasks.csv, latency.png");
     }
@@ -182,6 +197,10 @@ public final class LatencyCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("quarkus.http.port", Integer.toString(port));
     conf.putAll(pki.httpsSettings());
+    // the AP verifies service tokens (its readiness check needs the key); none is issued here
+    conf.put(
+        "mp.jwt.verify.publickey.location",
+        io.bdt.platform.auth.TokenKeys.openOrCreate(dir).publicKeyFile().toString());
     conf.put("bdt.ap.key-file", PlatformKeys.apFile(dir.resolve("keys"), 0).toString());
     conf.put("bdt.ap.model-cache", dir.resolve("models").toString());
     conf.put("bdt.ap.chain.genesis", genesis.toString());
@@ -237,13 +256,20 @@ public final class LatencyCommand implements Callable<Integer> {
         SystemParameters.of(io.bdt.consensus.chain.ChainSpec.read(genesis).parameters(), 10);
     // The gateway's estimator, kept per cut: what a gateway that stays at cut k (as the platform's
     // do) would have measured. "mixed": one estimate fed by every cut's frames in turn.
+    io.bdt.contracts.reputation.SlotClock slots =
+        PlatformChain.slotClock(io.bdt.consensus.chain.ChainSpec.read(genesis));
     UplinkEstimator uplink = new UplinkEstimator(last, 1.0e7, 0.3);
     UplinkEstimator mixed = new UplinkEstimator(1, 1.0e7, 0.3);
+    // What the live gateway now keeps: running fits of its fixed costs and rates, fed by every task
+    FixedCostEstimator live = new FixedCostEstimator(1, gatewayFlops, 1.0e7, liveWeight);
     VibrationGenerator windows = new VibrationGenerator(seed);
     Map<String, String> headers =
         Map.of(
             "X-Bdt-Gateway", keys.gateway(0).getAddress(),
-            "X-Bdt-Slot", "0",
+            // the bench signs no receipts: it announces the most tasks a slot may hold, so the AP
+            // serves every task of a slot within the one share (docs/dpra.md, "Checking the
+            // claimed share")
+            "X-Bdt-Slot-Tasks", "65536",
             "X-Bdt-Inference-Share", Double.toString(share),
             "X-Bdt-Mining-Share", Double.toString(budget - share));
     List<Task> out = new ArrayList<>();
@@ -270,6 +296,16 @@ public final class LatencyCommand implements Callable<Integer> {
         double rate = uplink.rate(Math.min(k, last - 1));
         double predicted = predict(table, parameters, k, rate, budget);
         double predictedMixed = predict(table, parameters, k, mixed.rate(0), budget);
+        GatewayDemand.FixedCosts fixed = live.fixedCosts(0);
+        double liveRate = live.uplinkRate(0);
+        double liveFlops = live.gatewayFlopsPerSecond();
+        double predictedLive =
+            SlotCost.gatewayLatency(
+                observation(table, liveRate, liveFlops, budget, fixed),
+                parameters,
+                0,
+                k,
+                k == last ? 0 : share);
         long start = System.nanoTime();
         double head;
         double offload = 0;
@@ -277,16 +313,22 @@ public final class LatencyCommand implements Callable<Integer> {
         if (k == last) {
           heads.local(window);
           head = (System.nanoTime() - start) / 1e9;
+          live.recordHead(table.cut(k).headFlops(), head);
         } else {
           byte[] frame = FrameCodec.encode(heads.head(k, window));
           head = (System.nanoTime() - start) / 1e9;
+          live.recordHead(table.cut(k).headFlops(), head);
           Map<String, String> h = new LinkedHashMap<>(headers);
           h.put("X-Bdt-Task-Id", String.format(Locale.ROOT, "0x%064x", ++id));
+          // the slot now on the ledger's clock: the AP takes claims only for slots it takes
+          // receipts
+          h.put("X-Bdt-Slot", Long.toString(slots.slotAt(java.time.Clock.systemUTC())));
           OffloadResult r = client.offload(apUrl, frame, h);
           offload = r.roundTripSeconds();
           apSeconds = r.apSeconds();
           uplink.record(k, frame.length * 8.0, r.roundTripSeconds() - r.apSeconds());
           mixed.record(0, frame.length * 8.0, r.roundTripSeconds() - r.apSeconds());
+          live.recordOffload(0, frame.length * 8.0, r.roundTripSeconds() - r.apSeconds());
         }
         double total = (System.nanoTime() - start) / 1e9;
         if (round == 0) {
@@ -303,7 +345,12 @@ public final class LatencyCommand implements Callable<Integer> {
                   total,
                   predicted,
                   rate,
-                  predictedMixed));
+                  predictedMixed,
+                  predictedLive,
+                  liveRate,
+                  liveFlops,
+                  fixed.headRunSeconds(),
+                  fixed.offloadSeconds()));
         }
       }
       if ((round + 1) % step == 0 || round + 1 == rounds) {
@@ -325,18 +372,28 @@ public final class LatencyCommand implements Callable<Integer> {
   /** The optimizer's {@code D_n} for one sample at cut {@code k} with these inputs, seconds. */
   private double predict(
       CostTable table, SystemParameters parameters, int k, double rate, double budget) {
-    SlotObservation observation =
-        new SlotObservation(
-            new int[] {1},
-            List.of(table),
-            new int[] {0},
-            new double[] {rate},
-            new double[] {gatewayFlops},
-            new double[] {budget},
-            new double[] {0},
-            new double[] {0});
     return SlotCost.gatewayLatency(
-        observation, parameters, 0, k, k == table.fullyLocalCut() ? 0 : share);
+        observation(table, rate, gatewayFlops, budget, GatewayDemand.FixedCosts.NONE),
+        parameters,
+        0,
+        k,
+        k == table.fullyLocalCut() ? 0 : share);
+  }
+
+  /** One gateway with one sample at one AP that has no reputation or queue. */
+  private static SlotObservation observation(
+      CostTable table, double rate, double flops, double budget, GatewayDemand.FixedCosts fixed) {
+    return new SlotObservation(
+        new int[] {1},
+        List.of(table),
+        new int[] {0},
+        new double[] {rate},
+        new double[] {flops},
+        new double[] {budget},
+        new double[] {0},
+        new double[] {0},
+        new double[] {fixed.headRunSeconds()},
+        new double[] {fixed.offloadSeconds()});
   }
 
   private List<CutLatency> summarize(CostTable table, List<Task> all) {
@@ -384,6 +441,7 @@ public final class LatencyCommand implements Callable<Integer> {
               measured.stream().mapToDouble(Task::totalSeconds).toArray(),
               measured.stream().mapToDouble(Task::predictedSeconds).toArray(),
               measured.stream().mapToDouble(Task::predictedMixedSeconds).toArray(),
+              measured.stream().mapToDouble(Task::predictedLiveSeconds).toArray(),
               firstTask[k],
               calibration.latency(table, k)));
     }
@@ -400,33 +458,16 @@ public final class LatencyCommand implements Callable<Integer> {
         sci(t.totalSeconds()),
         sci(t.predictedSeconds()),
         sci(t.uplinkRate()),
-        sci(t.predictedMixedSeconds()));
+        sci(t.predictedMixedSeconds()),
+        sci(t.predictedLiveSeconds()),
+        sci(t.liveUplinkRate()),
+        sci(t.liveGatewayFlops()),
+        sci(t.liveHeadRunSeconds()),
+        sci(t.liveOffloadSeconds()));
   }
 
   private static String sci(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
-  }
-
-  private static void printTable(PrintStream log, List<CutLatency> cuts) {
-    log.println(
-        "cut | measured median / p90 / mean (ms) | predicted median (ms) | error | mixed-EWMA"
-            + " prediction (ms) | error | calibrated (ms) | error | first task (ms)");
-    for (CutLatency c : cuts) {
-      log.printf(
-          Locale.ROOT,
-          "%3d | %.3f / %.3f / %.3f | %.4f | %+.0f%% | %.4f | %+.0f%% | %.3f | %+.0f%% | %.1f%n",
-          c.cut(),
-          c.measuredMedian() * 1e3,
-          c.measuredP90() * 1e3,
-          c.measuredMean() * 1e3,
-          c.predictedMedian() * 1e3,
-          c.error() * 100,
-          CutLatency.quantile(c.predictedMixed(), 0.5) * 1e3,
-          c.mixedError() * 100,
-          c.calibrated() * 1e3,
-          c.calibratedError() * 100,
-          c.firstTask() * 1e3);
-    }
   }
 
   private static int freePort() throws java.io.IOException {

@@ -9,14 +9,7 @@ import io.bdt.platform.netns.OverlayPods;
 import io.bdt.platform.netns.ProdNetwork;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.math.BigInteger;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -36,11 +27,14 @@ import org.web3j.protocol.http.HttpService;
  * network-namespace host ({@link NetnsHosts}) under its Kubernetes DNS name ({@code ap-0.ap},
  * {@code gateway-0.gateway}, {@code mosquitto}), started with the environment the rendered overlay
  * gives its pod ({@link OverlayPods}) and the files its Secrets and ConfigMaps would hold, made
- * here for a new network as {@code new-network.sh} makes them. The launcher (root namespace, the
- * bridge's {@code .1}) runs the contracts Job's command and the simulated sensor fleet, which
- * reaches Mosquitto over the bridge. Kafka (a Strimzi resource in the overlay) is not run: the
- * gateways start without {@code BDT_GATEWAY_KAFKA_BOOTSTRAP_SERVERS}, i.e. without events. Root
- * only; {@link #close} stops every process and removes every namespace, link and file it made.
+ * here for a new network as {@code new-network.sh} makes them. Kafka, a Strimzi resource in the
+ * overlay, is the platform's embedded broker ({@link KafkaHost}) on a host named as Strimzi's
+ * bootstrap Service, which the gateways are configured with; the explorer (if built) runs on its
+ * own host as its StatefulSet says; the sensor fleet ({@link FleetHost}) on a host of its own
+ * reaches Mosquitto by name over the namespace network as devices outside the cluster would. The
+ * launcher (root namespace, the bridge's {@code .1}) runs the contracts Job's command and calls the
+ * services' APIs. Root only; {@link #close} stops every process and removes every namespace, link
+ * and file it made.
  */
 final class NetnsPlatform implements AutoCloseable {
 
@@ -63,13 +57,21 @@ final class NetnsPlatform implements AutoCloseable {
   }
 
   /** The overlay's MQTT Service name, which is the broker host's name. */
-  static final String MOSQUITTO = "mosquitto";
+  static final String MOSQUITTO = NetnsMosquitto.HOST;
 
-  /** Where Debian and the Mosquitto image keep the dynamic security plugin. */
-  private static final List<String> PLUGIN_DIRS =
-      List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib");
+  /** Strimzi's bootstrap Service of Kafka cluster {@code bdt}: the Kafka host's name. */
+  static final String KAFKA = "bdt-kafka-bootstrap";
 
-  private static final String PLUGIN = "mosquitto_dynamic_security.so";
+  /** Kafka's client port (Strimzi's plain listener) and its controller's (Strimzi's 9090). */
+  static final int KAFKA_PORT = 9092;
+
+  static final int KAFKA_CONTROLLER_PORT = 9090;
+
+  /** The explorer's Service name, its host's name. */
+  static final String EXPLORER = "explorer";
+
+  /** The devices' host (outside the cluster in a real deployment). */
+  static final String FLEET = "fleet";
 
   private final Settings settings;
   private final PrintStream out;
@@ -77,12 +79,12 @@ final class NetnsPlatform implements AutoCloseable {
   private final List<String> gateways = new ArrayList<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private NetnsHosts hosts;
-  private SensorFleet fleet;
+  private FleetProcess fleet;
   // the overlay's broker: its first listener (password clients) and whether it is TLS
-  private int mqttPort;
-  private boolean mqttTls;
+  private NetnsMosquitto mqtt;
   private HttpClient http;
   private String adminToken;
+  private NetnsProbe probe;
   private ContractsFile contracts;
   private final Map<String, Web3j> rpc = new LinkedHashMap<>();
   private final Map<String, String> rpcUrls = new LinkedHashMap<>();
@@ -102,9 +104,16 @@ final class NetnsPlatform implements AutoCloseable {
     for (int n = 0; n < prod.replicas("gateway"); n++) {
       gateways.add("gateway-" + n + ".gateway");
     }
+    Path explorerJar = settings.root().resolve("explorer/target/quarkus-app/quarkus-run.jar");
     List<String> names = new ArrayList<>(aps);
     names.addAll(gateways);
-    names.add(MOSQUITTO);
+    names.addAll(List.of(MOSQUITTO, KAFKA, FLEET));
+    if (Files.exists(explorerJar)) {
+      names.add(EXPLORER);
+    } else {
+      out.println(
+          "platform: WARNING " + explorerJar + " is not built; running without the explorer");
+    }
     hosts = NetnsHosts.create(names, NetnsHosts.PLATFORM);
     out.println("platform: hosts on " + hosts.bridgeAddress() + "/24 (bridge; this launcher):");
     for (NetnsHosts.Host h : hosts.hosts()) {
@@ -139,8 +148,20 @@ final class NetnsPlatform implements AutoCloseable {
                 TlsContexts.fromPem(
                     files.resolve("bdt-tls/ca.pem"), Optional.empty(), Optional.empty()))
             .build();
+    probe = new NetnsProbe(http, adminToken, this::baseUrl, rpc);
 
-    startMosquitto(prod, files, pods, logs);
+    mqtt = NetnsMosquitto.start(prod, hosts, files, pods, logs);
+    hosts.start(
+        KAFKA,
+        javaMain(
+            KafkaHost.class,
+            KAFKA,
+            Integer.toString(KAFKA_PORT),
+            Integer.toString(KAFKA_CONTROLLER_PORT)),
+        Map.of(),
+        logs.resolve(KAFKA + ".log"));
+    NetnsMosquitto.awaitListening(
+        hosts, KAFKA, KAFKA_PORT, Duration.ofSeconds(120), logs.resolve(KAFKA + ".log"));
 
     Path apJar = settings.root().resolve("access-point/target/quarkus-app/quarkus-run.jar");
     for (int i = 0; i < aps.size(); i++) {
@@ -180,8 +201,6 @@ final class NetnsPlatform implements AutoCloseable {
     Path gatewayJar = settings.root().resolve("gateway-twin/target/quarkus-app/quarkus-run.jar");
     for (int n = 0; n < gateways.size(); n++) {
       Map<String, String> env = prod.environment("gateway", "gateway-" + n, files, pods, replaced);
-      // the overlay's Kafka is a Strimzi resource, not run here: the gateways publish no events
-      env.remove("BDT_GATEWAY_KAFKA_BOOTSTRAP_SERVERS");
       env.put(
           "BDT_GATEWAY_INFERENCE_GATEWAY_FLOPS_PER_SECOND",
           Double.toString(settings.gatewayFlops()));
@@ -192,97 +211,73 @@ final class NetnsPlatform implements AutoCloseable {
       awaitReady(gw, logs);
     }
 
-    List<String> ids = gateways.stream().map(NetnsPlatform::pod).toList();
-    fleet =
-        new SensorFleet(
-            (mqttTls ? "ssl://" : "tcp://") + address(MOSQUITTO) + ":" + mqttPort,
-            SensorFleet.spread(settings.devices(), ids),
-            20_261_203L,
-            mqttTls
-                ? TlsContexts.fromPem(
-                        files.resolve("bdt-tls/ca.pem"), Optional.empty(), Optional.empty())
-                    .getSocketFactory()
-                : null);
-    // the fleet provisions with the secret the gateways read from the gateway-profiles Secret
-    fleet.provision(
-        Platform.PROFILE_KEY,
-        made.profileSecret(),
-        settings.work().resolve("fleet/credentials.json"));
+    if (hosts.hosts().stream().anyMatch(h -> h.name().equals(EXPLORER))) {
+      startExplorer(prod, explorerJar, made, files, pods, logs, replaced);
+    }
+
+    Path fleetDir = Files.createDirectories(settings.work().resolve("fleet"));
+    Process devices =
+        hosts.start(
+            FLEET,
+            javaMain(
+                FleetHost.class,
+                (mqtt.tls() ? "ssl://" : "tcp://") + MOSQUITTO + ":" + mqtt.port(),
+                files.resolve("bdt-tls/ca.pem").toString(),
+                Integer.toString(settings.devices()),
+                String.join(",", gateways.stream().map(NetnsPlatform::pod).toList()),
+                Long.toString(settings.periodMillis()),
+                Platform.PROFILE_KEY,
+                // the secret the gateways read from the gateway-profiles Secret
+                files
+                    .resolve(ProdNetwork.PROFILES_SECRET)
+                    .resolve(ProdNetwork.PROFILE_SECRET_KEY)
+                    .toString(),
+                fleetDir.resolve("credentials.json").toString(),
+                fleetDir.resolve("published").toString()),
+            Map.of(),
+            logs.resolve(FLEET + ".log"));
+    fleet = new FleetProcess(devices, fleetDir.resolve("published"), logs.resolve(FLEET + ".log"));
+    fleet.awaitPublishing(Duration.ofSeconds(180));
     settings.faults().forEach(fleet::inject);
-    fleet.start(settings.periodMillis());
   }
 
   /**
-   * Mosquitto on its host with the overlay's configuration (its paths mapped; the plugin where this
-   * machine has it; run as this user, where the pod runs it as uid 1883) and its dynamic security
-   * file initialised as the pod's init container does, the admin password read from stdin.
+   * The explorer on its host with its pod's environment; its twin-reader token is written where the
+   * {@code bdt-explorer} Secret would hold it ({@code new-network.sh} makes it so).
    */
-  private void startMosquitto(OverlayPods prod, Path files, Path pods, Path logs) throws Exception {
-    Map<String, Path> mounts = prod.mounts(MOSQUITTO, "mosquitto-0", files, pods);
-    Path dynsec = Path.of(OverlayPods.local("/mosquitto/data/dynamic-security.json", mounts));
-    String plugin =
-        PLUGIN_DIRS.stream()
-            .map(d -> Path.of(d, PLUGIN))
-            .filter(Files::exists)
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IOException(
-                        PLUGIN + " not found in " + PLUGIN_DIRS + ": apt-get install mosquitto"))
-            .toString();
-    StringBuilder conf =
-        new StringBuilder("# the prod overlay's mosquitto.conf, paths mapped\nuser root\n");
-    for (String line : prod.configMapEntry("mosquitto-config", "mosquitto.conf").split("\n")) {
-      String[] w = line.split(" ", 2);
-      if (w.length == 2 && w[0].equals("listener") && mqttPort == 0) {
-        mqttPort = Integer.parseInt(w[1].strip().split(" ")[0]); // the first: password clients
-      }
-      mqttTls |= w.length == 2 && w[0].equals("certfile");
-      if (w.length == 2 && w[0].equals("plugin")) {
-        line = "plugin " + plugin;
-      } else if (w.length == 2 && !w[0].startsWith("#")) {
-        line = w[0] + " " + OverlayPods.local(w[1], mounts);
-      }
-      conf.append(line).append('\n');
-    }
-    Path config = Files.createDirectories(mounts.get("/mosquitto/config"));
-    Files.writeString(config.resolve("mosquitto.conf"), conf);
-    String admin = Files.readString(files.resolve("mosquitto-admin/username")).strip();
-    String password = Files.readString(files.resolve("mosquitto-admin/password")).strip();
-    Process init =
-        new ProcessBuilder("mosquitto_ctrl", "dynsec", "init", dynsec.toString(), admin)
-            .redirectErrorStream(true)
-            .start();
-    init.getOutputStream()
-        .write((password + "\n" + password + "\n").getBytes(StandardCharsets.UTF_8));
-    init.getOutputStream().close();
-    String said = new String(init.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!init.waitFor(30, TimeUnit.SECONDS) || init.exitValue() != 0 || !Files.exists(dynsec)) {
-      throw new IOException("mosquitto_ctrl dynsec init failed: " + said.strip());
-    }
+  private void startExplorer(
+      OverlayPods prod,
+      Path jar,
+      ProdNetwork made,
+      Path files,
+      Path pods,
+      Path logs,
+      Map<String, Map<String, String>> replaced)
+      throws Exception {
+    Path secret = Files.createDirectories(files.resolve("bdt-explorer"));
+    io.bdt.consensus.keys.KeyFile.writeOwnerOnly(
+        secret.resolve("gateway-token"),
+        made.tokens()
+            .issue(
+                "platform-explorer",
+                List.of(Roles.TWIN_READER),
+                Duration.ofDays(7),
+                Instant.now()));
+    Map<String, String> env = prod.environment(EXPLORER, "explorer-0", files, pods, replaced);
+    ports.put(EXPLORER, Integer.parseInt(env.get("QUARKUS_HTTP_PORT")));
+    hosts.start(EXPLORER, java(jar), env, logs.resolve(EXPLORER + ".log"));
+    awaitReady(EXPLORER, logs);
+  }
+
+  /** A JVM on this launcher's class path running {@code main}'s main method with {@code args}. */
+  private static List<String> javaMain(Class<?> main, String... args) {
     List<String> command = new ArrayList<>();
-    for (String w : prod.command(MOSQUITTO)) {
-      command.add(OverlayPods.local(w, Map.of("/mosquitto/config", config)));
-    }
-    hosts.start(MOSQUITTO, command, Map.of(), logs.resolve("mosquitto.log"));
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(address(MOSQUITTO), mqttPort), 1000);
-        break;
-      } catch (IOException e) {
-        if (System.nanoTime() > end) {
-          throw new IOException(
-              "mosquitto did not listen on "
-                  + address(MOSQUITTO)
-                  + ":"
-                  + mqttPort
-                  + "; see "
-                  + logs.resolve("mosquitto.log"));
-        }
-        Thread.sleep(200);
-      }
-    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx384m");
+    command.addAll(JvmOptions.forThisJdk());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    return command;
   }
 
   private List<String> java(Path jar) throws IOException {
@@ -299,7 +294,7 @@ final class NetnsPlatform implements AutoCloseable {
 
   private void awaitReady(String host, Path logs) throws Exception {
     long end = System.nanoTime() + Platform.READY_LIMIT.toNanos();
-    while (get(host, "/q/health/ready") == null) {
+    while (probe.get(host, "/q/health/ready") == null) {
       if (System.nanoTime() > end) {
         throw new IOException(
             host
@@ -312,83 +307,9 @@ final class NetnsPlatform implements AutoCloseable {
     }
   }
 
-  /** GET {@code path} on {@code host}'s HTTPS port as text, or null when it does not answer 200. */
-  String get(String host, String path) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl(host) + path))
-                  .header("Authorization", "Bearer " + adminToken)
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? r.body() : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  /**
-   * The sum of {@code metric}'s samples (every label set) on {@code host}'s {@code /q/metrics}, or
-   * -1 when it does not answer.
-   */
-  double metric(String host, String metric) {
-    String text = get(host, "/q/metrics");
-    if (text == null) {
-      return -1;
-    }
-    double sum = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
-  }
-
-  /**
-   * {@code metric}'s samples on {@code host} by the value of their label {@code label} (e.g. the
-   * gateways' tasks per cut {@code k}), empty when it does not answer.
-   */
-  Map<String, Long> metricBy(String host, String metric, String label) {
-    Map<String, Long> by = new java.util.TreeMap<>();
-    String text = get(host, "/q/metrics");
-    String key = label + "=\"";
-    for (String line : text == null ? new String[0] : text.split("\n")) {
-      int at = line.indexOf(key);
-      if (line.startsWith(metric + "{") && at > 0) {
-        String value = line.substring(at + key.length(), line.indexOf('"', at + key.length()));
-        by.merge(
-            value, (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Long::sum);
-      }
-    }
-    return by;
-  }
-
-  /** {@code ap}'s chain head, or -1 when its node does not answer. */
-  long head(String ap) {
-    try {
-      return rpc.get(ap).ethBlockNumber().send().getBlockNumber().longValueExact();
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-  }
-
-  /** Block {@code number}'s hash on {@code ap}, or null. */
-  String blockHash(String ap, long number) {
-    try {
-      var block =
-          rpc.get(ap)
-              .ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)
-              .send()
-              .getBlock();
-      return block == null ? null : block.getHash();
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
+  /** Reads of the running services (HTTPS, metrics, chain heads). */
+  NetnsProbe probe() {
+    return probe;
   }
 
   /** Takes {@code host}'s link down. */
@@ -409,7 +330,7 @@ final class NetnsPlatform implements AutoCloseable {
     return gateways;
   }
 
-  SensorFleet fleet() {
+  FleetProcess fleet() {
     return fleet;
   }
 
@@ -432,7 +353,17 @@ final class NetnsPlatform implements AutoCloseable {
   /** The URLs of every API, for the user (by address: the names resolve inside the hosts). */
   Map<String, String> urls() {
     Map<String, String> u = new LinkedHashMap<>();
-    u.put(MOSQUITTO, "tcp://" + address(MOSQUITTO) + ":1883 (Mosquitto 2, dynamic security)");
+    u.put(
+        MOSQUITTO,
+        (mqtt.tls() ? "ssl://" : "tcp://")
+            + address(MOSQUITTO)
+            + ":"
+            + mqtt.port()
+            + " (Mosquitto 2, dynamic security)");
+    u.put(KAFKA, address(KAFKA) + ":" + KAFKA_PORT + " (Kafka 4, the gateways' CloudEvents)");
+    if (ports.containsKey(EXPLORER)) {
+      u.put(EXPLORER, baseUrl(EXPLORER) + "  (blocks, transactions, twin audits)");
+    }
     for (String gw : gateways) {
       u.put(gw, baseUrl(gw) + "  (twins: /twins, metrics: /q/metrics)");
     }
@@ -455,26 +386,29 @@ final class NetnsPlatform implements AutoCloseable {
   String summary() {
     StringBuilder s = new StringBuilder("published " + fleet.published());
     for (String ap : aps) {
-      long h = head(ap);
+      long h = probe.head(ap);
       s.append(" | ")
           .append(pod(ap))
           .append(' ')
           .append(
               h < 0
                   ? "unreachable"
-                  : "block " + h + " served " + (long) metric(ap, "bdt_ap_tasks_served_total"));
+                  : "block "
+                      + h
+                      + " served "
+                      + (long) probe.metric(ap, "bdt_ap_tasks_served_total"));
     }
     for (String gw : gateways) {
       s.append(" | ")
           .append(pod(gw))
           .append(" windows ")
-          .append((long) metric(gw, "bdt_telemetry_ingested_total"))
+          .append((long) probe.metric(gw, "bdt_telemetry_ingested_total"))
           .append(" results ")
-          .append((long) metric(gw, "bdt_inference_latency_measured_seconds_count"))
+          .append((long) probe.metric(gw, "bdt_inference_latency_measured_seconds_count"))
           .append(" fallbacks ")
-          .append((long) metric(gw, "bdt_inference_offload_fallback_total"))
+          .append((long) probe.metric(gw, "bdt_inference_offload_fallback_total"))
           .append(" cuts ")
-          .append(metricBy(gw, "bdt_inference_cut_total", "cut"));
+          .append(probe.metricBy(gw, "bdt_inference_cut_total", "cut"));
     }
     return s.toString();
   }
@@ -482,7 +416,11 @@ final class NetnsPlatform implements AutoCloseable {
   @Override
   public void close() throws Exception {
     if (fleet != null) {
-      fleet.close();
+      try {
+        fleet.close();
+      } catch (IOException e) {
+        out.println("platform: " + e.getMessage());
+      }
     }
     rpc.values().forEach(Web3j::shutdown);
     if (hosts != null) {

@@ -1,8 +1,6 @@
 package io.bdt.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bdt.ap.chain.NetworkContracts;
 import io.bdt.ap.chain.PlatformChain;
 import io.bdt.ap.chain.PlatformKeys;
 import io.bdt.consensus.chain.ChainSpec;
@@ -12,11 +10,7 @@ import io.bdt.platform.auth.ProvisioningSecret;
 import io.bdt.platform.auth.TokenKeys;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The whole platform on one machine: an MQTT broker (embedded unless a URL is given), {@code aps}
@@ -36,54 +28,7 @@ import org.web3j.protocol.http.HttpService;
  */
 final class Platform implements AutoCloseable {
 
-  /**
-   * What to run. {@code work} is the data directory (see {@link DataDirectory}): a run on a
-   * directory an earlier run used continues its chain, twins and devices.
-   */
-  record Settings(
-      Path root,
-      Path work,
-      int aps,
-      int gateways,
-      int devices,
-      Optional<String> mqttUrl,
-      Optional<String> kafkaServers,
-      int basePort,
-      long periodMillis,
-      double gatewayFlops,
-      Map<String, String> faults,
-      int mqttPlainPort) {
-
-    /** Settings without a plain-text MQTT listener. */
-    Settings(
-        Path root,
-        Path work,
-        int aps,
-        int gateways,
-        int devices,
-        Optional<String> mqttUrl,
-        Optional<String> kafkaServers,
-        int basePort,
-        long periodMillis,
-        double gatewayFlops,
-        Map<String, String> faults) {
-      this(
-          root,
-          work,
-          aps,
-          gateways,
-          devices,
-          mqttUrl,
-          kafkaServers,
-          basePort,
-          periodMillis,
-          gatewayFlops,
-          faults,
-          NO_PLAIN_MQTT);
-    }
-  }
-
-  /** {@link Settings#mqttPlainPort} for "no plain-text MQTT listener" (the default). */
+  /** {@link PlatformSettings#mqttPlainPort} for "no plain-text MQTT listener" (the default). */
   static final int NO_PLAIN_MQTT = -1;
 
   /** A snapshot of one AP's {@code /status}. */
@@ -125,12 +70,14 @@ final class Platform implements AutoCloseable {
    */
   static final Duration READY_LIMIT = Duration.ofSeconds(300);
 
-  private final Settings settings;
+  private final PlatformSettings settings;
   private final PrintStream out;
+  private FleetLayout layout;
+  private ServiceSettings services;
   private final List<ServiceProcess> aps = new ArrayList<>();
   private final List<ServiceProcess> gateways = new ArrayList<>();
+  private final Map<String, String> moreGatewaySettings = new LinkedHashMap<>();
   private ServiceProcess explorer;
-  private final ObjectMapper json = new ObjectMapper();
 
   /** Calls the services over HTTPS, trusting the platform CA; set once the CA is open. */
   private HttpClient http;
@@ -139,6 +86,7 @@ final class Platform implements AutoCloseable {
   private MqttBroker broker;
   private PlatformPki pki;
   private SensorFleet fleet;
+  private int fleetReconnectMaxDelay = SensorFleet.RECONNECT_MAX_DELAY_SECONDS;
   private String mqttUrl;
   private PlatformChain.Contracts contracts;
   private PlatformKeys keys;
@@ -152,14 +100,43 @@ final class Platform implements AutoCloseable {
   private String provisioningSecret;
   private String adminToken;
 
-  Platform(Settings settings, PrintStream out) {
+  Platform(PlatformSettings settings, PrintStream out) {
     this.settings = settings;
     this.out = out;
+    this.layout = FleetLayout.vibration(settings.gateways());
   }
 
-  /** Where the platform's chain keys are kept: {@code <work>/keys}. */
-  private Path keysDir() {
-    return settings.work().resolve("keys");
+  /**
+   * Which device class each gateway hosts, at which compute class (before {@link #start}; default
+   * {@link FleetLayout#vibration}: vibration sensors only).
+   */
+  Platform withFleet(FleetLayout fleetLayout) {
+    if (fleetLayout.gateways().size() != settings.gateways()) {
+      throw new IllegalArgumentException(
+          "the fleet layout has "
+              + fleetLayout.gateways().size()
+              + " gateways, the platform "
+              + settings.gateways());
+    }
+    this.layout = fleetLayout;
+    return this;
+  }
+
+  /**
+   * Sets the sensors' longest wait between reconnect attempts (before {@link #start}; default
+   * {@link SensorFleet#RECONNECT_MAX_DELAY_SECONDS}).
+   */
+  Platform withFleetReconnectMaxDelay(int seconds) {
+    fleetReconnectMaxDelay = seconds;
+    return this;
+  }
+
+  /**
+   * Adds {@code -D} settings every gateway gets (before {@link #start}; e.g. the soak's history).
+   */
+  Platform withGatewaySettings(Map<String, String> more) {
+    moreGatewaySettings.putAll(more);
+    return this;
   }
 
   /** Starts every part, in dependency order. */
@@ -184,45 +161,23 @@ final class Platform implements AutoCloseable {
     Path apJar = settings.root().resolve("access-point/target/quarkus-app/quarkus-run.jar");
     int[] p2p = new int[settings.aps()];
     for (int m = 0; m < settings.aps(); m++) {
-      p2p[m] = freePort();
-      rpcPorts.add(freePort());
+      p2p[m] = PlatformPorts.freePort();
+      rpcPorts.add(PlatformPorts.freePort());
     }
-    nodeWsPort = freePort();
+    nodeWsPort = PlatformPorts.freePort();
     List<Integer> apPorts = new ArrayList<>();
     List<String> apBaseUrls = new ArrayList<>();
     for (int m = 0; m < settings.aps(); m++) {
-      apPorts.add(portFor("ap" + m, settings.basePort() == 0 ? 0 : settings.basePort() + 10 + m));
+      apPorts.add(
+          PlatformPorts.portFor(
+              "ap" + m, settings.basePort() == 0 ? 0 : settings.basePort() + 10 + m, out));
       apBaseUrls.add("https://127.0.0.1:" + apPorts.get(m));
     }
+    services = new ServiceSettings(settings, pki, publicKey, genesisFile, layout);
     for (int m = 0; m < settings.aps(); m++) {
-      List<String> peers = new ArrayList<>();
-      for (int i = 0; i < settings.aps(); i++) {
-        if (i != m) {
-          peers.add("ws://127.0.0.1:" + p2p[i]);
-        }
-      }
       int port = apPorts.get(m);
-      Map<String, String> conf = new LinkedHashMap<>();
-      conf.put("quarkus.http.host", "127.0.0.1");
-      conf.put("quarkus.http.port", Integer.toString(port));
-      conf.putAll(pki.httpsSettings());
-      // keys go to owner-only files the service reads, never on its command line
-      conf.put("bdt.ap.key-file", PlatformKeys.apFile(keysDir(), m).toString());
-      conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
-      conf.put("bdt.ap.chain.genesis", genesisFile.toString());
-      conf.put("bdt.ap.chain.data", settings.work().resolve("ap" + m + "/chain").toString());
-      conf.put("bdt.ap.chain.rpc-port", Integer.toString(rpcPorts.get(m)));
-      conf.put("bdt.ap.chain.p2p-port", Integer.toString(p2p[m]));
-      if (m == 0) {
-        // the explorer follows AP 0's node by its newHeads subscription
-        conf.put("bdt.ap.chain.ws-port", Integer.toString(nodeWsPort));
-      }
-      conf.put("bdt.ap.chain.peers", String.join(",", peers));
-      conf.put("bdt.ap.cores", "1");
-      // the slot coordinator hands every AP its mining share over HTTPS (docs/dpra.md)
-      conf.put("bdt.ap.coordinator.aps", String.join(",", apBaseUrls));
-      conf.put("bdt.ap.coordinator.ca-file", pki.caCertificate().toString());
-      conf.put("mp.jwt.verify.publickey.location", publicKey);
+      Map<String, String> conf =
+          services.accessPoint(m, port, p2p, rpcPorts, nodeWsPort, apBaseUrls);
       ServiceProcess ap =
           new ServiceProcess(
               "ap" + m,
@@ -237,25 +192,15 @@ final class Platform implements AutoCloseable {
     for (ServiceProcess ap : aps) {
       ap.awaitReady("/q/health/ready", READY_LIMIT);
     }
-    Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + rpcPorts.getFirst()));
-    try {
-      Optional<PlatformChain.Contracts> kept = previous.map(DataDirectory.State::contracts);
-      if (kept.isPresent() && NetworkContracts.hasCode(web3j, kept.get().reputationLedger())) {
-        contracts = kept.get();
-        out.println(
-            "platform: "
-                + aps.size()
-                + " APs up, continuing the chain at block "
-                + web3j.ethBlockNumber().send().getBlockNumber()
-                + " with its contracts");
-      } else {
-        out.println("platform: " + aps.size() + " APs up, chain forming; deploying contracts");
-        contracts = NetworkContracts.deployPlatform(web3j, keys, out);
-        data.save(new DataDirectory.State(settings.aps(), settings.gateways(), contracts));
-      }
-    } finally {
-      web3j.shutdown();
-    }
+    contracts =
+        PlatformContracts.deployOrContinue(
+            "http://127.0.0.1:" + rpcPorts.getFirst(),
+            previous,
+            keys,
+            aps.size(),
+            out,
+            deployed ->
+                data.save(new DataDirectory.State(settings.aps(), settings.gateways(), deployed)));
     out.println(
         "platform: ReputationLedger "
             + contracts.reputationLedger()
@@ -298,40 +243,19 @@ final class Platform implements AutoCloseable {
     }
     for (int n = 0; n < settings.gateways(); n++) {
       String id = gatewayIds.get(n);
-      int port = portFor(id, settings.basePort() == 0 ? 0 : settings.basePort() + n);
-      Map<String, String> conf = new LinkedHashMap<>();
-      conf.put("quarkus.http.host", "127.0.0.1");
-      conf.put("quarkus.http.port", Integer.toString(port));
-      conf.put("bdt.gateway.id", id);
-      conf.putAll(pki.httpsSettings());
-      conf.put("mp.jwt.verify.publickey.location", publicKey);
-      conf.put("bdt.gateway.data-dir", settings.work().resolve(id).toString());
-      conf.put("bdt.gateway.mqtt.url", mqttUrl);
-      if (broker != null) {
-        conf.put("bdt.gateway.mqtt.access", "extension");
-        conf.put("bdt.gateway.mqtt.password-file", broker.passwordFile(id).toString());
-        conf.put("bdt.gateway.mqtt.ca-file", pki.caCertificate().toString());
-      }
-      conf.put("bdt.gateway.profiles.vibration-sensor.key", PROFILE_KEY);
-      conf.put("bdt.gateway.inference.enabled", "true");
-      conf.put("bdt.gateway.inference.aps", String.join(",", apUrls));
-      conf.put("bdt.gateway.inference.genesis", genesisFile.toString());
-      conf.put("bdt.gateway.inference.ca-file", pki.caCertificate().toString());
-      conf.put("bdt.gateway.inference.serving-ap", Integer.toString(n % settings.aps()));
-      conf.put(
-          "bdt.gateway.inference.signing-key-file",
-          PlatformKeys.gatewayFile(keysDir(), n).toString());
-      conf.put(
-          "bdt.gateway.inference.gateway-flops-per-second",
-          Double.toString(settings.gatewayFlops()));
-      conf.put("bdt.gateway.inference.chain-id", Long.toString(PlatformChain.CHAIN_ID));
-      conf.put("bdt.gateway.inference.ledger-address", contracts.reputationLedger());
-      // the gateway writes devices and anchors through its serving AP's node, from its own key
-      conf.put("bdt.gateway.chain.rpc-url", "http://127.0.0.1:" + rpcPorts.get(n % settings.aps()));
-      conf.put("bdt.gateway.chain.anchor-address", contracts.twinAnchor());
-      conf.put("bdt.gateway.chain.registry-address", contracts.deviceRegistry());
-      conf.put("bdt.gateway.anchor.period", Double.toString(ANCHOR_PERIOD_SECONDS));
-      settings.kafkaServers().ifPresent(k -> conf.put("bdt.gateway.kafka.bootstrap-servers", k));
+      int port =
+          PlatformPorts.portFor(id, settings.basePort() == 0 ? 0 : settings.basePort() + n, out);
+      Map<String, String> conf =
+          services.gateway(
+              n,
+              id,
+              port,
+              mqttUrl,
+              Optional.ofNullable(broker),
+              apUrls,
+              rpcPorts,
+              contracts,
+              moreGatewaySettings);
       ServiceProcess gw =
           new ServiceProcess(
               id,
@@ -357,17 +281,20 @@ final class Platform implements AutoCloseable {
       service.onDeath(reason -> out.println("platform: " + reason));
     }
 
-    startExplorer();
+    if (settings.explorer()) {
+      startExplorer();
+    }
 
     fleet =
         new SensorFleet(
             mqttUrl,
-            SensorFleet.spread(settings.devices(), gatewayIds),
-            20_261_124L,
+            layout.devices(settings.devices(), gatewayIds),
+            SensorFleet.SEED,
             broker == null
                 ? null
                 : TlsContexts.fromPem(pki.caCertificate(), Optional.empty(), Optional.empty())
                     .getSocketFactory());
+    fleet.withReconnectMaxDelay(fleetReconnectMaxDelay);
     if (broker != null && !gateways.isEmpty()) {
       // each device provisions itself, then connects as itself with its issued secret
       fleet.provision(
@@ -377,35 +304,25 @@ final class Platform implements AutoCloseable {
     fleet.start(settings.periodMillis());
   }
 
-  /**
-   * The audit explorer (if built): follows AP 0's node (JSON-RPC, and its newHeads over WebSocket)
-   * into an embedded database under the work directory and asks the gateways for twin records to
-   * audit.
-   */
+  /** The audit explorer (if built), following AP 0's node and auditing the gateways' twins. */
   private void startExplorer() throws IOException, InterruptedException {
     Path jar = settings.root().resolve("explorer/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
       out.println("platform: WARNING " + jar + " is not built; running without the explorer");
       return;
     }
-    int port = portFor("explorer", settings.basePort() == 0 ? 0 : settings.basePort() - 10);
-    Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("quarkus.http.port", Integer.toString(port));
-    conf.putAll(pki.httpsSettings());
-    conf.put("bdt.explorer.ca-file", pki.caCertificate().toString());
-    conf.put("bdt.explorer.node-url", "http://127.0.0.1:" + rpcPorts.getFirst());
-    conf.put("bdt.explorer.ws-url", "ws://127.0.0.1:" + nodeWsPort);
-    conf.put("bdt.explorer.db.url", "jdbc:h2:file:" + settings.work().resolve("explorer/index"));
-    if (!gateways.isEmpty()) {
-      conf.put(
-          "bdt.explorer.gateways",
-          String.join(",", gateways.stream().map(ServiceProcess::baseUrl).toList()));
-    }
+    int port =
+        PlatformPorts.portFor(
+            "explorer", settings.basePort() == 0 ? 0 : settings.basePort() - 10, out);
     explorer =
         new ServiceProcess(
             "explorer",
             jar,
-            conf,
+            services.explorer(
+                port,
+                rpcPorts.getFirst(),
+                nodeWsPort,
+                gateways.stream().map(ServiceProcess::baseUrl).toList()),
             settings.work().resolve("logs/explorer.log"),
             port,
             Optional.of(tls));
@@ -428,34 +345,13 @@ final class Platform implements AutoCloseable {
 
   /** The URLs of every API, for the user. */
   Map<String, String> urls() {
-    Map<String, String> u = new LinkedHashMap<>();
-    u.put(
-        "mqtt",
-        mqttUrl
-            + (broker != null
-                ? " (embedded HiveMQ CE, TLS with CA "
-                    + pki.caCertificate()
-                    + "; every client authenticates: devices as their id with their issued"
-                    + " secret)"
-                    + (broker.url() != null ? ", plain text " + broker.url() : "")
-                : ""));
-    for (ServiceProcess gw : gateways) {
-      u.put(
-          gw.name(), gw.baseUrl() + "  (twins: /twins, OpenAPI: /q/openapi, metrics: /q/metrics)");
-    }
-    for (int m = 0; m < aps.size(); m++) {
-      u.put(
-          aps.get(m).name(),
-          aps.get(m).baseUrl()
-              + "  (status: /status, explorer: /explorer, chain JSON-RPC: http://127.0.0.1:"
-              + rpcPorts.get(m)
-              + ")");
-    }
-    if (explorer != null) {
-      u.put(
-          "explorer", explorer.baseUrl() + "  (audit explorer: pages, JSON API /api, twin audit)");
-    }
-    return u;
+    return PlatformApis.of(
+        mqttUrl, Optional.ofNullable(broker), pki, gateways, aps, rpcPorts, explorerProcess());
+  }
+
+  /** The embedded MQTT broker, when the platform runs one. */
+  Optional<MqttBroker> broker() {
+    return Optional.ofNullable(broker);
   }
 
   SensorFleet fleet() {
@@ -502,64 +398,9 @@ final class Platform implements AutoCloseable {
     return out;
   }
 
-  /** GET {@code url} as JSON, or null. */
+  /** GET {@code url} as JSON with the admin token, or null. */
   JsonNode getJson(String url) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header("Authorization", "Bearer " + adminToken)
-                  // a service's first token check loads the JWT classes: seconds on a busy machine
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? json.readTree(r.body()) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  /**
-   * {@code wanted}, or a free port when {@code wanted} is 0 or something already listens on it (the
-   * console says which port {@code service} got instead).
-   */
-  private int portFor(String service, int wanted) throws IOException {
-    if (wanted == 0) {
-      return freePort();
-    }
-    if (available(wanted)) {
-      return wanted;
-    }
-    int chosen = freePort();
-    out.println(
-        "platform: port "
-            + wanted
-            + " is taken; "
-            + service
-            + " listens on "
-            + chosen
-            + " instead");
-    return chosen;
-  }
-
-  /** Whether nothing listens on {@code port} (on any address). */
-  static boolean available(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new java.net.InetSocketAddress(port));
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return PlatformApis.getJson(http, adminToken, url);
   }
 
   @Override

@@ -1,21 +1,16 @@
 package io.bdt.platform;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./bdt platform}: the whole platform on one machine with a live summary. */
@@ -24,8 +19,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the whole platform on this machine: an embedded MQTT broker (unless --mqtt), three APs"
-          + " whose chain nodes form one chain, two gateways, and a simulated fleet of vibration"
-          + " sensors; prints a live summary and the API URLs. Ctrl-C stops everything.",
+          + " whose chain nodes form one chain, three gateways, and a simulated fleet (by default"
+          + " vibration sensors and MobileNetV2 cameras, --fleet); prints a live summary and the"
+          + " API URLs. Ctrl-C stops everything.",
       "While it runs, type 'fault DEVICE STATE' (e.g. fault vib-2 bearing_fault) to inject a fault."
     })
 public final class PlatformCommand implements Callable<Integer> {
@@ -51,17 +47,9 @@ public final class PlatformCommand implements Callable<Integer> {
   @Option(names = "--no-kafka", description = "run without the event stream")
   boolean noKafka;
 
-  @Option(
-      names = "--devices",
-      defaultValue = "6",
-      description = "sensors in the fleet (${DEFAULT-VALUE})")
-  int devices;
+  @Mixin FleetOptions fleetOptions = FleetOptions.platform();
 
-  @Option(names = "--gateways", defaultValue = "2", description = "gateways (${DEFAULT-VALUE})")
-  int gateways;
-
-  @Option(names = "--aps", defaultValue = "3", description = "access points (${DEFAULT-VALUE})")
-  int aps;
+  @Mixin FleetChoice fleet = new FleetChoice();
 
   @Option(
       names = "--fault",
@@ -72,12 +60,6 @@ public final class PlatformCommand implements Callable<Integer> {
       names = "--duration",
       description = "stop after this many seconds (default: until Ctrl-C)")
   Long duration;
-
-  @Option(
-      names = "--period-ms",
-      defaultValue = "1000",
-      description = "ms between a sensor's windows (${DEFAULT-VALUE})")
-  long periodMillis;
 
   @Option(
       names = "--summary-s",
@@ -138,12 +120,21 @@ public final class PlatformCommand implements Callable<Integer> {
     }
     for (String[] rule :
         new String[][] {
-          {"--aps", "" + aps}, {"--gateways", "" + gateways}, {"--devices", "" + devices}
+          {"--aps", "" + fleetOptions.aps},
+          {"--gateways", "" + fleetOptions.gateways},
+          {"--devices", "" + fleetOptions.devices}
         }) {
       if (Integer.parseInt(rule[1]) < 1) {
         System.err.println("platform: " + rule[0] + " must be >= 1, got " + rule[1]);
         return 2;
       }
+    }
+    FleetLayout layout;
+    try {
+      layout = fleet.layout(fleetOptions.gateways);
+    } catch (IllegalArgumentException e) {
+      System.err.println("platform: " + e.getMessage());
+      return 2;
     }
     Path root = repositoryRoot();
     Path dir = DataDirectory.orDefault(data);
@@ -164,20 +155,21 @@ public final class PlatformCommand implements Callable<Integer> {
     KafkaBroker startedKafka = embeddedKafka;
     Platform platform =
         new Platform(
-            new Platform.Settings(
+            new PlatformSettings(
                 root,
                 dir,
-                aps,
-                gateways,
-                devices,
+                fleetOptions.aps,
+                fleetOptions.gateways,
+                fleetOptions.devices,
                 Optional.ofNullable(mqtt),
                 Optional.ofNullable(kafkaServers),
                 basePort,
-                periodMillis,
+                fleetOptions.periodMillis,
                 gatewayFlops,
                 faults,
                 mqttPlainPort),
             System.out);
+    platform.withFleet(layout);
     EventCounter events = kafkaServers == null ? null : new EventCounter(kafkaServers);
     Path bootstrapFile = dir.resolve(EventsCommand.BOOTSTRAP_FILE);
     Runnable shutdown =
@@ -230,8 +222,8 @@ public final class PlatformCommand implements Callable<Integer> {
               "platform: more tokens: ./bdt token"
                   + (data == null ? "" : " --data " + workDir)
                   + " --role twin-reader --subject NAME [--ttl PT8H]");
-          startConsole(platform.fleet(), null);
-          return new Summary(platform, events)::line;
+          PlatformConsole.start(platform.fleet()::inject, null);
+          return new PlatformSummary(platform, events)::line;
         },
         shutdown);
   }
@@ -299,7 +291,13 @@ public final class PlatformCommand implements Callable<Integer> {
     NetnsPlatform platform =
         new NetnsPlatform(
             new NetnsPlatform.Settings(
-                repositoryRoot(), dir, devices, periodMillis, gatewayFlops, baseDifficulty, faults),
+                repositoryRoot(),
+                dir,
+                fleetOptions.devices,
+                fleetOptions.periodMillis,
+                gatewayFlops,
+                baseDifficulty,
+                faults),
             System.out);
     return runUntilStopped(
         () -> {
@@ -310,7 +308,7 @@ public final class PlatformCommand implements Callable<Integer> {
           platform.urls().forEach((k, v) -> System.out.printf("  %-18s %s%n", k, v));
           System.out.println("platform: admin token (every role, 12 h):");
           System.out.println("  " + platform.adminToken());
-          startConsole(platform.fleet(), platform);
+          PlatformConsole.start(platform.fleet()::inject, platform);
           return elapsed -> String.format("[%4.0f s] %s", elapsed, platform.summary());
         },
         () -> closeQuietly(platform));
@@ -343,133 +341,6 @@ public final class PlatformCommand implements Callable<Integer> {
       platform.close();
     } catch (Exception e) {
       System.err.println("platform: while stopping: " + e.getMessage());
-    }
-  }
-
-  /**
-   * Reads the console: {@code fault DEVICE STATE} sets a sensor's state in {@code fleet}; with
-   * namespace {@code hosts} (null without), {@code cut HOST} and {@code heal HOST} take a host's
-   * link down and up.
-   */
-  private static void startConsole(SensorFleet fleet, NetnsPlatform hosts) {
-    String help =
-        "platform: commands: fault DEVICE STATE" + (hosts == null ? "" : ", cut HOST, heal HOST");
-    Thread.ofPlatform()
-        .daemon()
-        .name("platform-console")
-        .start(
-            () -> {
-              BufferedReader in =
-                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-              try {
-                for (String line; (line = in.readLine()) != null; ) {
-                  String[] w = line.trim().split("\\s+");
-                  try {
-                    if (w.length == 3 && w[0].equals("fault")) {
-                      fleet.inject(w[1], w[2]);
-                      System.out.println("platform: " + w[1] + " is now " + w[2]);
-                    } else if (hosts != null && w.length == 2 && w[0].equals("cut")) {
-                      hosts.cut(w[1]);
-                      System.out.println("platform: " + w[1] + "'s link is down");
-                    } else if (hosts != null && w.length == 2 && w[0].equals("heal")) {
-                      hosts.heal(w[1]);
-                      System.out.println("platform: " + w[1] + "'s link is up");
-                    } else if (!line.isBlank()) {
-                      System.out.println(help);
-                    }
-                  } catch (IllegalArgumentException | java.io.IOException e) {
-                    System.out.println("platform: " + e.getMessage());
-                  }
-                }
-              } catch (java.io.IOException e) {
-                // no console
-              }
-            });
-  }
-
-  /** Turns successive AP snapshots into one summary line with rates. */
-  static final class Summary {
-    private final Platform platform;
-    private long lastPublished;
-    private final Map<String, Long> lastSlot = new java.util.HashMap<>();
-    private long lastNanos = System.nanoTime();
-    private final EventCounter events;
-    private long lastEvents;
-
-    /** {@code events} counts the platform's CloudEvents; null without Kafka. */
-    Summary(Platform platform, EventCounter events) {
-      this.platform = platform;
-      this.events = events;
-    }
-
-    String line(double elapsed) {
-      long now = System.nanoTime();
-      double dt = Math.max(1e-3, (now - lastNanos) / 1e9);
-      lastNanos = now;
-      long published = platform.fleet().published();
-      long height = 0;
-      StringBuilder reputations = new StringBuilder();
-      for (Platform.ApSnapshot s : platform.apStatus()) {
-        JsonNode st = s.status();
-        if (st == null) {
-          reputations.append(' ').append(s.name()).append(" down");
-          continue;
-        }
-        height = Math.max(height, st.path("blockHeight").asLong());
-        reputations.append(
-            String.format(Locale.ROOT, " %s %.3f", s.name(), st.path("reputation").asDouble()));
-      }
-      // each twin's health holds its latest task: cut, slot, measured and predicted latency
-      Map<Integer, Long> cuts = new TreeMap<>();
-      double measured = 0;
-      double predicted = 0;
-      int twins = 0;
-      long tasks = 0;
-      for (ServiceProcess gw : platform.gatewayProcesses()) {
-        JsonNode all = platform.getJson(gw.baseUrl() + "/twins");
-        if (all == null) {
-          continue;
-        }
-        for (JsonNode twin : all) {
-          JsonNode health = twin.at("/features/health/properties");
-          if (health.isMissingNode()) {
-            continue;
-          }
-          String id = twin.path("thingId").asText();
-          long slot = health.path("slot").asLong();
-          Long seen = lastSlot.put(id, slot);
-          tasks += seen == null ? 0 : Math.max(0, slot - seen);
-          cuts.merge(health.path("cut").asInt(), 1L, Long::sum);
-          measured += health.path("measuredLatency").asDouble();
-          predicted += health.path("predictedLatency").asDouble();
-          twins++;
-        }
-      }
-      String line =
-          String.format(
-              Locale.ROOT,
-              "[%4.0f s] devices %d | msgs/s %.1f | inferences/s %.1f | events/s %s | cuts %s |"
-                  + " latency %s | block %d | reputation%s",
-              elapsed,
-              platform.fleet().devices().size(),
-              (published - lastPublished) / dt,
-              tasks / dt,
-              events == null
-                  ? "-"
-                  : String.format(Locale.ROOT, "%.1f", (events.count() - lastEvents) / dt),
-              cuts.isEmpty() ? "-" : cuts.toString(),
-              twins == 0
-                  ? "-"
-                  : String.format(
-                      Locale.ROOT,
-                      "%.2f ms (predicted %.2f ms)",
-                      measured / twins * 1000,
-                      predicted / twins * 1000),
-              height,
-              reputations);
-      lastPublished = published;
-      lastEvents = events == null ? 0 : events.count();
-      return line;
     }
   }
 }

@@ -197,6 +197,18 @@ final class ServiceProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /**
+   * Kills the process with SIGKILL, as a crash would (no shutdown hook runs), and waits for it to
+   * end; not reported as a death. {@link #start} runs it again.
+   */
+  void kill() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    stopping = true;
+    process.destroyForcibly().waitFor();
+  }
+
   /** Stops the process: SIGTERM (Quarkus shuts down cleanly), then SIGKILL after 15 s. */
   @Override
   public void close() throws InterruptedException {

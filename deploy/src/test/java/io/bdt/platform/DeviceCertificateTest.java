@@ -9,18 +9,16 @@ import io.bdt.gateway.access.ExtensionAccess;
 import io.bdt.gateway.access.TopicPolicy;
 import io.bdt.gateway.device.DeviceRecord;
 import io.bdt.gateway.device.SecretHash;
+import io.bdt.gateway.mqtt.MessageCallback;
 import io.bdt.pki.Pem;
 import io.bdt.pki.PlatformCa;
+import io.bdt.pki.RevocationList;
 import io.bdt.pki.TlsContexts;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,22 +27,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedKeyManager;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,7 +144,8 @@ class DeviceCertificateTest {
         MqttConnectionOptions options = new MqttConnectionOptions();
         // presents its certificate whatever CAs the broker asks for (a JDK client left to choose
         // sends none, and is refused as anonymous; mosquitto_pub and OpenSSL send it anyway)
-        options.setSocketFactory(presenting(pki.caCertificate(), cert, key).getSocketFactory());
+        options.setSocketFactory(
+            TlsContexts.presenting(pki.caCertificate(), cert, key).getSocketFactory());
 
         assertThatThrownBy(() -> intruder.connect(options)).isInstanceOf(MqttException.class);
 
@@ -173,6 +162,119 @@ class DeviceCertificateTest {
     }
   }
 
+  /**
+   * A Kubernetes network's CA as {@code deploy/k8s/new-network.sh} makes it (OpenSSL, EC P-256, in
+   * a directory of its own): {@code sign-crl --ca-dir} writes its first, empty list there, signed
+   * by that CA, and {@code revoke-device --ca-dir} adds a certificate it issued.
+   */
+  @Test
+  void signCrlAndRevokeDeviceWorkOnANetworkCaMadeByOpenSsl() throws Exception {
+    Path ca = java.nio.file.Files.createDirectories(dir.resolve("secrets/tls"));
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=B-DT network CA",
+        "-keyout",
+        ca.resolve("ca-key.pem").toString(),
+        "-out",
+        ca.resolve("ca.pem").toString());
+
+    assertThat(Bdt.commandLine().execute("pki", "sign-crl", "--ca-dir", ca.toString())).isZero();
+    java.security.cert.X509CRL first = RevocationList.read(ca.resolve("crl.pem"));
+    first.verify(Pem.readCertificate(ca.resolve("ca.pem")).getPublicKey());
+    assertThat(first.getRevokedCertificates()).isNull();
+
+    Path cert = dir.resolve("dev-1.pem");
+    PlatformCa.open(ca, Clock.systemUTC())
+        .issueClient("dev-1", Duration.ofDays(30))
+        .write(cert, dir.resolve("dev-1-key.pem"));
+    assertThat(
+            Bdt.commandLine()
+                .execute(
+                    "pki",
+                    "revoke-device",
+                    "--ca-dir",
+                    ca.toString(),
+                    "--certificate",
+                    cert.toString()))
+        .isZero();
+    assertThat(
+            RevocationList.open(PlatformCa.open(ca, Clock.systemUTC()), Clock.systemUTC())
+                .revoked(Pem.readCertificate(cert)))
+        .isTrue();
+  }
+
+  private static void openssl(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(said).isZero();
+  }
+
+  @Test
+  void revokeDevicePutsTheCertificateOnTheCasRevocationList() throws Exception {
+    PlatformPki.open(dir.resolve("pki"), Clock.systemUTC());
+    Path out = dir.resolve("device");
+    for (String id : List.of("cert-8", "cert-9")) {
+      assertThat(
+              Bdt.commandLine()
+                  .execute(
+                      "pki",
+                      "issue-device",
+                      "--data",
+                      dir.toString(),
+                      "--device",
+                      id,
+                      "--out",
+                      out.toString()))
+          .isZero();
+    }
+
+    int status =
+        Bdt.commandLine()
+            .execute(
+                "pki",
+                "revoke-device",
+                "--data",
+                dir.toString(),
+                "--certificate",
+                out.resolve("cert-9.pem").toString());
+
+    assertThat(status).isZero();
+    RevocationList crl =
+        RevocationList.open(
+            PlatformCa.open(dir.resolve("pki"), Clock.systemUTC()), Clock.systemUTC());
+    assertThat(crl.revoked(Pem.readCertificate(out.resolve("cert-9.pem")))).isTrue();
+    assertThat(crl.revoked(Pem.readCertificate(out.resolve("cert-8.pem")))).isFalse();
+  }
+
+  @Test
+  void revokeDeviceRefusesACertificateOfAnotherCa() throws Exception {
+    PlatformPki.open(dir.resolve("pki"), Clock.systemUTC());
+    PlatformCa other =
+        PlatformCa.openOrCreate(
+            dir.resolve("other-ca"), "another CA", Duration.ofDays(30), Clock.systemUTC());
+    Path cert = dir.resolve("foreign.pem");
+    other.issueClient("cert-1", Duration.ofDays(30)).write(cert, dir.resolve("foreign-key.pem"));
+
+    int status =
+        Bdt.commandLine()
+            .execute(
+                "pki", "revoke-device", "--data", dir.toString(), "--certificate", cert.toString());
+
+    assertThat(status).isEqualTo(2);
+    assertThat(dir.resolve("pki").resolve(RevocationList.FILE)).doesNotExist();
+  }
+
   @Test
   void refusesAnIdThatIsNoDeviceId() {
     int status =
@@ -180,61 +282,6 @@ class DeviceCertificateTest {
             .execute("pki", "issue-device", "--data", dir.toString(), "--device", "gateway:gw1");
 
     assertThat(status).isEqualTo(2);
-  }
-
-  /** TLS that trusts {@code ca} and always presents the certificate {@code cert}. */
-  private static SSLContext presenting(Path ca, Path cert, Path key) throws Exception {
-    char[] password = "test".toCharArray();
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(
-        TlsContexts.keyStore(Pem.readCertificates(cert), Pem.readPrivateKey(key), password),
-        password);
-    X509ExtendedKeyManager keys = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
-    String alias = keys.getClientAliases("EC", null)[0];
-    X509ExtendedKeyManager always =
-        new X509ExtendedKeyManager() {
-          @Override
-          public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return new String[] {alias};
-          }
-
-          @Override
-          public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return alias;
-          }
-
-          @Override
-          public String chooseEngineClientAlias(
-              String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return alias;
-          }
-
-          @Override
-          public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return null;
-          }
-
-          @Override
-          public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return null;
-          }
-
-          @Override
-          public X509Certificate[] getCertificateChain(String a) {
-            return keys.getCertificateChain(a);
-          }
-
-          @Override
-          public PrivateKey getPrivateKey(String a) {
-            return keys.getPrivateKey(a);
-          }
-        };
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(TlsContexts.trustStore(List.of(Pem.readCertificate(ca))));
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(new KeyManager[] {always}, tmf.getTrustManagers(), null);
-    return context;
   }
 
   private static MqttMessage message(String json) {
@@ -249,26 +296,11 @@ class DeviceCertificateTest {
     MqttAsyncClient gateway =
         new MqttAsyncClient(broker.tlsUrl(), "gw1-" + UUID.randomUUID(), new MemoryPersistence());
     gateway.setCallback(
-        new MqttCallback() {
+        new MessageCallback() {
           @Override
           public void messageArrived(String topic, MqttMessage message) {
             seen.add(topic.equals(filter) ? new String(message.getPayload()) : topic);
           }
-
-          @Override
-          public void disconnected(MqttDisconnectResponse response) {}
-
-          @Override
-          public void mqttErrorOccurred(MqttException exception) {}
-
-          @Override
-          public void deliveryComplete(IMqttToken token) {}
-
-          @Override
-          public void connectComplete(boolean reconnect, String serverURI) {}
-
-          @Override
-          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
         });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setUserName(AccessTable.GATEWAY_PREFIX + "gw1");

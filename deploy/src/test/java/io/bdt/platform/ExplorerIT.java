@@ -63,7 +63,7 @@ class ExplorerIT {
     work = Files.createTempDirectory("bdt-explorer-it-");
     platform =
         new Platform(
-            new Platform.Settings(
+            new PlatformSettings(
                 root, work, 1, 1, 2, Optional.empty(), Optional.empty(), 0, 1000, 5e6, Map.of()),
             new PrintStream(OutputStream.nullOutputStream()));
     platform.start();

@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./bdt platform --hosts netns}: the {@code prod} overlay's APs, gateways and Mosquitto,
- * each on its own network-namespace host with its pod's environment, and the sensor fleet. With the
- * link of the AP the gateways offload to cut, the other APs keep mining and every gateway keeps
- * turning windows into results (run locally and counted as fallbacks, or moved to another AP);
- * after the link heals the three chains converge; once the fleet stops, every published window
- * reached a gateway and every window a gateway took has its result. Needs root, kubectl and the
- * services built; skipped with the reason otherwise.
+ * {@code ./bdt platform --hosts netns}: the {@code prod} overlay's APs, gateways, Mosquitto, Kafka
+ * (at Strimzi's bootstrap name) and explorer, each on its own network-namespace host with its pod's
+ * environment, and the sensor fleet on a host of its own; every gateway's CloudEvents reach Kafka.
+ * With the link cut of the AP the gateways offload to and read the chain from first, the other APs
+ * keep mining, every gateway keeps turning windows into results (run locally and counted as
+ * fallbacks, or moved to another AP) and keeps getting its chain writes (anchors) mined through
+ * another AP's node; after the link heals the three chains converge; once the fleet stops, every
+ * published window reached a gateway and every window a gateway took has its result. Needs root,
+ * kubectl and the services built; skipped with the reason otherwise.
  */
 @Timeout(1800)
 class NetnsPlatformIT {
@@ -37,6 +39,8 @@ class NetnsPlatformIT {
   static final String RESULTS = "bdt_inference_latency_measured_seconds_count";
   static final String FALLBACKS = "bdt_inference_offload_fallback_total";
   static final String SERVED = "bdt_ap_tasks_served_total";
+  static final String CHAIN_WRITES = "bdt_chain_writes_total";
+  static final String FAILOVERS = "bdt_chain_node_failovers_total";
 
   @TempDir Path dir;
 
@@ -59,7 +63,7 @@ class NetnsPlatformIT {
   }
 
   @Test
-  void tasksAndChainSurviveTheServingApsLinkCutAndNothingIsLost() throws Exception {
+  void tasksChainViewAndChainSurviveTheServingApsLinkCutAndNothingIsLost() throws Exception {
     NetnsPlatform.Settings settings =
         new NetnsPlatform.Settings(ROOT, dir, 4, 1000, 5e6, 20_000, Map.of());
     try (NetnsPlatform p = new NetnsPlatform(settings, System.out)) {
@@ -69,41 +73,63 @@ class NetnsPlatformIT {
       await(
           "every gateway has results and the APs mine",
           Duration.ofSeconds(300),
-          () -> gateways.stream().allMatch(g -> p.metric(g, RESULTS) >= 5));
+          () -> gateways.stream().allMatch(g -> p.probe().metric(g, RESULTS) >= 5));
+      await(
+          "every gateway's CloudEvents reach Kafka on its own host",
+          Duration.ofSeconds(120),
+          () ->
+              gateways.stream()
+                  .allMatch(
+                      g ->
+                          p.probe()
+                                  .metricBy(g, "bdt_kafka_events_total", "outcome")
+                                  .getOrDefault("sent", 0L)
+                              > 0));
       System.out.println("netns-it: before the cut: " + p.summary());
-      assertThat(p.metric(SERVING_AP, SERVED))
+      assertThat(p.probe().metric(SERVING_AP, SERVED))
           .as("tasks offloaded to " + SERVING_AP + " before its link is cut")
           .isPositive();
 
       Map<String, Double> resultsAtCut = metrics(p, gateways, RESULTS);
       Map<String, Double> fallbacksAtCut = metrics(p, gateways, FALLBACKS);
       Map<String, Double> servedAtCut = metrics(p, others, SERVED);
-      long othersAtCut = others.stream().mapToLong(p::head).max().orElseThrow();
+      Map<String, Double> writesAtCut = metrics(p, gateways, CHAIN_WRITES);
+      long othersAtCut = others.stream().mapToLong(p.probe()::head).max().orElseThrow();
       p.cut(SERVING_AP);
       long cutAt = System.nanoTime();
       await(
-          "the other APs mine on and every gateway keeps getting results",
-          Duration.ofSeconds(240),
+          "the other APs mine on and every gateway keeps getting results and chain writes",
+          Duration.ofSeconds(300),
           () ->
-              others.stream().allMatch(a -> p.head(a) >= othersAtCut + 3)
+              others.stream().allMatch(a -> p.probe().head(a) >= othersAtCut + 3)
                   && gateways.stream()
-                      .allMatch(g -> p.metric(g, RESULTS) >= resultsAtCut.get(g) + 10));
+                      .allMatch(
+                          g ->
+                              p.probe().metric(g, RESULTS) >= resultsAtCut.get(g) + 10
+                                  && p.probe().metric(g, CHAIN_WRITES) >= writesAtCut.get(g) + 1));
       System.out.printf(
           "netns-it: %.0f s after cutting %s: %s%n",
           (System.nanoTime() - cutAt) / 1e9, SERVING_AP, p.summary());
-      assertThat(p.head(SERVING_AP)).as(SERVING_AP + " is unreachable while cut").isEqualTo(-1);
+      assertThat(p.probe().head(SERVING_AP))
+          .as(SERVING_AP + " is unreachable while cut")
+          .isEqualTo(-1);
+      for (String g : gateways) {
+        assertThat(p.probe().metric(g, FAILOVERS))
+            .as(g + " moved its chain calls off " + SERVING_AP)
+            .isPositive();
+      }
       Map<String, Double> fallbacksCut = metrics(p, gateways, FALLBACKS);
       Map<String, Double> servedCut = metrics(p, others, SERVED);
 
       p.heal(SERVING_AP);
-      long target = others.stream().mapToLong(p::head).max().orElseThrow();
+      long target = others.stream().mapToLong(p.probe()::head).max().orElseThrow();
       await(
           "the three APs converge on one chain",
           Duration.ofSeconds(300),
           () -> {
-            String hash = p.blockHash(others.getFirst(), target);
+            String hash = p.probe().blockHash(others.getFirst(), target);
             return hash != null
-                && p.aps().stream().allMatch(a -> hash.equals(p.blockHash(a, target)));
+                && p.aps().stream().allMatch(a -> hash.equals(p.probe().blockHash(a, target)));
           });
       System.out.println("netns-it: converged at block " + target + ": " + p.summary());
 
@@ -115,8 +141,8 @@ class NetnsPlatformIT {
           () -> {
             double windows = 0;
             for (String g : gateways) {
-              double w = p.metric(g, WINDOWS);
-              if (w < 0 || p.metric(g, RESULTS) != w) {
+              double w = p.probe().metric(g, WINDOWS);
+              if (w < 0 || p.probe().metric(g, RESULTS) != w) {
                 return false;
               }
               windows += w;
@@ -140,7 +166,7 @@ class NetnsPlatformIT {
 
   private static Map<String, Double> metrics(NetnsPlatform p, List<String> hosts, String metric) {
     Map<String, Double> m = new LinkedHashMap<>();
-    hosts.forEach(h -> m.put(h, p.metric(h, metric)));
+    hosts.forEach(h -> m.put(h, p.probe().metric(h, metric)));
     return m;
   }
 

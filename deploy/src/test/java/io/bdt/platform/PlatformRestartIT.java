@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class PlatformRestartIT {
 
-  static Platform.Settings settings(Path data, int basePort) {
-    return new Platform.Settings(
+  static PlatformSettings settings(Path data, int basePort) {
+    return new PlatformSettings(
         Path.of("").toAbsolutePath().getParent(),
         data,
         1,
@@ -57,11 +57,11 @@ class PlatformRestartIT {
       first.start();
       contracts = first.contracts();
       ap0 = first.keys().ap(0).getAddress();
-      assertThat(PlatformIT.rpc(first.rpcPort(0), "bdt_miners").toString())
+      assertThat(PlatformProbe.rpc(first.rpcPort(0), "bdt_miners").toString())
           .as("the genesis names the generated AP key")
           .containsIgnoringCase(ap0.substring(2));
       String gw = first.gatewayProcesses().getFirst().baseUrl();
-      PlatformIT.await(
+      PlatformProbe.await(
           "vib-1's twin past revision 5 and the chain past block 5",
           Duration.ofSeconds(180),
           () -> revision(first, gw) >= 5 && height(first) >= 5);
@@ -91,7 +91,7 @@ class PlatformRestartIT {
           .as("block " + height + " after the restart")
           .isEqualTo(blockHash);
       String gw = second.gatewayProcesses().getFirst().baseUrl();
-      PlatformIT.await(
+      PlatformProbe.await(
           "vib-1's twin readable after the restart",
           Duration.ofSeconds(60),
           () -> revision(second, gw) >= 0);
@@ -110,14 +110,14 @@ class PlatformRestartIT {
 
   static long height(Platform p) {
     try {
-      return Long.decode(PlatformIT.rpc(p.rpcPort(0), "eth_blockNumber").asText());
+      return Long.decode(PlatformProbe.rpc(p.rpcPort(0), "eth_blockNumber").asText());
     } catch (Exception e) {
       return -1;
     }
   }
 
   static String hash(Platform p, long number) throws Exception {
-    return PlatformIT.rpc(
+    return PlatformProbe.rpc(
             p.rpcPort(0), "eth_getBlockByNumber", "0x" + Long.toHexString(number), false)
         .path("hash")
         .asText();

@@ -2,6 +2,7 @@ package io.bdt.explorer;
 
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
@@ -79,7 +80,7 @@ public final class LiveChain implements AutoCloseable {
             ledgerAddress);
     node =
         new Node(
-            Node.Config.of(spec, dir)
+            NodeConfig.of(spec, dir)
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(AP.getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(true, Duration.ofMillis(300)));

@@ -7,6 +7,7 @@ import io.bdt.gateway.device.DeviceProfile;
 import io.bdt.gateway.device.DeviceRevoked;
 import io.bdt.gateway.device.FileDeviceLedger;
 import io.bdt.gateway.device.Provisioner;
+import io.bdt.gateway.storage.StorageMetrics;
 import io.bdt.gateway.twin.TwinStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -71,19 +72,14 @@ public class GatewayBeans {
     io.micrometer.core.instrument.Gauge.builder(
             "bdt_twin_table_bytes", store, s -> s.stats().tableBytes())
         .register(meters);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "bdt.storage.failures", store, TwinStore::diskFailures)
-        .description("failed writes, fsyncs and checkpoints of a store on disk (retries counted)")
-        .tag("store", "twins")
-        .register(meters);
-    io.micrometer.core.instrument.Gauge.builder(
-            "bdt.storage.writable", store, s -> s.fault().isPresent() ? 0 : 1)
-        .description("1 while the store takes writes, 0 while a disk fault refuses them")
-        .tag("store", "twins")
-        .register(meters);
+    StorageMetrics.register(meters, "twins", store, TwinStore::diskFailures, TwinStore::fault);
     io.micrometer.core.instrument.FunctionCounter.builder(
             "bdt_twin_checkpoints_put_off", store, TwinStore::checkpointsPutOff)
         .description("checkpoints put off because the disk had too little free room")
+        .register(meters);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "bdt_twin_table_recoveries", store, TwinStore::tableRecoveries)
+        .description("times the state tables were reopened after a checkpoint failed")
         .register(meters);
     return store;
   }
@@ -104,10 +100,13 @@ public class GatewayBeans {
 
   @Produces
   @Singleton
-  DeviceLedger deviceLedger(GatewayConfig config, GatewayChain chain, Clock clock)
+  DeviceLedger deviceLedger(
+      GatewayConfig config, GatewayChain chain, Clock clock, MeterRegistry meters)
       throws IOException {
     FileDeviceLedger journal =
         new FileDeviceLedger(Path.of(config.dataDir()).resolve("devices.json"));
+    StorageMetrics.register(
+        meters, "devices", journal, FileDeviceLedger::diskFailures, FileDeviceLedger::fault);
     if (chain.registry().isEmpty()) {
       return journal;
     }

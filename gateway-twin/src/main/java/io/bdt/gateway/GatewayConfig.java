@@ -43,7 +43,11 @@ public interface GatewayConfig {
    * inference.signing-key} for {@code inference.chain-id}.
    */
   interface Chain {
-    /** JSON-RPC URL of a chain node, e.g. {@code http://127.0.0.1:8545}. */
+    /**
+     * JSON-RPC URL of a chain node, e.g. {@code http://127.0.0.1:8545}, or several separated by
+     * commas: calls go to the first and move to the next when it does not answer ({@code
+     * chain.ChainNodes}).
+     */
     Optional<String> rpcUrl();
 
     /** TwinAnchor address (anchors stay in the file journal only when absent). */
@@ -236,9 +240,16 @@ public interface GatewayConfig {
      */
     Optional<java.nio.file.Path> caFile();
 
-    /** Index of the AP that serves this gateway, {@code m(n)}. */
+    /**
+     * Index of this gateway's home AP, {@code m(n)}: the first AP it lists in its demand. The slot
+     * coordinator chooses the serving AP of each slot among every AP of {@link #aps}; the local
+     * fallback serves from this one.
+     */
     @WithDefault("0")
     int servingAp();
+
+    /** The uplink to each AP: the system model's channel and how offloads are shaped to it. */
+    Channel channel();
 
     /** {@code phi_G f_n^G}: this gateway's compute rate, FLOP/s. */
     @WithDefault("1.2e10")
@@ -248,13 +259,34 @@ public interface GatewayConfig {
     @WithDefault("1.0e7")
     double initialUplinkRate();
 
-    /** Weight of the newest transfer in the uplink-rate EWMA, in (0, 1]. */
-    @WithDefault("0.3")
-    double uplinkEwmaWeight();
+    /**
+     * Weight of the newest task in the running fits of the fixed costs and rates (head runs against
+     * FLOPs, offloads against bits; docs/dpra.md "Fixed costs in the slot cost"), in (0, 1].
+     */
+    @WithDefault("0.05")
+    double costFitWeight();
 
     /** At most this many windows become tasks per slot ({@code b_n(t)} cap). */
     @WithDefault("16")
     int maxTaskSamples();
+
+    /**
+     * The registered model this gateway's device class feeds (docs/platform.md, "Device classes"):
+     * {@code vibration} (accelerometer windows) or a zoo model's name, e.g. {@code mobilenetv2}
+     * (camera frames). A window is one input sample of it; the APs must register it too ({@code
+     * bdt.ap.models}).
+     */
+    @WithDefault("vibration")
+    String model();
+
+    /**
+     * This gateway's compute class as a fraction of the host's speed, in (0, 1]: every head run is
+     * stretched to {@code measured / scale} (the gateway waits out the difference), so gateways of
+     * different classes on one machine measure, and are planned with, different {@code phi_G
+     * f_n^G}.
+     */
+    @WithDefault("1")
+    double computeScale();
 
     /** Training seed of the vibration classifier the gateway builds. */
     @WithDefault("1")
@@ -288,5 +320,58 @@ public interface GatewayConfig {
     /** ReputationLedger address in the receipt's EIP-712 domain. */
     @WithDefault("0x0000000000000000000000000000000000000000")
     String ledgerAddress();
+  }
+
+  /**
+   * The gateway's uplink to each AP per the system model (docs/dpra.md, "Association and the uplink
+   * live"): {@code r_nm(t) = B log2(1 + p g_nm(t) / (N0 B))}, {@code g_nm(t) = beta0 d_nm^(-alpha)
+   * |h_nm(t)|^2} with Rayleigh fading drawn per slot and AP. Without {@link #apDistancesMeters}
+   * there is no channel: the rate is the measured EWMA and nothing is shaped.
+   */
+  interface Channel {
+    /** {@code d_nm}: distance to each AP of {@code aps}, metres, in the same order. */
+    Optional<List<Double>> apDistancesMeters();
+
+    /** {@code B_n}: uplink bandwidth, Hz. */
+    @WithDefault("10e6")
+    double bandwidthHz();
+
+    /** {@code p_n}: transmit power, W. */
+    @WithDefault("0.2")
+    double transmitPowerWatts();
+
+    /** {@code N0}: noise power spectral density, dBm/Hz. */
+    @WithDefault("-174")
+    double noiseDensityDbmPerHz();
+
+    /** Path loss at 1 km, dB ({@code 128.1 + 37.6 log10(d_km)}: 3GPP urban macro). */
+    @WithDefault("128.1")
+    double pathLossInterceptDb();
+
+    /** Path loss per decade of distance, dB. */
+    @WithDefault("37.6")
+    double pathLossSlopeDb();
+
+    /** Seed of the fading draws (with the slot number: the same slot draws the same rates). */
+    @WithDefault("1")
+    long seed();
+
+    /**
+     * How an offload's bits are paced to the slot's rate to its AP: {@code token-bucket} (the
+     * offload client takes the frame's bits from a per-AP bucket filled at {@code r_nm(t)}, so the
+     * request leaves when the rate allows it) or {@code none} (as fast as the network goes).
+     */
+    @WithDefault("token-bucket")
+    Shaping shaping();
+
+    /** The bucket's depth, bits: what may leave at once after an idle period. */
+    @WithDefault("12000")
+    double bucketBits();
+  }
+
+  /** Uplink shaping in the offload client. */
+  enum Shaping {
+    TOKEN_BUCKET,
+    NONE
   }
 }

@@ -11,6 +11,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
@@ -18,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -29,7 +32,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -194,6 +199,45 @@ public final class PlatformCa {
   /** Issues a TLS client certificate whose subject CN is {@code id} (a device or service id). */
   public IssuedCertificate issueClient(String id, Duration validity) {
     return issue(id, validity, KeyPurposeId.id_kp_clientAuth, null);
+  }
+
+  /**
+   * A CRL signed by this CA naming {@code revoked} (serial number to revocation time), issued now
+   * and valid for {@code validity} (its nextUpdate: a TLS server that checks the CRL refuses every
+   * client certificate of this CA once it has passed, so it must be signed again before then).
+   */
+  X509CRL signRevocationList(Map<BigInteger, Instant> revoked, Duration validity) {
+    Instant now = clock.instant();
+    try {
+      // the issuer name exactly as the certificates carry it (encoded, not re-parsed from text)
+      X509v2CRLBuilder builder =
+          new X509v2CRLBuilder(
+                  X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                  Date.from(now))
+              .setNextUpdate(Date.from(now.plus(validity)));
+      revoked.forEach((serial, at) -> builder.addCRLEntry(serial, Date.from(at), 0));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier,
+          false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+      ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE).build(key);
+      return new JcaX509CRLConverter().getCRL(builder.build(signer));
+    } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+      throw new IllegalStateException("this JVM cannot sign a CRL", e);
+    }
+  }
+
+  /** Whether this CA signed {@code certificate}. */
+  public boolean issued(X509Certificate certificate) {
+    if (!certificate.getIssuerX500Principal().equals(this.certificate.getSubjectX500Principal())) {
+      return false;
+    }
+    try {
+      certificate.verify(publicKey());
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** The CN of a certificate's subject, or empty when it has none. */

@@ -2,18 +2,23 @@ package io.bdt.pki;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * TLS contexts and key stores built from PEM files: a peer trusts the CA certificates in one PEM
@@ -51,6 +56,81 @@ public final class TlsContexts {
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot build a TLS context from " + trustedPem + ": " + e, e);
+    }
+  }
+
+  /**
+   * A client context like {@link #fromPem} with a client certificate, except that it presents
+   * {@code certPem} whatever certificate authorities the server names in its request (a JDK client
+   * left to choose sends no certificate when the server names another CA; OpenSSL clients such as
+   * {@code mosquitto_pub --cert} send theirs anyway). What a server sees from a device holding a
+   * certificate of the wrong CA.
+   */
+  public static SSLContext presenting(Path trustedPem, Path certPem, Path keyPem)
+      throws IOException {
+    try {
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trustStore(Pem.readCertificates(trustedPem)));
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(
+          new KeyManager[] {
+            new AlwaysPresenting(
+                Pem.readCertificates(certPem).toArray(X509Certificate[]::new),
+                Pem.readPrivateKey(keyPem))
+          },
+          trust.getTrustManagers(),
+          null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot build a TLS context from " + trustedPem + ": " + e, e);
+    }
+  }
+
+  /** A client key manager with one certificate, chosen for every request. */
+  private static final class AlwaysPresenting extends X509ExtendedKeyManager {
+    private static final String ALIAS = "client";
+    private final X509Certificate[] chain;
+    private final PrivateKey key;
+
+    AlwaysPresenting(X509Certificate[] chain, PrivateKey key) {
+      this.chain = chain;
+      this.key = key;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {ALIAS};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return ALIAS;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return ALIAS;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return chain.clone();
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return key;
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.ap.receipt.ReceiptBook;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.rpc.RpcLimits;
 import io.bdt.contracts.generated.ReputationLedger;
@@ -44,6 +45,8 @@ public final class ApChain implements AutoCloseable {
   private final Web3j web3j;
   private final ObjectMapper json = new ObjectMapper();
   private final Optional<String> ledger;
+  private io.bdt.contracts.reputation.SlotClock slotClock;
+  private long slotClockAsked = System.nanoTime() - 10_000_000_000L;
 
   /** Where this process reaches its node's JSON-RPC: loopback when it listens on every address. */
   private final String rpcHost;
@@ -104,7 +107,7 @@ public final class ApChain implements AutoCloseable {
         rpcAddress.getAddress() == null || rpcAddress.getAddress().isAnyLocalAddress()
             ? "127.0.0.1"
             : rpcAddress.getHostString();
-    Node.Config config =
+    NodeConfig config =
         nodeConfig(
             java.util.Map.ofEntries(
                 java.util.Map.entry("spec", spec),
@@ -127,10 +130,10 @@ public final class ApChain implements AutoCloseable {
   /**
    * The node's configuration from named components; components this class does not know (the
    * consensus module adds optional endpoints over time) are left empty, so the AP keeps building
-   * while {@link Node.Config} grows.
+   * while {@link NodeConfig} grows.
    */
-  static Node.Config nodeConfig(java.util.Map<String, Object> given) {
-    java.lang.reflect.RecordComponent[] components = Node.Config.class.getRecordComponents();
+  static NodeConfig nodeConfig(java.util.Map<String, Object> given) {
+    java.lang.reflect.RecordComponent[] components = NodeConfig.class.getRecordComponents();
     Object[] args = new Object[components.length];
     Class<?>[] types = new Class<?>[components.length];
     for (int i = 0; i < components.length; i++) {
@@ -142,12 +145,12 @@ public final class ApChain implements AutoCloseable {
         v = List.of();
       } else if (v == null) {
         throw new IllegalStateException(
-            "Node.Config." + components[i].getName() + " has no value from the AP");
+            "NodeConfig." + components[i].getName() + " has no value from the AP");
       }
       args[i] = v;
     }
     try {
-      return Node.Config.class.getDeclaredConstructor(types).newInstance(args);
+      return NodeConfig.class.getDeclaredConstructor(types).newInstance(args);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot build the node configuration", e);
     }
@@ -313,6 +316,23 @@ public final class ApChain implements AutoCloseable {
       l.settle(behind).send();
     }
     return behind.size();
+  }
+
+  /**
+   * The ledger's slot clock, read once the ledger answers (asked again at most every 5 s until
+   * then); empty without a ledger or while it cannot be read.
+   */
+  public synchronized Optional<io.bdt.contracts.reputation.SlotClock> slotClock() {
+    long now = System.nanoTime();
+    if (slotClock == null && ledger.isPresent() && now - slotClockAsked > 5_000_000_000L) {
+      slotClockAsked = now;
+      try {
+        slotClock = io.bdt.contracts.reputation.SlotClock.read(web3j, ledger.get());
+      } catch (Exception e) {
+        LOG.debug("cannot read the ledger's slot clock yet: {}", e.getMessage());
+      }
+    }
+    return Optional.ofNullable(slotClock);
   }
 
   private ReputationLedger contract() {

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
  * The slot coordinator's HTTP face (docs/dpra.md, "The slot coordinator"): {@code POST
  * /coordinator/demand} takes a registered gateway's signed demand for a slot and answers its
  * assignment once the slot's joint decision is made; {@code POST /coordinator/mining-share} takes
- * this AP's mining share of a joint decision from the AP that coordinated it (signed by an AP of
- * the genesis). Every refusal is counted by reason.
+ * this AP's mining share of a joint decision, and the assignments of the gateways it serves, from
+ * the AP that coordinated it (signed by an AP of the genesis). Every refusal is counted by reason.
  */
 @Path("/coordinator")
 @PermitAll // no bearer token: the caller's signature is checked here, on the body it covers
@@ -119,6 +121,39 @@ public class CoordinatorResource {
     };
   }
 
+  /**
+   * The gateways this AP serves in the pushed slot, {@code [{gateway, inferenceShare, slotTasks}]}
+   * (absent: none).
+   */
+  static List<ServingAssignment> assignments(JsonNode gateways, int self) {
+    if (gateways == null) {
+      return List.of();
+    }
+    if (!gateways.isArray()) {
+      throw new IllegalArgumentException("gateways: must be a list of assignments");
+    }
+    List<ServingAssignment> out = new ArrayList<>();
+    for (JsonNode g : gateways) {
+      JsonNode share = g.get("inferenceShare");
+      JsonNode tasks = g.get("slotTasks");
+      if (!g.path("gateway").isTextual()
+          || share == null
+          || !share.isNumber()
+          || tasks == null
+          || !tasks.canConvertToInt()
+          || !tasks.isIntegralNumber()) {
+        throw new IllegalArgumentException(
+            "gateways: each needs gateway (address), inferenceShare (Hz) and slotTasks (whole"
+                + " number), got "
+                + g);
+      }
+      // the coordinator pushes each AP the gateways it serves
+      out.add(
+          new ServingAssignment(g.get("gateway").asText(), self, share.asDouble(), tasks.asInt()));
+    }
+    return out;
+  }
+
   /** Applies the share in {@code body} that AP {@code coordinator} decided. */
   public Response applyShare(String coordinator, byte[] body) {
     try {
@@ -131,7 +166,10 @@ public class CoordinatorResource {
       if (hz == null || !hz.isNumber()) {
         throw new IllegalArgumentException("miningShareHz: must be a number of Hz");
       }
+      List<ServingAssignment> gateways =
+          assignments(share.get("gateways"), Math.max(0, ap.selfIndex()));
       ap.jointMiningShare(slot.asLong(), hz.asDouble(), coordinator);
+      ap.shareClaims().assigned(slot.asLong(), hz.asDouble(), gateways);
       return Response.ok(Map.of("miningShareHz", ap.miningShareHz())).build();
     } catch (IOException | IllegalArgumentException e) {
       ap.rejectedShareHeader();

@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 import org.web3j.crypto.ECKeyPair;
 
 /**
- * Hands every AP its mining share of a joint decision: this AP's directly ({@code self}), the
- * others' with a signed {@code POST /coordinator/mining-share} (the gateway-request proof scheme,
- * signed with this AP's chain key for the receiving AP's address; the receiver takes it only from
- * an AP of the genesis). An AP whose last push failed counts as unreachable for the next decision.
+ * Hands every AP its mining share of a joint decision, with the assignments of the gateways it
+ * serves (which it checks their offloads against): this AP's directly ({@code self}), the others'
+ * with a signed {@code POST /coordinator/mining-share} (the gateway-request proof scheme, signed
+ * with this AP's chain key for the receiving AP's address; the receiver takes it only from an AP of
+ * the genesis). An AP whose last push failed counts as unreachable for the next decision.
  */
 public final class PeerShares implements SlotCoordinator.MiningShares {
   private static final Logger LOG = LoggerFactory.getLogger(PeerShares.class);
@@ -30,10 +31,10 @@ public final class PeerShares implements SlotCoordinator.MiningShares {
   /** The path the shares are pushed to. */
   public static final String PATH = "/coordinator/mining-share";
 
-  /** How this AP applies its own share. */
+  /** How this AP applies its own share and holds the assignments of the gateways it serves. */
   @FunctionalInterface
   public interface Local {
-    void apply(long slot, double miningShareHz);
+    void apply(long slot, double miningShareHz, List<ServingAssignment> gateways);
   }
 
   private final List<String> urls;
@@ -84,22 +85,25 @@ public final class PeerShares implements SlotCoordinator.MiningShares {
 
   @Override
   public void apply(long slot, double[] miningShareHz) {
+    apply(slot, miningShareHz, List.of());
+  }
+
+  @Override
+  public void apply(long slot, double[] miningShareHz, List<ServingAssignment> assignments) {
     for (int m = 0; m < miningShareHz.length; m++) {
+      int ap = m;
+      List<ServingAssignment> served =
+          assignments.stream().filter(a -> a.servingAp() == ap).toList();
       if (m == self) {
-        local.apply(slot, miningShareHz[m]);
+        local.apply(slot, miningShareHz[m], served);
       } else if (m < urls.size()) {
-        push(m, slot, miningShareHz[m]);
+        push(m, slot, miningShareHz[m], served);
       }
     }
   }
 
-  private void push(int m, long slot, double hz) {
-    byte[] body;
-    try {
-      body = JSON.writeValueAsBytes(Map.of("slot", slot, "miningShareHz", hz));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot encode a mining share", e);
-    }
+  private void push(int m, long slot, double hz, List<ServingAssignment> served) {
+    byte[] body = body(slot, hz, served);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(urls.get(m) + PATH))
             .timeout(Duration.ofSeconds(1))
@@ -129,6 +133,32 @@ public final class PeerShares implements SlotCoordinator.MiningShares {
                         : response.statusCode() + " " + response.body());
               }
             });
+  }
+
+  /**
+   * The pushed body: {@code {slot, miningShareHz, gateways: [{gateway, inferenceShare,
+   * slotTasks}]}} ({@link CoordinatorResource#assignments} reads the list).
+   */
+  static byte[] body(long slot, double hz, List<ServingAssignment> served) {
+    try {
+      return JSON.writeValueAsBytes(
+          Map.of(
+              "slot",
+              slot,
+              "miningShareHz",
+              hz,
+              "gateways",
+              served.stream()
+                  .map(
+                      a ->
+                          Map.of(
+                              "gateway", a.gateway(),
+                              "inferenceShare", a.inferenceShare(),
+                              "slotTasks", a.slotTasks()))
+                  .toList()));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot encode a mining share", e);
+    }
   }
 
   /** Whether AP {@code m} took its last share (this AP always does). */

@@ -76,6 +76,14 @@ public final class SlotCoordinator {
   @FunctionalInterface
   public interface MiningShares {
     void apply(long slot, double[] miningShareHz);
+
+    /**
+     * The shares with every gateway's assignment, which its serving AP checks its offloads against
+     * (docs/dpra.md, "Checking the claimed share"); by default the shares only.
+     */
+    default void apply(long slot, double[] miningShareHz, List<ServingAssignment> assignments) {
+      apply(slot, miningShareHz);
+    }
   }
 
   private final class Round {
@@ -175,10 +183,20 @@ public final class SlotCoordinator {
       JointSlot.JointDecision decision = solver.decide(demands, aps.get());
       decided.incrementAndGet();
       demandsDecided.addAndGet(demands.size());
+      List<ServingAssignment> serving = new ArrayList<>();
+      for (GatewayAssignment a : decision.assignments()) {
+        serving.add(
+            new ServingAssignment(
+                a.gateway(),
+                a.servingAp(),
+                a.inferenceShare(),
+                round.demands.get(a.gateway()).samples()));
+      }
+      // the APs hold the slot's assignments before the gateways hear theirs and offload
+      miningShares.apply(slot, decision.decision().miningShare(), serving);
       for (GatewayAssignment a : decision.assignments()) {
         round.answers.get(a.gateway()).complete(a);
       }
-      miningShares.apply(slot, decision.decision().miningShare());
     } catch (RuntimeException e) {
       LOG.warn("slot {}: the joint decision of {} demands failed: {}", slot, demands.size(), e);
       refused.get(Refusal.FAILED).addAndGet(demands.size());
@@ -209,6 +227,11 @@ public final class SlotCoordinator {
                 f.completeExceptionally(
                     new Refused(Refusal.LATE, "slot " + slot + " was overtaken")));
     return true;
+  }
+
+  /** The name of the policy the joint decisions are made with, e.g. {@code DPRA}. */
+  public String policyName() {
+    return solver.policyName();
   }
 
   /** Demands refused for {@code reason} since start. */

@@ -106,7 +106,8 @@ public final class OffloadLane {
               model,
               frame.cut(),
               share.threads(),
-              tail -> run(taskId, frame, tail, (started - arrived) / 1e9));
+              (TailModels.Tail tail, double loadSeconds) ->
+                  run(taskId, frame, tail, (started - arrived) / 1e9, loadSeconds));
       served.incrementAndGet();
       servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
       long pauseNanos = (long) (share.pauseAfter(result.apSeconds()) * 1e9);
@@ -137,7 +138,8 @@ public final class OffloadLane {
     return reject(new OffloadRejected.BadRequest(reason, message));
   }
 
-  private OffloadResult run(String taskId, Frame frame, TailModels.Tail tail, double queued)
+  private OffloadResult run(
+      String taskId, Frame frame, TailModels.Tail tail, double queued, double loadSeconds)
       throws OrtException {
     OrtSession session = tail.session();
     Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -180,7 +182,13 @@ public final class OffloadLane {
       }
       double apSeconds = (System.nanoTime() - t0) / 1e9;
       return new OffloadResult(
-          taskId, label(session, out), boxed(out), samples * tail.tailFlops(), apSeconds, queued);
+          taskId,
+          label(session, out),
+          boxed(out),
+          samples * tail.tailFlops(),
+          apSeconds,
+          queued,
+          loadSeconds);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }

@@ -74,8 +74,10 @@ public class OffloadResource {
 
   /**
    * Serves {@code frame} for the proven {@code gateway}: its share headers are validated, its
-   * mining share taken as its (local) decision, and the task's receipt is to credit the AP with its
-   * part of the slot's inference share, {@link io.bdt.parameters.ChainParameters#receiptFlops}.
+   * mining share taken as its (local) decision, its claimed share and slot tasks checked against
+   * the slot ({@link ShareClaims}: 403 with the reason when they disagree), and the task's receipt
+   * is to credit the AP with its part of the slot's inference share, {@link
+   * io.bdt.parameters.ChainParameters#receiptFlops}.
    */
   public Response serve(
       String gateway,
@@ -88,8 +90,10 @@ public class OffloadResource {
     double budget = ap.budget();
     double share;
     int tasks;
+    long t;
     try {
       tasks = ShareHeader.slotTasks(slotTasks);
+      t = ShareHeader.slot(slot);
       share =
           inferenceShare == null
               ? budget
@@ -99,19 +103,31 @@ public class OffloadResource {
         if (inferenceShare != null) {
           ShareHeader.checkSum(share, mining, budget);
         }
-        ap.decidedMiningShare(gateway, ShareHeader.slot(slot), mining);
+        ap.decidedMiningShare(gateway, t, mining);
       }
     } catch (IllegalArgumentException e) {
       ap.rejectedShareHeader();
       return error(400, e.getMessage());
     }
+    String task = taskId == null ? "" : taskId;
     try {
-      OffloadResult result = ap.lane().serve(taskId == null ? "" : taskId, frame, share);
+      // the claimed share, AP and slot tasks against the slot's assignment (or the budget left)
+      if (ap.shareClaims().claim(gateway, t, task, share, tasks)
+          instanceof ShareClaims.Verdict.Refused r) {
+        return error(403, r.reason().name(), r.message());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return error(503, "interrupted");
+    }
+    try {
+      OffloadResult result = ap.lane().serve(task, frame, share);
       // what the gateway's receipt for this task must say for the AP to co-sign it: its part of
       // f_mn^I in the ledger's unit, so that the ledger's x_m is sum_n f_mn^I / F_m
-      ap.receipts().served(taskId, gateway, ap.parameters().receiptFlops(share, tasks));
+      ap.receipts().served(taskId, gateway, ap.parameters().receiptFlops(share, tasks), t);
       return Response.ok(result).build();
     } catch (OffloadRejected.Exception e) {
+      ap.shareClaims().release(gateway, t, task);
       return switch (e.rejection()) {
         case OffloadRejected.BadRequest b -> error(400, b.reason(), b.message());
         case OffloadRejected.Overloaded o -> error(503, o.reason(), o.message());
@@ -124,9 +140,14 @@ public class OffloadResource {
    * refusals by {@code reason}.
    */
   public static Response error(int status, OffloadRejected.Reason reason, String message) {
+    return error(status, reason.name(), message);
+  }
+
+  /** A refused request's JSON answer {@code {"error": message, "reason": reason}}. */
+  public static Response error(int status, String reason, String message) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON)
-        .entity(Map.of("error", message, "reason", reason.name()))
+        .entity(Map.of("error", message, "reason", reason))
         .build();
   }
 

@@ -12,6 +12,11 @@ import java.util.List;
  * @param tailFlops FLOPs the AP ran for this task ({@code b * c_k^tail})
  * @param apSeconds the AP's compute time for the tail, seconds (pauses of the duty cycle excluded)
  * @param queueSeconds time the task waited in the AP's queue, seconds
+ * @param tailLoadSeconds time this task waited for the AP to split and load the tail of its (model,
+ *     cut, threads) because it was the first there (a model not in {@code bdt.ap.warm-models}, or a
+ *     session the cache had dropped), seconds; 0 for a warm tail. Neither {@code apSeconds} nor
+ *     {@code queueSeconds} includes it, so a gateway that estimates its per-offload cost from the
+ *     round trip leaves such a task out (docs/dpra.md, "Fixed costs in the slot cost").
  */
 public record OffloadResult(
     String taskId,
@@ -19,4 +24,5 @@ public record OffloadResult(
     List<Float> probabilities,
     long tailFlops,
     double apSeconds,
-    double queueSeconds) {}
+    double queueSeconds,
+    double tailLoadSeconds) {}

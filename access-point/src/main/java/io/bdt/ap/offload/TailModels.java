@@ -56,6 +56,14 @@ public final class TailModels implements AutoCloseable {
     T run(Tail tail) throws OrtException;
   }
 
+  /**
+   * What runs a tail and is told how long this call spent splitting and loading it first (0 when
+   * the session was open), seconds.
+   */
+  public interface LoadingTailRun<T> {
+    T run(Tail tail, double loadSeconds) throws OrtException;
+  }
+
   private record Key(ModelHash model, int cut, int threads) {}
 
   private final Path cacheDir;
@@ -108,15 +116,28 @@ public final class TailModels implements AutoCloseable {
    * @throws IllegalArgumentException naming the model and cut when the model has no such
    *     offloadable cut
    */
-  public synchronized <T> T run(ModelRegistry.Entry model, int cut, int threads, TailRun<T> work)
+  public <T> T run(ModelRegistry.Entry model, int cut, int threads, TailRun<T> work)
+      throws ModelRefused, OrtException {
+    return run(model, cut, threads, (LoadingTailRun<T>) (tail, loadSeconds) -> work.run(tail));
+  }
+
+  /**
+   * As {@link #run(ModelRegistry.Entry, int, int, TailRun)}, telling {@code work} how long this
+   * call spent loading the tail: a task that paid it is not a measure of the AP's per-task cost.
+   */
+  public synchronized <T> T run(
+      ModelRegistry.Entry model, int cut, int threads, LoadingTailRun<T> work)
       throws ModelRefused, OrtException {
     Key key = new Key(model.hash(), cut, threads);
     Tail tail = tails.get(key);
+    long loadNanos = 0;
     if (tail == null) {
+      long t0 = System.nanoTime();
       tail = open(model, key);
+      loadNanos = System.nanoTime() - t0;
       tails.put(key, tail);
     }
-    return work.run(tail);
+    return work.run(tail, loadNanos / 1e9);
   }
 
   /**

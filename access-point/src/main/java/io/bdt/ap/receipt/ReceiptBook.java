@@ -1,5 +1,6 @@
 package io.bdt.ap.receipt;
 
+import io.bdt.ap.offload.ShareClaims;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -23,6 +24,23 @@ import org.web3j.utils.Numeric;
  * do.
  */
 public final class ReceiptBook {
+
+  /**
+   * A receipt that disagrees with what this AP served (another AP, other FLOPs, another slot):
+   * {@code reason} says which.
+   */
+  public static final class Mismatch extends IllegalArgumentException {
+    private final ShareClaims.Reason reason;
+
+    Mismatch(ShareClaims.Reason reason, String message) {
+      super(message);
+      this.reason = reason;
+    }
+
+    public ShareClaims.Reason reason() {
+      return reason;
+    }
+  }
 
   /** A checked receipt with the gateway's signature. */
   public record Signed(ServiceReceipt receipt, byte[] signature, String gateway) {}
@@ -68,15 +86,20 @@ public final class ReceiptBook {
     this.registeredGateway = registeredGateway;
   }
 
+  /** {@link #served(String, String, long, long)} with no slot recorded. */
+  public void served(String taskId, String gateway, long flops) {
+    served(taskId, gateway, flops, -1);
+  }
+
   /**
    * Remembers that this AP served task {@code taskId} (hex) for {@code gateway} with {@code flops}
-   * FLOPs, so the gateway's receipt for it can be co-signed.
+   * FLOPs in {@code slot} ({@code -1}: unknown), so the gateway's receipt for it can be co-signed.
    */
-  public synchronized void served(String taskId, String gateway, long flops) {
+  public synchronized void served(String taskId, String gateway, long flops, long slot) {
     if (taskId == null || taskId.isEmpty() || gateway == null || gateway.isEmpty()) {
       return; // no receipt can name it
     }
-    served.add(taskId.toLowerCase(), gateway, BigInteger.valueOf(flops));
+    served.add(taskId.toLowerCase(), gateway, BigInteger.valueOf(flops), slot);
   }
 
   /**
@@ -104,7 +127,8 @@ public final class ReceiptBook {
           "receipt: taskId, ap, gateway, flopsServed and signature are required");
     }
     if (!m.ap().equalsIgnoreCase(self)) {
-      throw new IllegalArgumentException(
+      throw new Mismatch(
+          ShareClaims.Reason.RECEIPT_AP_MISMATCH,
           "ap: the receipt names " + m.ap() + ", this AP is " + self);
     }
     BigInteger flops;
@@ -126,13 +150,24 @@ public final class ReceiptBook {
           "gateway: task " + key + " was served for " + task.gateway() + ", not " + m.gateway());
     }
     if (!task.flops().equals(flops)) {
-      throw new IllegalArgumentException(
+      throw new Mismatch(
+          ShareClaims.Reason.RECEIPT_SHARE_MISMATCH,
           "flopsServed: this AP served "
               + task.flops()
               + " FLOPs for task "
               + key
               + ", the receipt says "
               + flops);
+    }
+    if (task.slot() >= 0 && task.slot() != m.slot()) {
+      throw new Mismatch(
+          ShareClaims.Reason.RECEIPT_SLOT_MISMATCH,
+          "slot: this AP served task "
+              + key
+              + " in slot "
+              + task.slot()
+              + ", the receipt says "
+              + m.slot());
     }
     ServiceReceipt r =
         new ServiceReceipt(taskId, m.ap(), m.gateway(), flops, m.latencyMicros(), m.slot());

@@ -58,6 +58,10 @@ public class ReceiptResource {
     try {
       ap.receipts().accept(receipt);
       return Response.accepted(Map.of("pending", ap.receipts().pendingCount())).build();
+    } catch (ReceiptBook.Mismatch e) {
+      // another AP, another credit or another slot than the task was served with
+      ap.shareClaims().refusedReceipt(e.reason());
+      return OffloadResource.error(403, e.reason().name(), e.getMessage());
     } catch (IllegalArgumentException e) {
       return OffloadResource.error(400, e.getMessage());
     }

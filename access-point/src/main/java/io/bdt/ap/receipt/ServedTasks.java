@@ -26,11 +26,21 @@ import org.jboss.logging.Logger;
 public final class ServedTasks implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ServedTasks.class);
 
-  /** A task this AP served: the gateway that sent it and the FLOPs its tail took. */
-  public record Served(String gateway, BigInteger flops) {}
+  /**
+   * A task this AP served: the gateway that sent it, the FLOPs it credits and the slot it was
+   * served in ({@code -1}: not recorded, a line written before slots were).
+   */
+  public record Served(String gateway, BigInteger flops, long slot) {
 
-  /** One line: task id, gateway, FLOPs (decimal), separated by single spaces. */
-  private static final Pattern LINE = Pattern.compile("(\\S{1,200}) (\\S{1,200}) ([0-9]{1,40})");
+    /** A task whose slot was not recorded. */
+    public Served(String gateway, BigInteger flops) {
+      this(gateway, flops, -1);
+    }
+  }
+
+  /** One line: task id, gateway, FLOPs (decimal) and slot, separated by single spaces. */
+  private static final Pattern LINE =
+      Pattern.compile("(\\S{1,200}) (\\S{1,200}) ([0-9]{1,40})(?: ([0-9]{1,19}))?");
 
   private final int capacity;
   private final Optional<Path> file;
@@ -73,7 +83,9 @@ public final class ServedTasks implements AutoCloseable {
       for (String line : all) {
         var m = LINE.matcher(line);
         if (m.matches()) {
-          tasks.served.putIfAbsent(m.group(1), new Served(m.group(2), new BigInteger(m.group(3))));
+          long slot = m.group(4) == null ? -1 : Long.parseLong(m.group(4));
+          tasks.served.putIfAbsent(
+              m.group(1), new Served(m.group(2), new BigInteger(m.group(3)), slot));
         } else {
           tasks.skipped++;
         }
@@ -92,21 +104,28 @@ public final class ServedTasks implements AutoCloseable {
     return tasks;
   }
 
+  /** {@link #add(String, String, BigInteger, long)} without a slot. */
+  public void add(String taskId, String gateway, BigInteger flops) {
+    add(taskId, gateway, flops, -1);
+  }
+
   /**
    * Records that this AP served {@code taskId} (lower-case {@code 0x} hex) for {@code gateway} with
-   * {@code flops}; the first record of a task id wins. Written through to the file before it
-   * returns (to the operating system: survives a crash of the process, not of the machine).
+   * {@code flops} in {@code slot} ({@code -1}: unknown); the first record of a task id wins.
+   * Written through to the file before it returns (to the operating system: survives a crash of the
+   * process, not of the machine).
    */
-  public synchronized void add(String taskId, String gateway, BigInteger flops) {
+  public synchronized void add(String taskId, String gateway, BigInteger flops, long slot) {
     if (served.containsKey(taskId)) {
       return;
     }
-    served.put(taskId, new Served(gateway, flops));
+    Served task = new Served(gateway, flops, slot);
+    served.put(taskId, task);
     if (out == null) {
       return;
     }
     try {
-      out.write(taskId + " " + gateway + " " + flops + "\n");
+      out.write(line(taskId, task));
       out.flush();
       lines++;
       compactIfLong();
@@ -134,7 +153,7 @@ public final class ServedTasks implements AutoCloseable {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       for (var e : served.entrySet()) {
-        w.write(e.getKey() + " " + e.getValue().gateway() + " " + e.getValue().flops() + "\n");
+        w.write(line(e.getKey(), e.getValue()));
       }
     }
     if (out != null) {
@@ -145,6 +164,16 @@ public final class ServedTasks implements AutoCloseable {
     if (out != null) {
       out = append();
     }
+  }
+
+  private static String line(String taskId, Served task) {
+    return taskId
+        + " "
+        + task.gateway()
+        + " "
+        + task.flops()
+        + (task.slot() >= 0 ? " " + task.slot() : "")
+        + "\n";
   }
 
   private BufferedWriter append() throws IOException {

@@ -32,6 +32,8 @@ package io.bdt.ap.status;
  * @param hashRate the node's miner hash rate, hashes/s
  * @param rpc the node's JSON-RPC URL
  * @param p2p the node's peer URL
+ * @param coordinatorPolicy the policy this AP's slot coordinator decides with ({@code DPRA} unless
+ *     {@code bdt.ap.coordinator.policy} names a baseline)
  */
 public record ApStatus(
     String ap,
@@ -59,4 +61,5 @@ public record ApStatus(
     long blockHeight,
     double hashRate,
     String rpc,
-    String p2p) {}
+    String p2p,
+    String coordinatorPolicy) {}

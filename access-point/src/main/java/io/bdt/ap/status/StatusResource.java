@@ -105,6 +105,7 @@ public class StatusResource {
         ap.chain().height(),
         ap.chain().rpc("bdt_hashRate").asDouble(),
         ap.chain().rpcUrl(),
-        ap.chain().p2pUrl());
+        ap.chain().p2pUrl(),
+        ap.coordinator().policyName());
   }
 }

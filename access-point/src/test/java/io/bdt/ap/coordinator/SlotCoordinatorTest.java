@@ -124,4 +124,94 @@ class SlotCoordinatorTest {
         .hasMessageContaining("modelHash: must be the model's SHA-256")
         .hasMessageContaining("uplinkRate: must be a finite number > 0");
   }
+
+  @Test
+  void everyGatewaysAssignmentIsHandedOnWithTheSharesBeforeTheGatewaysHearIt() throws Exception {
+    List<ServingAssignment> handed = new ArrayList<>();
+    List<CompletableFuture<GatewayAssignment>> answered = new ArrayList<>();
+    SlotCoordinator c =
+        new SlotCoordinator(
+            new JointSlot(PARAMETERS),
+            () -> APS,
+            new SlotCoordinator.MiningShares() {
+              @Override
+              public void apply(long slot, double[] miningShareHz) {
+                throw new AssertionError("the assignments are handed on with the shares");
+              }
+
+              @Override
+              public void apply(
+                  long slot, double[] miningShareHz, List<ServingAssignment> assignments) {
+                synchronized (handed) {
+                  answered.forEach(a -> assertThat(a).isNotDone());
+                  handed.addAll(assignments);
+                }
+              }
+            },
+            Duration.ofSeconds(60),
+            timer);
+    CompletableFuture<GatewayAssignment> a;
+    synchronized (handed) {
+      a = c.submit(40, demand("0xG1", 3, 1));
+      answered.add(a);
+    }
+
+    GatewayAssignment g1 = a.get(10, TimeUnit.SECONDS);
+    synchronized (handed) {
+      assertThat(handed)
+          .containsExactly(new ServingAssignment("0xg1", g1.servingAp(), g1.inferenceShare(), 3));
+    }
+  }
+
+  @Test
+  void thePushedBodyCarriesTheAssignmentsTheReceivingApReads() throws Exception {
+    List<ServingAssignment> served =
+        List.of(
+            new ServingAssignment("0xg1", 2, 4.25e9, 3), new ServingAssignment("0xg2", 2, 0, 1));
+
+    var body =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(PeerShares.body(7, 1.5e10, served));
+
+    assertThat(body.get("slot").asLong()).isEqualTo(7);
+    assertThat(body.get("miningShareHz").asDouble()).isEqualTo(1.5e10);
+    assertThat(CoordinatorResource.assignments(body.get("gateways"), 2)).isEqualTo(served);
+  }
+
+  static final String VALID_DEMAND =
+      "{\"slot\":3,\"samples\":2,\"model\":\"vibration\",\"modelHash\":\""
+          + "ab".repeat(32)
+          + "\",\"uplinkRate\":1e7,\"gatewayFlopsPerSecond\":1e9,\"servingAp\":1";
+
+  @Test
+  void aDemandCarriesTheGatewaysMeasuredFixedCostsIntoTheJointSolve() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    SlotDemand d =
+        SlotDemand.read(
+            json.readTree(VALID_DEMAND + ",\"headRunSeconds\":2e-4,\"offloadSeconds\":1.3e-3}"), 3);
+    GatewayDemand g = d.toDemand("0xg1", BuiltinModels.get("vibration"));
+    assertThat(g.fixedCosts()).isEqualTo(new GatewayDemand.FixedCosts(2e-4, 1.3e-3));
+    assertThat(JointSlot.observation(List.of(g), APS).offloadSeconds()).containsExactly(1.3e-3);
+    // a gateway that does not measure them states none: the system model's D_n
+    assertThat(SlotDemand.read(json.readTree(VALID_DEMAND + "}"), 3).fixedCosts())
+        .isEqualTo(GatewayDemand.FixedCosts.NONE);
+  }
+
+  @Test
+  void aFixedCostThatIsNegativeOrLongerThanTenSecondsIsInvalid() {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThatThrownBy(
+            () ->
+                SlotDemand.read(
+                    json.readTree(
+                        VALID_DEMAND + ",\"headRunSeconds\":-1,\"offloadSeconds\":\"x\"}"),
+                    3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("headRunSeconds: must be a number of seconds in [0, 10.0], was -1")
+        .hasMessageContaining("offloadSeconds: must be a number of seconds in [0, 10.0]");
+    assertThatThrownBy(
+            () -> SlotDemand.read(json.readTree(VALID_DEMAND + ",\"offloadSeconds\":11}"), 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("offloadSeconds");
+  }
 }

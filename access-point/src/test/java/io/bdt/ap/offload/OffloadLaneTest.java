@@ -119,6 +119,17 @@ public class OffloadLaneTest {
   }
 
   @Test
+  void firstTaskAtAColdCutReportsTheTailLoadAndTheNextDoesNot() throws Exception {
+    int cut = 8; // no other test of this class uses it, so its tail is not loaded yet
+    float[] window = new VibrationGenerator(9).next(MachineState.NORMAL).samples();
+    OffloadResult first = lane.serve("0x0a", headFrame(cut, window), 2e10);
+    OffloadResult second = lane.serve("0x0b", headFrame(cut, window), 2e10);
+    assertThat(first.tailLoadSeconds()).as("the first task split and loaded the tail").isPositive();
+    assertThat(second.tailLoadSeconds()).as("the second found it open").isZero();
+    assertThat(first.label()).isEqualTo(second.label());
+  }
+
+  @Test
   void tailIsCachedOnDisk() throws Exception {
     lane.serve("0x03", headFrame(CUT, new float[1024]), 2e10);
     assertThat(Files.exists(cache.resolve(VIBRATION.hex()).resolve("cut-" + CUT + ".onnx")))

@@ -50,6 +50,7 @@ class GatewayTrustTest {
   private static final String AP = TestPlatformKeys.ap(0).getAddress();
   private static volatile boolean deployed;
   private static byte[] frame;
+  private static volatile long servedSlot = -1;
 
   @TestHTTPResource URL url;
 
@@ -67,6 +68,12 @@ class GatewayTrustTest {
     frame =
         OffloadLaneTest.headFrame(
             OffloadLaneTest.CUT, new VibrationGenerator(7).next(MachineState.NORMAL).samples());
+  }
+
+  /** The slot now on the ledger's clock: the AP takes offloads only for slots it takes receipts. */
+  static long slotNow() {
+    return PlatformChain.slotClock(PlatformChain.genesis(TestPlatformKeys.of(1, 1)))
+        .slotAt(java.time.Clock.systemUTC());
   }
 
   private URI at(String path) {
@@ -100,10 +107,15 @@ class GatewayTrustTest {
       throws Exception {
     Map<String, String> h = new java.util.HashMap<>(proof);
     h.put("X-Bdt-Task-Id", "0x" + "00".repeat(31) + "01");
-    h.put("X-Bdt-Slot", "1");
+    long slot = slotNow();
+    h.put("X-Bdt-Slot", Long.toString(slot));
     h.put("X-Bdt-Inference-Share", "1.0e10");
     h.put("X-Bdt-Mining-Share", miningShare);
-    return post("/offload", frame, h);
+    HttpResponse<String> r = post("/offload", frame, h);
+    if (r.statusCode() == 200 && servedSlot < 0) {
+      servedSlot = slot; // the AP records the task's first serving, its receipt names that slot
+    }
+    return r;
   }
 
   private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
@@ -264,10 +276,11 @@ class GatewayTrustTest {
     // the receipt credits the AP with the task's share of the slot (X-Bdt-Inference-Share 1e10 Hz,
     // one task): f^I phi_A tau FLOPs, the ledger's unit for x_m = sum f^I / F_m
     String flops = Long.toString(PlatformChain.PARAMETERS.receiptFlops(1.0e10, 1));
+    long slot = servedSlot;
     byte[] taskId = Numeric.toBytesPadded(BigInteger.ONE, 32);
     Credentials signer = TestPlatformKeys.gateway(0);
     ServiceReceipt receipt =
-        new ServiceReceipt(taskId, AP, signer.getAddress(), new BigInteger(flops), 2_000, 1);
+        new ServiceReceipt(taskId, AP, signer.getAddress(), new BigInteger(flops), 2_000, slot);
     byte[] body =
         JSON.writeValueAsBytes(
             Map.of(
@@ -280,7 +293,7 @@ class GatewayTrustTest {
                 "latencyMicros",
                 2_000,
                 "slot",
-                1,
+                slot,
                 "gateway",
                 signer.getAddress(),
                 "signature",

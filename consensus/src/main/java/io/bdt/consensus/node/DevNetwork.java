@@ -90,11 +90,11 @@ public final class DevNetwork {
    * A dev node on loopback: RPC (and WebSocket, if {@code withWebSocket}) on free ports, mining
    * with one thread, an empty block every {@code emptyBlockInterval}.
    */
-  public static Node.Config loopback(
+  public static NodeConfig loopback(
       Keys keys, Path dataDir, Duration emptyBlockInterval, boolean withWebSocket) {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-    Node.Config config =
-        Node.Config.of(spec(keys), dataDir)
+    NodeConfig config =
+        NodeConfig.of(spec(keys), dataDir)
             .withRpc(any)
             .withMiner(keys.miner().getEcKeyPair(), MiningShare.full(1))
             .withAutoMine(true, emptyBlockInterval);

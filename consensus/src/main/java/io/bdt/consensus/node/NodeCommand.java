@@ -89,7 +89,7 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (configFile != null) {
       Path base = configFile.toAbsolutePath().getParent();
-      Node.Config fromFile = NodeFile.read(configFile).toConfig(base);
+      NodeConfig fromFile = NodeFile.read(configFile).toConfig(base);
       return run(fromFile.withRpcLimits(limits(fromFile.rpcLimits())), Optional.empty());
     }
     if (!dev) {
@@ -99,8 +99,8 @@ public final class NodeCommand implements Callable<Integer> {
     Path dir = data != null ? data : Files.createTempDirectory("bdt-dev-");
     DevNetwork.Keys keys = DevNetwork.Keys.openOrCreate(dir);
     ChainSpec spec = genesis == null ? DevNetwork.spec(keys) : ChainSpec.read(genesis);
-    Node.Config config =
-        new Node.Config(
+    NodeConfig config =
+        new NodeConfig(
             spec,
             dir,
             new InetSocketAddress(rpcHost, rpcPort),
@@ -122,7 +122,7 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   /** Runs {@code config} until the process ends; {@code dev}: the dev chain's keys to report. */
-  private static int run(Node.Config config, Optional<DevNetwork.Keys> dev) throws Exception {
+  private static int run(NodeConfig config, Optional<DevNetwork.Keys> dev) throws Exception {
     ChainSpec spec = config.spec();
     Path dir = config.dataDir();
     String rpcHost = config.rpcAddress().getHostString();

@@ -113,7 +113,7 @@ public record NodeFile(
   }
 
   /** The node configuration this file describes, resolving paths against {@code base}. */
-  public Node.Config toConfig(Path base) throws IOException {
+  public NodeConfig toConfig(Path base) throws IOException {
     if (genesis == null || dataDir == null || rpc == null || nodeKeyFile == null) {
       throw new IllegalArgumentException(
           "node config: genesis, dataDir, rpc and nodeKeyFile are required");
@@ -121,8 +121,8 @@ public record NodeFile(
     ChainSpec spec = ChainSpec.read(base.resolve(genesis));
     Credentials key = KeyFile.read(base.resolve(nodeKeyFile));
     Mining m = mining == null ? new Mining(true, 1, 1.0, 5) : mining;
-    Node.Config config =
-        new Node.Config(
+    NodeConfig config =
+        new NodeConfig(
             spec,
             base.resolve(dataDir),
             address("rpc", rpc),

@@ -1,11 +1,8 @@
 package io.bdt.consensus.p2p;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.consensus.block.Block;
 import io.bdt.consensus.chain.Blockchain;
 import io.bdt.consensus.chain.TransactionPool;
-import io.bdt.consensus.tx.InvalidTransactionException;
-import io.bdt.consensus.validation.InvalidBlockException;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -23,19 +20,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.tuweni.bytes.Bytes;
-import org.java_websocket.framing.CloseFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.ECKeyPair;
 
 /**
  * A node's peer-to-peer network on {@code ws://<p2p>/bdt/p2p/1}: keeps connections to its peers
- * (dialling, redialling with backoff, refusing and banning) and routes each connection's messages
- * to its roles: {@link PeerTransport} (WebSocket), {@link Handshake} (signed hello/auth, admission
- * of the chain's miners and named observers), {@link Gossip} ({@code tx}, {@code block}) and {@link
- * BlockSync} ({@code get-status}, {@code get-blocks}). A peer that sends invalid data after the
- * handshake is disconnected with the reason and its node address banned for {@link #BAN_PERIOD}.
- * The protocol is documented in docs/consensus.md, "Peer protocol".
+ * (dialling, redialling with backoff) over {@link PeerTransport} (WebSocket), and has {@link
+ * PeerRouter} route each connection's messages to its roles: {@link Handshake} (signed hello/auth,
+ * admission of the chain's miners and named observers), {@link Gossip} ({@code tx}, {@code block})
+ * and {@link BlockSync} ({@code get-status}, {@code get-blocks}). A peer that sends invalid data
+ * after the handshake is disconnected with the reason and its node address banned for {@link
+ * #BAN_PERIOD}. The protocol is documented in docs/consensus.md, "Peer protocol".
  */
 public final class PeerNetwork implements AutoCloseable {
   /** The WebSocket path of protocol version 1. */
@@ -101,7 +97,6 @@ public final class PeerNetwork implements AutoCloseable {
       long tlsRefused) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(PeerNetwork.class);
-  private final ObjectMapper json = new ObjectMapper();
   private final Blockchain chain;
   private final Set<Bytes> observers;
   private final Clock clock;
@@ -113,6 +108,7 @@ public final class PeerNetwork implements AutoCloseable {
   private final Handshake handshake;
   private final BlockSync sync;
   private final Gossip gossip;
+  private final PeerRouter router;
   private final ScheduledExecutorService dialer;
   private volatile boolean ready;
   private volatile boolean closed;
@@ -183,6 +179,7 @@ public final class PeerNetwork implements AutoCloseable {
               }
             });
     this.gossip = new Gossip(chain, pool, me, transport, sync);
+    this.router = new PeerRouter(counters, transport, book, handshake, gossip, sync);
     pool.onAdmitted(tx -> gossip.broadcast("tx", tx.raw().toHexString(), null));
     this.ready = true;
     this.dialer =
@@ -355,87 +352,17 @@ public final class PeerNetwork implements AutoCloseable {
     return linked;
   }
 
+  /** Invalid data: before the handshake the connection is refused, after it the peer is banned. */
+  private void violation(Session s, String reason) {
+    router.violation(s, reason);
+  }
+
   private static void addUrls(Session s, Set<URI> into) {
     if (s.dialed != null) {
       into.add(s.dialed);
     }
     if (s.listen != null) {
       into.add(s.listen);
-    }
-  }
-
-  // ---- routing (on the session's inbox thread, in arrival order)
-
-  private void receive(Session s, String text) {
-    counters.messagesIn.increment();
-    if (!s.conn.isOpen()) {
-      return;
-    }
-    Envelope m;
-    try {
-      m = json.readValue(text, Envelope.class);
-    } catch (IOException e) {
-      violation(s, "malformed message: not a JSON envelope");
-      return;
-    }
-    if (m.type() == null || m.payload() == null || m.signature() == null) {
-      violation(s, "malformed message: type, payload and signature are required");
-      return;
-    }
-    Optional<Bytes> signer = m.signer();
-    if (signer.isEmpty()) {
-      violation(s, "bad signature on " + m.type());
-      return;
-    }
-    if (!s.authed) {
-      handshake.step(s, m, signer.get());
-      return;
-    }
-    if (!signer.get().equals(s.peer)) {
-      violation(s, m.type() + " signed by " + signer.get() + ", not by the peer " + s.peer);
-      return;
-    }
-    try {
-      switch (m.type()) {
-        case "tx" -> gossip.transaction(m);
-        case "block" -> gossip.block(s, m);
-        case "get-status" -> sync.serveStatus(s, m.id());
-        case "get-blocks" -> sync.serveBlocks(s, m);
-        case "status", "blocks" -> sync.answered(s, m);
-        case "hello", "auth" -> throw new IllegalArgumentException("repeated " + m.type());
-        default -> throw new IllegalArgumentException("unknown message type " + m.type());
-      }
-    } catch (InvalidTransactionException e) {
-      if (!Gossip.harmless(e)) {
-        violation(s, "invalid tx: " + e.getMessage());
-      }
-    } catch (InvalidBlockException | IllegalArgumentException e) {
-      violation(s, "invalid " + m.type() + ": " + e.getMessage());
-    } catch (IOException e) {
-      LOG.debug("answering {} failed: {}", s, e.toString());
-    }
-  }
-
-  /** Invalid data: before the handshake the connection is refused, after it the peer is banned. */
-  private void violation(Session s, String reason) {
-    if (s.authed) {
-      counters.invalidMessages.increment();
-      ban(s, reason);
-    } else {
-      handshake.refuse(s, reason);
-    }
-  }
-
-  private void ban(Session s, String reason) {
-    book.ban(s.peer, BAN_PERIOD);
-    counters.bans.increment();
-    LOG.warn("banning peer {} for {}: {}", s, BAN_PERIOD, reason);
-    book.forget(s.listen);
-    book.forget(s.dialed);
-    for (Session other : transport.sessions()) {
-      if (s.peer.equals(other.peer)) {
-        transport.close(other, CLOSE_INVALID, "banned: " + reason);
-      }
     }
   }
 
@@ -462,37 +389,6 @@ public final class PeerNetwork implements AutoCloseable {
     }
   }
 
-  private void closed(Session s, int code, String reason, boolean remote) {
-    IOException gone = new IOException("connection closed: " + code + " " + reason);
-    s.pending.values().forEach(f -> f.completeExceptionally(gone));
-    if (!remote
-        && (code == CloseFrame.TOOBIG
-            || code == CloseFrame.PROTOCOL_ERROR
-            || code == CloseFrame.NO_UTF8
-            || code == CloseFrame.REFUSE)) {
-      // the WebSocket layer refused the peer's frame (oversize, bad framing, bad UTF-8)
-      counters.invalidMessages.increment();
-      if (s.authed) {
-        ban(s, "invalid frame: " + reason);
-      } else {
-        counters.handshakesRejected.increment();
-      }
-    }
-    if (remote && code == CLOSE_WRONG_CHAIN && s.dialed != null) {
-      // the peer found we are on another chain: dialling it again cannot succeed
-      LOG.warn("peer {} refused us: {}", s, reason);
-      book.forget(s.dialed);
-    }
-    if (s.dialed != null) {
-      book.backoff(s.dialed, s.authed);
-    }
-    if (s.authed) {
-      LOG.info("peer {} disconnected: {} {}", s, code, reason);
-    } else {
-      LOG.debug("connection {} closed before handshake: {} {}", s, code, reason);
-    }
-  }
-
   /** The transport's events, routed to the roles. */
   private final class Events implements PeerTransport.Listener {
     @Override
@@ -505,19 +401,28 @@ public final class PeerNetwork implements AutoCloseable {
       handshake.start(s);
     }
 
+    // a connection opened before this node finished starting is closed at once (above); the
+    // router exists once ready is set
+
     @Override
     public void received(Session s, String text) {
-      receive(s, text);
+      if (ready) {
+        router.receive(s, text);
+      }
     }
 
     @Override
     public void binaryFrame(Session s) {
-      violation(s, "binary frames are not part of the protocol");
+      if (ready) {
+        violation(s, "binary frames are not part of the protocol");
+      }
     }
 
     @Override
     public void closed(Session s, int code, String reason, boolean remote) {
-      PeerNetwork.this.closed(s, code, reason, remote);
+      if (ready) {
+        router.closed(s, code, reason, remote);
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,6 +199,25 @@ public final class JsonRpcServer implements AutoCloseable {
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(out);
     }
+  }
+
+  /**
+   * Answers one request (or batch) in process, as the HTTP endpoint would, limits included; null
+   * when it held only notifications.
+   *
+   * @throws IllegalArgumentException if the request is over the body size limit
+   */
+  public String answer(String request) {
+    byte[] body = request.getBytes(StandardCharsets.UTF_8);
+    if (body.length > limits.maxBodyBytes()) {
+      throw new IllegalArgumentException(
+          "request of "
+              + body.length
+              + " bytes over the body size limit of "
+              + limits.maxBodyBytes());
+    }
+    JsonNode answer = answer(body);
+    return answer == null ? null : answer.toString();
   }
 
   /**

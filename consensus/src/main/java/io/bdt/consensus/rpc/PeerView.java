@@ -1,5 +1,6 @@
 package io.bdt.consensus.rpc;
 
+import io.bdt.consensus.p2p.PeerNetwork;
 import io.bdt.consensus.p2p.SyncStatus;
 import java.util.Optional;
 
@@ -22,6 +23,21 @@ public interface PeerView {
       @Override
       public Optional<SyncStatus> syncing() {
         return Optional.empty();
+      }
+    };
+  }
+
+  /** What {@code network} knows: its connected peers and its sync in progress. */
+  static PeerView of(PeerNetwork network) {
+    return new PeerView() {
+      @Override
+      public int peerCount() {
+        return network.connected().size();
+      }
+
+      @Override
+      public Optional<SyncStatus> syncing() {
+        return network.syncStatus();
       }
     };
   }

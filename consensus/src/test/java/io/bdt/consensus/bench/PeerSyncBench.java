@@ -3,6 +3,7 @@ package io.bdt.consensus.bench;
 import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.tx.SignedTransaction;
 import java.math.BigInteger;
@@ -61,7 +62,7 @@ public final class PeerSyncBench {
     }
     try (Node a =
         new Node(
-            Node.Config.of(spec, dir.resolve("a"))
+            NodeConfig.of(spec, dir.resolve("a"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(bob.getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(false, Duration.ofDays(1))
@@ -78,7 +79,7 @@ public final class PeerSyncBench {
       long t0 = System.nanoTime();
       try (Node b =
           new Node(
-              Node.Config.of(spec, dir.resolve("b"))
+              NodeConfig.of(spec, dir.resolve("b"))
                   .withRpc(new InetSocketAddress("127.0.0.1", 0))
                   .withAutoMine(false, Duration.ofDays(1))
                   .withNodeKey(FOLLOWER.getEcKeyPair())

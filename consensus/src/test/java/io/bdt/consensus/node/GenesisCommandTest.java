@@ -33,7 +33,7 @@ class GenesisCommandTest {
     assertThat(spec.difficulty().base()).isEqualTo(BigInteger.valueOf(5000));
     assertThat(spec.alloc()).containsValue(BigInteger.valueOf(1000));
     for (int i = 0; i < 3; i++) {
-      Node.Config config = NodeFile.read(dir.resolve("ap" + i + ".json")).toConfig(dir);
+      NodeConfig config = NodeFile.read(dir.resolve("ap" + i + ".json")).toConfig(dir);
       Credentials key = Credentials.create(Files.readString(dir.resolve("ap" + i + ".key")).trim());
       assertThat(spec.reputation().isRegistered(Bytes.fromHexString(key.getAddress()))).isTrue();
       assertThat(config.minerKey()).isPresent();

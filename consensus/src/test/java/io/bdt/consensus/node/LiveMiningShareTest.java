@@ -69,7 +69,7 @@ class LiveMiningShareTest {
   void nodeWithoutMinerKeyRefusesAShare() throws Exception {
     try (Node node =
         new Node(
-            Node.Config.of(DevNetwork.spec(Fixtures.DEV), dir.resolve("n"))
+            NodeConfig.of(DevNetwork.spec(Fixtures.DEV), dir.resolve("n"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0)))) {
       assertThatThrownBy(() -> node.setMiningShare(MiningShare.full(1)))
           .isInstanceOf(IllegalStateException.class)

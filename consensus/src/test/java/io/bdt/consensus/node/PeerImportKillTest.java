@@ -133,7 +133,7 @@ class PeerImportKillTest {
 
       try (Node restarted =
           new Node(
-              Node.Config.of(DevNetwork.spec(Fixtures.DEV), followerDir)
+              NodeConfig.of(DevNetwork.spec(Fixtures.DEV), followerDir)
                   .withRpc(any)
                   .withNodeKey(FOLLOWER.getEcKeyPair())
                   .withPeers(any, List.of(miner.network().orElseThrow().url())))) {

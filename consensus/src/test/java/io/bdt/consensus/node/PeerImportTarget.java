@@ -19,7 +19,7 @@ public final class PeerImportTarget {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     Node node =
         new Node(
-            Node.Config.of(DevNetwork.spec(Fixtures.DEV), dir)
+            NodeConfig.of(DevNetwork.spec(Fixtures.DEV), dir)
                 .withRpc(any)
                 .withNodeKey(PeerImportKillTest.FOLLOWER.getEcKeyPair())
                 .withPeers(any, List.of(URI.create(args[1]))));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ class AdvertisedHostTest {
     nodes.forEach(Node::close);
   }
 
-  Node start(Credentials ap, Node.Config config) throws Exception {
+  Node start(Credentials ap, NodeConfig config) throws Exception {
     Node n =
         new Node(
             config
@@ -43,8 +44,8 @@ class AdvertisedHostTest {
     return n;
   }
 
-  Node.Config config(String name, String bindHost, List<URI> peers) {
-    return Node.Config.of(PeerNetworkTest.SPEC, dir.resolve(name))
+  NodeConfig config(String name, String bindHost, List<URI> peers) {
+    return NodeConfig.of(PeerNetworkTest.SPEC, dir.resolve(name))
         .withPeers(new InetSocketAddress(bindHost, 0), peers);
   }
 
@@ -81,7 +82,7 @@ class AdvertisedHostTest {
 
   @Test
   void refusesAnAdvertisedHostWithAPort() {
-    Node.Config c = config("bad", "0.0.0.0", List.of());
+    NodeConfig c = config("bad", "0.0.0.0", List.of());
 
     assertThatThrownBy(() -> c.withAdvertisedHost("ap-0.ap:30303"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bdt.consensus.Fixtures;
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.tx.SignedTransaction;
 import java.math.BigInteger;
@@ -59,7 +60,7 @@ class OnChainAdmissionTest {
   void start() throws Exception {
     node =
         new Node(
-            Node.Config.of(SPEC, dir.resolve("node"))
+            NodeConfig.of(SPEC, dir.resolve("node"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(BOB.getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(false, Duration.ofDays(1))

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bdt.consensus.block.Block;
 import io.bdt.consensus.block.BlockHeader;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.consensus.pow.Seal;
 import io.bdt.consensus.validation.InvalidBlockException;
@@ -43,7 +44,7 @@ class OnChainMinerTest {
   Node start(String name, ECKeyPair miner, List<URI> peers) throws Exception {
     Node n =
         new Node(
-            Node.Config.of(OnChainAdmissionTest.SPEC, dir.resolve(name))
+            NodeConfig.of(OnChainAdmissionTest.SPEC, dir.resolve(name))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(miner, MiningShare.full(1))
                 .withAutoMine(false, Duration.ofDays(1))

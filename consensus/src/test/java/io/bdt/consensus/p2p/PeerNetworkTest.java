@@ -6,14 +6,10 @@ import static io.bdt.consensus.Fixtures.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.consensus.Fixtures;
-import io.bdt.consensus.block.Block;
-import io.bdt.consensus.block.BlockHeader;
-import io.bdt.consensus.chain.BlockProducer;
 import io.bdt.consensus.chain.ChainSpec;
-import io.bdt.consensus.chain.TestChain;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
-import io.bdt.consensus.pow.Seal;
 import io.bdt.consensus.tx.SignedTransaction;
 import io.horizen.evm.Address;
 import java.math.BigInteger;
@@ -30,7 +26,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.tuweni.bytes.Bytes;
 import org.apache.tuweni.bytes.Bytes32;
-import org.java_websocket.framing.CloseFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +33,10 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 
-/** Four nodes on loopback: gossip, convergence, partition and heal, dropping bad peers. */
+/**
+ * Nodes on loopback: gossip, convergence, partition and heal, admission of observers, sync at
+ * start, redialling, peers and sync over RPC. A misbehaving peer: {@link MisbehavingPeerTest}.
+ */
 class PeerNetworkTest {
   static final Credentials DAVE =
       Credentials.create("0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6");
@@ -70,13 +68,7 @@ class PeerNetworkTest {
   void startFourNodes() throws Exception {
     for (int i = 0; i < 4; i++) {
       List<URI> peers = nodes.stream().map(n -> n.network().orElseThrow().url()).toList();
-      nodes.add(
-          new Node(
-              Node.Config.of(SPEC, dir.resolve("node" + i))
-                  .withRpc(new InetSocketAddress("127.0.0.1", 0))
-                  .withMiner(APS.get(i).getEcKeyPair(), MiningShare.full(1))
-                  .withAutoMine(false, Duration.ofDays(1))
-                  .withPeers(new InetSocketAddress("127.0.0.1", 0), peers)));
+      nodes.add(new Node(minerConfig(dir.resolve("node" + i), i, 0, peers)));
     }
     // make the mesh complete, as the node list in a config file would
     for (Node a : nodes) {
@@ -187,9 +179,6 @@ class PeerNetworkTest {
     }
   }
 
-  /** An AP of the chain that runs no node in these tests: the misbehaving peer. */
-  static final Credentials ROGUE = ERIN;
-
   /** A key that is neither a node's nor an AP's: the stranger. */
   static final Credentials MALLORY =
       Credentials.create("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba");
@@ -202,14 +191,20 @@ class PeerNetworkTest {
     return nodes.get(i).chain().store().canonicalHash(0).orElseThrow().toHexString();
   }
 
+  /**
+   * A node in {@code dir} mining (only when asked) as AP {@code i} of {@link #SPEC}, with P2P on
+   * loopback {@code port} (0: any) knowing {@code peers}.
+   */
+  static NodeConfig minerConfig(Path dir, int i, int port, List<URI> peers) {
+    return NodeConfig.of(SPEC, dir)
+        .withRpc(new InetSocketAddress("127.0.0.1", 0))
+        .withMiner(APS.get(i).getEcKeyPair(), MiningShare.full(1))
+        .withAutoMine(false, Duration.ofDays(1))
+        .withPeers(new InetSocketAddress("127.0.0.1", port), peers);
+  }
+
   Node startNode(int i, int port, List<URI> peers) throws Exception {
-    Node n =
-        new Node(
-            Node.Config.of(SPEC, dir.resolve("node" + i))
-                .withRpc(new InetSocketAddress("127.0.0.1", 0))
-                .withMiner(APS.get(i).getEcKeyPair(), MiningShare.full(1))
-                .withAutoMine(false, Duration.ofDays(1))
-                .withPeers(new InetSocketAddress("127.0.0.1", port), peers));
+    Node n = new Node(minerConfig(dir.resolve("node" + i), i, port, peers));
     nodes.add(n);
     return n;
   }
@@ -220,108 +215,15 @@ class PeerNetworkTest {
     }
   }
 
-  static Block forgedBlock(Path dir) {
-    try (TestChain local = new TestChain(dir)) {
-      // same genesis; a block mined by Bob's producer but sealed by Alice, who is no AP
-      BlockProducer bob = local.producer(BOB);
-      BlockHeader mined =
-          bob.mineOn(local.chain.head(), List.of(), new ArrayList<>(), () -> false)
-              .orElseThrow()
-              .block()
-              .header();
-      return new Block(
-          Seal.sign(mined.withExtraData(Bytes.EMPTY), ALICE.getEcKeyPair()), List.of());
-    }
-  }
-
-  RawPeer handshaken(ECKeyPair key) throws Exception {
-    RawPeer p = RawPeer.open(network(0).url());
-    p.handshake(key, SPEC.chainId(), genesis(0));
-    await("the node to list the raw peer", () -> network(0).connected().contains(address(key)));
-    return p;
-  }
-
   static Bytes address(ECKeyPair key) {
     return Bytes.fromHexString(Keys.getAddress(key));
-  }
-
-  @Test
-  void bansPeerThatSendsAnInvalidBlock() throws Exception {
-    startNode(0, 0, List.of());
-    Block forged = forgedBlock(dir.resolve("forger"));
-    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
-
-    mallory.send(
-        Envelope.sign(
-            "block", 0, forged.rlp().toHexString(), RawPeer.LISTEN, ROGUE.getEcKeyPair()));
-
-    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
-    assertThat(mallory.closeReason).contains("invalid block").contains("seal");
-    assertThat(network(0).banned()).contains(address(ROGUE.getEcKeyPair()));
-    assertThat(network(0).peers()).doesNotContain(URI.create(RawPeer.LISTEN));
-    assertThat(network(0).counters().bans()).isEqualTo(1);
-    assertThat(nodes.get(0).chain().head().number()).isZero();
-
-    RawPeer again = RawPeer.open(network(0).url());
-    again.send(
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
-            RawPeer.LISTEN,
-            ROGUE.getEcKeyPair()));
-    assertThat(again.awaitClose()).isEqualTo(PeerNetwork.CLOSE_BANNED);
-    assertThat(again.closeReason).contains("banned until");
-  }
-
-  @Test
-  void bannedApCannotComeBackWithAFreshKey() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer rogue = handshaken(ROGUE.getEcKeyPair());
-    rogue.send("{\"type\": [not json");
-    assertThat(rogue.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
-    long rejectedBefore = network(0).counters().handshakesRejected();
-
-    RawPeer fresh = RawPeer.open(network(0).url());
-    ECKeyPair freshKey = Keys.createEcKeyPair();
-    fresh.send(
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
-            RawPeer.LISTEN,
-            freshKey));
-
-    assertThat(fresh.awaitClose()).isEqualTo(PeerNetwork.CLOSE_NOT_ADMITTED);
-    assertThat(fresh.closeReason).contains("not in the chain's miner set");
-    assertThat(network(0).connected()).isEmpty();
-    assertThat(network(0).counters().handshakesRejected()).isEqualTo(rejectedBefore + 1);
-  }
-
-  @Test
-  void refusesHandshakeFromKeyOutsideTheMinerSet() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer p = RawPeer.open(network(0).url());
-
-    p.send(
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
-            RawPeer.LISTEN,
-            MALLORY.getEcKeyPair()));
-
-    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_NOT_ADMITTED);
-    assertThat(network(0).connected()).isEmpty();
-    assertThat(network(0).admitted(address(MALLORY.getEcKeyPair()))).isFalse();
-    assertThat(network(0).admitted(address(DAVE.getEcKeyPair()))).isTrue();
   }
 
   @Test
   void admitsObserverTheOperatorNamed() throws Exception {
     Node a =
         new Node(
-            Node.Config.of(SPEC, dir.resolve("miner"))
+            NodeConfig.of(SPEC, dir.resolve("miner"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(BOB.getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(false, Duration.ofDays(1))
@@ -332,7 +234,7 @@ class PeerNetworkTest {
 
     Node observer =
         new Node(
-            Node.Config.of(SPEC, dir.resolve("observer"))
+            NodeConfig.of(SPEC, dir.resolve("observer"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withNodeKey(MALLORY.getEcKeyPair())
                 .withPeers(
@@ -343,142 +245,6 @@ class PeerNetworkTest {
     await("the observer to follow", () -> observer.chain().head().number() == 1);
     assertThat(a.network().orElseThrow().connected())
         .containsExactly(address(MALLORY.getEcKeyPair()));
-  }
-
-  @Test
-  void bansPeerThatSendsAGarbageFrame() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
-
-    mallory.send("{\"type\": [not json");
-
-    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
-    assertThat(mallory.closeReason).contains("malformed message");
-    assertThat(network(0).banned()).contains(address(ROGUE.getEcKeyPair()));
-    assertThat(network(0).counters().invalidMessages()).isEqualTo(1);
-  }
-
-  @Test
-  void bansPeerThatSendsABinaryFrame() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
-
-    mallory.send(new byte[] {1, 2, 3});
-
-    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
-    assertThat(mallory.closeReason).contains("binary frames");
-    assertThat(network(0).banned()).contains(address(ROGUE.getEcKeyPair()));
-  }
-
-  @Test
-  void bansPeerThatSendsAnOversizeFrame() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
-
-    mallory.send("x".repeat(PeerNetwork.MAX_FRAME_BYTES + 1));
-
-    // the node answers 1009; a sender still writing its frame may see the reset (1006) first
-    assertThat(mallory.awaitClose()).isIn(CloseFrame.TOOBIG, CloseFrame.ABNORMAL_CLOSE);
-    await("the ban", () -> network(0).banned().contains(address(ROGUE.getEcKeyPair())));
-  }
-
-  @Test
-  void bansPeerWhoseMessageIsSignedByAnotherKey() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer mallory = handshaken(ROGUE.getEcKeyPair());
-
-    mallory.send(Envelope.sign("get-status", 1, "", RawPeer.LISTEN, DAVE.getEcKeyPair()));
-
-    assertThat(mallory.awaitClose()).isEqualTo(PeerNetwork.CLOSE_INVALID);
-    assertThat(mallory.closeReason).contains("not by the peer");
-    assertThat(network(0).banned()).containsExactly(address(ROGUE.getEcKeyPair()));
-  }
-
-  @Test
-  void rejectsHelloWithABadSignature() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer p = RawPeer.open(network(0).url());
-    Envelope good =
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
-            RawPeer.LISTEN,
-            MALLORY.getEcKeyPair());
-
-    p.send(new Envelope(good.type(), 0, good.payload(), good.listen(), "0x1234"));
-
-    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_HANDSHAKE);
-    assertThat(p.closeReason).contains("bad signature on hello");
-    assertThat(network(0).connected()).isEmpty();
-    assertThat(network(0).counters().handshakesRejected()).isEqualTo(1);
-    assertThat(network(0).banned()).as("no address is proven, so none is banned").isEmpty();
-  }
-
-  @Test
-  void rejectsAuthThatDoesNotComeFromTheHelloKey() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer p = RawPeer.open(network(0).url());
-    // a replayed hello of DAVE's, but the replayer only holds MALLORY's key
-    p.send(
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId(), genesis(0)).payload(),
-            RawPeer.LISTEN,
-            DAVE.getEcKeyPair()));
-    Hello theirs = Hello.parse(p.next("hello").payload());
-    p.send(Envelope.sign("auth", 0, theirs.nonce(), RawPeer.LISTEN, MALLORY.getEcKeyPair()));
-
-    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_HANDSHAKE);
-    assertThat(p.closeReason).contains("auth signed by");
-    assertThat(network(0).connected()).isEmpty();
-  }
-
-  @Test
-  void rejectsPeerWithAnotherGenesis() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer p = RawPeer.open(network(0).url());
-
-    p.send(
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId(), Bytes32.repeat((byte) 7).toHexString()).payload(),
-            RawPeer.LISTEN,
-            MALLORY.getEcKeyPair()));
-
-    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_WRONG_CHAIN);
-    assertThat(p.closeReason).contains("wrong chain: genesis 0x0707");
-    assertThat(network(0).connected()).isEmpty();
-  }
-
-  @Test
-  void rejectsPeerWithAnotherChainId() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer p = RawPeer.open(network(0).url());
-
-    p.send(
-        Envelope.sign(
-            "hello",
-            0,
-            RawPeer.hello(SPEC.chainId() + 1, genesis(0)).payload(),
-            RawPeer.LISTEN,
-            MALLORY.getEcKeyPair()));
-
-    assertThat(p.awaitClose()).isEqualTo(PeerNetwork.CLOSE_WRONG_CHAIN);
-    assertThat(p.closeReason)
-        .contains("chain id " + (SPEC.chainId() + 1) + ", expected " + SPEC.chainId());
-  }
-
-  @Test
-  void refusesConnectionsOnAnotherPath() throws Exception {
-    startNode(0, 0, List.of());
-    RawPeer p = RawPeer.open(network(0).url(), "/p2p");
-
-    p.awaitClose();
-    assertThat(p.isOpen()).isFalse();
-    assertThat(network(0).connected()).isEmpty();
   }
 
   @Test

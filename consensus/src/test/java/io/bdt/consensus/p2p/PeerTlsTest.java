@@ -5,6 +5,7 @@ import static io.bdt.consensus.Fixtures.CAROL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.pki.PlatformCa;
 import java.net.InetSocketAddress;
@@ -48,7 +49,7 @@ class PeerTlsTest {
   Node start(String name, Credentials ap, PeerTls tls, List<URI> peers) throws Exception {
     Node n =
         new Node(
-            Node.Config.of(PeerNetworkTest.SPEC, dir.resolve(name))
+            NodeConfig.of(PeerNetworkTest.SPEC, dir.resolve(name))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(ap.getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(false, Duration.ofDays(1))

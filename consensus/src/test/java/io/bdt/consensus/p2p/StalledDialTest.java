@@ -4,6 +4,7 @@ import static io.bdt.consensus.Fixtures.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -45,7 +46,7 @@ class StalledDialTest {
       URI peer = URI.create("ws://127.0.0.1:" + silent.getLocalPort());
       try (Node n =
           new Node(
-              Node.Config.of(PeerNetworkTest.SPEC, dir.resolve("n"))
+              NodeConfig.of(PeerNetworkTest.SPEC, dir.resolve("n"))
                   .withRpc(new InetSocketAddress("127.0.0.1", 0))
                   .withMiner(BOB.getEcKeyPair(), MiningShare.full(1))
                   .withAutoMine(false, Duration.ofDays(1))

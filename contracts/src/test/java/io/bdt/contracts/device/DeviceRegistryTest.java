@@ -5,6 +5,7 @@ import static io.bdt.contracts.LiveChain.AP_2;
 import static io.bdt.contracts.LiveChain.GATEWAY_1;
 import static io.bdt.contracts.LiveChain.GATEWAY_2;
 import static io.bdt.contracts.LiveChain.OUTSIDER;
+import static io.bdt.contracts.LiveChain.REGISTRY_ADMIN;
 import static io.bdt.contracts.Reverts.assertReverts;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
-/** DeviceRegistry on the live node: register, rotate, revoke, who may do each, and events. */
+/**
+ * DeviceRegistry on the live node: register, rotate, revoke, who may do each, and events. Only the
+ * owning gateway registers and rotates; any registered gateway or the registry's admin revokes.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceRegistryTest {
   static final String REGISTRY = "DeviceRegistry";
@@ -118,19 +122,77 @@ class DeviceRegistryTest {
   }
 
   @Test
-  void onlyTheOwningGatewayRotatesOrRevokes() throws Exception {
+  void onlyTheOwningGatewayRotates() throws Exception {
     byte[] id = newDeviceId();
     chain.as(GATEWAY_1, registry).registerDevice(id, credential("k"), "m").send();
     assertReverts(
         "caller is not the device's gateway",
         () -> chain.as(GATEWAY_2, registry).rotateCredential(id, credential("k2")).send());
+    assertThat(registry.device(id).send().credentialHash).isEqualTo(credential("k"));
+  }
+
+  @Test
+  void anotherRegisteredGatewayRevokesADeviceAndTheEventNamesOwnerAndRevoker() throws Exception {
+    byte[] id = newDeviceId();
+    chain.as(GATEWAY_1, registry).registerDevice(id, credential("k"), "m").send();
+
+    TransactionReceipt rev = chain.as(GATEWAY_2, registry).revokeDevice(id).send();
+
+    assertThat(DeviceRegistry.getDeviceRevokedEvents(rev))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.deviceId).isEqualTo(id);
+              assertThat(e.gateway).isEqualToIgnoringCase(GATEWAY_1.getAddress());
+              assertThat(e.revokedBy).isEqualToIgnoringCase(GATEWAY_2.getAddress());
+            });
+    DeviceRegistry.Device d = registry.device(id).send();
+    assertThat(d.status).isEqualTo(REVOKED);
+    assertThat(d.gateway)
+        .as("the owner stays on record")
+        .isEqualToIgnoringCase(GATEWAY_1.getAddress());
+    assertThat(registry.isCredentialValid(id, credential("k")).send()).isFalse();
     assertReverts(
-        "caller is not the device's gateway",
-        () -> chain.as(GATEWAY_2, registry).revokeDevice(id).send());
+        "device revoked",
+        () -> chain.as(GATEWAY_1, registry).rotateCredential(id, credential("k2")).send());
+  }
+
+  @Test
+  void theRegistrysAdminRevokesADevice() throws Exception {
+    byte[] id = newDeviceId();
+    chain.as(GATEWAY_1, registry).registerDevice(id, credential("k"), "m").send();
+    assertThat(registry.admin().send()).isEqualToIgnoringCase(REGISTRY_ADMIN.getAddress());
+
+    TransactionReceipt rev = chain.as(REGISTRY_ADMIN, registry).revokeDevice(id).send();
+
+    assertThat(DeviceRegistry.getDeviceRevokedEvents(rev))
+        .singleElement()
+        .satisfies(e -> assertThat(e.revokedBy).isEqualToIgnoringCase(REGISTRY_ADMIN.getAddress()));
+    assertThat(registry.device(id).send().status).isEqualTo(REVOKED);
+  }
+
+  @Test
+  void aKeyThatIsNeitherGatewayNorAdminCannotRevoke() throws Exception {
+    byte[] id = newDeviceId();
+    chain.as(GATEWAY_1, registry).registerDevice(id, credential("k"), "m").send();
     assertReverts(
-        "caller is not a registered gateway",
-        () -> chain.as(OUTSIDER, registry).revokeDevice(id).send());
+        "caller is neither a registered gateway nor the registry's admin",
+        () -> chain.as(AP_2, registry).revokeDevice(id).send());
+    assertReverts(
+        "caller is neither a registered gateway nor the registry's admin",
+        () -> chain.as(ADMIN_1, registry).revokeDevice(id).send());
     assertThat(registry.device(id).send().status).isEqualTo(ACTIVE);
+  }
+
+  @Test
+  void aRevokedOrUnknownDeviceCannotBeRevoked() throws Exception {
+    byte[] id = newDeviceId();
+    chain.as(GATEWAY_1, registry).registerDevice(id, credential("k"), "m").send();
+    chain.as(GATEWAY_1, registry).revokeDevice(id).send();
+    assertReverts("device revoked", () -> chain.as(GATEWAY_2, registry).revokeDevice(id).send());
+    assertReverts(
+        "device not registered",
+        () -> chain.as(GATEWAY_2, registry).revokeDevice(newDeviceId()).send());
   }
 
   @Test

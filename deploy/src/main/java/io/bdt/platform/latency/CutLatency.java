@@ -10,6 +10,8 @@ import java.util.Arrays;
  * @param predicted the optimizer's prediction for each of those tasks (configured FLOP/s, the
  *     gateway's uplink EWMA fed by this cut's frames)
  * @param predictedMixed the same with one uplink EWMA fed by every cut's frames in turn
+ * @param predictedLive the prediction the live gateway now makes: {@code SlotCost} with its running
+ *     fits of the fixed costs and rates ({@code FixedCostEstimator}), fed by every earlier task
  * @param firstTask latency of the cut's first task after the services reported ready (NaN if not
  *     recorded): what first use still costs
  * @param calibrated the calibrated model's prediction for the cut (one value: it has no per-task
@@ -20,13 +22,15 @@ public record CutLatency(
     double[] measured,
     double[] predicted,
     double[] predictedMixed,
+    double[] predictedLive,
     double firstTask,
     double calibrated) {
 
   public CutLatency {
     if (measured.length == 0
         || measured.length != predicted.length
-        || measured.length != predictedMixed.length) {
+        || measured.length != predictedMixed.length
+        || measured.length != predictedLive.length) {
       throw new IllegalArgumentException(
           "cut "
               + cut
@@ -76,6 +80,11 @@ public record CutLatency(
   /** {@link #error()} for {@link #predictedMixed()}. */
   public double mixedError() {
     return measuredMedian() / quantile(predictedMixed, 0.5) - 1;
+  }
+
+  /** {@link #error()} for {@link #predictedLive()}. */
+  public double liveError() {
+    return measuredMedian() / quantile(predictedLive, 0.5) - 1;
   }
 
   /** {@code (measured - calibrated) / calibrated} on the measured median; NaN if not calibrated. */

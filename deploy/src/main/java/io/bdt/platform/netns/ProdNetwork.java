@@ -3,6 +3,7 @@ package io.bdt.platform.netns;
 import io.bdt.cli.Bdt;
 import io.bdt.consensus.keys.KeyFile;
 import io.bdt.pki.PlatformCa;
+import io.bdt.pki.RevocationList;
 import io.bdt.platform.auth.TokenKeys;
 import io.bdt.platform.contracts.ContractsFile;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@link OverlayPods} maps the pods' mounts to): {@code bdt-genesis}, {@code ap-keys}, {@code
  * gateway-keys} (with each gateway's MQTT password), {@code gateway-profiles} (the device
  * provisioning profile's secret, 256 random bits as hex), {@code mosquitto-admin}, {@code bdt-tls}
- * (a CA and one server certificate for the given names), {@code ap-p2p-tls} ({@code peer-certs.sh})
- * and {@code bdt-jwt} (the token keys' public half). Keys and passwords are written owner-only.
+ * (a CA and one server certificate for the given names), {@code mosquitto-crl} (that CA's empty
+ * revocation list), {@code ap-p2p-tls} ({@code peer-certs.sh}) and {@code bdt-jwt} (the token keys'
+ * public half). Keys and passwords are written owner-only.
  *
  * @param network the planned network: genesis.json, contracts.env, deployer and admin keys
  * @param files one directory per Secret or ConfigMap
@@ -101,6 +103,11 @@ public record ProdNetwork(Path network, Path files, ContractsFile contracts, Tok
     ca.issueServer(names, Duration.ofDays(30))
         .write(tls.resolve("server.pem"), tls.resolve("server-key.pem"));
     Files.copy(ca.certificateFile(), tls.resolve("ca.pem"));
+    // the CA's certificate revocation list for Mosquitto's certificate listener (crlfile), empty
+    RevocationList crl = RevocationList.open(ca, Clock.systemUTC());
+    crl.write(Duration.ofDays(30));
+    Files.copy(
+        crl.file(), Files.createDirectories(files.resolve("mosquitto-crl")).resolve("crl.pem"));
     Path p2p = Files.createDirectories(files.resolve("ap-p2p-tls"));
     Files.copy(ca.certificateFile(), p2p.resolve("ca.pem"));
     Process certs =

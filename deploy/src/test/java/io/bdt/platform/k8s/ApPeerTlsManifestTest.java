@@ -1,10 +1,10 @@
 package io.bdt.platform.k8s;
 
-import static io.bdt.platform.k8s.ManifestContractTest.K8S;
-import static io.bdt.platform.k8s.ManifestContractTest.container;
-import static io.bdt.platform.k8s.ManifestContractTest.render;
-import static io.bdt.platform.k8s.ManifestContractTest.secretMountedAt;
-import static io.bdt.platform.k8s.ManifestContractTest.volumeAt;
+import static io.bdt.platform.k8s.Manifests.K8S;
+import static io.bdt.platform.k8s.Manifests.container;
+import static io.bdt.platform.k8s.Manifests.render;
+import static io.bdt.platform.k8s.Manifests.secretMountedAt;
+import static io.bdt.platform.k8s.Manifests.volumeAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.pki.PlatformCa;
@@ -47,7 +47,7 @@ class ApPeerTlsManifestTest {
 
   @BeforeAll
   static void kubectlIsHere() {
-    ManifestContractTest.kubectlIsHere();
+    Manifests.kubectlIsHere();
   }
 
   @Test
@@ -100,7 +100,7 @@ class ApPeerTlsManifestTest {
 
   @Test
   void newNetworkMakesTheP2pSecretFromPeerCertsFilesUnderTheNamesThePodsRead() throws Exception {
-    assertThat(ManifestContractTest.secretsNewNetworkCreates()).contains("ap-p2p-tls");
+    assertThat(Manifests.secretsNewNetworkCreates()).contains("ap-p2p-tls");
     assertThat(Files.readString(K8S.resolve("new-network.sh")))
         .contains("deploy/k8s/peer-certs.sh")
         .contains("--from-file=ca.pem=$overlay/secrets/tls/ca.pem")

@@ -1,8 +1,8 @@
 package io.bdt.platform.k8s;
 
-import static io.bdt.platform.k8s.ManifestContractTest.container;
-import static io.bdt.platform.k8s.ManifestContractTest.port;
-import static io.bdt.platform.k8s.ManifestContractTest.render;
+import static io.bdt.platform.k8s.Manifests.container;
+import static io.bdt.platform.k8s.Manifests.port;
+import static io.bdt.platform.k8s.Manifests.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.cli.Bdt;
@@ -36,7 +36,7 @@ class ContractsJobManifestTest {
 
   @BeforeAll
   static void kubectlIsHere() {
-    ManifestContractTest.kubectlIsHere();
+    Manifests.kubectlIsHere();
   }
 
   @ParameterizedTest
@@ -56,9 +56,9 @@ class ContractsJobManifestTest {
         .startsWith("configMap:bdt-contracts");
     assertThat(source(pod, c, options.get("--keys") + "/deployer.key"))
         .isEqualTo("secret:bdt-deployer");
-    Volume keys = ManifestContractTest.volumeAt(pod, c, options.get("--keys") + "/deployer.key");
+    Volume keys = Manifests.volumeAt(pod, c, options.get("--keys") + "/deployer.key");
     assertThat(keys.getSecret().getDefaultMode()).as("keys owner-only").isEqualTo(0400);
-    assertThat(ManifestContractTest.secretsNewNetworkCreates()).contains("bdt-deployer");
+    assertThat(Manifests.secretsNewNetworkCreates()).contains("bdt-deployer");
   }
 
   @ParameterizedTest
@@ -174,7 +174,7 @@ class ContractsJobManifestTest {
 
   /** {@code configMap:NAME} or {@code secret:NAME} of the volume that holds {@code path}. */
   private static String source(PodSpec pod, Container c, String path) {
-    Volume v = ManifestContractTest.volumeAt(pod, c, path);
+    Volume v = Manifests.volumeAt(pod, c, path);
     return v.getConfigMap() != null
         ? "configMap:" + v.getConfigMap().getName()
         : v.getSecret() != null

@@ -1,7 +1,12 @@
 package io.bdt.platform.k8s;
 
+import static io.bdt.platform.k8s.Manifests.ROOT;
+import static io.bdt.platform.k8s.Manifests.container;
+import static io.bdt.platform.k8s.Manifests.mountedFrom;
+import static io.bdt.platform.k8s.Manifests.port;
+import static io.bdt.platform.k8s.Manifests.render;
+import static io.bdt.platform.k8s.Manifests.selected;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bdt.ap.ApConfig;
 import io.bdt.consensus.chain.ChainSpec;
@@ -16,7 +21,6 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -31,8 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,16 +45,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Kubernetes manifests in {@code deploy/k8s} agree with the services they deploy: each overlay
  * renders, every environment variable it sets is a key the service reads and every key a service
- * cannot start without is set, ports and probe paths match, every ConfigMap and Secret a pod names
- * exists (or is one that {@code new-network.sh} creates), the genesis parses and lists one miner
+ * cannot start without is set, ports and probe paths match, the genesis parses and lists one miner
  * per AP replica, pods run as non-root with read-only root filesystems and limits, and the network
- * policies admit exactly the intended flows. No cluster needed: {@code kubectl kustomize} renders.
+ * policies admit exactly the intended flows (secrets: {@link ManifestSecretsTest}; Mosquitto:
+ * {@link MosquittoManifestTest}). No cluster needed: {@code kubectl kustomize} renders.
  */
 @Timeout(120)
 class ManifestContractTest {
-
-  static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  static final Path K8S = ROOT.resolve("deploy/k8s");
+  @BeforeAll
+  static void kubectlIsHere() {
+    Manifests.kubectlIsHere();
+  }
 
   /**
    * Framework keys the manifests may set: Quarkus' HTTP listener (every Quarkus application),
@@ -72,23 +75,6 @@ class ManifestContractTest {
 
   static final Set<String> HEALTH_PATHS =
       Set.of("/q/health/live", "/q/health/ready", "/q/health/started");
-
-  @BeforeAll
-  static void kubectlIsHere() {
-    boolean found =
-        Stream.of(System.getenv("PATH").split(":"))
-            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "kubectl")));
-    assumeTrue(
-        found, "kubectl (with Kustomize) is not installed, so the overlays cannot be rendered");
-  }
-
-  static RenderedOverlay render(String overlay) throws IOException, InterruptedException {
-    return RenderedOverlay.render(K8S.resolve("overlays").resolve(overlay));
-  }
-
-  static Container container(RenderedOverlay o, String workload) {
-    return o.statefulSet(workload).getSpec().getTemplate().getSpec().getContainers().getFirst();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
@@ -122,189 +108,6 @@ class ManifestContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "prod"})
-  void tokensAreVerifiedWithThePublicKeyFromTheJwtSecret(String overlay) throws Exception {
-    RenderedOverlay o = render(overlay);
-    for (String workload : List.of("ap", "gateway")) {
-      String path = o.environment(container(o, workload)).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
-      assertThat(path).as(workload).isNotNull();
-      assertThat(secretMountedAt(o.statefulSet(workload), path)).as(workload).isEqualTo("bdt-jwt");
-    }
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void servicesServeHttpsFromTheTlsSecretAndTrustItsCa(String overlay) throws Exception {
-    RenderedOverlay o = render(overlay);
-    for (String workload : List.of("ap", "gateway", "explorer")) {
-      Container c = container(o, workload);
-      Map<String, String> env = o.environment(c);
-      for (String file :
-          List.of("quarkus.tls.key-store.pem.0.cert", "quarkus.tls.key-store.pem.0.key")) {
-        assertThat(env.get(file)).as(workload + " " + file).isNotNull();
-        assertThat(secretMountedAt(o.statefulSet(workload), env.get(file)))
-            .as(workload + " " + file)
-            .isEqualTo("bdt-tls");
-      }
-      // plain HTTP is closed, so the kubelet probes over HTTPS
-      for (Probe p : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
-        assertThat(p.getHttpGet().getScheme()).as(workload + " probe").isEqualTo("HTTPS");
-      }
-    }
-    Map<String, String> gwEnv = o.environment(container(o, "gateway"));
-    assertThat(Stream.of(gwEnv.get("BDT_GATEWAY_INFERENCE_APS").split(",")).map(URI::create))
-        .allSatisfy(u -> assertThat(u.getScheme()).isEqualTo("https"));
-    assertThat(
-            secretMountedAt(o.statefulSet("gateway"), gwEnv.get("BDT_GATEWAY_INFERENCE_CA_FILE")))
-        .isEqualTo("bdt-tls");
-    String explorerCa = o.environment(container(o, "explorer")).get("BDT_EXPLORER_CA_FILE");
-    assertThat(secretMountedAt(o.statefulSet("explorer"), explorerCa)).isEqualTo("bdt-tls");
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void eachPodReadsItsOwnKeyFileFromTheKeysSecret(String overlay) throws Exception {
-    RenderedOverlay o = render(overlay);
-    Map<String, String> files =
-        Map.of("ap", "BDT_AP_KEY_FILE", "gateway", "BDT_GATEWAY_INFERENCE_SIGNING_KEY_FILE");
-    for (var e : files.entrySet()) {
-      Map<String, String> env = o.environment(container(o, e.getKey()));
-      String path = env.get(e.getValue());
-      // the pod's own name picks its file: ap-0 reads ap-0.key, gateway-1 reads gateway-1.key
-      assertThat(path).as(e.getKey()).endsWith("/$(POD_NAME).key");
-      assertThat(env.get("POD_NAME")).contains("metadata.name");
-      assertThat(
-              secretMountedAt(
-                  o.statefulSet(e.getKey()), path.replace("$(POD_NAME)", e.getKey() + "-0")))
-          .isEqualTo(e.getKey() + "-keys");
-      // no key travels as a plain environment value
-      assertThat(env).doesNotContainKeys("BDT_AP_KEY", "BDT_GATEWAY_INFERENCE_SIGNING_KEY");
-    }
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void gatewaysManageMosquittoThroughDynamicSecurityWithPasswordsFromSecretFiles(String overlay)
-      throws Exception {
-    RenderedOverlay o = render(overlay);
-    Map<String, String> env = o.environment(container(o, "gateway"));
-    assertThat(env).containsEntry("BDT_GATEWAY_MQTT_ACCESS", "dynamic-security");
-    // over TLS only, checking the broker's certificate against the network's CA
-    assertThat(env.get("BDT_GATEWAY_MQTT_URL")).isEqualTo("ssl://mosquitto:8883");
-    assertThat(secretMountedAt(o.statefulSet("gateway"), env.get("BDT_GATEWAY_MQTT_CA_FILE")))
-        .isEqualTo("bdt-tls");
-    // the admin the plugin file is initialised with (mosquitto's dynsec-init reads the same Secret)
-    assertThat(env).containsEntry("BDT_GATEWAY_MQTT_ADMIN_USERNAME", "bdt-admin");
-    assertThat(Files.readString(K8S.resolve("new-network.sh")))
-        .contains("printf 'bdt-admin' > \"$work/username\"");
-    String admin = env.get("BDT_GATEWAY_MQTT_ADMIN_PASSWORD_FILE");
-    assertThat(secretMountedAt(o.statefulSet("gateway"), admin)).isEqualTo("mosquitto-admin");
-    assertThat(admin).endsWith("/password");
-    String own = env.get("BDT_GATEWAY_MQTT_PASSWORD_FILE");
-    assertThat(own).endsWith("/$(POD_NAME).mqtt-password");
-    assertThat(secretMountedAt(o.statefulSet("gateway"), own.replace("$(POD_NAME)", "gateway-0")))
-        .isEqualTo("gateway-keys");
-    assertThat(Files.readString(K8S.resolve("new-network.sh")))
-        .contains("--from-file=gateway-$i.mqtt-password=");
-    // no password travels as a plain environment value
-    assertThat(env)
-        .doesNotContainKeys("BDT_GATEWAY_MQTT_PASSWORD", "BDT_GATEWAY_MQTT_ADMIN_PASSWORD");
-    // the broker runs the plugin and refuses anonymous clients
-    String conf = Files.readString(K8S.resolve("base/mosquitto.conf"));
-    assertThat(conf)
-        .contains("allow_anonymous false")
-        .contains("plugin /usr/lib/mosquitto_dynamic_security.so")
-        .contains("log_dest topic");
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void gatewaysReadTheProvisioningProfileSecretFromTheProfilesSecretNeverTheCommandLine(
-      String overlay) throws Exception {
-    RenderedOverlay o = render(overlay);
-    Container c = container(o, "gateway");
-    // the service ships no secret: every profile the gateway knows gets one from a Secret
-    var secret =
-        c.getEnv().stream()
-            .filter(e -> e.getName().equals("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(overlay + ": the profile secret is not set"))
-            .getValueFrom()
-            .getSecretKeyRef();
-    assertThat(secret.getName()).isEqualTo("gateway-profiles");
-    assertThat(secret.getKey()).isEqualTo("vibration-sensor.secret");
-    assertThat(secret.getOptional()).isNotEqualTo(Boolean.TRUE);
-    assertThat(Files.readString(K8S.resolve("new-network.sh")))
-        .contains("kubectl create secret generic gateway-profiles")
-        .contains("--from-file=vibration-sensor.secret=");
-    // no ConfigMap entry and no -D argument carries it
-    assertThat(o.environment(c).get("BDT_GATEWAY_PROFILES_VIBRATION_SENSOR_SECRET"))
-        .startsWith("<from:");
-    assertThat(Stream.concat(c.getCommand().stream(), c.getArgs().stream()))
-        .noneMatch(a -> a.contains("profiles"));
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void mosquittoServesMqttOnlyOverTlsWithTheCertificateFromTheTlsSecret(String overlay)
-      throws Exception {
-    RenderedOverlay o = render(overlay);
-    StatefulSet broker = o.statefulSet("mosquitto");
-    Container c = broker.getSpec().getTemplate().getSpec().getContainers().getFirst();
-    String conf =
-        o.all(ConfigMap.class).stream()
-            .filter(m -> m.getMetadata().getName().startsWith("mosquitto-config"))
-            .findFirst()
-            .orElseThrow()
-            .getData()
-            .get("mosquitto.conf");
-    Map<Integer, Map<String, String>> listeners = listeners(conf);
-    // no plain-text listener: 8883 for passwords, 8884 for client certificates
-    assertThat(listeners).containsOnlyKeys(8883, 8884);
-    for (var listener : listeners.entrySet()) {
-      Map<String, String> settings = listener.getValue();
-      for (String file : List.of("cafile", "certfile", "keyfile")) {
-        assertThat(settings).as(listener.getKey() + " " + file).containsKey(file);
-        assertThat(secretMountedAt(broker, settings.get(file)))
-            .as(listener.getKey() + " " + file)
-            .isEqualTo("bdt-tls");
-      }
-      assertThat(Path.of(settings.get("cafile")).getFileName()).hasToString("ca.pem");
-      assertThat(Path.of(settings.get("keyfile")).getFileName()).hasToString("server-key.pem");
-    }
-    assertThat(listeners.get(8883)).doesNotContainKey("require_certificate");
-    assertThat(listeners.get(8884))
-        .containsEntry("require_certificate", "true")
-        .containsEntry("use_identity_as_username", "true");
-    assertThat(port(c, "mqtts")).isEqualTo(8883);
-    assertThat(port(c, "mqtts-cert")).isEqualTo(8884);
-    assertThat(o.service("mosquitto").getSpec().getPorts().stream().map(ServicePort::getPort))
-        .containsExactlyInAnyOrder(8883, 8884);
-    // the gateways dial the Service by name and verify it: the certificate must name it
-    assertThat(Files.readString(K8S.resolve("new-network.sh"))).contains(",DNS:mosquitto\"");
-    assertThat(conf).contains("log_dest topic");
-  }
-
-  /** Each {@code listener PORT} section of a Mosquitto config and its settings. */
-  static Map<Integer, Map<String, String>> listeners(String conf) {
-    Map<Integer, Map<String, String>> listeners = new java.util.TreeMap<>();
-    Map<String, String> current = null;
-    for (String line : conf.lines().map(String::strip).toList()) {
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String[] parts = line.split("\\s+", 2);
-      if (parts[0].equals("listener")) {
-        current = new java.util.HashMap<>();
-        listeners.put(Integer.parseInt(parts[1].split("\\s+")[0]), current);
-      } else if (current != null) {
-        current.put(parts[0], parts.length > 1 ? parts[1] : "");
-      }
-    }
-    return listeners;
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
   void portsAndProbesMatchWhatTheServicesListenOn(String overlay) throws Exception {
     RenderedOverlay o = render(overlay);
     Map<String, String> apEnv = o.environment(container(o, "ap"));
@@ -325,6 +128,20 @@ class ManifestContractTest {
         .isEqualTo("ws://ap-0.ap:" + apEnv.get("BDT_AP_CHAIN_WS_PORT"));
     assertThat(port(container(o, "gateway"), "http"))
         .isEqualTo(Integer.parseInt(gwEnv.get("QUARKUS_HTTP_PORT")));
+    // the explorer audits twins against every gateway pod's anchor proofs, by its DNS name
+    StatefulSet gateway = o.statefulSet("gateway");
+    List<String> audited = new ArrayList<>();
+    for (int n = 0; n < gateway.getSpec().getReplicas(); n++) {
+      audited.add(
+          "https://gateway-"
+              + n
+              + "."
+              + gateway.getSpec().getServiceName()
+              + ":"
+              + gwEnv.get("QUARKUS_HTTP_PORT"));
+    }
+    assertThat(explorerEnv.get("BDT_EXPLORER_GATEWAYS").split(","))
+        .containsExactlyElementsOf(audited);
     assertThat(apEnv.get("QUARKUS_HTTP_HOST")).isEqualTo("0.0.0.0");
     // other APs, the gateways and the explorer reach the node's P2P and JSON-RPC across pods
     assertThat(apEnv.get("BDT_AP_CHAIN_HOST")).isEqualTo("0.0.0.0");
@@ -415,9 +232,14 @@ class ManifestContractTest {
         .containsExactlyInAnyOrderElementsOf(apHosts);
     assertThat(aps)
         .allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "http")));
-    URI rpc = URI.create(gwEnv.get("BDT_GATEWAY_CHAIN_RPC_URL"));
-    assertThat(apHosts).contains(rpc.getHost());
-    assertThat(rpc.getPort()).isEqualTo(port(container(o, "ap"), "rpc"));
+    // the gateways' chain nodes, in the order they fail over: every AP's JSON-RPC (one AP down
+    // must not blind a gateway's chain view)
+    List<URI> nodes =
+        Stream.of(gwEnv.get("BDT_GATEWAY_CHAIN_RPC_URL").split(",")).map(URI::create).toList();
+    assertThat(nodes.stream().map(URI::getHost).toList())
+        .containsExactlyInAnyOrderElementsOf(apHosts);
+    assertThat(nodes)
+        .allSatisfy(u -> assertThat(u.getPort()).isEqualTo(port(container(o, "ap"), "rpc")));
   }
 
   @ParameterizedTest
@@ -440,57 +262,6 @@ class ManifestContractTest {
     // the AP reads the genesis where the ConfigMap is mounted
     String path = o.environment(container(o, "ap")).get("BDT_AP_CHAIN_GENESIS");
     assertThat(mountedFrom(o.statefulSet("ap"), path)).startsWith("bdt-genesis");
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"dev", "prod"})
-  void everyConfigMapAndSecretAPodNamesExists(String overlay) throws Exception {
-    RenderedOverlay o = render(overlay);
-    Set<String> configMaps = new HashSet<>();
-    o.all(ConfigMap.class).forEach(c -> configMaps.add(c.getMetadata().getName()));
-    Set<String> secrets = secretsNewNetworkCreates();
-    for (var entry : o.podTemplates().entrySet()) {
-      PodSpec pod = entry.getValue().getSpec();
-      for (Volume v : pod.getVolumes()) {
-        if (v.getConfigMap() != null) {
-          assertThat(configMaps)
-              .as(entry.getKey() + " volume " + v.getName())
-              .contains(v.getConfigMap().getName());
-        }
-        if (v.getSecret() != null) {
-          assertThat(secrets)
-              .as(entry.getKey() + " volume " + v.getName())
-              .contains(v.getSecret().getSecretName());
-        }
-      }
-      for (Container c :
-          Stream.concat(pod.getContainers().stream(), pod.getInitContainers().stream()).toList()) {
-        c.getEnvFrom()
-            .forEach(
-                f -> {
-                  if (f.getConfigMapRef() != null) {
-                    assertThat(configMaps).contains(f.getConfigMapRef().getName());
-                  }
-                });
-        c.getEnv().stream()
-            .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
-            .forEach(
-                e -> assertThat(secrets).contains(e.getValueFrom().getSecretKeyRef().getName()));
-      }
-    }
-  }
-
-  /** Secrets are created per network by new-network.sh (never committed); the names it writes. */
-  static Set<String> secretsNewNetworkCreates() throws IOException {
-    Matcher m =
-        Pattern.compile("kubectl create secret generic ([a-z0-9-]+)")
-            .matcher(Files.readString(K8S.resolve("new-network.sh")));
-    Set<String> names = new HashSet<>();
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    assertThat(names).isNotEmpty();
-    return names;
   }
 
   @ParameterizedTest
@@ -619,54 +390,5 @@ class ManifestContractTest {
           lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
       assertThat(user).as(file).isNotIn("USER root", "USER 0");
     }
-  }
-
-  static int port(Container c, String name) {
-    return c.getPorts().stream()
-        .filter(p -> name.equals(p.getName()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(c.getName() + " has no port " + name))
-        .getContainerPort();
-  }
-
-  private static PodTemplateSpec selected(RenderedOverlay o, Map<String, String> selector) {
-    return o.podTemplates().values().stream()
-        .filter(
-            t ->
-                selector.entrySet().stream()
-                    .allMatch(
-                        e -> e.getValue().equals(t.getMetadata().getLabels().get(e.getKey()))))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no workload matches selector " + selector));
-  }
-
-  /** The Secret whose volume holds {@code path} in the workload's container, or "". */
-  static String secretMountedAt(StatefulSet s, String path) {
-    Volume v = volumeAt(s, path);
-    return v.getSecret() != null ? v.getSecret().getSecretName() : "";
-  }
-
-  /** The ConfigMap whose volume holds {@code path} in the workload's container, or "". */
-  private static String mountedFrom(StatefulSet s, String path) {
-    Volume v = volumeAt(s, path);
-    return v.getConfigMap() != null ? v.getConfigMap().getName() : "";
-  }
-
-  static Volume volumeAt(StatefulSet s, String path) {
-    PodSpec pod = s.getSpec().getTemplate().getSpec();
-    return volumeAt(pod, pod.getContainers().getFirst(), path);
-  }
-
-  /** The volume of {@code pod} that holds {@code path} in container {@code c}. */
-  static Volume volumeAt(PodSpec pod, Container c, String path) {
-    var mount =
-        c.getVolumeMounts().stream()
-            .filter(m -> path.startsWith(m.getMountPath() + "/"))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError(path + " is on no mounted volume"));
-    return pod.getVolumes().stream()
-        .filter(vol -> vol.getName().equals(mount.getName()))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
   }
 }

@@ -52,23 +52,22 @@ class ProdApsAcrossHostsIT {
 
   @BeforeAll
   static void namespacesAndKubectl() {
-    ManifestContractTest.kubectlIsHere();
+    Manifests.kubectlIsHere();
     assumeTrue(NetnsHosts.available(), "network namespaces need root and iproute2");
     assumeTrue(
         Files.exists(apJar()), "the access point is built (./mvnw -pl access-point -am package)");
   }
 
   static Path apJar() {
-    return ManifestContractTest.ROOT.resolve("access-point/target/quarkus-app/quarkus-run.jar");
+    return Manifests.ROOT.resolve("access-point/target/quarkus-app/quarkus-run.jar");
   }
 
   @Test
   void prodApsFormOneChainOverTlsTakeTheContractsAndSurviveALinkCut() throws Exception {
-    OverlayPods prod = OverlayPods.render(ManifestContractTest.K8S.resolve("overlays/prod"));
+    OverlayPods prod = OverlayPods.render(Manifests.K8S.resolve("overlays/prod"));
     assertThat(prod.replicas("ap")).isEqualTo(APS.size());
     // the files the overlay's Secrets and ConfigMaps hold, as new-network.sh makes them
-    ProdNetwork made =
-        ProdNetwork.create(ManifestContractTest.ROOT, dir, APS.size(), 2, 20_000, APS);
+    ProdNetwork made = ProdNetwork.create(Manifests.ROOT, dir, APS.size(), 2, 20_000, APS);
     Path network = made.network();
     Path files = made.files();
 

@@ -22,17 +22,32 @@ class CutLatencyTest {
   void errorIsMeasuredMedianOverPredictedMedianMinusOne() {
     CutLatency c =
         new CutLatency(
-            3, new double[] {2, 3, 4}, new double[] {1, 2, 2}, new double[] {6, 6, 6}, 9, 4);
+            3,
+            new double[] {2, 3, 4},
+            new double[] {1, 2, 2},
+            new double[] {6, 6, 6},
+            new double[] {3, 3, 4},
+            9,
+            4);
     assertThat(c.error()).isCloseTo(0.5, within(1e-12));
     assertThat(c.calibratedError()).isCloseTo(-0.25, within(1e-12));
     assertThat(c.mixedError()).isCloseTo(-0.5, within(1e-12));
+    assertThat(c.liveError()).isCloseTo(0, within(1e-12));
     assertThat(c.measuredMean()).isCloseTo(3, within(1e-12));
   }
 
   @Test
   void rejectsMismatchedPredictions() {
     assertThatThrownBy(
-            () -> new CutLatency(1, new double[] {1, 2}, new double[] {1}, new double[] {1}, 1, 1))
+            () ->
+                new CutLatency(
+                    1,
+                    new double[] {1, 2},
+                    new double[] {1, 2},
+                    new double[] {1, 2},
+                    new double[] {1},
+                    1,
+                    1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cut 1");
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SplitCommand.class,
       VerifyCommand.class,
       ZooCommand.class,
+      ZooTablesCommand.class,
       ProfileCommand.class,
       VibrationReportCommand.class
     })

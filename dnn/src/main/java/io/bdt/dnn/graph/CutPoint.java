@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  *
  * @param id {@code k}: 0 is full offload (the inputs cross), the last id is fully local
  * @param position number of compute nodes (in analysis order) in the head
- * @param tensors the tensors that cross the cut (for the last cut: the model's outputs)
+ * @param tensors the tensors that cross the cut (for the last cut: the model's outputs); a 16-bit
+ *     float tensor of an inner cut crosses as its {@link Fp32Carrier}
  * @param headFlops {@code c_k^head}: FLOPs per sample in the head
  * @param tailFlops {@code c_k^tail}: FLOPs per sample in the tail
  * @param bits {@code d_k}: bits per sample crossing the cut; 0 for the fully local cut, where the

@@ -57,7 +57,8 @@ final class CutSearch {
       boolean boundary = p == 0 || p == n;
       if ((boundary || (live.size() <= maxCutTensors && allCrossable(live, tensors)))
           && seen.add(Set.copyOf(live))) {
-        List<TensorInfo> crossing = live.stream().map(tensors::get).toList();
+        List<TensorInfo> crossing =
+            live.stream().map(name -> crossingAs(tensors.get(name), boundary, inputs)).toList();
         long bits =
             p == n
                 ? 0
@@ -90,6 +91,14 @@ final class CutSearch {
       }
     }
     return cuts;
+  }
+
+  /** {@code t} as it crosses: 16-bit floats of an inner cut as their {@link Fp32Carrier}. */
+  private static TensorInfo crossingAs(TensorInfo t, boolean boundary, List<TensorInfo> inputs) {
+    if (boundary || !Fp32Carrier.carries(t) || inputs.contains(t)) {
+      return t;
+    }
+    return Fp32Carrier.of(t);
   }
 
   static boolean allCrossable(Set<String> live, Map<String, TensorInfo> tensors) {

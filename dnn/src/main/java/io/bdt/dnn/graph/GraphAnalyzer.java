@@ -8,8 +8,10 @@ import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
 import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
 import io.bdt.dnn.onnx.proto.Onnx.ValueInfoProto;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +24,11 @@ import java.util.Set;
  * which exporters emit in execution order, or Kahn's order if the file's order is not topological).
  * A cut at position {@code p} runs nodes {@code [0, p)} in the head; the tensors that cross it are
  * those produced in the head (or graph inputs) and consumed in the tail or returned as graph
- * outputs. Initializers and Constant outputs never cross: they go with each side that uses them.
- * Position 0 (full offload) and position N (fully local) are always cuts; another position is a cut
- * when at most {@code maxCutTensors} tensors cross it. Positions with the same crossing set as an
- * earlier one are dropped.
+ * outputs. Initializers, Constant outputs and the outputs of nodes computed from constants alone
+ * ({@link ConstantSubgraphs}) never cross: they go with each side that uses them. Position 0 (full
+ * offload) and position N (fully local) are always cuts; another position is a cut when at most
+ * {@code maxCutTensors} tensors cross it. Positions with the same crossing set as an earlier one
+ * are dropped.
  */
 public final class GraphAnalyzer {
 
@@ -131,8 +134,23 @@ public final class GraphAnalyzer {
     if (!unresolved.isEmpty()) {
       tensors.putAll(probe(model, inputs, unresolved, samples, ruleError));
     }
+    Set<String> fixed = new HashSet<>(initializers);
+    for (NodeProto c : constantNodes) {
+      fixed.add(c.getOutput(0));
+    }
+    Set<String> graphOutputs = new HashSet<>();
+    for (ValueInfoProto vi : graph.getOutputList()) {
+      graphOutputs.add(vi.getName());
+    }
+    List<NodeProto> folded = ConstantSubgraphs.extract(order, fixed, graphOutputs);
+    Set<NodeProto> foldedSet = Collections.newSetFromMap(new IdentityHashMap<>());
+    foldedSet.addAll(folded);
+    constantNodes.addAll(folded);
     List<Layer> layers = new ArrayList<>();
     for (NodeProto node : order) {
+      if (foldedSet.contains(node)) {
+        continue;
+      }
       List<TensorInfo> in = new ArrayList<>();
       for (String name : node.getInputList()) {
         in.add(name.isEmpty() ? null : tensors.get(name));
@@ -159,14 +177,15 @@ public final class GraphAnalyzer {
 
     long batch =
         inputs.isEmpty() || inputs.get(0).rank() == 0 ? 1 : Math.max(1, inputs.get(0).dim(0));
-    Set<String> fixed = new HashSet<>(initializers);
-    for (NodeProto c : constantNodes) {
-      fixed.add(c.getOutput(0));
-    }
     List<CutPoint> cuts =
         CutSearch.findCuts(layers, inputs, outputs, tensors, fixed, batch, maxCutTensors);
     Map<String, TensorInfo> activations = new LinkedHashMap<>(tensors);
     activations.keySet().removeAll(initializers);
+    for (CutPoint cut : cuts) {
+      for (TensorInfo t : cut.tensors()) {
+        activations.putIfAbsent(t.name(), t);
+      }
+    }
     return new GraphAnalysis(
         model,
         graph.getName(),

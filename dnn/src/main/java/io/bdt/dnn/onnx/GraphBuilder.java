@@ -7,6 +7,7 @@ import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
 import io.bdt.dnn.onnx.proto.Onnx.OperatorSetIdProto;
+import io.bdt.dnn.onnx.proto.Onnx.StringStringEntryProto;
 import io.bdt.dnn.onnx.proto.Onnx.TensorProto;
 import io.bdt.dnn.onnx.proto.Onnx.TensorShapeProto;
 import io.bdt.dnn.onnx.proto.Onnx.TypeProto;
@@ -16,7 +17,9 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +51,7 @@ public final class GraphBuilder {
   private final Set<String> names = new HashSet<>();
   private final int opset;
   private String producer = "b-dt";
+  private final Map<String, String> metadata = new LinkedHashMap<>();
 
   /** A builder for a graph named {@code name} importing opset {@link #DEFAULT_OPSET}. */
   public GraphBuilder(String name) {
@@ -66,6 +70,12 @@ public final class GraphBuilder {
   /** Sets the model's producer_name (default {@code b-dt}). */
   public GraphBuilder producer(String producerName) {
     this.producer = producerName;
+    return this;
+  }
+
+  /** Sets the model's metadata property {@code key} (ONNX {@code metadata_props}). */
+  public GraphBuilder metadata(String key, String value) {
+    metadata.put(key, value);
     return this;
   }
 
@@ -198,12 +208,17 @@ public final class GraphBuilder {
 
   /** The model built so far. */
   public ModelProto build() {
-    return ModelProto.newBuilder()
-        .setIrVersion(DEFAULT_IR_VERSION)
-        .setProducerName(producer)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-        .setGraph(graph.build())
-        .build();
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(DEFAULT_IR_VERSION)
+            .setProducerName(producer)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+            .setGraph(graph.build());
+    metadata.forEach(
+        (key, value) ->
+            model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+    return model.build();
   }
 
   /** Builds the model and writes it to {@code file}. */

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Writes a {@link CutProfiler.Profile} as the cost-table JSON the optimizer reads ({@code
@@ -54,7 +55,7 @@ public final class CostTableFile {
     ObjectNode root = header(analysis, model, wire);
     ArrayNode cuts = root.putArray("cuts");
     for (CutProfiler.CutProfile c : profile.cuts()) {
-      cut(cuts, analysis, c.cut(), model, wire)
+      cut(cuts, analysis, c.cut(), c.cut().id(), c.cut().label(), model, wire)
           .put("headSeconds", c.timings().get(0).headSeconds())
           .put("tailSeconds", c.timings().get(0).tailSeconds());
     }
@@ -91,12 +92,22 @@ public final class CostTableFile {
    * #json(CutProfiler.Profile, String, Instant, Optional)} writes.
    */
   public static String json(GraphAnalysis analysis) {
-    ObjectNode root = header(analysis, analysis.name(), Optional.empty());
+    return json(analysis, analysis.name(), analysis.cuts(), CutPoint::label);
+  }
+
+  /**
+   * The cost table of some of a graph analysis' cuts ({@code kept}, in cut order, the first and
+   * last among them), named {@code model}, renumbered from 0 and labelled by {@code label}; FLOPs
+   * and raw-tensor bits, no timings.
+   */
+  public static String json(
+      GraphAnalysis analysis, String model, List<CutPoint> kept, Function<CutPoint, String> label) {
+    ObjectNode root = header(analysis, model, Optional.empty());
     ArrayNode cuts = root.putArray("cuts");
-    for (CutPoint c : analysis.cuts()) {
-      cut(cuts, analysis, c, analysis.name(), Optional.empty());
+    for (CutPoint c : kept) {
+      cut(cuts, analysis, c, cuts.size(), label.apply(c), model, Optional.empty());
     }
-    return serialize(root, analysis.name());
+    return serialize(root, model);
   }
 
   private static ObjectNode header(GraphAnalysis analysis, String model, Optional<Encoding> wire) {
@@ -112,11 +123,18 @@ public final class CostTableFile {
     return root;
   }
 
+  /** Appends cut {@code c} to {@code cuts} as the table's cut {@code id} labelled {@code label}. */
   private static ObjectNode cut(
-      ArrayNode cuts, GraphAnalysis analysis, CutPoint c, String model, Optional<Encoding> wire) {
+      ArrayNode cuts,
+      GraphAnalysis analysis,
+      CutPoint c,
+      int id,
+      String label,
+      String model,
+      Optional<Encoding> wire) {
     ObjectNode cut = cuts.addObject();
-    cut.put("id", c.id());
-    cut.put("label", c.label());
+    cut.put("id", id);
+    cut.put("label", label);
     cut.put("headFlops", c.headFlops());
     cut.put("tailFlops", c.tailFlops());
     boolean fullyLocal = c.position() == analysis.layers().size();

@@ -1,10 +1,12 @@
 package io.bdt.dnn.split;
 
 import io.bdt.dnn.graph.CutPoint;
+import io.bdt.dnn.graph.Fp32Carrier;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.Layer;
 import io.bdt.dnn.graph.NodeInputs;
 import io.bdt.dnn.graph.TensorInfo;
+import io.bdt.dnn.onnx.proto.Onnx.AttributeProto;
 import io.bdt.dnn.onnx.proto.Onnx.GraphProto;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.onnx.proto.Onnx.NodeProto;
@@ -25,11 +27,11 @@ import java.util.Set;
  * Splits an analysed model at a cut into a head model and a tail model.
  *
  * <p>The head holds the compute nodes before the cut and returns the cut's tensors; the tail takes
- * them as inputs and returns the model's outputs. Each side carries only the initializers and
- * Constant nodes its own nodes use (a shared one is copied into both), and both keep the model's IR
- * version, opset imports and producer. Cut tensors are declared with their inferred static shape,
- * or with rank only when the model's inputs were dynamic, so the halves stay usable with other
- * batch sizes.
+ * them as inputs and returns the model's outputs. Each side carries only the initializers, Constant
+ * nodes and nodes computed from constants alone its own nodes use (a shared one is copied into
+ * both), and both keep the model's IR version, opset imports and producer. Cut tensors are declared
+ * with their inferred static shape, or with rank only when the model's inputs were dynamic, so the
+ * halves stay usable with other batch sizes.
  *
  * <p>Both sides list their nodes (Constant nodes included) and initializers in the model file's own
  * order, whatever order the analysis walked them in, so the cut-0 tail is node for node the
@@ -43,6 +45,11 @@ import java.util.Set;
  */
 public final class ModelSplitter {
 
+  private static final String CAST = "Cast";
+
+  /** Name prefix of the Casts onto and off a {@link Fp32Carrier}. */
+  private static final String CARRIER_CAST = "bdt_carrier_cast:";
+
   private ModelSplitter() {}
 
   /** Splits {@code analysis}'s model at cut {@code cutId}. */
@@ -51,8 +58,18 @@ public final class ModelSplitter {
     ModelProto model = analysis.model();
     GraphProto graph = model.getGraph();
     List<Layer> layers = analysis.layers();
-    List<NodeProto> headNodes = inFileOrder(graph, layers.subList(0, cut.position()));
-    List<NodeProto> tailNodes = inFileOrder(graph, layers.subList(cut.position(), layers.size()));
+    List<NodeProto> headNodes =
+        new ArrayList<>(inFileOrder(graph, layers.subList(0, cut.position())));
+    List<NodeProto> tailNodes = new ArrayList<>();
+    for (TensorInfo t : cut.tensors()) {
+      if (Fp32Carrier.isCarrier(t.name())) {
+        String carried = Fp32Carrier.carried(t.name());
+        headNodes.add(
+            cast(carrierSource(analysis, carried), t.name(), TensorProto.DataType.FLOAT_VALUE));
+        tailNodes.add(cast(t.name(), carried, analysis.tensors().get(carried).elemType()));
+      }
+    }
+    tailNodes.addAll(inFileOrder(graph, layers.subList(cut.position(), layers.size())));
 
     List<ValueInfoProto> cutValues = new ArrayList<>();
     for (TensorInfo t : cut.tensors()) {
@@ -93,15 +110,27 @@ public final class ModelSplitter {
       List<ValueInfoProto> outputs) {
     Set<String> used = uses(nodes);
     GraphProto.Builder side = GraphProto.newBuilder().setName(name);
-    Set<NodeProto> constants = new HashSet<>(analysis.constantNodes());
-    Set<NodeProto> compute = Collections.newSetFromMap(new IdentityHashMap<>());
-    compute.addAll(nodes);
-    for (NodeProto node : graph.getNodeList()) {
-      if (compute.contains(node)
-          || (constants.contains(node) && used.contains(node.getOutput(0)))) {
-        side.addNode(node);
+    Set<NodeProto> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+    taken.addAll(nodes);
+    taken.addAll(constantsUsed(analysis.constantNodes(), used));
+    List<NodeProto> carriersIn = new ArrayList<>();
+    List<NodeProto> carriersOut = new ArrayList<>();
+    for (NodeProto node : nodes) {
+      if (node.getOpType().equals(CAST) && node.getName().startsWith(CARRIER_CAST)) {
+        (Fp32Carrier.isCarrier(node.getOutput(0)) ? carriersOut : carriersIn).add(node);
       }
     }
+    side.addAllNode(carriersIn);
+    Map<String, String> carriedBy = new HashMap<>();
+    for (NodeProto in : carriersIn) {
+      carriedBy.put(in.getOutput(0), in.getInput(0));
+    }
+    for (NodeProto node : graph.getNodeList()) {
+      if (taken.contains(node)) {
+        side.addNode(castFromCarrier(node, carriedBy));
+      }
+    }
+    side.addAllNode(carriersOut);
     Set<String> initializers = new HashSet<>();
     for (TensorProto init : graph.getInitializerList()) {
       if (used.contains(init.getName())) {
@@ -138,6 +167,83 @@ public final class ModelSplitter {
       wanted.add(node);
     }
     return graph.getNodeList().stream().filter(wanted::contains).toList();
+  }
+
+  /**
+   * What the head puts on the carrier of {@code tensor}: the tensor itself, or, when an explicit
+   * {@code Cast} made it from a float32 tensor, that float32 tensor. ONNX Runtime removes such a
+   * Cast together with the one it inserts before the next float32 kernel, so the whole model never
+   * rounds there either (measured on the fp16 IS-Net's input cast: carrying the Cast's output was
+   * 5.7e-3 off, its input exact).
+   */
+  private static String carrierSource(GraphAnalysis analysis, String tensor) {
+    for (Layer layer : analysis.layers()) {
+      NodeProto node = layer.node();
+      if (node.getOutputCount() == 1 && node.getOutput(0).equals(tensor)) {
+        if (node.getOpType().equals(CAST) && node.getDomain().isEmpty()) {
+          TensorInfo from = analysis.tensors().get(node.getInput(0));
+          if (from != null && from.elemType() == TensorProto.DataType.FLOAT_VALUE) {
+            return node.getInput(0);
+          }
+        }
+        return tensor;
+      }
+    }
+    return tensor;
+  }
+
+  /**
+   * {@code node}, or, when it is an explicit Cast to float32 of a carried tensor, the same Cast
+   * reading the carrier. ONNX Runtime keeps two explicit Casts in a row (the tail's Cast off the
+   * carrier, then this one) and would round the value to float16 between them, while in the whole
+   * model it removes this Cast with the one it inserted after the producing kernel.
+   */
+  private static NodeProto castFromCarrier(NodeProto node, Map<String, String> carriedBy) {
+    if (!node.getOpType().equals(CAST)
+        || !node.getDomain().isEmpty()
+        || node.getInputCount() != 1
+        || !carriedBy.containsKey(node.getInput(0))) {
+      return node;
+    }
+    for (AttributeProto a : node.getAttributeList()) {
+      if (a.getName().equals("to") && a.getI() == TensorProto.DataType.FLOAT_VALUE) {
+        return node.toBuilder().setInput(0, carriedBy.get(node.getInput(0))).build();
+      }
+    }
+    return node;
+  }
+
+  /** A Cast that moves a 16-bit float tensor onto or off its {@link Fp32Carrier}. */
+  private static NodeProto cast(String from, String to, int elemType) {
+    return NodeProto.newBuilder()
+        .setOpType(CAST)
+        .setName(CARRIER_CAST + to)
+        .addInput(from)
+        .addOutput(to)
+        .addAttribute(
+            AttributeProto.newBuilder()
+                .setName("to")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(elemType))
+        .build();
+  }
+
+  /**
+   * The constant nodes (in topological order) whose outputs {@code used} names, and transitively
+   * the ones they read; {@code used} grows by their inputs, so their initializers come along.
+   */
+  private static List<NodeProto> constantsUsed(List<NodeProto> constants, Set<String> used) {
+    List<NodeProto> taken = new ArrayList<>();
+    for (NodeProto node : constants.reversed()) {
+      for (String out : node.getOutputList()) {
+        if (used.contains(out)) {
+          taken.add(node);
+          used.addAll(NodeInputs.of(node));
+          break;
+        }
+      }
+    }
+    return taken;
   }
 
   private static Set<String> uses(List<NodeProto> nodes) {

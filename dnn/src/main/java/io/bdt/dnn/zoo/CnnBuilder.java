@@ -6,6 +6,7 @@ import static io.bdt.dnn.onnx.GraphBuilder.intsAttr;
 
 import io.bdt.dnn.onnx.GraphBuilder;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -24,6 +25,7 @@ final class CnnBuilder {
   private final SplittableRandom random;
   private String relu6Min;
   private String relu6Max;
+  private final List<String> blocks = new ArrayList<>();
 
   CnnBuilder(String name, long seed) {
     this.graph = new GraphBuilder(name, 17).producer("b-dt model zoo");
@@ -131,8 +133,20 @@ final class CnnBuilder {
         intAttr("transB", 1));
   }
 
+  /**
+   * Declares {@code name} (a node-name prefix) a block: a residual or inverted-residual block whose
+   * inside is not a stage boundary ({@link ZooCostTables}). Recorded in the model's metadata under
+   * {@link ZooCostTables#BLOCKS_KEY}.
+   */
+  void block(String name) {
+    blocks.add(name);
+  }
+
   ModelProto build(String output, long... dims) {
     graph.output(output, dims);
+    if (!blocks.isEmpty()) {
+      graph.metadata(ZooCostTables.BLOCKS_KEY, String.join(",", blocks));
+    }
     return graph.build();
   }
 

@@ -9,6 +9,12 @@ import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
  */
 public final class MobileNetV2 implements ZooModel {
 
+  /** Colour channels of the input image. */
+  public static final int CHANNELS = 3;
+
+  /** Height and width of the input image, pixels. */
+  public static final int SIDE = 224;
+
   /** t (expansion), c (channels), n (repeats), s (first stride), as in the paper's Table 2. */
   private static final int[][] SETTINGS = {
     {1, 16, 1, 1},
@@ -33,7 +39,7 @@ public final class MobileNetV2 implements ZooModel {
   @Override
   public ModelProto build() {
     CnnBuilder b = new CnnBuilder("mobilenetv2", 2);
-    String x = b.input("input", 1, 3, 224, 224);
+    String x = b.input("input", 1, CHANNELS, SIDE, SIDE);
     x = b.conv("features.0.0", x, 3, 32, 3, 2, 1, 1, false);
     x = b.relu6("features.0.2", b.batchNorm("features.0.1", x, 32, 1));
     int in = 32;
@@ -57,6 +63,7 @@ public final class MobileNetV2 implements ZooModel {
 
   private static String invertedResidual(
       CnnBuilder b, String name, String x, int in, int out, int stride, int expansion) {
+    b.block(name);
     int hidden = in * expansion;
     String y = x;
     int layer = 0;

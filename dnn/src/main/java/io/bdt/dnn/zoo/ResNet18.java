@@ -45,6 +45,7 @@ public final class ResNet18 implements ZooModel {
 
   private static String basicBlock(
       CnnBuilder b, String name, String x, int in, int out, int stride) {
+    b.block(name);
     String y = b.conv(name + ".conv1", x, in, out, 3, stride, 1, 1, false);
     y = b.relu(name + ".relu1", b.batchNorm(name + ".bn1", y, out, 1));
     y = b.conv(name + ".conv2", y, out, out, 3, 1, 1, 1, false);

@@ -75,6 +75,51 @@ class AnyModelSplitTest {
     }
   }
 
+  /**
+   * x -> Relu -> Sigmoid -> Add(bias) -> Tanh -> Mul(scale): the bias is an initializer reshaped by
+   * a node of its own and the scale an Identity of an initializer, both at the top of the file as
+   * quantizers and exporters put them.
+   */
+  static ModelProto constantSubgraphModel() {
+    GraphBuilder g = new GraphBuilder("folded");
+    String x = g.input("x", 1, 4);
+    String bias = g.initializer("bias", new float[] {0.5f, -0.25f, 1, -1}, 4);
+    String shape = g.initializer("bias_shape", new long[] {1, 4}, 2);
+    String w = g.initializer("w", new float[] {2, -3, 0.5f, 1.5f}, 1, 4);
+    String biasRow = g.node("Reshape", "bias_row", List.of(bias, shape));
+    String scale = g.node("Identity", "scale", List.of(w));
+    String a = g.node("Relu", "a", List.of(x));
+    String b = g.node("Sigmoid", "b", List.of(a));
+    String c = g.node("Add", "c", List.of(b, biasRow));
+    String d = g.node("Tanh", "d", List.of(c));
+    g.output(g.node("Mul", "e", List.of(d, scale)), 1, 4);
+    return g.build();
+  }
+
+  @Test
+  void nodesComputedFromConstantsAloneTravelWithEachSideAndNeverCrossACut() throws Exception {
+    GraphAnalysis a = GraphAnalyzer.analyze(constantSubgraphModel(), Map.of(), 1);
+    assertThat(a.layers()).extracting(l -> l.name()).containsExactly("a", "b", "c", "d", "e");
+    // one tensor crosses between each pair of compute nodes: a cut at every position
+    assertThat(a.cuts()).extracting(CutPoint::position).containsExactly(0, 1, 2, 3, 4, 5);
+    assertThat(a.cuts()).allSatisfy(cut -> assertThat(cut.tensorNames()).hasSizeLessThan(2));
+    SplitModel afterAdd = ModelSplitter.split(a, 3);
+    assertThat(afterAdd.head().getGraph().getNodeList())
+        .extracting(n -> n.getOutput(0))
+        .containsExactly("bias_row", "a", "b", "c");
+    assertThat(afterAdd.tail().getGraph().getNodeList())
+        .extracting(n -> n.getOutput(0))
+        .containsExactly("scale", "d", "e");
+    assertThat(afterAdd.tail().getGraph().getInitializerList())
+        .extracting(TensorProto::getName)
+        .containsExactly("w");
+    try (SplitVerifier v = new SplitVerifier(ENV, a, 5)) {
+      for (CutPoint cut : a.cuts()) {
+        assertThat(v.check(cut.id()).passes()).as("cut %s", cut.label()).isTrue();
+      }
+    }
+  }
+
   /** ids (int64) -> Gather(embedding) -> Reshape to Shape-computed dims; two outputs. */
   static ModelProto embeddingModel() {
     GraphBuilder g = new GraphBuilder("embed");

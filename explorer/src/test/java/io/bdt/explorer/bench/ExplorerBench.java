@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.explorer.ExplorerConfig;
 import io.bdt.explorer.abi.BdtContracts;
@@ -66,7 +67,7 @@ public final class ExplorerBench {
     // no empty blocks: the chain holds only the payments' blocks, and stays still while indexed
     try (Node node =
         new Node(
-            Node.Config.of(fill.spec(), dir.resolve("chain"))
+            NodeConfig.of(fill.spec(), dir.resolve("chain"))
                 .withRpc(new InetSocketAddress("127.0.0.1", 0))
                 .withMiner(ChainFill.DEV.miner().getEcKeyPair(), MiningShare.full(1))
                 .withAutoMine(true, Duration.ofDays(1)))) {

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.explorer.ExplorerConfig;
-import io.bdt.explorer.node.TcpRelay;
+import io.bdt.faults.TcpRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -36,7 +37,7 @@ class FollowNewHeadsTest {
   @Test
   void indexesEveryNewHeadTheNodePushesWithoutPolling() throws Exception {
     try (Node node = node();
-        TcpRelay relay = new TcpRelay(node.wsPort().orElseThrow())) {
+        TcpRelay relay = new TcpRelay(0, node.wsPort().orElseThrow())) {
       // polling every hour either way: within the test only a newHeads notification wakes it
       IndexService service = service(node, relay, HOUR, HOUR);
       try {
@@ -57,7 +58,7 @@ class FollowNewHeadsTest {
   @Test
   void pollsWhileTheWebSocketIsDownAndFollowsHeadsAgainOnceItReconnects() throws Exception {
     try (Node node = node();
-        TcpRelay relay = new TcpRelay(node.wsPort().orElseThrow())) {
+        TcpRelay relay = new TcpRelay(0, node.wsPort().orElseThrow())) {
       IndexService service = service(node, relay, Duration.ofMillis(200), HOUR);
       try {
         await(service::followsNewHeads, "the newHeads subscription goes live");
@@ -68,7 +69,7 @@ class FollowNewHeadsTest {
         node.mineBlock().orElseThrow();
         await(() -> service.status().indexed() == 2, "blocks 1 and 2 indexed by polling");
 
-        relay.restore(); // it reconnects within NewHeads.RETRY and subscribes again
+        relay.heal(); // it reconnects within NewHeads.RETRY and subscribes again
         await(service::followsNewHeads, "the subscription live again");
         node.mineBlock().orElseThrow();
         await(() -> service.status().indexed() == 3, "block 3 indexed");
@@ -81,7 +82,7 @@ class FollowNewHeadsTest {
   private Node node() throws Exception {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     return new Node(
-        Node.Config.of(DevNetwork.spec(DEV), dir.resolve("chain"))
+        NodeConfig.of(DevNetwork.spec(DEV), dir.resolve("chain"))
             .withRpc(any)
             .withWebSocket(any)
             .withMiner(DEV.miner().getEcKeyPair(), MiningShare.full(1)));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.explorer.LiveChain;
 import io.bdt.explorer.abi.BdtContracts;
@@ -138,7 +139,7 @@ class IndexerTest {
 
   static Node devNode(Path dir) throws Exception {
     return new Node(
-        Node.Config.of(DevNetwork.spec(DEV), dir)
+        NodeConfig.of(DevNetwork.spec(DEV), dir)
             .withRpc(new InetSocketAddress("127.0.0.1", 0))
             .withMiner(DEV.miner().getEcKeyPair(), MiningShare.full(1))
             .withAutoMine(false, Duration.ofHours(1)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.device.DeviceRecord;
+import io.bdt.gateway.mqtt.MessageCallback;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,14 +24,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,13 +48,17 @@ import org.jboss.logging.Logger;
  * the "not authorised" CONNECT refusals in it (notice level) are reported as {@link
  * Refusal.Reason#CONNECT_REFUSED} (the log does not say which client or why), and TLS handshakes
  * that failed on the client's certificate ("OpenSSL Error[0]: ... certificate verify failed", error
- * level) as {@link Refusal.Reason#UNTRUSTED_CERTIFICATE}. Denied PUBLISHes are logged only at debug
- * level and denied SUBSCRIBEs not at all: the gateway cannot count those (docs/security.md).
+ * level) as {@link Refusal.Reason#UNTRUSTED_CERTIFICATE}, and a revoked certificate device's
+ * connection ("New client connected ... u'<device id>'", notice level) as {@link
+ * Refusal.Reason#REVOKED_DEVICE}, after which the gateway disconnects it. Denied PUBLISHes are
+ * logged only at debug level and denied SUBSCRIBEs not at all: the gateway cannot count those
+ * (docs/security.md).
  *
  * <p>A revocation both disables the device's client and takes its role away: Mosquitto 2.0.11 does
  * not ask the plugin to log in a client on a certificate listener ({@code
- * use_identity_as_username}), so a disabled certificate device can connect again, but with no role
- * every publish and subscribe it makes is refused.
+ * use_identity_as_username}), so a disabled certificate device can connect again; with no role
+ * every publish and subscribe it makes is refused, and the gateway disconnects it as soon as the
+ * broker's log shows it.
  */
 public final class DynamicSecurityAccess implements BrokerAccess {
 
@@ -73,6 +77,9 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   /** Mosquitto's error-level log lines: failed TLS handshakes. */
   public static final String BROKER_ERRORS = "$SYS/broker/log/E";
 
+  // a client let in ("u'<username>'" only when it has one; on a certificate listener, its CN)
+  private static final Pattern CONNECTED =
+      Pattern.compile("New client connected from \\S+ as (\\S+) \\(.*, u'([^']*)'\\)");
   private static final Pattern NOT_AUTHORISED =
       Pattern.compile("Client (\\S+) disconnected, not authori[sz]ed");
   // OpenSSL's verdict on the peer's certificate chain: only the broker verifies one (a client that
@@ -88,6 +95,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   private final Map<String, String> profileSecrets;
   private final Consumer<Refusal> refusals;
   private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private volatile MqttAsyncClient admin;
 
   /**
@@ -143,7 +151,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
           ClientRole.Provisioning profile = new ClientRole.Provisioning(key, "+");
           String username = AccessTable.PROVISION_PREFIX + key;
           commands.add(DynsecCommands.createRole(profile, gatewayId));
-          commands.addAll(DynsecCommands.denyReplyWildcards(profile, gatewayId));
+          commands.addAll(DynsecCommands.provisioningAcls(profile, gatewayId));
           commands.add(DynsecCommands.createClient(username, secret, profile));
           commands.add(DynsecCommands.setClientPassword(username, secret));
           commands.add(DynsecCommands.addClientRole(username, profile));
@@ -160,6 +168,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     List<ObjectNode> commands = new ArrayList<>();
     for (DeviceRecord device : devices) {
       if (device.revoked()) {
+        revoked.add(device.deviceId());
         commands.addAll(revocation(device.deviceId()));
       } else {
         commands.add(
@@ -189,6 +198,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
 
   @Override
   public void revoke(MqttAsyncClient mqtt, String deviceId) throws MqttException {
+    revoked.add(deviceId);
     run(revocation(deviceId));
   }
 
@@ -283,6 +293,40 @@ public final class DynamicSecurityAccess implements BrokerAccess {
         new Refusal(Refusal.Reason.CONNECT_REFUSED, m.group(1), "", logLine.strip()));
   }
 
+  /** The username of the client a log line says was let in, if it says so. */
+  static Optional<String> connectedUser(String logLine) {
+    Matcher m = CONNECTED.matcher(logLine);
+    return m.find() ? Optional.of(m.group(2)) : Optional.empty();
+  }
+
+  /**
+   * A revoked device of this gateway that Mosquitto let in (a certificate listener does not ask the
+   * plugin, so a disabled client's certificate still logs in): counted as {@code revoked-device}
+   * and cut off at once by disabling it again, which kicks every connection of that username. Off
+   * the callback thread, which must stay free to receive the plugin's answer.
+   */
+  private void refuseIfRevoked(String username) {
+    if (!revoked.contains(username)) {
+      return;
+    }
+    refusals.accept(
+        new Refusal(
+            Refusal.Reason.REVOKED_DEVICE,
+            username,
+            gatewayId,
+            "revoked device let in on a certificate listener; disconnected"));
+    Thread.ofVirtual()
+        .name("dynsec-kick-" + username)
+        .start(
+            () -> {
+              try {
+                run(List.of(DynsecCommands.disableClient(username)));
+              } catch (MqttException | RuntimeException e) {
+                LOG.warnf("revoked device %s not disconnected: %s", username, e.getMessage());
+              }
+            });
+  }
+
   private void answered(byte[] payload) {
     try {
       for (JsonNode answer : JSON.readTree(payload).path("responses")) {
@@ -297,7 +341,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     }
   }
 
-  private final class AdminCallback implements MqttCallback {
+  private final class AdminCallback implements MessageCallback {
     private final MqttAsyncClient client;
 
     AdminCallback(MqttAsyncClient client) {
@@ -309,7 +353,9 @@ public final class DynamicSecurityAccess implements BrokerAccess {
       if (RESPONSE.equals(topic)) {
         answered(message.getPayload());
       } else if (BROKER_LOG.equals(topic) || BROKER_ERRORS.equals(topic)) {
-        refusalIn(new String(message.getPayload(), StandardCharsets.UTF_8)).ifPresent(refusals);
+        String line = new String(message.getPayload(), StandardCharsets.UTF_8);
+        refusalIn(line).ifPresent(refusals);
+        connectedUser(line).ifPresent(DynamicSecurityAccess.this::refuseIfRevoked);
       }
     }
 
@@ -333,11 +379,5 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     public void mqttErrorOccurred(MqttException exception) {
       LOG.warnf("dynsec admin: %s", exception.getMessage());
     }
-
-    @Override
-    public void deliveryComplete(IMqttToken token) {}
-
-    @Override
-    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
   }
 }

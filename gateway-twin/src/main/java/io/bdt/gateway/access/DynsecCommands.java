@@ -3,6 +3,7 @@ package io.bdt.gateway.access;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,10 +33,10 @@ final class DynsecCommands {
   /**
    * {@code createRole} with {@code role}'s ACLs: publish ({@code publishClientSend}) and subscribe
    * ({@code subscribePattern}) only on its {@link TopicPolicy} filters. Mosquitto 2.0's ACLs know
-   * no {@code %c}, so a provisioning role is one per profile ({@code +} for the client id) and
-   * refuses the wildcard subscriptions that would read every reply of {@code gatewayId} ({@code
-   * subscribeLiteral} deny): a provisioning client can subscribe only to reply topics it names, and
-   * reply topics end in the requester's random client id.
+   * no {@code %c}, so a provisioning role is one per profile: it may subscribe only to the reply
+   * topics of gateways that added themselves to it ({@link #provisioningAcls}), each only by its
+   * exact request id (the {@code +} filter itself is refused), and a request id ends in a nonce
+   * only the requester and the gateways know ({@link RequestId}).
    */
   static ObjectNode createRole(ClientRole role, String gatewayId) {
     ObjectNode command = command("createRole").put("rolename", roleName(role));
@@ -43,39 +44,63 @@ final class DynsecCommands {
     for (String topic : TopicPolicy.publishFilters(role)) {
       acl(acls, "publishClientSend", topic, true, 0);
     }
-    for (String filter : TopicPolicy.subscribeFilters(role)) {
-      acl(acls, "subscribePattern", filter, true, 0);
-    }
     if (role instanceof ClientRole.Provisioning) {
+      for (String filter : provisioningReplies(gatewayId)) {
+        acl(acls, "subscribePattern", filter, true, 0);
+      }
       for (String wildcard : provisioningWildcards(gatewayId)) {
         acl(acls, "subscribeLiteral", wildcard, false, DENY_PRIORITY);
+      }
+    } else {
+      for (String filter : TopicPolicy.subscribeFilters(role)) {
+        acl(acls, "subscribePattern", filter, true, 0);
       }
     }
     return command;
   }
 
   /**
-   * {@code addRoleACL}s that refuse {@code gatewayId}'s reply wildcards to an existing provisioning
-   * role (another gateway created it).
+   * The commands that add {@code gatewayId}'s replies to an existing provisioning role (another
+   * gateway created it): subscribing to one of its replies by exact request id, never to its {@code
+   * +}. They also take away the {@code bdt/+/provision/reply/+} pattern roles of earlier versions
+   * allowed, which let a client subscribe to the replies of a gateway not yet added (and keep that
+   * subscription after it was).
    */
-  static List<ObjectNode> denyReplyWildcards(ClientRole.Provisioning role, String gatewayId) {
-    return provisioningWildcards(gatewayId).stream()
-        .map(
-            topic ->
-                command("addRoleACL")
-                    .put("rolename", roleName(role))
-                    .put("acltype", "subscribeLiteral")
-                    .put("topic", topic)
-                    .put("priority", DENY_PRIORITY)
-                    .put("allow", false))
-        .toList();
+  static List<ObjectNode> provisioningAcls(ClientRole.Provisioning role, String gatewayId) {
+    List<ObjectNode> commands = new ArrayList<>();
+    commands.add(
+        command("removeRoleACL")
+            .put("rolename", roleName(role))
+            .put("acltype", "subscribePattern")
+            .put("topic", TopicPolicy.REPLIES));
+    for (String filter : provisioningReplies(gatewayId)) {
+      commands.add(addRoleAcl(role, "subscribePattern", filter, true, 0));
+    }
+    for (String wildcard : provisioningWildcards(gatewayId)) {
+      commands.add(addRoleAcl(role, "subscribeLiteral", wildcard, false, DENY_PRIORITY));
+    }
+    return commands;
   }
 
+  private static ObjectNode addRoleAcl(
+      ClientRole role, String type, String topic, boolean allow, int priority) {
+    return command("addRoleACL")
+        .put("rolename", roleName(role))
+        .put("acltype", type)
+        .put("topic", topic)
+        .put("priority", priority)
+        .put("allow", allow);
+  }
+
+  /** The reply filters a provisioning client of {@code gatewayId} subscribes within. */
+  private static List<String> provisioningReplies(String gatewayId) {
+    return List.of(TopicPolicy.replies(gatewayId), TopicPolicy.UNADDRESSED_REPLIES);
+  }
+
+  /** The filters reading every reply, refused as such (a literal ACL is checked first). */
   private static List<String> provisioningWildcards(String gatewayId) {
     return List.of(
-        "bdt/" + gatewayId + "/provision/reply/+",
-        "bdt/+/provision/reply/+",
-        "bdt/provision/reply/+");
+        TopicPolicy.replies(gatewayId), TopicPolicy.REPLIES, TopicPolicy.UNADDRESSED_REPLIES);
   }
 
   /** {@code createClient} {@code username} with {@code password} and the role of {@code role}. */

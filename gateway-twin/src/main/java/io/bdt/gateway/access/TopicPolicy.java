@@ -11,8 +11,9 @@ import java.util.List;
  *   <li>A device {@code d} of gateway {@code g} publishes only {@code bdt/g/devices/d/telemetry}
  *       and its Sparkplug {@code spBv1.0/+/DDATA|DBIRTH|DDEATH/g/d}, and subscribes only to its own
  *       {@code bdt/g/devices/d/commands}, {@code .../desired} and Sparkplug {@code DCMD}.
- *   <li>A provisioning client {@code c} publishes only {@code bdt/+/provision/request/c} and reads
- *       only {@code bdt/+/provision/reply/c}: no one else's reply (which holds a device secret).
+ *   <li>A provisioning client {@code c} publishes only {@code bdt/+/provision/request/r} and reads
+ *       only {@code bdt/+/provision/reply/r} where {@code r} is one of its own {@link RequestId}s
+ *       ({@code c.<nonce>}): no one else's reply (which holds a device secret), and no wildcard.
  *   <li>Gateway {@code g} reads only its own provisioning requests and its own devices' telemetry,
  *       and publishes only its replies, its devices' commands and its access commands.
  * </ul>
@@ -22,7 +23,18 @@ public final class TopicPolicy {
   /** Where the broker reports refused clients to the gateways (JSON {@link Refusal}s). */
   public static final String REFUSALS = "bdt/access/refusals";
 
+  /** Every gateway's provisioning replies, by request id. */
+  static final String REPLIES = "bdt/+/provision/reply/+";
+
+  /** Replies refusing requests on the former shared topic, by request id. */
+  static final String UNADDRESSED_REPLIES = "bdt/provision/reply/+";
+
   private TopicPolicy() {}
+
+  /** Gateway {@code gatewayId}'s provisioning replies, by request id. */
+  static String replies(String gatewayId) {
+    return "bdt/" + gatewayId + "/provision/reply/+";
+  }
 
   /** The topic on which gateway {@code gatewayId} sends its access commands to the broker. */
   public static String accessTopic(String gatewayId) {
@@ -39,12 +51,11 @@ public final class TopicPolicy {
               "spBv1.0/+/DBIRTH/" + d.gatewayId() + "/" + d.deviceId(),
               "spBv1.0/+/DDEATH/" + d.gatewayId() + "/" + d.deviceId());
       case ClientRole.Provisioning p ->
-          List.of(
-              "bdt/+/provision/request/" + p.clientId(), "bdt/provision/request/" + p.clientId());
+          List.of("bdt/+/provision/request/+", "bdt/provision/request/+");
       case ClientRole.Gateway g ->
           List.of(
-              "bdt/" + g.gatewayId() + "/provision/reply/+",
-              "bdt/provision/reply/+",
+              replies(g.gatewayId()),
+              UNADDRESSED_REPLIES,
               "bdt/" + g.gatewayId() + "/devices/+/commands",
               "bdt/" + g.gatewayId() + "/devices/+/desired",
               "spBv1.0/+/DCMD/" + g.gatewayId() + "/+",
@@ -60,8 +71,7 @@ public final class TopicPolicy {
               "bdt/" + d.gatewayId() + "/devices/" + d.deviceId() + "/commands",
               "bdt/" + d.gatewayId() + "/devices/" + d.deviceId() + "/desired",
               "spBv1.0/+/DCMD/" + d.gatewayId() + "/" + d.deviceId());
-      case ClientRole.Provisioning p ->
-          List.of("bdt/+/provision/reply/" + p.clientId(), "bdt/provision/reply/" + p.clientId());
+      case ClientRole.Provisioning p -> List.of(REPLIES, UNADDRESSED_REPLIES);
       case ClientRole.Gateway g ->
           List.of(
               "bdt/" + g.gatewayId() + "/provision/request/+",
@@ -79,12 +89,26 @@ public final class TopicPolicy {
     if (topic.contains("+") || topic.contains("#")) {
       return false;
     }
-    return publishFilters(role).stream().anyMatch(f -> covers(f, topic));
+    return publishFilters(role).stream().anyMatch(f -> covers(f, topic))
+        && ownsRequest(role, topic);
   }
 
   /** Whether {@code role} may subscribe with {@code filter}. */
   public static boolean maySubscribe(ClientRole role, String filter) {
-    return subscribeFilters(role).stream().anyMatch(f -> covers(f, filter));
+    return subscribeFilters(role).stream().anyMatch(f -> covers(f, filter))
+        && ownsRequest(role, filter);
+  }
+
+  /**
+   * A provisioning client's topics end in one of its own request ids (its filters have {@code +}
+   * there, as Mosquitto's roles need); other roles' filters say everything.
+   */
+  private static boolean ownsRequest(ClientRole role, String topic) {
+    if (!(role instanceof ClientRole.Provisioning p)) {
+      return true;
+    }
+    String last = topic.substring(topic.lastIndexOf('/') + 1);
+    return RequestId.belongsTo(last, p.clientId());
   }
 
   /**

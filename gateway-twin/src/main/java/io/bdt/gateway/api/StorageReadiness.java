@@ -13,7 +13,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Down while a store on the gateway's disk refuses writes (the twin journal, the event outbox),
  * naming the failed operation and the operating system's message; up again when the store's retry
- * succeeds (or, after a failed checkpoint, on restart: {@code restartNeeded}).
+ * succeeds (after a failed checkpoint, once the tables are reopened: {@code reopenNeeded}).
  */
 @Readiness
 @ApplicationScoped
@@ -39,6 +39,6 @@ public class StorageReadiness implements HealthCheck {
   }
 
   private static void describe(HealthCheckResponseBuilder r, String store, StorageFault f) {
-    r.withData(store, f.describe()).withData(store + "RestartNeeded", f.restartNeeded());
+    r.withData(store, f.describe()).withData(store + "ReopenNeeded", f.reopenNeeded());
   }
 }

@@ -20,9 +20,9 @@ import org.web3j.crypto.Hash;
  * The device ledger on chain: every registration and revocation is first written to the local
  * {@link FileDeviceLedger}, then queued in the durable {@link ChainOutbox} for DeviceRegistry
  * ({@code registerDevice(keccak256(deviceId), credentialHash, profileId)}, {@code revokeDevice}).
- * Lookups read through to the chain for the status (at most once per {@code statusTtl} per device),
- * so a device revoked on chain is refused here too; when the chain does not answer, the local
- * record decides.
+ * Lookups answer from the local record and refresh the device's on-chain status in the background
+ * (at most once per {@code statusTtl} per device), so a device revoked on chain is refused here
+ * too; while the chain does not answer, the local record decides.
  */
 public final class ChainDeviceLedger implements DeviceLedger {
 
@@ -71,6 +71,12 @@ public final class ChainDeviceLedger implements DeviceLedger {
     return true;
   }
 
+  /**
+   * The local record, now. When the device's on-chain status is older than {@code statusTtl}, it is
+   * read again in the background and a revocation found there is recorded locally, refusing the
+   * device's next message. Never waits for the chain: this runs on the ingest path, where a node
+   * whose host went down would otherwise hold every device's telemetry until the read timed out.
+   */
   @Override
   public Optional<DeviceRecord> find(String deviceId) {
     Optional<DeviceRecord> local = journal.find(deviceId);
@@ -83,16 +89,19 @@ public final class ChainDeviceLedger implements DeviceLedger {
       return local;
     }
     checkedAt.put(deviceId, now);
-    try {
-      BigInteger status = registry.device(chainDeviceId(deviceId)).send().status;
-      if (REVOKED.equals(status)) {
-        journal.revoke(deviceId);
-        return journal.find(deviceId);
-      }
-    } catch (Exception e) {
-      LOG.debugf(
-          "DeviceRegistry status of %s unavailable (%s); the local record decides", deviceId, e);
-    }
+    registry
+        .device(chainDeviceId(deviceId))
+        .sendAsync()
+        .whenComplete(
+            (device, e) -> {
+              if (e != null) {
+                LOG.debugf(
+                    "DeviceRegistry status of %s unavailable (%s); the local record decides",
+                    deviceId, e);
+              } else if (REVOKED.equals(device.status)) {
+                journal.revoke(deviceId);
+              }
+            });
     return local;
   }
 

@@ -5,6 +5,7 @@ import io.bdt.contracts.generated.TwinAnchor;
 import io.bdt.gateway.GatewayConfig;
 import io.bdt.gateway.anchor.FileAnchorSink;
 import io.bdt.gateway.device.FileDeviceLedger;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,16 +17,15 @@ import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 import org.web3j.tx.RawTransactionManager;
 import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 
 /**
- * The gateway's connection to the chain, when {@code bdt.gateway.chain.rpc-url} is set: the
- * TwinAnchor and DeviceRegistry wrappers bound to the gateway's key, and the durable {@link
- * ChainOutbox} ({@code chain-outbox.jsonl} in the data directory) their writes go through. {@link
- * #off()} when the gateway runs standalone.
+ * The gateway's connection to the chain, when {@code bdt.gateway.chain.rpc-url} is set (one node or
+ * several to fail over to, {@link ChainNodes}): the TwinAnchor and DeviceRegistry wrappers bound to
+ * the gateway's key, and the durable {@link ChainOutbox} ({@code chain-outbox.jsonl} in the data
+ * directory) their writes go through. {@link #off()} when the gateway runs standalone.
  */
 public final class GatewayChain implements AutoCloseable {
 
@@ -102,7 +102,11 @@ public final class GatewayChain implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2))
             .readTimeout(Duration.ofSeconds(10))
             .build();
-    Web3j web3j = Web3j.build(new HttpService(c.rpcUrl().get(), http));
+    ChainNodes nodes = ChainNodes.parse("bdt.gateway.chain.rpc-url", c.rpcUrl().get(), http);
+    FunctionCounter.builder("bdt.chain.node.failovers", nodes, ChainNodes::failovers)
+        .description("Calls moved to the next chain node because the one in use did not answer")
+        .register(meters);
+    Web3j web3j = Web3j.build(nodes);
     RawTransactionManager tx =
         new RawTransactionManager(
             web3j,

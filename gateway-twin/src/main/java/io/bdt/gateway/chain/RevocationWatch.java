@@ -28,9 +28,10 @@ import org.web3j.utils.Numeric;
 /**
  * Follows DeviceRegistry's {@code DeviceRevoked} events on the gateway's chain node and hands every
  * revocation of one of this gateway's devices that its own ledger does not know yet (made on chain
- * by another process holding the gateway's account, or by a second instance of this gateway) to the
- * broker at once: the local record is marked revoked, then {@code onRevoked} runs (the broker
- * disconnects the device and refuses it from then on).
+ * by another registered gateway or DeviceRegistry's admin, by another process holding the gateway's
+ * account, or by a second instance of this gateway) to the broker at once: the local record is
+ * marked revoked, then {@code onRevoked} runs (the broker disconnects the device and refuses it
+ * from then on).
  *
  * <p>It polls the node's head every {@code period} (seconds, typically 0.2) and reads the logs of
  * the new blocks with {@code eth_getLogs}; at start it reads every block from genesis in chunks of
@@ -150,8 +151,13 @@ public final class RevocationWatch implements AutoCloseable {
     toBroker.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     applied.increment();
     LOG.infof(
-        "device %s revoked on chain (block %s): disconnected at the broker",
-        deviceId, log.getBlockNumber());
+        "device %s revoked on chain by %s (block %s): disconnected at the broker",
+        deviceId, revokedBy(topics), log.getBlockNumber());
+  }
+
+  /** The revoking account the event names (0x address), or "?" for a log without it. */
+  private static String revokedBy(List<String> topics) {
+    return topics.size() < 4 ? "?" : "0x" + topics.get(3).substring(topics.get(3).length() - 40);
   }
 
   /** The local device id whose keccak256 is {@code chainId} (0x hex), or null. */

@@ -2,6 +2,7 @@ package io.bdt.gateway.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bdt.gateway.device.ProvisioningOutcome.Reason;
+import io.bdt.gateway.storage.StorageUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -110,13 +111,20 @@ public final class Provisioner {
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
     String deviceSecret = HexFormat.of().formatHex(secretBytes);
-    ledger.register(
-        new DeviceRecord(
-            deviceId,
-            profile.profileId(),
-            SecretHash.hash(deviceSecret, random),
-            false,
-            clock.instant()));
+    try {
+      ledger.register(
+          new DeviceRecord(
+              deviceId,
+              profile.profileId(),
+              SecretHash.hash(deviceSecret, random),
+              false,
+              clock.instant()));
+    } catch (StorageUnavailableException e) {
+      // nothing handed out: the device asks again, and its id is still free
+      return new ProvisioningOutcome.Refused(
+          Reason.STORAGE_UNAVAILABLE,
+          "device " + deviceId + " not registered: " + e.getMessage() + "; try again later");
+    }
     return new ProvisioningOutcome.Provisioned(deviceId, deviceSecret, telemetryTopic(deviceId));
   }
 }

@@ -31,6 +31,13 @@ public sealed interface ProvisioningOutcome {
     REVOKED_DEVICE,
     ALREADY_REGISTERED,
     /** Sent on the former shared topic {@code bdt/provision/request/{id}}, not to a gateway. */
-    UNADDRESSED_REQUEST
+    UNADDRESSED_REQUEST,
+    /**
+     * The request id has no nonce ({@code io.bdt.gateway.access.RequestId}): its reply topic could
+     * be known to others.
+     */
+    REQUEST_ID_WITHOUT_NONCE,
+    /** The gateway could not record the device on its disk (full, failing): try again later. */
+    STORAGE_UNAVAILABLE
   }
 }

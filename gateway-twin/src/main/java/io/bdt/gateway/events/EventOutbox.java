@@ -1,5 +1,8 @@
 package io.bdt.gateway.events;
 
+import static io.bdt.gateway.events.OutboxPosition.position;
+import static io.bdt.gateway.events.OutboxPosition.segmentOf;
+
 import io.bdt.gateway.storage.StorageFault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,7 +10,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -44,8 +46,7 @@ import org.jboss.logging.Logger;
  * a short or corrupt record (a write cut by a crash) and what follows it in that segment are cut
  * off, named in the log and counted ({@link Stats#cut()}).
  *
- * <p>Positions are {@code segment << 40 | offset}. One thread reads ({@link #read}); any number
- * append.
+ * <p>Positions are {@link OutboxPosition}s. One thread reads ({@link #read}); any number append.
  */
 public final class EventOutbox implements AutoCloseable {
 
@@ -120,10 +121,7 @@ public final class EventOutbox implements AutoCloseable {
   private volatile long delivered;
   private long persistedDelivered;
   private volatile Thread waiter;
-  // reading: the reader thread only
-  private FileChannel readChannel;
-  private long readSegment = -1;
-  private final OutboxRecords.Scanner scanner = new OutboxRecords.Scanner();
+  private final OutboxReader reader;
 
   private EventOutbox(Path dir, Options options, long delivered, long backlog, long cut)
       throws IOException {
@@ -134,15 +132,16 @@ public final class EventOutbox implements AutoCloseable {
     this.backlog = backlog;
     this.cut = cut;
     for (long s : OutboxFiles.segments(dir)) {
-      long size = Files.size(segmentFile(s));
+      long size = Files.size(OutboxFiles.segmentFile(dir, s));
       segmentSizes.put(s, size);
       diskBytes += size;
     }
     this.segment = segmentSizes.isEmpty() ? segmentOf(delivered) : segmentSizes.lastKey();
-    this.channel = openForAppend(segmentFile(segment));
+    this.channel = OutboxFiles.openForAppend(OutboxFiles.segmentFile(dir, segment));
     this.segmentEnd = channel.size();
     segmentSizes.putIfAbsent(segment, segmentEnd);
     this.end = position(segment, segmentEnd);
+    this.reader = new OutboxReader(this, dir);
     this.forcer =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("events-outbox-force").unstarted(r));
@@ -157,19 +156,6 @@ public final class EventOutbox implements AutoCloseable {
   public static EventOutbox open(Path dir, Options options) throws IOException {
     OutboxFiles.Recovered r = OutboxFiles.recover(dir);
     return new EventOutbox(dir, options, r.delivered(), r.backlog(), r.cut());
-  }
-
-  /** Position {@code offset} in {@code segment}. */
-  static long position(long segment, long offset) {
-    return segment << 40 | offset;
-  }
-
-  static long segmentOf(long position) {
-    return position >>> 40;
-  }
-
-  static long offsetOf(long position) {
-    return position & ((1L << 40) - 1);
   }
 
   /**
@@ -289,14 +275,17 @@ public final class EventOutbox implements AutoCloseable {
     try {
       channel.truncate(segmentEnd);
     } catch (IOException e) {
-      LOG.errorf(e, "event outbox %s: cutting a failed write off failed", segmentFile(segment));
+      LOG.errorf(
+          e,
+          "event outbox %s: cutting a failed write off failed",
+          OutboxFiles.segmentFile(dir, segment));
     }
   }
 
   /** Forces the current segment and starts the next; the caller holds the lock. */
   private void rotate() throws IOException {
-    FileChannel next = openForAppend(segmentFile(segment + 1));
-    forceDirectory();
+    FileChannel next = OutboxFiles.openForAppend(OutboxFiles.segmentFile(dir, segment + 1));
+    OutboxFiles.forceDirectory(dir);
     FileChannel previous = channel;
     try {
       previous.force(false);
@@ -316,56 +305,18 @@ public final class EventOutbox implements AutoCloseable {
    * (damage after open) is logged and counted as lost, and the rest of its segment skipped.
    */
   public Batch read(long from, int maxEvents) throws IOException {
-    List<Event> events = new ArrayList<>();
-    long at = from;
-    long limitEnd = end;
-    while (events.size() < maxEvents) {
-      long s = segmentOf(at);
-      long limit = s < segmentOf(limitEnd) ? sizeOf(s) : offsetOf(limitEnd);
-      if (offsetOf(at) >= limit) {
-        if (s < segmentOf(limitEnd)) {
-          at = position(s + 1, 0);
-          continue;
-        }
-        break;
-      }
-      OutboxRecords.Scan scan =
-          scanner.scan(
-              readChannel(s),
-              offsetOf(at),
-              limit,
-              maxEvents - events.size(),
-              (offset, size, record) -> events.add(OutboxRecords.decode(record, size)));
-      at = position(s, scan.end());
-      if (scan.damaged()) {
-        synchronized (this) {
-          lost++;
-        }
-        LOG.errorf(
-            "event outbox %s: a corrupt record at offset %d; the %d bytes after it are skipped",
-            segmentFile(s), scan.end(), limit - scan.end());
-        at = s < segmentOf(limitEnd) ? position(s + 1, 0) : limitEnd;
-      }
-    }
-    return new Batch(events, at);
+    return reader.read(from, maxEvents);
   }
 
-  private long sizeOf(long s) {
-    synchronized (this) {
-      Long size = segmentSizes.get(s);
-      return size == null ? 0 : size;
-    }
+  /** The bytes of segment {@code s} written so far (0 once deleted). */
+  synchronized long sizeOf(long s) {
+    Long size = segmentSizes.get(s);
+    return size == null ? 0 : size;
   }
 
-  private FileChannel readChannel(long s) throws IOException {
-    if (readSegment != s) {
-      if (readChannel != null) {
-        readChannel.close();
-      }
-      readChannel = FileChannel.open(segmentFile(s), StandardOpenOption.READ);
-      readSegment = s;
-    }
-    return readChannel;
+  /** Counts an event lost to a corrupt record the reader met. */
+  synchronized void corruptRecord() {
+    lost++;
   }
 
   /** Waits until something is appended after {@code position}, or {@code max} passes. */
@@ -491,9 +442,12 @@ public final class EventOutbox implements AutoCloseable {
     }
     for (long n : doomed) {
       try {
-        Files.deleteIfExists(segmentFile(n));
+        Files.deleteIfExists(OutboxFiles.segmentFile(dir, n));
       } catch (IOException e) {
-        LOG.warnf(e, "event outbox: deleting delivered %s failed (retried)", segmentFile(n));
+        LOG.warnf(
+            e,
+            "event outbox: deleting delivered %s failed (retried)",
+            OutboxFiles.segmentFile(dir, n));
         return;
       }
       synchronized (this) {
@@ -501,19 +455,6 @@ public final class EventOutbox implements AutoCloseable {
         diskBytes -= size == null ? 0 : size;
       }
     }
-  }
-
-  private void forceDirectory() throws IOException {
-    OutboxFiles.forceDirectory(dir);
-  }
-
-  private Path segmentFile(long n) {
-    return OutboxFiles.segmentFile(dir, n);
-  }
-
-  private static FileChannel openForAppend(Path file) throws IOException {
-    return FileChannel.open(
-        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   @Override
@@ -543,9 +484,7 @@ public final class EventOutbox implements AutoCloseable {
       }
       channel.close();
     }
-    if (readChannel != null) {
-      readChannel.close();
-    }
+    reader.close();
   }
 
   /** For tests: the segment files now, by number, with their sizes. */

@@ -3,6 +3,7 @@ package io.bdt.gateway.events;
 import io.bdt.gateway.GatewayConfig;
 import io.bdt.gateway.inference.InferenceLoop;
 import io.bdt.gateway.storage.StorageFault;
+import io.bdt.gateway.storage.StorageMetrics;
 import io.bdt.gateway.twin.TwinStore;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -100,14 +101,8 @@ public class KafkaEvents {
     Gauge.builder("bdt.kafka.outbox.held", o, x -> x.stats().held())
         .description("events held in memory because the disk refused them (lost if killed)")
         .register(registry);
-    FunctionCounter.builder("bdt.storage.failures", o, x -> x.stats().diskFailures())
-        .description("failed writes, fsyncs and checkpoints of a store on disk (retries counted)")
-        .tag("store", "events")
-        .register(registry);
-    Gauge.builder("bdt.storage.writable", o, x -> x.fault().isPresent() ? 0 : 1)
-        .description("1 while the store takes writes, 0 while a disk fault refuses them")
-        .tag("store", "events")
-        .register(registry);
+    StorageMetrics.register(
+        registry, "events", o, x -> x.stats().diskFailures(), EventOutbox::fault);
     Gauge.builder("bdt.kafka.outbox.backlog", o, x -> x.stats().backlog())
         .description("events in the outbox not yet acknowledged by Kafka")
         .register(registry);

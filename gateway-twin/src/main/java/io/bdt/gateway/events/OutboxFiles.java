@@ -41,7 +41,8 @@ final class OutboxFiles {
   /** Replaces the delivered file with {@code position}: temp file, fsync, rename, fsync dir. */
   static void writeDelivered(Path dir, long position) throws IOException {
     Path tmp = dir.resolve(DELIVERED + ".tmp");
-    String text = EventOutbox.segmentOf(position) + " " + EventOutbox.offsetOf(position) + "\n";
+    String text =
+        OutboxPosition.segmentOf(position) + " " + OutboxPosition.offsetOf(position) + "\n";
     try (FileChannel out =
         FileChannel.open(
             tmp,
@@ -53,6 +54,12 @@ final class OutboxFiles {
     }
     Files.move(tmp, dir.resolve(DELIVERED), StandardCopyOption.ATOMIC_MOVE);
     forceDirectory(dir);
+  }
+
+  /** Opens a segment file to append to (created if missing). */
+  static FileChannel openForAppend(Path file) throws IOException {
+    return FileChannel.open(
+        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
   }
 
   static void forceDirectory(Path dir) throws IOException {
@@ -71,15 +78,18 @@ final class OutboxFiles {
     List<Long> segments = segments(dir);
     long saved = readDelivered(dir, segments);
     long delivered = saved;
-    if (!segments.contains(EventOutbox.segmentOf(saved))) {
+    if (!segments.contains(OutboxPosition.segmentOf(saved))) {
       // its segment is gone (or was never written): delivery goes on at the next one there is
       long next =
-          segments.stream().filter(n -> n > EventOutbox.segmentOf(saved)).findFirst().orElse(-1L);
-      delivered = EventOutbox.position(next >= 0 ? next : EventOutbox.segmentOf(saved), 0);
+          segments.stream()
+              .filter(n -> n > OutboxPosition.segmentOf(saved))
+              .findFirst()
+              .orElse(-1L);
+      delivered = OutboxPosition.position(next >= 0 ? next : OutboxPosition.segmentOf(saved), 0);
     }
     Check check = new Check(dir, delivered);
     for (long s : segments) {
-      if (s < EventOutbox.segmentOf(delivered)) {
+      if (s < OutboxPosition.segmentOf(delivered)) {
         Files.delete(segmentFile(dir, s));
       } else {
         check.segment(s);
@@ -93,7 +103,7 @@ final class OutboxFiles {
    * is unreadable (named in the log; everything kept is delivered again rather than lost).
    */
   private static long readDelivered(Path dir, List<Long> segments) throws IOException {
-    long first = EventOutbox.position(segments.isEmpty() ? 0 : segments.get(0), 0);
+    long first = OutboxPosition.position(segments.isEmpty() ? 0 : segments.get(0), 0);
     String text;
     try {
       text = Files.readString(dir.resolve(DELIVERED), StandardCharsets.US_ASCII).strip();
@@ -103,7 +113,7 @@ final class OutboxFiles {
     String[] parts = text.split(" ");
     try {
       if (parts.length == 2) {
-        long d = EventOutbox.position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        long d = OutboxPosition.position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
         return Math.max(d, first);
       }
     } catch (NumberFormatException e) {
@@ -134,8 +144,8 @@ final class OutboxFiles {
       try (FileChannel ch =
           FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         long size = ch.size();
-        boolean first = s == EventOutbox.segmentOf(delivered);
-        long from = first ? Math.min(EventOutbox.offsetOf(delivered), size) : 0;
+        boolean first = s == OutboxPosition.segmentOf(delivered);
+        long from = first ? Math.min(OutboxPosition.offsetOf(delivered), size) : 0;
         // in the delivered segment the records before the delivered offset are walked too: the
         // offset must be a record's start
         long[] boundary = {0};
@@ -158,10 +168,10 @@ final class OutboxFiles {
               "event outbox %s: the delivered offset %d is not a record's start; delivery restarts"
                   + " at %d",
               file, from, boundary[0]);
-          delivered = EventOutbox.position(s, boundary[0]);
+          delivered = OutboxPosition.position(s, boundary[0]);
           backlog++;
         } else if (first && from > scan.end()) {
-          delivered = EventOutbox.position(s, scan.end());
+          delivered = OutboxPosition.position(s, scan.end());
         }
         if (scan.end() < size) {
           cut++;

@@ -31,14 +31,24 @@ public final class ApClient {
   private final Map<String, String> apAddresses = new ConcurrentHashMap<>();
 
   private final HttpClient http;
+  private final UplinkShaper shaper;
 
   /**
    * A client that signs its requests with the gateway's chain {@code key} and trusts the APs' HTTPS
-   * certificates {@code tls} trusts (host names verified).
+   * certificates {@code tls} trusts (host names verified); uploads are not paced.
    */
   public ApClient(ECKeyPair key, Clock clock, SSLContext tls) {
+    this(key, clock, tls, null);
+  }
+
+  /**
+   * A client as above whose offloads {@code shaper} paces to each AP's uplink rate (null: not
+   * paced).
+   */
+  public ApClient(ECKeyPair key, Clock clock, SSLContext tls, UplinkShaper shaper) {
     this.key = key;
     this.clock = clock;
+    this.shaper = shaper;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -65,11 +75,14 @@ public final class ApClient {
         number(body, "queue", baseUrl),
         number(body, "reputation", baseUrl),
         body.path("inferenceShare").asDouble(0),
-        body.path("miningShare").asDouble(0));
+        body.path("miningShare").asDouble(0),
+        body.path("coordinatorPolicy").asText(io.bdt.optimizer.dpra.Dpra.NAME));
   }
 
   /**
-   * Offloads one frame; {@code headers} are the {@code X-Bdt-*} headers of the protocol.
+   * Offloads one frame; {@code headers} are the {@code X-Bdt-*} headers of the protocol. With a
+   * shaper the frame leaves when the AP's token bucket has paid for its bits; the round trip counts
+   * from before that wait, so it includes the transfer at the shaped rate.
    *
    * @throws OffloadRefused when the AP answers other than 200 (its reason attached)
    */
@@ -83,6 +96,9 @@ public final class ApClient {
     headers.forEach(request::header);
     sign(request, "POST", "/offload", audience(baseUrl), frame);
     long start = System.nanoTime();
+    if (shaper != null) {
+      shaper.take(baseUrl, frame.length * 8.0);
+    }
     HttpResponse<byte[]> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -103,7 +119,8 @@ public final class ApClient {
         probabilities,
         body.path("tailFlops").asLong(0),
         body.path("apSeconds").asDouble(0),
-        seconds);
+        seconds,
+        body.path("tailLoadSeconds").asDouble(0));
   }
 
   /**

@@ -9,6 +9,8 @@ package io.bdt.gateway.inference;
  * @param reputation {@code R_m(t)} in [0, 1]
  * @param inferenceShare cycles/s the AP gives to inference now, Hz
  * @param miningShare {@code f_m^B}, Hz
+ * @param coordinatorPolicy the policy its slot coordinator decides with ({@code DPRA} when the AP
+ *     does not say)
  */
 public record ApStatus(
     String ap,
@@ -16,4 +18,5 @@ public record ApStatus(
     double queue,
     double reputation,
     double inferenceShare,
-    double miningShare) {}
+    double miningShare,
+    String coordinatorPolicy) {}

@@ -1,11 +1,12 @@
 package io.bdt.gateway.inference;
 
 import io.bdt.contracts.reputation.SlotClock;
+import io.bdt.gateway.chain.ChainNodes;
 import java.time.Clock;
 import java.util.Optional;
+import okhttp3.OkHttpClient;
 import org.jboss.logging.Logger;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The gateway's slot numbers: the ReputationLedger's slot clock (epoch and slot length read from
@@ -25,7 +26,8 @@ public final class LedgerSlots {
   private long lastAttempt = Long.MIN_VALUE / 2;
 
   /**
-   * @param rpcUrl a chain node's JSON-RPC URL, if the gateway has one
+   * @param rpcUrl a chain node's JSON-RPC URL (or several, {@link ChainNodes}), if the gateway has
+   *     one
    * @param ledger the ReputationLedger address
    * @param tauSeconds the configured slot length, seconds (used only until the ledger answers)
    */
@@ -56,7 +58,9 @@ public final class LedgerSlots {
       return null;
     }
     lastAttempt = now;
-    Web3j web3j = Web3j.build(new HttpService(rpcUrl.get()));
+    Web3j web3j =
+        Web3j.build(
+            ChainNodes.parse("bdt.gateway.chain.rpc-url", rpcUrl.get(), new OkHttpClient()));
     try {
       fromLedger = SlotClock.read(web3j, ledger);
       LOG.infof("slot clock from ReputationLedger %s: %s", ledger, fromLedger);

@@ -8,10 +8,13 @@ package io.bdt.gateway.inference;
  * @param tailFlops FLOPs the AP ran ({@code c_k^tail} per sample)
  * @param apSeconds the AP's compute time, seconds
  * @param roundTripSeconds wall time of the HTTP request on the gateway, seconds
+ * @param tailLoadSeconds time the AP spent splitting and loading the tail for this task (its first
+ *     at the cut), seconds; 0 for a warm tail or an AP that does not report it
  */
 public record OffloadResult(
     String label,
     double[] probabilities,
     long tailFlops,
     double apSeconds,
-    double roundTripSeconds) {}
+    double roundTripSeconds,
+    double tailLoadSeconds) {}

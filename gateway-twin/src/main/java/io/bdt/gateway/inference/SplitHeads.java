@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
-import io.bdt.dnn.graph.CutPoint;
 import io.bdt.dnn.graph.GraphAnalysis;
 import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.onnx.OnnxModels;
@@ -16,79 +15,141 @@ import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.split.ModelSplitter;
 import io.bdt.dnn.split.SplitPipeline;
 import io.bdt.dnn.vibration.VibrationModel;
+import io.bdt.dnn.zoo.ModelZoo;
+import io.bdt.dnn.zoo.ZooModel;
 import io.bdt.optimizer.cost.CostTable;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The gateway's side of split inference for the vibration classifier: the model (trained from its
- * seed, cached on disk), its cut table as the optimizer's {@link CostTable} ({@code headFlops},
- * {@code tailFlops}, {@code bits} per sample), and one ONNX Runtime session per head, split by the
- * dnn module and cached on disk under {@code models/vibration-seed{seed}/cut-{k}/head.onnx}.
+ * The gateway's side of split inference for one registered model (the vibration classifier, or a
+ * zoo model such as {@code mobilenetv2} for camera frames): the model (the vibration classifier
+ * trained from its seed, a zoo model built; cached on disk), its cut table as the optimizer's
+ * {@link CostTable} ({@code headFlops}, {@code tailFlops}, {@code bits} per sample), and one ONNX
+ * Runtime session per head, split by the dnn module and cached on disk under {@code models/<model
+ * dir>/cut-{k}/head.onnx}.
  *
  * <p>Cut 0 sends the window itself; the last cut runs the whole model and yields probabilities.
- * {@link #warm} opens every session and runs it once ahead of the first task.
+ * {@link #warm} opens every session and runs it once ahead of the first task, for a model of at
+ * most {@link #WARM_ALL_CUTS} cuts; a larger model's heads open on first use and at most {@link
+ * #MAX_SESSIONS} stay open (MobileNetV2 has 154 cuts: every head open would hold about a gigabyte).
  */
 public final class SplitHeads implements AutoCloseable {
 
+  /** Models with at most this many cuts get every head warmed at start. */
+  static final int WARM_ALL_CUTS = 16;
+
+  /** Head sessions kept open at most; the least recently used closes. */
+  static final int MAX_SESSIONS = 16;
+
+  private final String name;
   private final GraphAnalysis analysis;
   private final ModelHash modelHash;
   private final CostTable costTable;
   private final Path cacheDir;
+  private final String input;
+  private final long[] inputShape;
+  private final String[] labels;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-  private final Map<Integer, OrtSession> sessions = new HashMap<>();
+  private final Map<Integer, OrtSession> sessions = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
-  private SplitHeads(GraphAnalysis analysis, Path cacheDir) {
+  private SplitHeads(String name, GraphAnalysis analysis, Path cacheDir) {
+    this.name = name;
     this.analysis = analysis;
     this.modelHash = ModelHash.of(analysis.model());
     this.cacheDir = cacheDir;
-    List<CostTable.Cut> cuts = new ArrayList<>();
-    for (CutPoint cut : analysis.cuts()) {
-      cuts.add(
-          new CostTable.Cut(
-              cut.id(), cut.label(), cut.headFlops(), cut.tailFlops(), (double) cut.bits()));
+    io.bdt.dnn.graph.TensorInfo in = analysis.inputs().getFirst();
+    this.input = in.name();
+    this.inputShape = in.dims().stream().mapToLong(Long::longValue).toArray();
+    this.labels =
+        analysis.model().getMetadataPropsList().stream()
+            .filter(p -> p.getKey().equals("labels"))
+            .map(p -> p.getValue().split(","))
+            .findFirst()
+            .orElse(new String[0]);
+    this.costTable = analysis.costTable(modelName());
+  }
+
+  /**
+   * The heads of the registered model {@code model} under {@code modelsDir}: {@code vibration} is
+   * the classifier trained from {@code seed}, any other name a zoo model (built once, then read
+   * from the cache).
+   */
+  public static SplitHeads of(String model, Path modelsDir, long seed) throws IOException {
+    if (model.equals(VibrationModel.MODEL_ID)) {
+      return vibration(modelsDir, seed);
     }
-    this.costTable =
-        new CostTable(VibrationModel.MODEL_ID, analysis.inputBits(), analysis.outputBits(), cuts);
+    ZooModel zoo = ModelZoo.named(model);
+    return cached(zoo.name(), modelsDir.resolve(zoo.name()), zoo::build);
   }
 
   /** Loads (or trains and caches) the vibration model of {@code seed} under {@code modelsDir}. */
   public static SplitHeads vibration(Path modelsDir, long seed) throws IOException {
-    Path dir = modelsDir.resolve("vibration-seed" + seed);
+    return cached(
+        VibrationModel.MODEL_ID,
+        modelsDir.resolve("vibration-seed" + seed),
+        () -> VibrationModel.train(seed).toOnnx());
+  }
+
+  /** The model cached as {@code dir/model.onnx}, made by {@code build} when absent. */
+  private static SplitHeads cached(
+      String name, Path dir, java.util.function.Supplier<ModelProto> build) throws IOException {
     Path file = dir.resolve("model.onnx");
     ModelProto model;
     if (Files.exists(file)) {
       model = OnnxModels.read(file);
     } else {
       Files.createDirectories(dir);
-      model = VibrationModel.train(seed).toOnnx();
+      model = build.get();
       Path tmp = dir.resolve("model.onnx.tmp");
       OnnxModels.write(model, tmp);
       Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
-    return new SplitHeads(GraphAnalyzer.analyze(model, Map.of()), dir);
+    return new SplitHeads(name, GraphAnalyzer.analyze(model, Map.of()), dir);
   }
 
   /**
    * Splits and opens the head of every cut {@code 1..K} (cut {@code K}: the whole model) and runs
-   * each once on a zero window, so that no task pays ONNX Runtime's session start or first run.
+   * each once on a zero window, so that no task pays ONNX Runtime's session start or first run; a
+   * model of more than {@link #WARM_ALL_CUTS} cuts warms the whole model only.
    *
-   * @param windowLength samples per window (the model's input length)
    * @return the number of sessions warmed
    */
-  public synchronized int warm(int windowLength) throws OrtException, IOException {
-    float[] zeros = new float[windowLength];
-    for (int k = 1; k < fullyLocalCut(); k++) {
-      head(k, zeros);
+  public synchronized int warm() throws OrtException, IOException {
+    float[] zeros = new float[inputLength()];
+    int warmed = 1;
+    if (fullyLocalCut() <= WARM_ALL_CUTS) {
+      for (int k = 1; k < fullyLocalCut(); k++) {
+        head(k, zeros);
+        warmed++;
+      }
     }
     local(zeros);
-    return fullyLocalCut();
+    return warmed;
+  }
+
+  /** The registered model's name, which frames carry ({@code vibration}, {@code mobilenetv2}). */
+  public String modelName() {
+    return name;
+  }
+
+  /** Values in one input sample (a window's samples, a frame's pixels). */
+  public int inputLength() {
+    long n = 1;
+    for (long d : inputShape) {
+      n *= d;
+    }
+    return Math.toIntExact(n);
+  }
+
+  /** The name of class {@code index}: the model's {@code labels} metadata, else the index. */
+  public String label(int index) {
+    return index < labels.length ? labels[index] : Integer.toString(index);
   }
 
   /** Whether the session of cut {@code k} is open. */
@@ -121,16 +182,15 @@ public final class SplitHeads implements AutoCloseable {
           "cut " + k + " has no tail to offload: offloading cuts are 0.." + (fullyLocalCut() - 1));
     }
     if (k == 0) {
-      return new Frame(
-          VibrationModel.MODEL_ID,
-          modelHash,
-          0,
-          List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window)));
+      int[] dims = new int[inputShape.length];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = Math.toIntExact(inputShape[i]);
+      }
+      return new Frame(modelName(), modelHash, 0, List.of(Tensor.of(input, dims, window)));
     }
     OrtSession session = session(k);
-    try (OnnxTensor input =
-            OnnxTensor.createTensor(env, FloatBuffer.wrap(window), new long[] {1, window.length});
-        OrtSession.Result result = session.run(Map.of(VibrationModel.INPUT, input))) {
+    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(window), inputShape);
+        OrtSession.Result result = session.run(Map.of(input, in))) {
       List<Tensor> tensors = new ArrayList<>();
       for (Map.Entry<String, OnnxValue> e : result) {
         OnnxTensor t = (OnnxTensor) e.getValue();
@@ -144,16 +204,15 @@ public final class SplitHeads implements AutoCloseable {
         values.get(array);
         tensors.add(Tensor.of(e.getKey(), dims, array));
       }
-      return new Frame(VibrationModel.MODEL_ID, modelHash, k, tensors);
+      return new Frame(modelName(), modelHash, k, tensors);
     }
   }
 
   /** Runs the whole model locally (cut {@code K}) and returns the class probabilities. */
   public synchronized float[] local(float[] window) throws OrtException, IOException {
     OrtSession session = session(fullyLocalCut());
-    try (OnnxTensor input =
-            OnnxTensor.createTensor(env, FloatBuffer.wrap(window), new long[] {1, window.length});
-        OrtSession.Result result = session.run(Map.of(VibrationModel.INPUT, input))) {
+    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(window), inputShape);
+        OrtSession.Result result = session.run(Map.of(input, in))) {
       float[][] probabilities = (float[][]) result.get(0).getValue();
       return probabilities[0];
     }
@@ -179,6 +238,11 @@ public final class SplitHeads implements AutoCloseable {
     }
     session = env.createSession(model.toByteArray(), SplitPipeline.sessionOptions());
     sessions.put(k, session);
+    if (sessions.size() > MAX_SESSIONS) {
+      var eldest = sessions.entrySet().iterator().next();
+      eldest.getValue().close();
+      sessions.remove(eldest.getKey());
+    }
     return session;
   }
 

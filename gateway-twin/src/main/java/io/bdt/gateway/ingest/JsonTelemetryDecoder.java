@@ -9,8 +9,9 @@ import java.time.Instant;
 
 /**
  * Decodes JSON telemetry: a JSON object whose optional {@code ts} is epoch milliseconds, optional
- * {@code samples} is an array of numbers (accelerometer samples, g), and every other member is a
- * reported property.
+ * {@code samples} is an array of numbers (accelerometer samples, g), optional {@code pixels} is a
+ * camera frame's 8-bit values in Base64 (each becomes a sample {@code value / 255}, in the order
+ * sent), and every other member is a reported property.
  */
 public final class JsonTelemetryDecoder {
 
@@ -56,6 +57,25 @@ public final class JsonTelemetryDecoder {
               RejectReason.BAD_SAMPLES, "samples[" + i + "] must be a finite number, got " + s);
         }
         samples[i] = (float) s.asDouble();
+      }
+    }
+    JsonNode pixels = properties.remove("pixels");
+    if (pixels != null) {
+      if (samples.length > 0 || !pixels.isTextual()) {
+        throw new MalformedTelemetryException(
+            RejectReason.BAD_SAMPLES,
+            "pixels must be a Base64 string, and telemetry carries samples or pixels, not both");
+      }
+      byte[] values;
+      try {
+        values = java.util.Base64.getDecoder().decode(pixels.asText());
+      } catch (IllegalArgumentException e) {
+        throw new MalformedTelemetryException(
+            RejectReason.BAD_SAMPLES, "pixels must be Base64: " + e.getMessage());
+      }
+      samples = new float[values.length];
+      for (int i = 0; i < values.length; i++) {
+        samples[i] = (values[i] & 0xff) / 255f;
       }
     }
     if (properties.isEmpty() && samples.length == 0) {

@@ -116,11 +116,22 @@ public class TelemetryIngest {
   }
 
   /**
-   * Runs {@code action} once every twin update accepted so far is on disk ({@link
-   * TwinStore#whenDurable}): the MQTT side acknowledges QoS 1 messages through it.
+   * Runs {@code action} once every twin update and every inference window accepted so far is on
+   * disk ({@link TwinStore#whenDurable}, {@link SensorWindows#sync}): the MQTT side acknowledges
+   * QoS 1 messages through it.
    */
   public void whenDurable(Runnable action) {
-    twins.whenDurable(action);
+    twins.whenDurable(
+        () -> {
+          try {
+            windows.sync();
+          } catch (java.io.UncheckedIOException e) {
+            // not acknowledged: the broker sends the message again after a reconnect
+            LOG.errorf("inference windows not on disk, acknowledgement withheld: %s", e);
+            return;
+          }
+          action.run();
+        });
   }
 
   /** Why the twin store refuses writes now, if it does. */

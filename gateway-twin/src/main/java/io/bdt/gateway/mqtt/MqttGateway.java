@@ -1,21 +1,11 @@
 package io.bdt.gateway.mqtt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.GatewayConfig;
-import io.bdt.gateway.ProfileSecrets;
 import io.bdt.gateway.access.BrokerAccess;
-import io.bdt.gateway.access.DynamicSecurityAccess;
-import io.bdt.gateway.access.ExtensionAccess;
-import io.bdt.gateway.access.Refusal;
 import io.bdt.gateway.access.TopicPolicy;
 import io.bdt.gateway.device.DeviceLedger;
-import io.bdt.gateway.device.DeviceRecord;
 import io.bdt.gateway.device.DeviceRevoked;
 import io.bdt.gateway.device.Provisioner;
-import io.bdt.gateway.device.ProvisioningOutcome;
-import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.ingest.RejectReason;
 import io.bdt.gateway.ingest.SparkplugHost;
 import io.bdt.gateway.ingest.TelemetryIngest;
@@ -27,35 +17,21 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jboss.logging.Logger;
 
 /**
- * The gateway's MQTT side: subscribes to the provisioning requests addressed to this gateway, JSON
- * telemetry and Sparkplug B DDATA, routes each message by topic, and publishes provisioning
- * replies. Topics are listed in docs/gateway-twin.md.
- *
- * <p>Provisioning requests carry the gateway id in their topic, so only the addressed gateway
- * answers and registers the device (with a shared request topic every gateway answered and the
- * first to reach DeviceRegistry owned the device). Requests on the former shared topic are refused
- * with {@code UNADDRESSED_REQUEST} on the former reply topic, so a device that still uses it learns
- * why instead of waiting; nothing is registered.
+ * The gateway's MQTT connection: subscribes to the provisioning requests addressed to this gateway
+ * ({@link ProvisioningReplies} answers them), JSON telemetry and Sparkplug B DDATA, the broker's
+ * refusal reports ({@link AccessRefusals}), and routes each message by topic. Topics are listed in
+ * docs/gateway-twin.md.
  *
  * <p>The gateway keeps one persistent session (a stable client id, {@code
  * bdt.gateway.mqtt.session-expiry}), so the broker queues QoS 1 telemetry while it is down or
@@ -67,34 +43,15 @@ import org.jboss.logging.Logger;
 public class MqttGateway {
 
   private static final Logger LOG = Logger.getLogger(MqttGateway.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The former shared request topic {@code bdt/provision/request/{requestId}}: refused. */
-  public static final String UNADDRESSED_REQUEST = "bdt/provision/request/";
-
-  /** Replies to requests on {@link #UNADDRESSED_REQUEST}: {@code bdt/provision/reply/{id}}. */
-  public static final String UNADDRESSED_REPLY = "bdt/provision/reply/";
-
-  /** Provisioning requests to gateway {@code gatewayId}: {@code + "{requestId}"}. */
-  public static String provisionRequestPrefix(String gatewayId) {
-    return "bdt/" + gatewayId + "/provision/request/";
-  }
-
-  /** Provisioning replies of gateway {@code gatewayId}: {@code + "{requestId}"}. */
-  public static String provisionReplyPrefix(String gatewayId) {
-    return "bdt/" + gatewayId + "/provision/reply/";
-  }
 
   private final GatewayConfig config;
-  private final Provisioner provisioner;
   private final TelemetryIngest ingest;
   private final SparkplugHost sparkplug;
   private final String telemetryPrefix;
-  private final String requestPrefix;
-  private final String replyPrefix;
-  private final MeterRegistry meters;
   private final DeviceLedger ledger;
+  private final AccessRefusals refusals;
   private final BrokerAccess access;
+  private final ProvisioningReplies provisioning;
   private final Counter reconnects;
   private volatile MqttAsyncClient client;
   private final AtomicBoolean pausedForStorage = new AtomicBoolean();
@@ -108,18 +65,14 @@ public class MqttGateway {
       MeterRegistry meters,
       DeviceLedger ledger) {
     this.config = config;
-    this.provisioner = provisioner;
     this.ingest = ingest;
     this.sparkplug = new SparkplugHost(ingest, meters, this::publishCommand);
-    this.meters = meters;
     this.ledger = ledger;
     this.telemetryPrefix = "bdt/" + config.id() + "/devices/";
-    this.requestPrefix = provisionRequestPrefix(config.id());
-    this.replyPrefix = provisionReplyPrefix(config.id());
-    this.access = access(config);
-    for (Refusal.Reason reason : Refusal.Reason.values()) {
-      refusalCounter(reason.tag()); // every reason shows in /q/metrics from the start, at 0
-    }
+    this.refusals = new AccessRefusals(config.id(), meters);
+    this.access = ConfiguredAccess.of(config, refusals::count);
+    this.provisioning =
+        new ProvisioningReplies(config.id(), provisioner, ingest, ledger, access, meters);
     this.reconnects =
         Counter.builder("bdt.mqtt.reconnects")
             .description("automatic reconnects to the MQTT broker after the connection was lost")
@@ -155,51 +108,6 @@ public class MqttGateway {
     } catch (MqttException e) {
       LOG.warnf("command on %s not sent: %s", topic, e.getMessage());
     }
-  }
-
-  private BrokerAccess access(GatewayConfig config) {
-    return switch (config.mqtt().access().toLowerCase(Locale.ROOT)) {
-      case "extension" -> {
-        SecureRandom random = new SecureRandom();
-        Map<String, String> hashes = new LinkedHashMap<>();
-        config
-            .profiles()
-            .forEach(
-                (id, p) -> hashes.put(p.key(), SecretHash.hash(ProfileSecrets.of(id, p), random)));
-        yield new ExtensionAccess(config.id(), hashes);
-      }
-      case "dynamic-security" -> dynamicSecurity(config.mqtt());
-      case "none" -> BrokerAccess.NONE;
-      default ->
-          throw new IllegalArgumentException(
-              "bdt.gateway.mqtt.access must be extension, dynamic-security or none, got "
-                  + config.mqtt().access());
-    };
-  }
-
-  private BrokerAccess dynamicSecurity(GatewayConfig.Mqtt mqtt) {
-    if (mqtt.url().isEmpty()) {
-      return BrokerAccess.NONE; // MQTT is off
-    }
-    if (mqtt.adminPasswordFile().isEmpty() || mqtt.passwordFile().isEmpty()) {
-      throw new IllegalArgumentException(
-          "bdt.gateway.mqtt.access=dynamic-security needs bdt.gateway.mqtt.admin-password-file"
-              + " (the plugin admin's) and bdt.gateway.mqtt.password-file (this gateway's own)");
-    }
-    MqttConnectionOptions admin = new MqttConnectionOptions();
-    admin.setUserName(mqtt.adminUsername());
-    admin.setPassword(
-        MqttOptions.firstLine(mqtt.adminPasswordFile().get()).getBytes(StandardCharsets.UTF_8));
-    MqttOptions.tls(mqtt, admin);
-    Map<String, String> profileSecrets = new LinkedHashMap<>();
-    config.profiles().forEach((id, p) -> profileSecrets.put(p.key(), ProfileSecrets.of(id, p)));
-    return new DynamicSecurityAccess(
-        config.id(),
-        mqtt.url().get(),
-        admin,
-        MqttOptions.firstLine(mqtt.passwordFile().get()),
-        profileSecrets,
-        this::count);
   }
 
   void start(@Observes StartupEvent event) throws MqttException {
@@ -371,8 +279,8 @@ public class MqttGateway {
     int qos = config.mqtt().qos();
     return mqtt.subscribe(
         new String[] {
-          requestPrefix + "+",
-          UNADDRESSED_REQUEST + "+",
+          ProvisioningReplies.requestPrefix(config.id()) + "+",
+          ProvisioningReplies.UNADDRESSED_REQUEST + "+",
           telemetryPrefix + "+/telemetry",
           "spBv1.0/+/DDATA/" + config.id() + "/+",
           "spBv1.0/+/DBIRTH/" + config.id() + "/+",
@@ -384,26 +292,8 @@ public class MqttGateway {
 
   /** Routes one message by its topic. */
   void route(MqttAsyncClient mqtt, String topic, byte[] payload) {
-    if (topic.startsWith(requestPrefix)) {
-      String requestId = topic.substring(requestPrefix.length());
-      provision(mqtt, requestId, replyPrefix + requestId, payload);
-    } else if (topic.startsWith(UNADDRESSED_REQUEST)) {
-      String requestId = topic.substring(UNADDRESSED_REQUEST.length());
-      reply(
-          mqtt,
-          requestId,
-          UNADDRESSED_REPLY + requestId,
-          new ProvisioningOutcome.Refused(
-              ProvisioningOutcome.Reason.UNADDRESSED_REQUEST,
-              "provisioning requests go to one gateway: publish on "
-                  + provisionRequestPrefix("{gatewayId}")
-                  + requestId
-                  + " (this gateway: "
-                  + requestPrefix
-                  + requestId
-                  + ") and read the reply on "
-                  + provisionReplyPrefix("{gatewayId}")
-                  + requestId));
+    if (provisioning.handles(topic)) {
+      provisioning.answer(mqtt, topic, payload);
     } else if (topic.startsWith(telemetryPrefix) && topic.endsWith("/telemetry")) {
       String deviceId =
           topic.substring(telemetryPrefix.length(), topic.length() - "/telemetry".length());
@@ -413,7 +303,7 @@ public class MqttGateway {
         ingest.acceptJson(deviceId, payload);
       }
     } else if (topic.equals(TopicPolicy.REFUSALS)) {
-      countRefusal(payload);
+      refusals.countReport(payload);
     } else if (topic.startsWith("spBv1.0/")) {
       String[] parts = topic.split("/", -1);
       if (parts.length != 5
@@ -427,101 +317,7 @@ public class MqttGateway {
     }
   }
 
-  private void provision(
-      MqttAsyncClient mqtt, String requestId, String replyTopic, byte[] payload) {
-    JsonNode request;
-    try {
-      request = JSON.readTree(payload);
-    } catch (IOException e) {
-      request = null;
-    }
-    reply(mqtt, requestId, replyTopic, provisioner.provision(request));
-  }
-
-  /** Counts a refusal the broker reported on {@link TopicPolicy#REFUSALS}. */
-  private void countRefusal(byte[] payload) {
-    try {
-      JsonNode refusal = JSON.readTree(payload);
-      count(
-          new Refusal(
-              Refusal.Reason.valueOf(
-                  refusal.path("reason").asText("").toUpperCase(Locale.ROOT).replace('-', '_')),
-              refusal.path("client").asText(""),
-              refusal.path("gatewayId").asText(""),
-              refusal.path("detail").asText("")));
-    } catch (IOException | IllegalArgumentException e) {
-      LOG.debugf("unreadable refusal report: %s", e.getMessage());
-    }
-  }
-
-  /** Counts {@code refusal} if it concerns this gateway (or no gateway). */
-  private void count(Refusal refusal) {
-    if (refusal.gatewayId().isEmpty() || refusal.gatewayId().equals(config.id())) {
-      refusalCounter(refusal.reason().tag()).increment();
-      LOG.debugf("broker refused %s", refusal);
-    }
-  }
-
-  private Counter refusalCounter(String reason) {
-    return Counter.builder("bdt.access.refused")
-        .description(
-            "clients the broker refused (connect, publish, subscribe) concerning this gateway, by"
-                + " reason")
-        .tag("reason", reason)
-        .register(meters);
-  }
-
-  private void reply(
-      MqttAsyncClient mqtt, String requestId, String replyTopic, ProvisioningOutcome outcome) {
-    if (outcome instanceof ProvisioningOutcome.Provisioned ok) {
-      Optional<DeviceRecord> device = ledger.find(ok.deviceId());
-      try {
-        access.grant(mqtt, device.orElseThrow(), ok.deviceSecret());
-      } catch (MqttException | RuntimeException e) {
-        LOG.warnf("broker not told of new device %s: %s", ok.deviceId(), e.getMessage());
-      }
-    }
-    count(outcome);
-    ObjectNode reply = JSON.createObjectNode();
-    reply.put("requestId", requestId);
-    switch (outcome) {
-      case ProvisioningOutcome.Provisioned ok -> {
-        reply.put("status", "provisioned");
-        reply.put("deviceId", ok.deviceId());
-        reply.put("deviceSecret", ok.deviceSecret());
-        reply.put("thingId", ingest.thingId(ok.deviceId()));
-        reply.put("telemetryTopic", ok.telemetryTopic());
-      }
-      case ProvisioningOutcome.Refused refused -> {
-        reply.put("status", "refused");
-        reply.put("reason", refused.reason().name());
-        reply.put("detail", refused.detail());
-      }
-    }
-    try {
-      mqtt.publish(replyTopic, JSON.writeValueAsBytes(reply), 1, false);
-    } catch (MqttException | IOException e) {
-      LOG.warnf("could not publish provisioning reply for %s: %s", requestId, e.getMessage());
-    }
-  }
-
-  private void count(ProvisioningOutcome outcome) {
-    String reason =
-        switch (outcome) {
-          case ProvisioningOutcome.Provisioned ok -> "none";
-          case ProvisioningOutcome.Refused refused -> refused.reason().name();
-        };
-    Counter.builder("bdt.provisioning.requests")
-        .description("provisioning requests this gateway answered, by outcome and refusal reason")
-        .tag(
-            "outcome",
-            outcome instanceof ProvisioningOutcome.Provisioned ? "provisioned" : "refused")
-        .tag("reason", reason)
-        .register(meters)
-        .increment();
-  }
-
-  private final class Callback implements MqttCallback {
+  private final class Callback implements MessageCallback {
     private final MqttAsyncClient mqtt;
 
     Callback(MqttAsyncClient mqtt) {
@@ -592,11 +388,5 @@ public class MqttGateway {
     public void mqttErrorOccurred(MqttException exception) {
       LOG.warnf("MQTT error: %s", exception.getMessage());
     }
-
-    @Override
-    public void deliveryComplete(IMqttToken token) {}
-
-    @Override
-    public void authPacketArrived(int reasonCode, MqttProperties properties) {}
   }
 }

@@ -26,8 +26,7 @@ final class MqttOptions {
   static MqttConnectionOptions session(GatewayConfig config) {
     GatewayConfig.Mqtt mqtt = config.mqtt();
     MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setAutomaticReconnect(true);
-    options.setAutomaticReconnectDelay(1, (int) Math.max(1, mqtt.reconnectMaxDelay().toSeconds()));
+    PahoReconnect.upTo(options, mqtt.reconnectMaxDelay());
     long sessionExpiry = mqtt.sessionExpiry().toSeconds();
     options.setCleanStart(sessionExpiry <= 0);
     if (sessionExpiry > 0) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.access.AccessTable;
+import io.bdt.gateway.access.RequestId;
+import io.bdt.gateway.mqtt.MessageCallback;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
@@ -16,15 +18,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.tahu.message.SparkplugBPayloadEncoder;
 import org.eclipse.tahu.message.model.Metric;
 import org.eclipse.tahu.message.model.MetricDataType;
@@ -38,8 +36,9 @@ import org.eclipse.tahu.message.model.SparkplugBPayload;
 public final class DeviceSimulator implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-  private final MqttClient client;
+  private final BoundedClient client;
   private final String gatewayId;
   private final String clientId;
   private volatile CompletableFuture<JsonNode> pendingReply;
@@ -65,9 +64,9 @@ public final class DeviceSimulator implements AutoCloseable {
       throws MqttException {
     this.gatewayId = gatewayId;
     this.clientId = clientId;
-    this.client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+    this.client = new BoundedClient(brokerUrl, clientId);
     client.setCallback(
-        new MqttCallback() {
+        new MessageCallback() {
           @Override
           public void messageArrived(String topic, MqttMessage message) {
             CompletableFuture<JsonNode> reply = pendingReply;
@@ -82,21 +81,6 @@ public final class DeviceSimulator implements AutoCloseable {
               }
             }
           }
-
-          @Override
-          public void disconnected(MqttDisconnectResponse response) {}
-
-          @Override
-          public void mqttErrorOccurred(MqttException exception) {}
-
-          @Override
-          public void deliveryComplete(IMqttToken token) {}
-
-          @Override
-          public void connectComplete(boolean reconnect, String serverURI) {}
-
-          @Override
-          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
         });
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
@@ -192,7 +176,7 @@ public final class DeviceSimulator implements AutoCloseable {
         .toList();
   }
 
-  /** This connection's MQTT client id (a provisioning client's request id). */
+  /** This connection's MQTT client id (what a provisioning client's request ids begin with). */
   public String clientId() {
     return clientId;
   }
@@ -205,14 +189,14 @@ public final class DeviceSimulator implements AutoCloseable {
   /**
    * Sends a provisioning request to this simulator's gateway on {@code
    * bdt/{gatewayId}/provision/request/{requestId}} and returns its reply from {@code
-   * bdt/{gatewayId}/provision/reply/{requestId}}; the request id is this client's id.
+   * bdt/{gatewayId}/provision/reply/{requestId}}; the request id is this client's id and a fresh
+   * nonce ({@link RequestId}), so no one else can name the reply topic.
    *
    * @param deviceId the id to ask for, or {@code null} to have one issued
    */
   public JsonNode provision(String provisioningKey, String provisioningSecret, String deviceId)
       throws MqttException, IOException, InterruptedException, TimeoutException {
-    // the client id: a broker with device identity lets a client read only this reply topic
-    String requestId = clientId;
+    String requestId = RequestId.create(clientId, RANDOM);
     ObjectNode request = JSON.createObjectNode();
     request.put("provisioningKey", provisioningKey);
     request.put("provisioningSecret", provisioningSecret);
@@ -383,11 +367,43 @@ public final class DeviceSimulator implements AutoCloseable {
     client.publish(topic, payload, qos, false);
   }
 
+  /**
+   * Disconnects, waiting at most {@link #DISCONNECT_WAIT_MS} for the broker, then releases the
+   * client. A broker that drops the connection while the DISCONNECT is under way (a revoked device
+   * being kicked) never completes Paho's disconnect token, and {@link MqttClient#disconnect()}
+   * waits for it without limit; the client is then closed forcibly, as it is when the connection is
+   * lost during the DISCONNECT.
+   */
   @Override
   public void close() throws MqttException {
+    boolean disconnected = true;
     if (client.isConnected()) {
-      client.disconnect();
+      try {
+        client.disconnectWithin(DISCONNECT_WAIT_MS);
+      } catch (MqttException timedOutOrLost) {
+        disconnected = false;
+      }
     }
-    client.close();
+    client.close(!disconnected);
+  }
+
+  /** How long {@link #close()} waits for the broker to take the DISCONNECT. */
+  static final long DISCONNECT_WAIT_MS = 5_000;
+
+  /** Paho's blocking client with a disconnect whose wait is bounded. */
+  private static final class BoundedClient extends MqttClient {
+    BoundedClient(String brokerUrl, String clientId) throws MqttException {
+      super(brokerUrl, clientId, new MemoryPersistence());
+    }
+
+    /**
+     * Sends DISCONNECT at once and waits up to {@code millis} for it to complete; throws when the
+     * wait runs out or the connection is lost first. No quiesce: this client's publishes block
+     * until they complete, so what is still in flight at close is a publish the broker refused
+     * without an acknowledgement, which Paho's default 30 s quiesce would wait out.
+     */
+    void disconnectWithin(long millis) throws MqttException {
+      aClient.disconnect(0).waitForCompletion(millis);
+    }
   }
 }

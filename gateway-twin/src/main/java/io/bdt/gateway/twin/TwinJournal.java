@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -16,7 +17,9 @@ import java.util.zip.CRC32C;
  * records {@code u32 length, u32 CRC32C(json), json} (little-endian). Every accepted event is
  * appended here first; a checkpoint {@linkplain #rotate() rotates} to a new segment and, once the
  * state tables hold everything before it, {@linkplain #deleteBelow deletes} the older segments
- * (compaction of the log). Not thread-safe: the store calls it under its own lock.
+ * (compaction of the log). Thread-safe: {@link #append} may run while another thread {@linkplain
+ * #force() forces}, so the store's writers never wait for an fsync (with the fsync under the
+ * store's lock, MQTT ingest stalled 10-30 ms at every group commit: docs/benchmarks.md).
  *
  * <p>A record's sequence number is {@code segment << 40 | offset}: stable across restarts, so
  * replaying a record twice writes the same history key.
@@ -25,6 +28,9 @@ import java.util.zip.CRC32C;
  * offsets and fsyncs. A force that fails (a full disk, an fsync error) keeps them, and the next one
  * writes them again at the same offsets: after a failed fsync the kernel may have dropped the
  * written pages, so only a rewrite followed by a successful fsync makes them durable.
+ *
+ * <p>Locks: {@code forcing} (one force or rotation at a time) is taken before the journal's own
+ * monitor, which guards the buffers and counters and is never held during I/O of a force.
  */
 final class TwinJournal implements AutoCloseable {
 
@@ -57,13 +63,21 @@ final class TwinJournal implements AutoCloseable {
 
   private static final int BUFFER = 256 * 1024;
 
+  /** Records sealed for a force: {@code data} goes at {@code position} of the current segment. */
+  private record Chunk(ByteBuffer data, long position) {}
+
   private final Path dir;
   private final Fsync fsync;
   private final CRC32C crc = new CRC32C();
+  private final Object forcing = new Object();
+  // guarded by this:
   private FileChannel channel;
   private long segment;
-  // the records appended since the last successful force, to be written at segmentEnd - position
-  private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+  // the records appended since the last seal, to be written at segmentEnd - position
+  private ByteBuffer buffer = newBuffer();
+  private ByteBuffer spare;
+  // sealed records not yet forced, in offset order (a failed force leaves them for the next)
+  private final ArrayDeque<Chunk> sealed = new ArrayDeque<>();
   private long segmentEnd;
   private long written;
   private long forced;
@@ -116,6 +130,18 @@ final class TwinJournal implements AutoCloseable {
     return journal;
   }
 
+  /**
+   * Replays the segments from {@code fromSegment} on, in order, into {@code replay} (an open
+   * journal's records too: only what is on disk), without deleting or opening any for appends.
+   */
+  static void replay(Path dir, long fromSegment, Replay replay) throws IOException {
+    for (long n : segments(dir)) {
+      if (n >= fromSegment) {
+        replaySegment(segmentFile(dir, n), n, replay);
+      }
+    }
+  }
+
   private static FileChannel openSegment(Path file) throws IOException {
     return FileChannel.open(
         file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -156,8 +182,12 @@ final class TwinJournal implements AutoCloseable {
     }
   }
 
+  private static ByteBuffer newBuffer() {
+    return ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   /** Appends one record to the buffer (grown as needed); returns its sequence number. */
-  long append(byte[] json) {
+  synchronized long append(byte[] json) {
     int need = HEADER + json.length;
     if (buffer.remaining() < need) {
       int size = Math.max(buffer.capacity() * 2, buffer.position() + need);
@@ -176,55 +206,88 @@ final class TwinJournal implements AutoCloseable {
 
   /**
    * Writes every record appended since the last successful force at its offset and fsyncs the
-   * segment. On failure the records stay buffered and the next call writes them again.
+   * segment; appends go on meanwhile (they are forced by the next call). On failure the records
+   * stay buffered and the next call writes them again.
    */
   void force() throws IOException {
-    if (forced == written) {
-      return;
+    synchronized (forcing) {
+      forceHeld();
     }
-    long target = written;
-    ByteBuffer pending = buffer.duplicate().flip();
-    long position = segmentEnd - pending.remaining();
-    while (pending.hasRemaining()) {
-      position += channel.write(pending, position);
+  }
+
+  /** {@link #force()}; the caller holds {@code forcing}. */
+  private void forceHeld() throws IOException {
+    List<Chunk> pending;
+    FileChannel ch;
+    long target;
+    synchronized (this) {
+      if (forced == written) {
+        return;
+      }
+      if (buffer.position() > 0) {
+        ByteBuffer data = buffer.flip();
+        sealed.addLast(new Chunk(data, segmentEnd - data.remaining()));
+        buffer = spare != null ? spare : newBuffer();
+        spare = null;
+      }
+      pending = List.copyOf(sealed);
+      ch = channel;
+      target = written;
+    }
+    for (Chunk chunk : pending) {
+      ByteBuffer data = chunk.data().duplicate(); // a rewrite after a failure starts over
+      long position = chunk.position();
+      while (data.hasRemaining()) {
+        position += ch.write(data, position);
+      }
     }
     try {
-      fsync.force(channel);
+      fsync.force(ch);
     } catch (IOException e) {
       throw new FsyncFailed(current(), e);
     }
-    forced = target;
-    if (buffer.capacity() > 4 * BUFFER) {
-      buffer = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
-    } else {
-      buffer.clear();
+    synchronized (this) {
+      forced = target;
+      for (int i = 0; i < pending.size(); i++) {
+        ByteBuffer done = sealed.pollFirst().data();
+        if (spare == null && done.capacity() == BUFFER) {
+          spare = done.clear();
+        }
+      }
     }
   }
 
   /** Bytes appended since the journal was first created (a logical end that only grows). */
-  long written() {
+  synchronized long written() {
     return written;
   }
 
   /** Bytes appended and forced to disk (same scale as {@link #written()}). */
-  long forced() {
+  synchronized long forced() {
     return forced;
   }
 
   /** Bytes in the current segment. */
-  long segmentBytes() {
+  synchronized long segmentBytes() {
     return segmentEnd;
   }
 
-  /** Forces the current segment and starts the next; returns the new segment's number. */
+  /**
+   * Forces the current segment and starts the next; returns the new segment's number. The caller
+   * keeps appends out meanwhile (the store holds its lock).
+   */
   long rotate() throws IOException {
-    force();
-    channel.close();
-    olderSegmentBytes += segmentEnd;
-    segment++;
-    channel = openSegment(segmentFile(dir, segment));
-    segmentEnd = 0;
-    return segment;
+    synchronized (forcing) {
+      forceHeld();
+      synchronized (this) {
+        channel.close();
+        olderSegmentBytes += segmentEnd;
+        segment++;
+        channel = openSegment(segmentFile(dir, segment));
+        segmentEnd = 0;
+        return segment;
+      }
+    }
   }
 
   /** Deletes the segments below {@code n} (their records are in the checkpointed tables). */
@@ -236,16 +299,20 @@ final class TwinJournal implements AutoCloseable {
     }
   }
 
-  Path current() {
+  synchronized Path current() {
     return segmentFile(dir, segment);
   }
 
   @Override
   public void close() throws IOException {
-    try {
-      force();
-    } finally {
-      channel.close();
+    synchronized (forcing) {
+      try {
+        forceHeld();
+      } finally {
+        synchronized (this) {
+          channel.close();
+        }
+      }
     }
   }
 }

@@ -4,21 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bdt.gateway.storage.StorageFault;
 import io.bdt.gateway.storage.StorageUnavailableException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -30,9 +29,11 @@ import org.jboss.logging.Logger;
  *
  * <p>{@link #apply(String, TwinUpdate, boolean)} with {@code durable = true} (REST writes) returns
  * only after its journal record is forced to disk; telemetry updates are forced by a background
- * flush every {@code syncIntervalMillis} (group commit). On open, the tables come back as of their
- * last checkpoint and the journal after it is replayed; replay stops at the first short or corrupt
- * record of a segment and truncates it there, so a crash mid-write loses at most that record.
+ * flush every {@code syncIntervalMillis}, or at once when someone {@linkplain #whenDurable waits}
+ * for them (group commit: one fsync for everything accepted meanwhile). On open, the tables come
+ * back as of their last checkpoint and the journal after it is replayed; replay stops at the first
+ * short or corrupt record of a segment and truncates it there, so a crash mid-write loses at most
+ * that record.
  *
  * <p>{@link #whenDurable(Runnable)} runs an action once everything accepted so far is on disk: the
  * MQTT side acknowledges a QoS 1 message only then, so a crash loses no acknowledged telemetry.
@@ -41,39 +42,29 @@ import org.jboss.logging.Logger;
  * {@linkplain #fault() fault}: every write after it is refused with {@link
  * StorageUnavailableException}, the updates accepted before it stay in memory (their {@code
  * whenDurable} actions wait), and the background flush writes them again every interval; the first
- * flush that succeeds ends the fault. A checkpoint that fails leaves the state tables closed: that
- * fault lasts until the store is opened again. A checkpoint is put off while the disk has less free
- * room than the journal it would fold in plus {@link #CHECKPOINT_HEADROOM}.
+ * flush that succeeds ends the fault. A checkpoint that fails leaves the state tables closed (reads
+ * and writes are refused) until {@link TwinCheckpoints} reopens them once the disk has room. A
+ * checkpoint is put off while the disk has less free room than the journal it would fold in plus
+ * {@link TwinCheckpoints#HEADROOM}.
  */
 public final class TwinStore implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TwinStore.class);
 
-  /** Free bytes a checkpoint leaves beside the journal it folds in, else it waits. */
-  static final long CHECKPOINT_HEADROOM = 16L << 20;
-
   private final Path dir;
   private final Clock clock;
   private final TwinStoreOptions options;
-  private final TwinTables tables;
+  private volatile TwinTables tables; // replaced (under this lock) only by reopenTables
   private final TwinJournal journal;
-  private final List<Consumer<TwinEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final TwinCheckpoints checkpoints;
+  private final TwinListeners listeners = new TwinListeners();
   private final ScheduledExecutorService background;
-  private final Object checkpointing = new Object();
-  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>(); // guarded by this
+  private final DurableWaiters waiting = new DurableWaiters(); // guarded by this
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
 
-  /** An action to run once the journal is forced up to {@code end}. */
-  private record Waiter(long end, Runnable action) {}
-
-  private final Object publishing = new Object();
-  private long nextTicket; // guarded by this: the order events were recorded in
-  private long publishedTicket; // guarded by publishing: events before it went to the listeners
-  private long checkpoints;
-  private long lastSweepNanos;
   private boolean closed;
   private volatile StorageFault fault;
   private long diskFailures; // guarded by this
-  private long checkpointsPutOff; // guarded by this
 
   private TwinStore(Path dir, Clock clock, TwinStoreOptions options, TwinJournal.Fsync fsync)
       throws IOException {
@@ -88,7 +79,7 @@ public final class TwinStore implements AutoCloseable {
       tables.close();
       throw e;
     }
-    this.lastSweepNanos = System.nanoTime();
+    this.checkpoints = new TwinCheckpoints(this, dir, clock, options);
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -182,14 +173,18 @@ public final class TwinStore implements AutoCloseable {
     long ticket;
     synchronized (this) {
       requireWritable();
-      Twin current = tables.twin(thingId, true).orElse(null);
-      Twin next = TwinRules.apply(current, thingId, update, clock.instant());
-      event =
-          current == null
-              ? new TwinEvent.Created(next)
-              : new TwinEvent.Modified(next, cause(update));
-      end = record(event, current);
-      ticket = nextTicket++;
+      try {
+        Twin current = tables.twin(thingId, true).orElse(null);
+        Twin next = TwinRules.apply(current, thingId, update, clock.instant());
+        event =
+            current == null
+                ? new TwinEvent.Created(next)
+                : new TwinEvent.Modified(next, cause(update));
+        end = record(event, current);
+      } catch (RuntimeException e) {
+        throw checkpoints.tablesFailed(e);
+      }
+      ticket = listeners.ticket();
     }
     boolean synced = false;
     try {
@@ -198,7 +193,7 @@ public final class TwinStore implements AutoCloseable {
       }
       synced = true;
     } finally {
-      publish(ticket, synced ? event : null);
+      listeners.publish(ticket, synced ? event : null);
     }
     return event;
   }
@@ -210,52 +205,26 @@ public final class TwinStore implements AutoCloseable {
     long ticket;
     synchronized (this) {
       requireWritable();
-      Twin current = tables.twin(thingId, true).orElse(null);
-      if (current == null) {
-        return Optional.empty();
+      try {
+        Twin current = tables.twin(thingId, true).orElse(null);
+        if (current == null) {
+          return Optional.empty();
+        }
+        event = new TwinEvent.Deleted(thingId, current.revision() + 1, clock.instant());
+        end = record(event, current);
+      } catch (RuntimeException e) {
+        throw checkpoints.tablesFailed(e);
       }
-      event = new TwinEvent.Deleted(thingId, current.revision() + 1, clock.instant());
-      end = record(event, current);
-      ticket = nextTicket++;
+      ticket = listeners.ticket();
     }
     boolean synced = false;
     try {
       syncTo(end);
       synced = true;
     } finally {
-      publish(ticket, synced ? event : null);
+      listeners.publish(ticket, synced ? event : null);
     }
     return Optional.of(event);
-  }
-
-  /**
-   * Passes the event of {@code ticket} to the listeners once every earlier ticket's have returned
-   * (null: a write that failed after recording, whose turn only passes on).
-   */
-  private void publish(long ticket, TwinEvent event) {
-    boolean interrupted = false;
-    synchronized (publishing) {
-      while (publishedTicket != ticket) {
-        try {
-          publishing.wait();
-        } catch (InterruptedException e) {
-          interrupted = true; // the turn must still be taken, or every later writer waits forever
-        }
-      }
-    }
-    try {
-      if (event != null) {
-        listeners.forEach(l -> l.accept(event));
-      }
-    } finally {
-      synchronized (publishing) {
-        publishedTicket++;
-        publishing.notifyAll();
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** Journals and records one event; caller holds the lock. Returns the journal's end. */
@@ -279,16 +248,7 @@ public final class TwinStore implements AutoCloseable {
    * (the oldest ones).
    */
   public List<TwinEvent> history(String thingId, Instant from, Instant to, int limit) {
-    List<TwinEvent> events = new ArrayList<>();
-    for (byte[] json :
-        tables.history(thingId, from.toEpochMilli(), to.toEpochMilli(), Math.max(limit, 0))) {
-      try {
-        events.add(TwinCodec.eventFromBytes(json));
-      } catch (IOException e) {
-        throw new UncheckedIOException("a stored history entry of " + thingId + " is corrupt", e);
-      }
-    }
-    return events;
+    return tables.events(thingId, from.toEpochMilli(), to.toEpochMilli(), Math.max(limit, 0));
   }
 
   /**
@@ -297,18 +257,23 @@ public final class TwinStore implements AutoCloseable {
    * a fault, and what was accepted stays buffered for the next attempt).
    */
   private void syncTo(long end) {
-    List<Runnable> ready;
+    boolean behind;
     synchronized (this) {
-      if (journal.forced() < end && !closed) {
-        try {
-          journal.force();
-        } catch (IOException e) {
-          throw new StorageUnavailableException(
-              failed(e instanceof TwinJournal.FsyncFailed ? "fsync" : "write", e, false));
+      behind = journal.forced() < end && !closed;
+    }
+    if (behind) {
+      try {
+        journal.force(); // not under this lock: writers append meanwhile, they never wait for it
+      } catch (IOException e) {
+        synchronized (this) {
+          throw new StorageUnavailableException(failed(operation(e), e, false));
         }
       }
+    }
+    List<Runnable> ready;
+    synchronized (this) {
       StorageFault was = fault;
-      if (was != null && !was.restartNeeded() && journal.forced() == journal.written()) {
+      if (was != null && !was.reopenNeeded() && journal.forced() == journal.written()) {
         fault = null;
         LOG.warnf(
             "twin journal %s takes writes again after %s; accepting updates",
@@ -316,18 +281,23 @@ public final class TwinStore implements AutoCloseable {
       }
       ready = durableWaiters();
     }
-    run(ready);
+    DurableWaiters.run(ready);
+  }
+
+  /** What failed in {@code e}: the journal's fsync or a write. */
+  static String operation(IOException e) {
+    return e instanceof TwinJournal.FsyncFailed ? "fsync" : "write";
   }
 
   /** Enters (or stays in) a fault after {@code error}; caller holds the lock. */
-  private StorageFault failed(String operation, Throwable error, boolean restartNeeded) {
+  StorageFault failed(String operation, Throwable error, boolean reopenNeeded) {
     diskFailures++;
     StorageFault was = fault;
-    if (was != null && (was.restartNeeded() || !restartNeeded)) {
+    if (was != null && (was.reopenNeeded() || !reopenNeeded)) {
       return was;
     }
     Throwable cause = error instanceof TwinJournal.FsyncFailed f ? f.getCause() : error;
-    fault = StorageFault.of("twins", operation, cause, clock.instant(), restartNeeded);
+    fault = StorageFault.of("twins", operation, cause, clock.instant(), reopenNeeded);
     LOG.errorf(
         error,
         "twin store %s: %s; %d accepted updates wait in memory",
@@ -349,7 +319,12 @@ public final class TwinStore implements AutoCloseable {
 
   /** Checkpoints put off since open because the disk had too little room. */
   public synchronized long checkpointsPutOff() {
-    return checkpointsPutOff;
+    return checkpoints.putOff();
+  }
+
+  /** Times the tables were reopened after a failed checkpoint, since open. */
+  public synchronized long tableRecoveries() {
+    return checkpoints.recoveries();
   }
 
   /**
@@ -361,34 +336,44 @@ public final class TwinStore implements AutoCloseable {
   public void whenDurable(Runnable action) {
     synchronized (this) {
       if (!closed && journal.forced() < journal.written()) {
-        waiting.addLast(new Waiter(journal.written(), action));
+        waiting.add(journal.written(), action);
+        if (fault == null) {
+          flushSoon();
+        }
         return;
       }
     }
-    run(List.of(action));
+    DurableWaiters.run(List.of(action));
+  }
+
+  /**
+   * Has the flush thread force the journal now rather than at its next interval, once: waiters that
+   * arrive while it forces are served by the force after (group commit), so an acknowledgement
+   * waits about one fsync, not up to {@code syncIntervalMillis}. The broker's window of
+   * unacknowledged QoS 1 messages per subscriber (50 in HiveMQ CE) divided by that wait bounds the
+   * ingest rate.
+   */
+  private void flushSoon() {
+    if (flushQueued.compareAndSet(false, true)) {
+      try {
+        background.execute(
+            () -> {
+              flushQueued.set(false);
+              try {
+                sync();
+              } catch (RuntimeException e) {
+                // in a fault now: the interval flush retries
+              }
+            });
+      } catch (RejectedExecutionException closing) {
+        flushQueued.set(false); // close() forces what is left
+      }
+    }
   }
 
   /** Removes and returns the waiters whose updates are on disk; caller holds the lock. */
   private List<Runnable> durableWaiters() {
-    if (waiting.isEmpty()) {
-      return List.of();
-    }
-    List<Runnable> ready = new ArrayList<>();
-    long forced = journal.forced();
-    while (!waiting.isEmpty() && (closed || waiting.peekFirst().end() <= forced)) {
-      ready.add(waiting.pollFirst().action());
-    }
-    return ready;
-  }
-
-  private static void run(List<Runnable> actions) {
-    for (Runnable action : actions) {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        // one failing action must not keep the others (acknowledgements) from running
-      }
-    }
+    return waiting.upTo(journal.forced(), closed);
   }
 
   /** Forces every accepted update to disk. */
@@ -401,88 +386,53 @@ public final class TwinStore implements AutoCloseable {
   }
 
   /**
-   * Makes the tables durable up to now and deletes the journal segments they contain: rotates the
-   * journal (under the lock, briefly), then commits the tables (concurrently with new writes, which
-   * only go to the new segment and are replayed again harmlessly after a crash), then deletes the
-   * older segments and compacts the file.
+   * Makes the tables durable up to now and deletes the journal segments they contain ({@link
+   * TwinCheckpoints#checkpoint()}); throws {@link StorageUnavailableException} when the disk
+   * refuses it.
    */
   public void checkpoint() {
-    synchronized (checkpointing) {
-      long next;
-      synchronized (this) {
-        requireOpen();
-        try {
-          next = journal.rotate();
-        } catch (IOException e) {
-          throw new StorageUnavailableException(
-              failed(e instanceof TwinJournal.FsyncFailed ? "fsync" : "write", e, false));
-        }
-      }
-      try {
-        tables.checkpoint(next);
-      } catch (RuntimeException e) {
-        synchronized (this) {
-          throw new StorageUnavailableException(failed("checkpoint", e, true));
-        }
-      }
-      synchronized (this) {
-        try {
-          journal.deleteBelow(next);
-        } catch (IOException e) {
-          throw new UncheckedIOException("deleting checkpointed journal segments in " + dir, e);
-        }
-        checkpoints++;
-      }
-    }
+    checkpoints.checkpoint();
   }
 
   private void backgroundWork() {
     try {
       sync();
-      boolean due;
-      long need;
       synchronized (this) {
-        due = !closed && fault == null && journal.segmentBytes() >= options.checkpointBytes();
-        need = journal.segmentBytes() + CHECKPOINT_HEADROOM;
+        checkpoints.noticeTableFailure();
       }
-      if (due && roomFor(need)) {
-        checkpoint();
-      }
-      long sweepEvery = Math.max(60_000, options.historyMaxAge().toMillis() / 10);
-      if (System.nanoTime() - lastSweepNanos >= sweepEvery * 1_000_000) {
-        lastSweepNanos = System.nanoTime();
-        tables.sweepHistory(clock.millis());
-      }
+      checkpoints.backgroundWork();
     } catch (RuntimeException e) {
       // the next interval retries; a failing disk also fails the next durable write loudly
     }
   }
 
-  /**
-   * Whether the disk has {@code need} free bytes; when not, the checkpoint is put off (counted and
-   * logged once per shortage) rather than risk a full disk in the middle of it.
-   */
-  private boolean roomFor(long need) {
-    long usable;
-    try {
-      usable = Files.getFileStore(dir).getUsableSpace();
-    } catch (IOException e) {
-      return true; // unknown: try, a failure is handled as any other
-    }
-    synchronized (this) {
-      if (usable >= need) {
-        return true;
-      }
-      if (checkpointsPutOff++ == 0 || checkpointsPutOff % 1000 == 0) {
-        LOG.warnf(
-            "twin store %s: checkpoint put off (%d put off so far): %d bytes free, %d needed",
-            dir, checkpointsPutOff, usable, need);
-      }
-      return false;
-    }
+  TwinJournal journal() {
+    return journal;
   }
 
-  private void requireOpen() {
+  TwinTables tables() {
+    return tables;
+  }
+
+  /** Whether a failed checkpoint closed the tables (they wait to be reopened). */
+  synchronized boolean tablesLost() {
+    return !closed && fault != null && fault.reopenNeeded();
+  }
+
+  /** Whether writes are taken now; caller holds the lock. */
+  boolean takesWrites() {
+    return !closed && fault == null;
+  }
+
+  /** Takes the reopened tables in and ends the fault; caller holds the lock. */
+  void tablesReopened(TwinTables reopened) {
+    tables = reopened;
+    StorageFault was = fault;
+    fault = null;
+    LOG.warnf("twin store %s: tables reopened, journal replayed after %s", dir, was);
+  }
+
+  void requireOpen() {
     if (closed) {
       throw new IllegalStateException("twin store in " + dir + " is closed");
     }
@@ -491,6 +441,7 @@ public final class TwinStore implements AutoCloseable {
   /** Refuses a write while closed or in a fault; caller holds the lock. */
   private void requireWritable() {
     requireOpen();
+    checkpoints.noticeTableFailure();
     StorageFault f = fault;
     if (f != null) {
       throw new StorageUnavailableException(f);
@@ -503,31 +454,15 @@ public final class TwinStore implements AutoCloseable {
   }
 
   /** Sizes and counters of the store now (for metrics and benchmarks). */
-  public synchronized Stats stats() {
-    return new Stats(
+  public synchronized TwinStats stats() {
+    return new TwinStats(
         tables.size(),
         tables.historySize(),
         tables.historyTrimmed(),
-        checkpoints,
+        checkpoints.count(),
         journal.segmentBytes(),
         tables.fileBytes());
   }
-
-  /**
-   * @param twins twins now
-   * @param historyEntries history entries retained
-   * @param historyTrimmed history entries removed by retention since open
-   * @param checkpoints checkpoints since open
-   * @param journalBytes bytes in the journal since the last checkpoint
-   * @param tableBytes bytes of the checkpointed tables' file
-   */
-  public record Stats(
-      long twins,
-      long historyEntries,
-      long historyTrimmed,
-      long checkpoints,
-      long journalBytes,
-      long tableBytes) {}
 
   @Override
   public void close() throws IOException {
@@ -543,7 +478,7 @@ public final class TwinStore implements AutoCloseable {
       throw new IOException("interrupted while stopping the twin journal flusher", e);
     }
     List<Runnable> ready;
-    synchronized (checkpointing) {
+    synchronized (checkpoints.lock()) {
       synchronized (this) {
         if (closed) {
           return;
@@ -560,6 +495,6 @@ public final class TwinStore implements AutoCloseable {
         ready = durableWaiters();
       }
     }
-    run(ready);
+    DurableWaiters.run(ready);
   }
 }

@@ -12,9 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 
 /**
  * The twin store's checkpointed state in one H2 MVStore file ({@code twins.mv.db}): the twins now
@@ -38,6 +44,11 @@ final class TwinTables implements AutoCloseable {
   private final Map<String, Twin> cache;
   private final java.util.concurrent.atomic.LongAdder trimmed =
       new java.util.concurrent.atomic.LongAdder();
+  private final ExecutorService committer =
+      Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().daemon().name("twin-tables-commit").unstarted(r));
+  private final AtomicBoolean commitQueued = new AtomicBoolean();
+  private volatile RuntimeException commitFailure;
 
   private TwinTables(MVStore mv, TwinStoreOptions options) {
     this.mv = mv;
@@ -139,6 +150,61 @@ final class TwinTables implements AutoCloseable {
     reindex(id, before, after);
     history.put(historyKey(id, event.at().toEpochMilli(), seq), json);
     trimHistory(id, event.at().toEpochMilli());
+    commitAhead();
+  }
+
+  /**
+   * Has the commit thread write the changes so far to the file once they pass half of MVStore's own
+   * threshold: past that threshold MVStore writes a chunk inline, on the writer's thread (the MQTT
+   * callback, under the store's lock), even with auto-commit off; under a 10,000-device load that
+   * was about half of the ingest thread's time (JFR, docs/benchmarks.md). A commit between
+   * checkpoints is harmless: replay writes the same keys again.
+   */
+  private void commitAhead() {
+    if (mv.getUnsavedMemory() > mv.getAutoCommitMemory() / 2
+        && commitQueued.compareAndSet(false, true)) {
+      try {
+        committer.execute(
+            () -> {
+              try {
+                if (!mv.isClosed()) {
+                  mv.tryCommit();
+                }
+              } catch (RuntimeException e) {
+                commitFailure = e; // MVStore closed its file: the store notices and reopens
+              } finally {
+                commitQueued.set(false);
+              }
+            });
+      } catch (RejectedExecutionException closing) {
+        commitQueued.set(false);
+      }
+    }
+  }
+
+  /** Waits until every commit the commit thread was asked for has ended (tests, shutdown). */
+  void awaitCommits() throws InterruptedException {
+    try {
+      committer.submit(() -> {}).get();
+    } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+      // nothing ran or the thread is closing: no commit is pending either way
+    }
+  }
+
+  /**
+   * The failure of a commit that closed the file (MVStore's reaction to a failed write), if any.
+   */
+  RuntimeException commitFailure() {
+    return commitFailure != null
+        ? commitFailure
+        : mv.isClosed()
+            ? new IllegalStateException("the twin tables' file was closed by a failed write")
+            : null;
+  }
+
+  /** Whether {@code e} is the table file failing (H2 MVStore's error), not a rule or a bug. */
+  static boolean isFileFailure(RuntimeException e) {
+    return e instanceof MVStoreException;
   }
 
   /** Replays one journal record (idempotent: the state it describes may already be here). */
@@ -217,6 +283,19 @@ final class TwinTables implements AutoCloseable {
       }
     }
     return removed;
+  }
+
+  /** This twin's events with {@code from <= at <= to}, oldest first, at most limit, decoded. */
+  List<TwinEvent> events(String id, long fromMillis, long toMillis, int limit) {
+    List<TwinEvent> events = new ArrayList<>();
+    for (byte[] json : history(id, fromMillis, toMillis, limit)) {
+      try {
+        events.add(TwinCodec.eventFromBytes(json));
+      } catch (IOException e) {
+        throw new UncheckedIOException("a stored history entry of " + id + " is corrupt", e);
+      }
+    }
+    return events;
   }
 
   /** The JSON of this twin's events with {@code from <= at <= to}, oldest first, at most limit. */
@@ -325,6 +404,14 @@ final class TwinTables implements AutoCloseable {
   /** Closes the file, dropping changes since the last checkpoint (the journal still has them). */
   @Override
   public void close() {
+    committer.shutdown();
+    try {
+      if (!committer.awaitTermination(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the twin tables' commit did not end within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (mv.isClosed()) {
       return; // closed by a failed write (MVStore closes itself then); the journal has the rest
     }

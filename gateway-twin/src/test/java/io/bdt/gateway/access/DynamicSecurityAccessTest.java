@@ -76,4 +76,45 @@ class DynamicSecurityAccessTest {
     }
     assertThat(denied).isTrue();
   }
+
+  @Test
+  void readsTheUsernameOfAClientLetInFromMosquittosLog() {
+    // a certificate device on a use_identity_as_username listener: its CN is the username
+    assertThat(
+            DynamicSecurityAccess.connectedUser(
+                "1796230742: New client connected from 127.0.0.1:56918 as cid1 (p5, c1, k60,"
+                    + " u'cert-1')."))
+        .hasValue("cert-1");
+    assertThat(
+            DynamicSecurityAccess.connectedUser(
+                "1796230742: New client connected from 127.0.0.1:56918 as cid1 (p2, c1, k60)."))
+        .isEmpty();
+    assertThat(DynamicSecurityAccess.connectedUser("1796230742: Client cid1 disconnected."))
+        .isEmpty();
+  }
+
+  @Test
+  void provisioningRoleAllowsOnlyTheRepliesOfGatewaysThatAddedThemselves() {
+    var acls =
+        DynsecCommands.createRole(new ClientRole.Provisioning("vib-key", "+"), "gw1").path("acls");
+    java.util.List<String> allowed = new java.util.ArrayList<>();
+    for (var acl : acls) {
+      if (acl.path("acltype").asText().startsWith("subscribe") && acl.path("allow").asBoolean()) {
+        allowed.add(acl.path("topic").asText());
+      }
+    }
+    // never bdt/+/provision/reply/+: it would let a client wait on a gateway not added yet
+    assertThat(allowed)
+        .containsExactlyInAnyOrder("bdt/gw1/provision/reply/+", "bdt/provision/reply/+");
+    var added = DynsecCommands.provisioningAcls(new ClientRole.Provisioning("vib-key", "+"), "gw2");
+    assertThat(added.getFirst().path("command").asText()).isEqualTo("removeRoleACL");
+    assertThat(added.getFirst().path("topic").asText()).isEqualTo("bdt/+/provision/reply/+");
+    assertThat(added)
+        .anySatisfy(
+            c -> {
+              assertThat(c.path("topic").asText()).isEqualTo("bdt/gw2/provision/reply/+");
+              assertThat(c.path("acltype").asText()).isEqualTo("subscribeLiteral");
+              assertThat(c.path("allow").asBoolean(true)).isFalse();
+            });
+  }
 }

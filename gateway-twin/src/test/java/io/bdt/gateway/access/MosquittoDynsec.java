@@ -1,6 +1,7 @@
 package io.bdt.gateway.access;
 
 import io.bdt.pki.PlatformCa;
+import io.bdt.pki.RevocationList;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -35,7 +36,8 @@ import javax.crypto.spec.PBEKeySpec;
  * password clients ({@link #tlsUrl()}, server certificate only) and one for certificate devices
  * ({@link #certificateUrl()}: {@code require_certificate}, the certificate's CN is the username),
  * both with a server certificate for {@code 127.0.0.1} from a platform CA of the broker's own
- * ({@link #ca()}).
+ * ({@link #ca()}); the certificate listener checks client certificates against that CA's {@link
+ * RevocationList} (empty at start; {@link #reload()} after a change).
  *
  * <p>Needs {@code mosquitto} (Debian package {@code mosquitto}, 2.0+) and its plugin; {@code
  * -Dbdt.test.mosquitto=/path/to/mosquitto} and {@code -Dbdt.test.mosquitto.dynsec=/path/to/.so}
@@ -81,6 +83,8 @@ public final class MosquittoDynsec implements AutoCloseable {
     Path key = dir.resolve("pki/server-key.pem");
     ca.issueServer(List.of("127.0.0.1", "localhost"), Duration.ofDays(1)).write(cert, key);
     Tls tls = new Tls(ca, freePort(), freePort());
+    RevocationList crl = RevocationList.open(ca, Clock.systemUTC());
+    crl.write(Duration.ofDays(1));
     String files =
         "cafile %s%ncertfile %s%nkeyfile %s%n".formatted(ca.certificateFile(), cert, key);
     MosquittoDynsec broker =
@@ -93,8 +97,9 @@ public final class MosquittoDynsec implements AutoCloseable {
             %s
             require_certificate true
             use_identity_as_username true
+            crlfile %s
             """
-                .formatted(tls.port(), files, tls.certificatePort(), files),
+                .formatted(tls.port(), files, tls.certificatePort(), files, crl.file()),
             tls);
     return broker;
   }
@@ -198,6 +203,33 @@ public final class MosquittoDynsec implements AutoCloseable {
         throw new IOException("mosquitto did not write " + db + " within 10 s of SIGUSR1");
       }
       Thread.sleep(20);
+    }
+  }
+
+  /**
+   * Makes the broker reread its config, certificates and CRL (SIGHUP) and waits until its log says
+   * it has; connections stay open.
+   */
+  public void reload() throws IOException, InterruptedException {
+    Path log = dir.resolve("mosquitto.log");
+    long before = reloads(log);
+    Process signal =
+        new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    if (signal.waitFor() != 0) {
+      throw new IOException("kill -HUP " + process.pid() + " failed");
+    }
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+    while (reloads(log) == before) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IOException("mosquitto did not reload within 10 s of SIGHUP (" + log + ")");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static long reloads(Path log) throws IOException {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("Reloading config")).count();
     }
   }
 

@@ -38,11 +38,19 @@ class TopicPolicyTest {
   }
 
   @Test
-  void letsAProvisioningClientUseOnlyTopicsEndingInItsClientId() {
+  void letsAProvisioningClientUseOnlyTopicsEndingInItsOwnRequestIds() {
+    String nonce = "9f86d081884c7d659a2feaa0c55ad015";
+    assertThat(TopicPolicy.mayPublish(prov, "bdt/gw1/provision/request/prov-42." + nonce)).isTrue();
+    assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/prov-42." + nonce)).isTrue();
+    // its client id alone: the gateway answers why it refuses it
     assertThat(TopicPolicy.mayPublish(prov, "bdt/gw1/provision/request/prov-42")).isTrue();
-    assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/prov-42")).isTrue();
 
     assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/prov-43")).isFalse();
+    assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/prov-43." + nonce))
+        .isFalse();
+    assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/prov-42.short")).isFalse();
+    assertThat(TopicPolicy.maySubscribe(prov, "bdt/+/provision/reply/prov-42." + nonce)).isTrue();
+    assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/#")).isFalse();
     assertThat(TopicPolicy.maySubscribe(prov, "bdt/gw1/provision/reply/+")).isFalse();
     assertThat(TopicPolicy.mayPublish(prov, "bdt/gw1/devices/vib-1/telemetry")).isFalse();
   }

@@ -2,6 +2,7 @@ package io.bdt.gateway.chain;
 
 import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.consensus.node.Node;
+import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
@@ -45,6 +46,9 @@ public final class TestChain implements AutoCloseable {
    * A second registered gateway with a key of its own (owns none of {@link #GATEWAY}'s devices).
    */
   public static final Credentials OTHER_GATEWAY = key(201);
+
+  /** A funded account that is neither a registered gateway nor DeviceRegistry's admin. */
+  public static final Credentials OUTSIDER = key(202);
 
   static final StaticGasProvider GAS =
       new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
@@ -122,7 +126,7 @@ public final class TestChain implements AutoCloseable {
     }
     Map<String, BigInteger> alloc = new LinkedHashMap<>();
     List<Credentials> funded = new ArrayList<>(ADMINS);
-    funded.addAll(List.of(DEPLOYER, MINER, GATEWAY, OTHER_GATEWAY));
+    funded.addAll(List.of(DEPLOYER, MINER, GATEWAY, OTHER_GATEWAY, OUTSIDER));
     funded.forEach(c -> alloc.put(c.getAddress(), BigInteger.TEN.pow(24)));
     ChainSpec spec =
         new ChainSpec(
@@ -135,7 +139,7 @@ public final class TestChain implements AutoCloseable {
             List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 0.0)));
     node =
         new Node(
-            new Node.Config(
+            new NodeConfig(
                 spec,
                 dir,
                 new InetSocketAddress("127.0.0.1", port),

@@ -119,7 +119,8 @@ class EventOutboxTest {
       assertThat(outbox.stats().bytes()).isLessThan(bytesBefore);
       assertThat(outbox.stats().backlog()).isZero();
       assertThat(Files.readString(dir.resolve("delivered")).strip())
-          .isEqualTo(EventOutbox.segmentOf(all.next()) + " " + EventOutbox.offsetOf(all.next()));
+          .isEqualTo(
+              OutboxPosition.segmentOf(all.next()) + " " + OutboxPosition.offsetOf(all.next()));
     }
   }
 

@@ -1,21 +1,15 @@
 package io.bdt.gateway.events;
 
-import io.github.embeddedkafka.EmbeddedK;
-import io.github.embeddedkafka.EmbeddedKafka$;
-import io.github.embeddedkafka.EmbeddedKafkaConfig;
-import io.github.embeddedkafka.EmbeddedKafkaConfig$;
+import io.bdt.faults.RelayedKafka;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,50 +19,38 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * A real Kafka 4 broker (KRaft, in-process) that clients reach only through a TCP relay on its
- * advertised port, so the test can take Kafka away from them: {@link #cut()} closes every
- * connection and refuses new ones (what a client sees of a Kafka that is down), {@link #heal()}
- * accepts again on the same port. The broker keeps running and its data; a real stop and start of
- * the embedded broker is not used because embedded-kafka formats its log directory again on start
- * (a new directory id), which leaves the partitions without a leader. Auto-created topics have 3
- * partitions, so per-thing order is checked across partitions.
+ * The event tests' Kafka: a {@link RelayedKafka} (cut and healed on purpose) whose auto-created
+ * topics have 3 partitions, so per-thing order is checked across partitions, and a reader of every
+ * record of a topic.
  */
 final class TestKafka implements AutoCloseable {
 
-  private final EmbeddedK kafka;
-  private final TcpRelay relay;
+  private final RelayedKafka kafka;
 
   TestKafka(Path logs) throws IOException {
-    int advertised = freePort();
-    Map<String, String> broker = new HashMap<>();
-    broker.put("num.partitions", "3");
-    broker.put("advertised.listeners", "BROKER://localhost:" + advertised);
-    EmbeddedKafkaConfig config =
-        EmbeddedKafkaConfig$.MODULE$.apply(0, 0, scala(broker), scala(Map.of()), scala(Map.of()));
-    kafka = EmbeddedKafka$.MODULE$.startKafka(java.nio.file.Files.createDirectories(logs), config);
-    int port = EmbeddedKafka$.MODULE$.kafkaPort(kafka.broker());
-    relay = new TcpRelay(advertised, port);
+    kafka =
+        new RelayedKafka(
+            "localhost", RelayedKafka.freePort(), Map.of("num.partitions", "3"), Optional.of(logs));
   }
 
   /** The {@code bootstrap.servers} of the broker as clients reach it. */
   String bootstrap() {
-    return "localhost:" + relay.port();
+    return kafka.bootstrapServers();
   }
 
   /** Kafka is gone for clients: connections closed, new ones refused. */
   void cut() throws IOException {
-    relay.cut();
+    kafka.cut();
   }
 
   /** Kafka is back for clients, on the same port. */
   void heal() throws IOException {
-    relay.heal();
+    kafka.heal();
   }
 
   @Override
   public void close() {
-    relay.close();
-    kafka.stop(true);
+    kafka.close();
   }
 
   /**
@@ -106,22 +88,5 @@ final class TestKafka implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  private static <K, V> scala.collection.immutable.Map<K, V> scala(Map<K, V> map) {
-    return scala.collection.immutable.Map$.MODULE$.from(
-        scala.jdk.javaapi.CollectionConverters.asScala(map));
-  }
-
-  private static int freePort() throws IOException {
-    for (int i = 0; i < 200; i++) {
-      int candidate = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-      try (ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-        return s.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port in 20000-32000 after 200 tries");
   }
 }

@@ -16,7 +16,7 @@ class SplitHeadsTest {
       int last = heads.fullyLocalCut();
       assertThat(heads.isOpen(last)).isFalse();
 
-      int warmed = heads.warm(VibrationGenerator.WINDOW);
+      int warmed = heads.warm();
 
       assertThat(warmed).isEqualTo(last);
       assertThat(heads.isOpen(0)).as("cut 0 sends the window: no head").isFalse();
@@ -45,6 +45,28 @@ class SplitHeadsTest {
       assertThat(heads.modelHash())
           .isEqualTo(
               io.bdt.dnn.codec.ModelHash.of(io.bdt.dnn.zoo.ModelZoo.named("vibration").build()));
+    }
+  }
+
+  @Test
+  void aZooImageModelsHeadsTakeAWholeFrameAndNameTheModelInTheirFrames(@TempDir Path models)
+      throws Exception {
+    try (SplitHeads heads = SplitHeads.of("mobilenetv2", models, 1)) {
+      assertThat(heads.modelName()).isEqualTo("mobilenetv2");
+      assertThat(heads.inputLength()).isEqualTo(3 * 224 * 224);
+      assertThat(heads.fullyLocalCut()).isGreaterThan(SplitHeads.WARM_ALL_CUTS);
+
+      int warmed = heads.warm();
+
+      assertThat(warmed).as("only the whole model: 153 heads would hold a gigabyte").isEqualTo(1);
+      float[] frame = new float[heads.inputLength()];
+      var sent = heads.head(0, frame);
+      assertThat(sent.modelId()).isEqualTo("mobilenetv2");
+      assertThat(sent.modelHash()).isEqualTo(heads.modelHash());
+      assertThat(heads.head(30, frame).cut()).isEqualTo(30);
+      assertThat(heads.isOpen(30)).isTrue();
+      assertThat(heads.local(frame)).hasSize(1000);
+      assertThat(heads.label(7)).as("no labels metadata: the index").isEqualTo("7");
     }
   }
 }

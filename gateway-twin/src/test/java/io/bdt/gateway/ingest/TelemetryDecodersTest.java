@@ -39,6 +39,22 @@ class TelemetryDecodersTest {
   }
 
   @Test
+  void jsonPixelsAreACameraFramesBytesScaledToOne() throws Exception {
+    String pixels = java.util.Base64.getEncoder().encodeToString(new byte[] {0, (byte) 255, 51});
+    Telemetry t = json("{\"seq\":4,\"pixels\":\"" + pixels + "\"}");
+    assertThat(t.samples()).containsExactly(0f, 1f, 0.2f);
+    assertThat(t.properties().has("pixels")).isFalse();
+    assertThat(t.properties().get("seq").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void pixelsThatAreNoBase64OrComeWithSamplesAreRejected() {
+    assertThat(jsonReason("{\"pixels\":\"not base64!\"}")).isEqualTo(RejectReason.BAD_SAMPLES);
+    assertThat(jsonReason("{\"pixels\":\"AAE=\",\"samples\":[1]}"))
+        .isEqualTo(RejectReason.BAD_SAMPLES);
+  }
+
+  @Test
   void jsonWithoutTimestampIsStampedOnArrival() throws Exception {
     assertThat(json("{\"rpm\":1}").at()).isEqualTo(ARRIVAL);
   }

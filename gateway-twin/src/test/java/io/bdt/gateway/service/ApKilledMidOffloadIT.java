@@ -12,7 +12,6 @@ import io.bdt.gateway.twin.TwinStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,31 +50,12 @@ class ApKilledMidOffloadIT {
       a.killAtOffload = KILL_AT_OFFLOAD;
       // the network's parameter set, with 0.1 s slots; neither AP coordinates, so every slot is
       // the gateway's local decision and a failed offload goes to the other AP
-      Path genesis = dir.resolve("genesis.json");
-      new com.fasterxml.jackson.databind.ObjectMapper()
-          .writeValue(
-              genesis.toFile(),
-              Map.of("system", io.bdt.parameters.ChainParameters.NEW_NETWORK.withSlotSeconds(0.1)));
-      Map<String, String> inference =
-          Map.of(
-              "bdt.gateway.inference.enabled",
-              "true",
-              "bdt.gateway.inference.genesis",
-              genesis.toString(),
-              "bdt.gateway.inference.aps",
-              a.url() + "," + b.url(),
-              // a slow gateway (0.1 MFLOP/s): DPRA offloads (GatewayServiceTest)
-              "bdt.gateway.inference.gateway-flops-per-second",
-              "1.0e5");
+      Path genesis = FaultRig.genesis(dir.resolve("genesis.json"), 0.1);
+      Map<String, String> inference = FaultRig.inference(genesis, a, b);
       try (FaultRig rig = FaultRig.start(dir, dataDir, inference)) {
         Map<String, String> secrets = rig.provision(DEVICES);
-        List<DeviceSimulator> devices = new ArrayList<>();
+        List<DeviceSimulator> devices = rig.devices(secrets);
         try {
-          for (Map.Entry<String, String> d : secrets.entrySet()) {
-            devices.add(
-                DeviceSimulator.device(
-                    rig.broker.url(), FaultRig.GATEWAY, d.getKey(), d.getValue(), null));
-          }
           VibrationGenerator generator = new VibrationGenerator(11);
           for (int w = 0; w < WINDOWS; w++) {
             int i = 0;
@@ -101,8 +81,8 @@ class ApKilledMidOffloadIT {
         }
         int tasks = DEVICES * WINDOWS;
         awaitResults(rig, tasks, Duration.ofSeconds(180));
-        double fallbacks = metric(rig, "bdt_inference_offload_fallback_total");
-        double retried = metric(rig, "bdt_inference_offload_retried_total");
+        double fallbacks = rig.metric("bdt_inference_offload_fallback_total");
+        double retried = rig.metric("bdt_inference_offload_retried_total");
         rig.gateway.stop();
 
         Map<String, String> cutByTask = new HashMap<>();
@@ -151,11 +131,6 @@ class ApKilledMidOffloadIT {
     }
   }
 
-  private static double metric(FaultRig rig, String name) throws Exception {
-    double v = rig.gateway.metric(name, rig.token);
-    return Double.isNaN(v) ? 0 : v;
-  }
-
   /**
    * Waits until the gateway has {@code tasks} results (offloaded, retried, or run locally because
    * DPRA chose the local cut or no AP took the task).
@@ -163,7 +138,7 @@ class ApKilledMidOffloadIT {
   private static void awaitResults(FaultRig rig, int tasks, Duration limit) throws Exception {
     long end = System.nanoTime() + limit.toNanos();
     while (true) {
-      double done = metric(rig, "bdt_inference_latency_measured_seconds_count");
+      double done = rig.metric("bdt_inference_latency_measured_seconds_count");
       if (done >= tasks) {
         return;
       }

@@ -1,34 +1,21 @@
 package io.bdt.gateway.service;
 
 import static io.restassured.RestAssured.given;
-import static io.restassured.RestAssured.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.access.AccessTable;
 import io.bdt.gateway.access.Refusal;
 import io.bdt.gateway.sim.DeviceSimulator;
-import io.bdt.gateway.twin.TwinStore;
 import io.bdt.pki.PlatformCa;
 import io.bdt.pki.TlsContexts;
-import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 
@@ -39,174 +26,7 @@ import org.junit.jupiter.api.Test;
  * attack is refused by the broker and nothing reaches a twin; the gateway's {@code /q/metrics}
  * counts it under {@link #countedAs} (what that broker lets the gateway see).
  */
-abstract class BrokerIdentityCases {
-
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String GW = IdentityBroker.GATEWAY;
-  static final String PROFILE_KEY = IdentityBroker.PROFILE_KEY;
-  static final String PROFILE_SECRET = IdentityBroker.PROFILE_SECRET;
-
-  /** The broker's URL. */
-  abstract String url();
-
-  /** Signs the operator's REST token. */
-  abstract TestTokens tokens();
-
-  /** The gateway's own MQTT password. */
-  abstract String gatewayPassword();
-
-  /**
-   * The {@code bdt_access_refused_total} reason under which the gateway counts a refusal for {@code
-   * reason} on this broker; empty when this broker does not tell the gateway.
-   */
-  abstract Optional<String> countedAs(Refusal.Reason reason);
-
-  /** The topic on which this broker takes access commands, and a forged revocation of a device. */
-  abstract String accessTopic();
-
-  abstract byte[] forgedRevoke(String deviceId);
-
-  /** TLS of this broker's {@link #url()} for clients; null for plain MQTT. */
-  SSLSocketFactory tls() {
-    return null;
-  }
-
-  /** A listener for certificate devices (mutual TLS, the CN is the device id) and its CA. */
-  record CertificateListener(String url, PlatformCa ca) {}
-
-  /** This test broker's listener for certificate devices. */
-  abstract CertificateListener certificateListener();
-
-  /** Client TLS trusting {@code ca}, presenting {@code cert} (with {@code key}) if given. */
-  static SSLSocketFactory trusting(PlatformCa ca, Optional<Path> cert, Optional<Path> key) {
-    try {
-      return TlsContexts.fromPem(ca.certificateFile(), cert, key).getSocketFactory();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @Inject TwinStore twins;
-
-  @org.junit.jupiter.api.BeforeEach
-  void operator() {
-    // the REST calls here (read a device, revoke one) are an operator's
-    io.restassured.RestAssured.requestSpecification =
-        new io.restassured.builder.RequestSpecBuilder()
-            .addHeader("Authorization", "Bearer " + tokens().token("ops", "operator"))
-            .build();
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void noOperator() {
-    io.restassured.RestAssured.requestSpecification = null;
-  }
-
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** {@code bdt_access_refused_total{reason}} as the gateway's /q/metrics shows it. */
-  static double metric(String reason) {
-    String metrics = when().get("/q/metrics").then().statusCode(200).extract().asString();
-    Matcher m =
-        Pattern.compile(
-                "bdt_access_refused_total\\{[^}]*reason=\"" + reason + "\"[^}]*\\} ([0-9.Ee+-]+)")
-            .matcher(metrics);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  /** Refusals counted so far under what {@code reasons} are counted as on this broker. */
-  private double refused(Refusal.Reason... reasons) {
-    return java.util.Arrays.stream(reasons)
-        .map(this::countedAs)
-        .flatMap(Optional::stream)
-        .distinct()
-        .mapToDouble(BrokerIdentityCases::metric)
-        .sum();
-  }
-
-  /** Waits until the gateway counted one more of {@code reasons} (if this broker tells it). */
-  private void awaitCounted(double before, Refusal.Reason... reasons) throws InterruptedException {
-    if (java.util.Arrays.stream(reasons).map(this::countedAs).anyMatch(Optional::isPresent)) {
-      await(
-          java.util.Arrays.toString(reasons) + " counted in /q/metrics",
-          () -> refused(reasons) > before);
-    }
-  }
-
-  private DeviceSimulator provisioned(String deviceId) throws Exception {
-    return DeviceSimulator.provisionAndConnect(
-        url(), GW, PROFILE_KEY, PROFILE_SECRET, deviceId, tls());
-  }
-
-  private MqttClient raw(String username, String password) throws MqttException {
-    MqttClient client = new MqttClient(url(), "raw-" + UUID.randomUUID(), new MemoryPersistence());
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setCleanStart(true);
-    if (tls() != null) {
-      options.setSocketFactory(tls());
-    }
-    if (username != null) {
-      options.setUserName(username);
-      options.setPassword(password.getBytes(StandardCharsets.UTF_8));
-    }
-    client.connect(options);
-    return client;
-  }
-
-  /** Records the topic of every message {@code client} receives, in order. */
-  private static java.util.List<String> recording(MqttClient client) {
-    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    client.setCallback(
-        new org.eclipse.paho.mqttv5.client.MqttCallback() {
-          @Override
-          public void messageArrived(
-              String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
-            seen.add(topic);
-          }
-
-          @Override
-          public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse r) {}
-
-          @Override
-          public void mqttErrorOccurred(MqttException exception) {}
-
-          @Override
-          public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {}
-
-          @Override
-          public void connectComplete(boolean reconnect, String serverURI) {}
-
-          @Override
-          public void authPacketArrived(
-              int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties props) {}
-        });
-    return seen;
-  }
-
-  private boolean twinHas(String deviceId, String property) {
-    return twins
-        .get("bdt:" + deviceId)
-        .map(
-            t ->
-                t.features().containsKey("telemetry")
-                    && t.features().get("telemetry").properties().has(property))
-        .orElse(false);
-  }
-
-  private static ObjectNode props(String name, double value) {
-    ObjectNode node = JSON.createObjectNode();
-    node.put(name, value);
-    return node;
-  }
-
+abstract class BrokerIdentityCases extends BrokerIdentityClients {
   @Test
   void deviceConnectsWithItsIssuedCredentialsAndItsTelemetryReachesItsTwin() throws Exception {
     try (DeviceSimulator device = provisioned("ok-1")) {
@@ -281,29 +101,37 @@ abstract class BrokerIdentityCases {
     provisioningClientIsRefused("bdt/" + GW + "/provision/reply/+");
   }
 
-  /** A provisioning client subscribing to {@code filter} is refused (and counted). */
-  void provisioningClientIsRefused(String filter) throws Exception {
-    double before = refused(Refusal.Reason.FOREIGN_REPLY);
-    MqttClient client = new MqttClient(url(), "prov-" + UUID.randomUUID(), new MemoryPersistence());
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setUserName(AccessTable.PROVISION_PREFIX + PROFILE_KEY);
-    options.setPassword(PROFILE_SECRET.getBytes(StandardCharsets.UTF_8));
-    if (tls() != null) {
-      options.setSocketFactory(tls());
-    }
-    client.connect(options);
-    try {
-      try {
-        client.subscribe(new String[] {filter}, new int[] {1});
-      } catch (MqttException expected) {
-        // refused
+  /**
+   * A profile holder that knows another provisioning client's id (the broker logs it at every
+   * connect) subscribes to the reply topic that id would have named under the former protocol, and
+   * to the new id's one without its nonce: the requester gets its device secret, the other client
+   * nothing (HiveMQ refuses both subscriptions; Mosquitto accepts them, but no reply is published
+   * there: the reply topic ends in a nonce only the requester and the gateway know).
+   */
+  @Test
+  void aProvisioningClientThatKnowsAnotherClientsIdReadsNoneOfItsReplies() throws Exception {
+    try (DeviceSimulator victim =
+            DeviceSimulator.provisioningClient(url(), GW, PROFILE_KEY, PROFILE_SECRET, tls());
+        DeviceSimulator snoop =
+            DeviceSimulator.provisioningClient(url(), GW, PROFILE_KEY, PROFILE_SECRET, tls())) {
+      String prefix = "bdt/" + GW + "/provision/reply/" + victim.clientId();
+      for (String filter : new String[] {prefix, prefix + "."}) {
+        try {
+          snoop.subscribe(filter);
+        } catch (MqttException refused) {
+          // the embedded broker: not one of its own request ids
+        }
       }
-      awaitCounted(before, Refusal.Reason.FOREIGN_REPLY);
-    } finally {
-      if (client.isConnected()) {
-        client.disconnect();
-      }
-      client.close();
+      com.fasterxml.jackson.databind.JsonNode reply =
+          victim.provision(PROFILE_KEY, PROFILE_SECRET, "snooped-1");
+      assertThat(reply.path("status").asText()).isEqualTo("provisioned");
+      assertThat(reply.path("requestId").asText()).startsWith(victim.clientId() + ".");
+      // the snoop's own exchange comes after the victim's reply from the same gateway: a copy of
+      // that reply would have reached the snoop first (and been taken for its own answer)
+      com.fasterxml.jackson.databind.JsonNode own =
+          snoop.provision(PROFILE_KEY, PROFILE_SECRET, "snoop-own");
+      assertThat(own.path("deviceId").asText()).isEqualTo("snoop-own");
+      assertThat(snoop.received()).isEmpty();
     }
   }
 
@@ -404,31 +232,12 @@ abstract class BrokerIdentityCases {
     }
   }
 
-  /** A certificate issued by {@code ca} for {@code deviceId}, as {@code [cert, key]} files. */
-  private static Path[] certificate(PlatformCa ca, String deviceId) throws java.io.IOException {
-    Path dir = Files.createTempDirectory("bdt-device-cert");
-    Path cert = dir.resolve(deviceId + ".pem");
-    Path key = dir.resolve(deviceId + "-key.pem");
-    ca.issueClient(deviceId, Duration.ofDays(1)).write(cert, key);
-    return new Path[] {cert, key};
-  }
-
-  private static DeviceSimulator certificateDevice(
-      CertificateListener listener, PlatformCa issuer, String deviceId) throws Exception {
-    Path[] files = certificate(issuer, deviceId);
-    return new DeviceSimulator(
-        listener.url(),
-        GW,
-        deviceId + "-" + UUID.randomUUID(),
-        null,
-        null,
-        trusting(listener.ca(), Optional.of(files[0]), Optional.of(files[1])));
-  }
-
   /**
-   * Mosquitto fails the handshake ("certificate verify failed", counted as untrusted-certificate);
-   * HiveMQ names the CA it accepts, so the JDK client sends no certificate and is refused at
-   * CONNECT (as anonymous).
+   * A client that presents a certificate of another CA (CN a provisioned device) fails the TLS
+   * handshake on both brokers and is counted as untrusted-certificate: Mosquitto logs "certificate
+   * verify failed", HiveMQ its handshake failure (a JDK client left to choose sends no certificate
+   * to HiveMQ, which names the CA it accepts, and is refused at CONNECT as anonymous instead; this
+   * one presents it as OpenSSL clients do).
    */
   @Test
   void refusesAClientCertificateOfAnotherCaForAProvisionedDevice() throws Exception {
@@ -440,12 +249,23 @@ abstract class BrokerIdentityCases {
             "another CA",
             Duration.ofDays(1),
             Clock.systemUTC());
+    Path[] files = certificate(other, "cert-victim");
     double before = refused(Refusal.Reason.UNTRUSTED_CERTIFICATE);
 
-    assertThatThrownBy(() -> certificateDevice(listener, other, "cert-victim"))
+    assertThatThrownBy(
+            () ->
+                new DeviceSimulator(
+                    listener.url(),
+                    GW,
+                    "cert-victim-" + UUID.randomUUID(),
+                    null,
+                    null,
+                    TlsContexts.presenting(listener.ca().certificateFile(), files[0], files[1])
+                        .getSocketFactory()))
         .isInstanceOf(MqttException.class);
 
     awaitCounted(before, Refusal.Reason.UNTRUSTED_CERTIFICATE);
+    assertThat(refused(Refusal.Reason.UNTRUSTED_CERTIFICATE)).isGreaterThan(before);
   }
 
   @Test
@@ -484,6 +304,7 @@ abstract class BrokerIdentityCases {
       observer.subscribe(new String[] {"bdt/" + GW + "/devices/+/telemetry"}, new int[] {1});
       // Mosquitto 2.0.11 lets a disabled client in on a certificate listener (it does not ask the
       // plugin to log it in), but its role is gone: what it publishes is refused
+      double revokedBefore = metric(Refusal.Reason.REVOKED_DEVICE.tag());
       DeviceSimulator again = null;
       try {
         again = certificateDevice(listener, listener.ca(), "cert-1");
@@ -493,6 +314,10 @@ abstract class BrokerIdentityCases {
       } finally {
         closeQuietly(again);
       }
+      // refused at CONNECT (HiveMQ), or let in and disconnected by the gateway (Mosquitto): counted
+      await(
+          "the revoked certificate device counted",
+          () -> metric(Refusal.Reason.REVOKED_DEVICE.tag()) > revokedBefore);
       // the broker handled the refused publish before this one, and delivers in order
       witness.publishJson("cert-witness", props("genuine", 1), new float[0], 1);
       await("cert-witness's telemetry at the observer", () -> !seen.isEmpty());
@@ -501,17 +326,6 @@ abstract class BrokerIdentityCases {
       assertThat(seen).containsExactly("bdt/" + GW + "/devices/cert-witness/telemetry");
       assertThat(twinHas("cert-witness", "forged")).isFalse();
       assertThat(twinHas("cert-1", "afterRevoke")).isFalse();
-    }
-  }
-
-  private static void closeQuietly(DeviceSimulator device) {
-    if (device == null) {
-      return;
-    }
-    try {
-      device.close();
-    } catch (MqttException e) {
-      // already disconnected by the broker
     }
   }
 }

@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link BrokerIdentityCases} against the embedded HiveMQ CE broker with the device-identity
  * extension: it reports every refusal with its reason, so the gateway counts each under its own
- * (but for failed TLS handshakes, see {@link #countedAs}). Certificate devices use its TLS
- * listener, where a client certificate is optional: a JDK client holding only a certificate of
- * another CA sends none (HiveMQ names the CA it accepts) and is refused as anonymous.
+ * (failed TLS handshakes through its handshake log, {@link HandshakeRefusalHandler}). Certificate
+ * devices use its TLS listener, where a client certificate is optional: a JDK client holding only a
+ * certificate of another CA sends none (HiveMQ names the CA it accepts) and is refused as
+ * anonymous; one that presents it anyway fails the handshake.
  */
 @QuarkusTest
 @QuarkusTestResource(value = IdentityBroker.class, restrictToAnnotatedClass = true)
@@ -36,11 +37,9 @@ class BrokerIdentityTest extends BrokerIdentityCases {
 
   @Override
   Optional<String> countedAs(Refusal.Reason reason) {
-    // failed handshakes reach the extension only through the platform's Logback routing
-    // (HandshakeRefusals, DeviceCertificateTest in deploy), which this test broker does not have
-    return reason == Refusal.Reason.UNTRUSTED_CERTIFICATE
-        ? Optional.empty()
-        : Optional.of(reason.tag());
+    // failed handshakes reach the extension through HiveMQ's handshake log (HandshakeRefusalHandler
+    // here, the platform's HandshakeRefusals in deploy)
+    return Optional.of(reason.tag());
   }
 
   @Override

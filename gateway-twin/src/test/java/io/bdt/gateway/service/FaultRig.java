@@ -62,6 +62,48 @@ final class FaultRig implements AutoCloseable {
     this.provisioningSecret = provisioningSecret;
   }
 
+  /**
+   * Gateway settings for inference with the parameter set of {@code genesis}, offloading to {@code
+   * a} and {@code b} from a slow gateway (0.1 MFLOP/s, so DPRA offloads; GatewayInferenceTest).
+   */
+  static Map<String, String> inference(Path genesis, TestAccessPoint a, TestAccessPoint b) {
+    return Map.of(
+        "bdt.gateway.inference.enabled",
+        "true",
+        "bdt.gateway.inference.genesis",
+        genesis.toString(),
+        "bdt.gateway.inference.aps",
+        a.url() + "," + b.url(),
+        "bdt.gateway.inference.gateway-flops-per-second",
+        "1.0e5");
+  }
+
+  /** Writes a genesis whose parameter set is the new network's with {@code slotSeconds} slots. */
+  static Path genesis(Path file, double slotSeconds) throws IOException {
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .writeValue(
+            file.toFile(),
+            Map.of(
+                "system",
+                io.bdt.parameters.ChainParameters.NEW_NETWORK.withSlotSeconds(slotSeconds)));
+    return file;
+  }
+
+  /** One simulator connected as each provisioned device ({@link #provision}'s secrets). */
+  List<DeviceSimulator> devices(Map<String, String> secrets) throws Exception {
+    List<DeviceSimulator> devices = new ArrayList<>();
+    for (Map.Entry<String, String> d : secrets.entrySet()) {
+      devices.add(DeviceSimulator.device(broker.url(), GATEWAY, d.getKey(), d.getValue(), null));
+    }
+    return devices;
+  }
+
+  /** {@code name}'s value in the gateway's metrics, 0 when it has none. */
+  double metric(String name) throws Exception {
+    double v = gateway.metric(name, token);
+    return Double.isNaN(v) ? 0 : v;
+  }
+
   /** Starts the broker and the gateway (ready: connected to the broker), logs under {@code dir}. */
   static FaultRig start(Path dir) throws IOException, InterruptedException {
     return start(dir, dir.resolve("gateway-data"));

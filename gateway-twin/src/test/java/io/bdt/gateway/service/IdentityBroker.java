@@ -27,7 +27,9 @@ import java.util.Map;
  * extension, and the gateway {@value #GATEWAY} configured to manage it through its service account
  * (password in an owner-only file). Beside its plain listener it has a TLS listener as the
  * platform's ({@link #tlsUrl}: server certificate from a CA of its own, {@link #ca}; client
- * certificates of that CA optional), for certificate devices.
+ * certificates of that CA optional), for certificate devices. Handshakes it fails on an untrusted
+ * client certificate are reported to the extension as the platform's broker does ({@link
+ * HandshakeRefusalHandler}).
  */
 public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
 
@@ -118,6 +120,7 @@ public class IdentityBroker implements QuarkusTestResourceLifecycleManager {
       extension =
           new BrokerAccessExtension(
               new AccessTable(Map.of(GATEWAY, SecretHash.hash(gatewayPassword, random))));
+      HandshakeRefusalHandler.install(extension);
       hivemq =
           EmbeddedHiveMQ.builder()
               .withConfigurationFolder(conf)

@@ -14,9 +14,11 @@ import javax.net.ssl.SSLSocketFactory;
  * connect over TLS, certificate devices to the listener that requires a client certificate.
  * Mosquitto refuses the same attacks, but tells the gateway (through its log on {@code
  * $SYS/broker/log/N} and {@code .../E}) only of refused CONNECTs, and not why (counted as {@code
- * connect-refused}), and of client certificates that failed verification ({@code
- * untrusted-certificate}); denied PUBLISHes and SUBSCRIBEs are refused to the client (PUBACK/SUBACK
- * 0x87) without a trace the gateway can read, so they are not counted.
+ * connect-refused}), of client certificates that failed verification ({@code
+ * untrusted-certificate}) and of revoked certificate devices it let in on the certificate listener
+ * ({@code revoked-device}, which the gateway then disconnects); denied PUBLISHes and SUBSCRIBEs are
+ * refused to the client (PUBACK/SUBACK 0x87) without a trace the gateway can read, so they are not
+ * counted.
  */
 @QuarkusTest
 @QuarkusTestResource(value = DynsecIdentityBroker.class, restrictToAnnotatedClass = true)

@@ -69,6 +69,9 @@ final class TestAccessPoint implements AutoCloseable {
    */
   volatile boolean coordinating;
 
+  /** The policy {@code /status} says the coordinator decides with. */
+  volatile String policy = "DPRA";
+
   /** Demands the coordinator decided. */
   final List<JsonNode> demands = new CopyOnWriteArrayList<>();
 
@@ -110,6 +113,7 @@ final class TestAccessPoint implements AutoCloseable {
             .put("reputation", 0.2)
             .put("inferenceShare", 0)
             .put("miningShare", 2.0e10)
+            .put("coordinatorPolicy", policy)
             .toString());
   }
 

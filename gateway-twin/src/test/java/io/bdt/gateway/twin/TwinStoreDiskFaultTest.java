@@ -62,7 +62,8 @@ class TwinStoreDiskFaultTest {
     throw new AssertionError("the store accepted every write for " + limit);
   }
 
-  private static void await(BooleanSupplier condition, Duration limit, String what)
+  /** Waits for {@code condition}; fails naming {@code what} after {@code limit}. */
+  static void await(BooleanSupplier condition, Duration limit, String what)
       throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
@@ -105,7 +106,7 @@ class TwinStoreDiskFaultTest {
             accepted.size(), durable.size(), fault.describe());
         assertThat(fault.operation()).isEqualTo("write");
         assertThat(fault.cause()).contains("No space left on device");
-        assertThat(fault.restartNeeded()).isFalse();
+        assertThat(fault.reopenNeeded()).isFalse();
         assertThat(store.diskFailures()).isPositive();
         assertThatThrownBy(() -> store.apply("bdt:t", reading(-1), true))
             .isInstanceOf(StorageUnavailableException.class)

@@ -1,6 +1,5 @@
 package io.bdt.optimizer.cost;
 
-import io.bdt.optimizer.cost.layers.LayerCost;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -67,20 +66,16 @@ public final class CostTableCommand implements Callable<Integer> {
   }
 
   private static void list(PrintWriter out) {
-    out.printf(
-        "%-13s %5s %16s %16s %13s %12s%n",
-        "model", "cuts", "MACs", "FLOPs", "parameters", "input bits");
+    out.printf("%-13s %5s %16s %12s %12s%n", "model", "cuts", "FLOPs", "input bits", "output bits");
     for (String name : BuiltinModels.names()) {
-      LayerCost total = BuiltinModels.network(name).total();
       CostTable table = BuiltinModels.get(name);
       out.printf(
-          "%-13s %5d %,16d %,16d %,13d %,12.0f%n",
+          "%-13s %5d %,16.0f %,12.0f %,12.0f%n",
           name,
           table.cuts().size(),
-          total.macs(),
-          total.flops(),
-          total.parameters(),
-          table.inputBits());
+          table.cut(0).tailFlops(),
+          table.inputBits(),
+          table.outputBits());
     }
     out.flush();
   }

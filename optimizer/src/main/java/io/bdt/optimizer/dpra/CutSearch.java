@@ -10,7 +10,17 @@ import java.util.Arrays;
 final class CutSearch {
 
   private static final int MAX_PRICE_ROUNDS = 30;
+
+  /**
+   * Price coordination stops after this many rounds in a row that found no better combination (the
+   * prices oscillate between APs rather than settle); descent starts from the best one found.
+   */
+  private static final int STALLED_PRICE_ROUNDS = 3;
+
   private static final int MAX_SWEEPS = 100;
+
+  /** Options per gateway and sweep that coordinate descent scores exactly (see descend). */
+  private static final int SCORED_PER_GATEWAY = 2;
 
   private final CutOptions o;
 
@@ -23,6 +33,15 @@ final class CutSearch {
   private final int[] served;
 
   private double localSum;
+
+  /** State of {@link #prepareMoves}: the moving gateway's option, the price and cached terms. */
+  private int moveFrom;
+
+  private double moveMu;
+  private double fromBefore;
+  private double leaveChange;
+  private int joinAp;
+  private double joinBefore;
   private double mu = Double.NaN;
   private long evaluations;
 
@@ -131,7 +150,8 @@ final class CutSearch {
     double value = score();
     keepIfBest(value);
     int[] proposal = new int[o.gateways];
-    for (int round = 0; round < MAX_PRICE_ROUNDS; round++) {
+    int stalled = 0;
+    for (int round = 0; round < MAX_PRICE_ROUNDS && stalled < STALLED_PRICE_ROUNDS; round++) {
       boolean changed = false;
       double[] prices = netPrices();
       double[] rootPrices = new double[prices.length];
@@ -146,7 +166,9 @@ final class CutSearch {
         break;
       }
       load(proposal);
+      double best = bestValue;
       keepIfBest(score());
+      stalled = bestValue < best ? 0 : stalled + 1;
     }
     load(bestChoice);
     mu = bestMu;
@@ -179,67 +201,93 @@ final class CutSearch {
   }
 
   /**
-   * How the slot's Lagrangian at coupling price {@code mu} changes when a gateway moves from option
-   * {@code from} (its current one) to {@code to}: {@code L(x, mu) = constant + localSum + sum_m
-   * h_m(A_m; mu) + 2 sqrt(V mu)}, {@code h_m} the AP's value minimized over its load at that price
-   * ({@link KktAllocator#apLagrangian}). {@code V / S = max_mu (2 sqrt(V mu) - mu S)}, so {@code
-   * L(x', mu)} is a lower bound of the exact value of {@code x'}, and equals the exact value of
-   * {@code x} at its own {@code mu}; only the (at most two) APs the move touches change. O(1).
+   * Prepares {@link #lagrangianChange} for moves of the gateway whose current option is {@code
+   * from}, at coupling price {@code mu}: the slot's Lagrangian {@code L(x, mu) = constant +
+   * localSum + sum_m h_m(A_m; mu) + 2 sqrt(V mu)}, {@code h_m} the AP's value minimized over its
+   * load at that price ({@link KktAllocator#apLagrangian}). {@code V / S = max_mu (2 sqrt(V mu) -
+   * mu S)}, so {@code L(x', mu)} is a lower bound of the exact value of {@code x'}, and equals the
+   * exact value of {@code x} at its own {@code mu}; only the (at most two) APs a move touches
+   * change. The terms of the AP the gateway leaves are computed here once for all its options.
    */
-  private double lagrangianChange(int from, int to, double mu) {
+  private void prepareMoves(int from, double mu) {
+    moveFrom = from;
+    moveMu = mu;
+    int a = o.ap[from];
+    if (o.root[from] > 0) {
+      fromBefore = apLagrangian(a, sqrtSum[a], mu);
+      leaveChange =
+          apLagrangian(a, served[a] == 1 ? 0 : sqrtSum[a] - o.root[from], mu) - fromBefore;
+    } else {
+      fromBefore = 0;
+      leaveChange = 0;
+    }
+    joinAp = -1;
+  }
+
+  /**
+   * How {@code L(x, mu)} changes when the prepared gateway moves to option {@code to}. O(1): one
+   * {@code h_m} evaluation, the joined AP's current term cached across the gateway's options (they
+   * come grouped by AP).
+   */
+  private double lagrangianChange(int to) {
+    int from = moveFrom;
     double change = o.local[to] - o.local[from];
     int a = o.ap[from];
     int b = o.ap[to];
     boolean leaves = o.root[from] > 0;
-    boolean joins = o.root[to] > 0;
-    if (leaves && joins && a == b) {
-      return change + apChange(a, served[a], sqrtSum[a] - o.root[from] + o.root[to], mu);
+    if (o.root[to] <= 0) {
+      return change + leaveChange;
     }
-    if (leaves) {
-      change += apChange(a, served[a] - 1, sqrtSum[a] - o.root[from], mu);
+    if (leaves && a == b) {
+      return change + apLagrangian(a, sqrtSum[a] - o.root[from] + o.root[to], moveMu) - fromBefore;
     }
-    if (joins) {
-      change += apChange(b, served[b] + 1, sqrtSum[b] + o.root[to], mu);
+    if (b != joinAp) {
+      joinAp = b;
+      joinBefore = apLagrangian(b, sqrtSum[b], moveMu);
     }
-    return change;
+    return change + leaveChange + apLagrangian(b, sqrtSum[b] + o.root[to], moveMu) - joinBefore;
   }
 
-  /** {@code h_m(A'; mu) - h_m(A_m; mu)} for AP m with {@code count} served gateways after. */
-  private double apChange(int m, int count, double sumAfter, double mu) {
-    double before =
-        KktAllocator.apLagrangian(
-            mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sqrtSum[m]);
-    double after =
-        KktAllocator.apLagrangian(
-            mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], count == 0 ? 0 : sumAfter);
-    return after - before;
+  /** {@code h_m(A; mu)} of AP m with served sum {@code sum} (0: serves nobody). */
+  private double apLagrangian(int m, double sum, double mu) {
+    return KktAllocator.apLagrangian(mu, o.budget[m], o.miningWeight[m], o.reputationPrice[m], sum);
   }
 
   /**
    * Coordinate descent from the current combination (whose value is {@code value}): every gateway
-   * tries every option with the others fixed, improvements are kept, until a sweep improves none.
+   * tries its options with the others fixed, improvements are kept, until a sweep improves none.
+   * The Lagrangian change at the current {@code mu} is a lower bound of an option's exact change
+   * (so an option it does not show improving cannot improve) and its first order, so the exact
+   * value seldom prefers an option it ranks lower: a sweep scores exactly only the {@link
+   * #SCORED_PER_GATEWAY} options per gateway with the most negative bound. When such a sweep
+   * improves nothing, one sweep scores every option the bound does not rule out; only if that one
+   * improves nothing either does descent stop, so the result is a local optimum over single-gateway
+   * changes, as with every option scored.
    */
   private void descend(double value) {
+    int widest = 0;
+    for (int n = 0; n < o.gateways; n++) {
+      widest = Math.max(widest, o.options(n));
+    }
+    int[] candidates = new int[widest];
+    double[] bounds = new double[widest];
+    int limit = SCORED_PER_GATEWAY;
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
       boolean improved = false;
       for (int n = 0; n < o.gateways; n++) {
         int current = choice[n];
+        double currentMu = mu;
+        int found =
+            screen(n, current, currentMu, 1e-13 * Math.abs(value), limit, candidates, bounds);
         int bestOption = current;
         double bestHere = value;
-        double currentMu = mu;
         double bestHereMu = mu;
-        double tolerance = 1e-13 * Math.abs(value);
-        for (int option = o.start[n]; option < o.start[n + 1]; option++) {
-          // at the current mu the value is a lower bound of the option's exact value and equals
-          // the current one's: an option it does not show improving cannot improve
-          if (option == current || lagrangianChange(current, option, currentMu) >= -tolerance) {
-            continue;
-          }
-          set(n, option);
+        for (int i = 0; i < found; i++) {
+          set(n, candidates[i]);
           double candidate = score();
           if (candidate < bestHere - 1e-13 * Math.abs(bestHere)) {
             bestHere = candidate;
-            bestOption = option;
+            bestOption = candidates[i];
             bestHereMu = mu;
           }
           set(n, current);
@@ -252,10 +300,53 @@ final class CutSearch {
           value = bestHere;
         }
       }
-      if (!improved) {
+      if (improved) {
+        limit = SCORED_PER_GATEWAY;
+      } else if (limit < widest) {
+        limit = widest;
+      } else {
         break;
       }
     }
+  }
+
+  /**
+   * Gateway n's options other than {@code current} whose Lagrangian change at {@code mu} is below
+   * {@code -tolerance}, the {@code limit} lowest of them into {@code candidates} (their bounds into
+   * {@code bounds}), ascending by bound; returns how many.
+   */
+  private int screen(
+      int n,
+      int current,
+      double mu,
+      double tolerance,
+      int limit,
+      int[] candidates,
+      double[] bounds) {
+    int found = 0;
+    prepareMoves(current, mu);
+    for (int option = o.start[n]; option < o.start[n + 1]; option++) {
+      if (option == current) {
+        continue;
+      }
+      double bound = lagrangianChange(option);
+      if (bound >= -tolerance) {
+        continue;
+      }
+      int at = found < limit ? found++ : limit;
+      while (at > 0 && bounds[at - 1] > bound) {
+        if (at < limit) {
+          bounds[at] = bounds[at - 1];
+          candidates[at] = candidates[at - 1];
+        }
+        at--;
+      }
+      if (at < limit) {
+        bounds[at] = bound;
+        candidates[at] = option;
+      }
+    }
+    return found;
   }
 
   /** The option with the lowest latency if the AP gave this gateway its whole budget. */

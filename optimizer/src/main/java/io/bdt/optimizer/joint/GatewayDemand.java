@@ -1,6 +1,7 @@
 package io.bdt.optimizer.joint;
 
 import io.bdt.optimizer.cost.CostTable;
+import io.bdt.optimizer.model.SlotCost;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param gatewayFlopsPerSecond {@code phi_G f_n^G}: its compute rate, FLOP/s
  * @param inRange {@code M_n}: every AP it can offload to with its rate estimate, {@code servingAp}
  *     among them; with only {@code servingAp} the association is fixed
+ * @param fixedCosts its measured fixed costs per head run and per offload ({@link FixedCosts#NONE}
+ *     in the system model)
  */
 public record GatewayDemand(
     String gateway,
@@ -28,7 +31,34 @@ public record GatewayDemand(
     int servingAp,
     double uplinkRate,
     double gatewayFlopsPerSecond,
-    List<ApLink> inRange) {
+    List<ApLink> inRange,
+    FixedCosts fixedCosts) {
+
+  /**
+   * A gateway's fixed costs per sample, measured on the running gateway (docs/dpra.md, "Fixed costs
+   * in the slot cost"); {@link SlotCost} adds them to {@code D_n}.
+   *
+   * @param headRunSeconds {@code delta_G}: a head run's time beyond {@code c_k^head / (phi_G
+   *     f_n^G)}, seconds
+   * @param offloadSeconds {@code delta_off}: an offload's time beyond {@code d_k / r_n} and the
+   *     AP's compute (request, frame coding, the AP's per-call cost), seconds
+   */
+  public record FixedCosts(double headRunSeconds, double offloadSeconds) {
+
+    /** The system model's: no fixed costs. */
+    public static final FixedCosts NONE = new FixedCosts(0, 0);
+
+    public FixedCosts {
+      if (!(headRunSeconds >= 0) || Double.isInfinite(headRunSeconds)) {
+        throw new IllegalArgumentException(
+            "headRunSeconds: must be finite and >= 0 s, was " + headRunSeconds);
+      }
+      if (!(offloadSeconds >= 0) || Double.isInfinite(offloadSeconds)) {
+        throw new IllegalArgumentException(
+            "offloadSeconds: must be finite and >= 0 s, was " + offloadSeconds);
+      }
+    }
+  }
 
   /**
    * One AP in range of the gateway.
@@ -51,6 +81,32 @@ public record GatewayDemand(
                 + ")");
       }
     }
+  }
+
+  /** A demand without fixed costs ({@link FixedCosts#NONE}). */
+  public GatewayDemand(
+      String gateway,
+      int samples,
+      CostTable model,
+      int servingAp,
+      double uplinkRate,
+      double gatewayFlopsPerSecond,
+      List<ApLink> inRange) {
+    this(
+        gateway,
+        samples,
+        model,
+        servingAp,
+        uplinkRate,
+        gatewayFlopsPerSecond,
+        inRange,
+        FixedCosts.NONE);
+  }
+
+  /** The same demand with the gateway's measured fixed costs. */
+  public GatewayDemand withFixedCosts(FixedCosts costs) {
+    return new GatewayDemand(
+        gateway, samples, model, servingAp, uplinkRate, gatewayFlopsPerSecond, inRange, costs);
   }
 
   /** A demand with a fixed serving AP: {@code servingAp} is the only AP in range. */
@@ -97,6 +153,7 @@ public record GatewayDemand(
       throw new IllegalArgumentException("gateway: must name the gateway");
     }
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(fixedCosts, "fixedCosts");
     if (samples < 0) {
       throw new IllegalArgumentException("samples: must be >= 0, was " + samples);
     }

@@ -2,8 +2,10 @@ package io.bdt.optimizer.joint;
 
 import io.bdt.optimizer.cost.CostTable;
 import io.bdt.optimizer.dpra.AssociationPlan;
+import io.bdt.optimizer.dpra.AssociationPolicy;
 import io.bdt.optimizer.dpra.Dpra;
 import io.bdt.optimizer.dpra.InRange;
+import io.bdt.optimizer.dpra.Policy;
 import io.bdt.optimizer.dpra.SlotDecision;
 import io.bdt.optimizer.dpra.SlotObservation;
 import io.bdt.optimizer.dpra.SystemParameters;
@@ -20,16 +22,33 @@ import java.util.Set;
  * learnt reputation value is the whole system's, not one gateway's. When a demand lists more than
  * one AP in range, the same solve also chooses every gateway's serving AP ({@link
  * Dpra#decide(SlotObservation, InRange)}); the assignments then name the chosen AP.
+ *
+ * <p>The policy is DPRA unless another is given: {@code ./bdt reproduce --live} runs the same
+ * coordinator with each baseline of the simulator ({@code Algorithms.named}). A policy that does
+ * not choose associations keeps every gateway's current serving AP.
  */
 public final class JointSlot {
 
   private final SystemParameters parameters;
-  private final Dpra dpra;
+  private final Policy policy;
 
-  /** A coordinator's solver for the given constants (the chain's, with its {@code V}). */
+  /** A coordinator's DPRA for the given constants (the chain's, with its {@code V}). */
   public JointSlot(SystemParameters parameters) {
+    this(parameters, new Dpra(parameters));
+  }
+
+  /**
+   * A coordinator that decides with {@code policy} (long-lived: it may keep state across slots),
+   * scoring its decisions with {@code parameters}.
+   */
+  public JointSlot(SystemParameters parameters, Policy policy) {
     this.parameters = parameters;
-    this.dpra = new Dpra(parameters);
+    this.policy = policy;
+  }
+
+  /** The name of the policy it decides with, e.g. {@code DPRA}. */
+  public String policyName() {
+    return policy.name();
   }
 
   /** The constants it decides with. */
@@ -52,6 +71,8 @@ public final class JointSlot {
     int[] serving = new int[n];
     double[] rate = new double[n];
     double[] flops = new double[n];
+    double[] headRun = new double[n];
+    double[] offload = new double[n];
     Set<String> seen = new HashSet<>();
     for (int g = 0; g < n; g++) {
       GatewayDemand d = demands.get(g);
@@ -75,6 +96,8 @@ public final class JointSlot {
       serving[g] = d.servingAp();
       rate[g] = d.uplinkRate();
       flops[g] = d.gatewayFlopsPerSecond();
+      headRun[g] = d.fixedCosts().headRunSeconds();
+      offload[g] = d.fixedCosts().offloadSeconds();
     }
     double[] budget = new double[m];
     double[] reputation = new double[m];
@@ -84,7 +107,8 @@ public final class JointSlot {
       reputation[a] = Math.min(1, Math.max(0, aps.get(a).reputation()));
       queue[a] = Math.max(0, aps.get(a).virtualQueue());
     }
-    return new SlotObservation(samples, models, serving, rate, flops, budget, reputation, queue);
+    return new SlotObservation(
+        samples, models, serving, rate, flops, budget, reputation, queue, headRun, offload);
   }
 
   /** {@code M_n} of every demand, in the order of the demands. */
@@ -115,12 +139,12 @@ public final class JointSlot {
     SlotObservation observation = observation(demands, aps);
     InRange inRange = inRange(demands);
     SlotDecision decision;
-    if (inRange.hasChoice()) {
-      AssociationPlan plan = dpra.decide(observation, inRange);
+    if (inRange.hasChoice() && policy instanceof AssociationPolicy associating) {
+      AssociationPlan plan = associating.decide(observation, inRange);
       observation = plan.observation();
       decision = plan.decision();
     } else {
-      decision = dpra.decide(observation);
+      decision = policy.decide(observation);
     }
     List<GatewayAssignment> out = new ArrayList<>(demands.size());
     for (int g = 0; g < demands.size(); g++) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -187,12 +188,7 @@ public final class Charts {
             new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
     XYPlot plot = chart.getXYPlot();
     plot.setRenderer(renderer);
-    ValueMarker floor = new ValueMarker(rMin, Color.BLACK, new BasicStroke(1.5f));
-    floor.setLabel("R_min = " + rMin);
-    floor.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-    floor.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
-    floor.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
-    plot.addRangeMarker(floor);
+    addFloor(plot, rMin, "R_min = " + rMin);
     save(chart, png);
   }
 
@@ -230,6 +226,92 @@ public final class Charts {
     plot.setRangeAxis(latencyAxis);
     ((NumberAxis) plot.getDomainAxis()).setAutoRangeIncludesZero(false);
     save(chart, png);
+  }
+
+  /**
+   * Bars of {@code values} (series -> category -> value) grouped by category, e.g. measured and
+   * predicted latency per algorithm of a live run.
+   */
+  public static void groupedBars(
+      String title,
+      String categoryLabel,
+      String valueLabel,
+      Map<String, Map<String, Double>> values,
+      Path png)
+      throws IOException {
+    DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+    values.forEach(
+        (series, byCategory) ->
+            byCategory.forEach((category, value) -> dataset.addValue(value, series, category)));
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title,
+            categoryLabel,
+            valueLabel,
+            dataset,
+            PlotOrientation.VERTICAL,
+            true,
+            false,
+            false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    BarRenderer renderer = (BarRenderer) plot.getRenderer();
+    renderer.setBarPainter(new StandardBarPainter());
+    renderer.setShadowVisible(false);
+    for (int i = 0; i < values.size(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
+    CategoryAxis categories = plot.getDomainAxis();
+    categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+    categories.setMaximumCategoryLabelWidthRatio(1.6f);
+    save(chart, png);
+  }
+
+  /**
+   * Lines of {@code (x, y)} points ({@code lines}: name -> {@code [xs, ys]}), one colour each, with
+   * a horizontal {@code floor} line labelled {@code floorLabel} (none when NaN).
+   */
+  public static void lines(
+      String title,
+      String xLabel,
+      String yLabel,
+      Map<String, double[][]> lines,
+      double floor,
+      String floorLabel,
+      Path png)
+      throws IOException {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    int i = 0;
+    for (Map.Entry<String, double[][]> line : lines.entrySet()) {
+      XYSeries series = new XYSeries(line.getKey());
+      double[] xs = line.getValue()[0];
+      double[] ys = line.getValue()[1];
+      int step = Math.max(1, xs.length / MAX_POINTS);
+      for (int p = 0; p < xs.length; p += step) {
+        series.add(xs[p], ys[p]);
+      }
+      dataset.addSeries(series);
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+      i++;
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, dataset);
+    XYPlot plot = chart.getXYPlot();
+    plot.setRenderer(renderer);
+    if (!Double.isNaN(floor)) {
+      addFloor(plot, floor, floorLabel);
+    }
+    save(chart, png);
+  }
+
+  /** A labelled horizontal line at {@code value}, e.g. the reputation floor. */
+  private static void addFloor(XYPlot plot, double value, String label) {
+    ValueMarker floor = new ValueMarker(value, Color.BLACK, new BasicStroke(1.5f));
+    floor.setLabel(label);
+    floor.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    floor.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+    floor.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+    plot.addRangeMarker(floor);
   }
 
   private static XYLineAndShapeRenderer lines(Color color) {

@@ -42,6 +42,21 @@ public final class Algorithms {
         new Neurosurgeon(parameters));
   }
 
+  /**
+   * A fresh instance of the algorithm called {@code name} (one of {@link #NAMES}, case-sensitive):
+   * the slot coordinator's policy chosen by name, with {@code seed} for {@code RANDOM}.
+   *
+   * @throws IllegalArgumentException naming the valid names when {@code name} is none of them
+   */
+  public static Policy named(String name, SystemParameters parameters, long seed) {
+    int index = NAMES.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "unknown algorithm '" + name + "'; one of " + String.join(", ", NAMES));
+    }
+    return all(parameters, seed).get(index);
+  }
+
   /** DPRA alone. */
   public static Policy dpra(SystemParameters parameters) {
     return new Dpra(parameters);

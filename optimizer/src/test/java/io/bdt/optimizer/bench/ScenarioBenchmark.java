@@ -1,7 +1,5 @@
 package io.bdt.optimizer.bench;
 
-import io.bdt.optimizer.cost.BuiltinModels;
-import io.bdt.optimizer.cost.CostTable;
 import io.bdt.optimizer.scenario.Deployment;
 import io.bdt.optimizer.scenario.Scenario;
 import io.bdt.optimizer.scenario.SlotSource;
@@ -54,11 +52,5 @@ public class ScenarioBenchmark {
   @Benchmark
   public Deployment buildDefaultDeployment() {
     return Deployment.of(Scenario.defaults());
-  }
-
-  /** ResNet-18's cost table from its layer spec (shape propagation and counting). */
-  @Benchmark
-  public CostTable computeResnet18Table() {
-    return BuiltinModels.network("resnet18").costTable();
   }
 }

@@ -47,6 +47,53 @@ class JointSlotTest {
   }
 
   @Test
+  void decidesWithTheNamedBaselineAsTheSimulatorRunsIt() {
+    SplittableRandom random = new SplittableRandom(5);
+    SystemParameters parameters = RandomInstances.instance(random, 6, 3, 3, 8).parameters();
+    for (String name : Algorithms.NAMES) {
+      JointSlot joint = new JointSlot(parameters, Algorithms.named(name, parameters, 7));
+      var simulator = Algorithms.named(name, parameters, 7);
+      assertThat(joint.policyName()).isEqualTo(name);
+      SplittableRandom slots = new SplittableRandom(9);
+      for (int t = 0; t < 10; t++) {
+        SlotObservation o = RandomInstances.instance(slots, 6, 3, 3, 8).observation();
+        SlotDecision expected = simulator.decide(o);
+        SlotDecision got = joint.decide(demands(o), aps(o)).decision();
+        assertThat(got.cut()).as("%s slot %d cuts", name, t).containsExactly(expected.cut());
+        assertThat(got.miningShare())
+            .as("%s slot %d mining shares", name, t)
+            .containsExactly(expected.miningShare());
+      }
+    }
+  }
+
+  @Test
+  void localOnlyByNameRunsEveryTaskLocallyAndMinesWithEveryBudget() {
+    SplittableRandom random = new SplittableRandom(6);
+    RandomInstances.Instance inst = RandomInstances.instance(random, 5, 2, 3, 8);
+    SlotObservation o = inst.observation();
+    SystemParameters parameters = inst.parameters();
+    SlotDecision d =
+        new JointSlot(parameters, Algorithms.named("LOCAL_ONLY", parameters, 1))
+            .decide(demands(o), aps(o))
+            .decision();
+    for (int n = 0; n < 5; n++) {
+      assertThat(d.cut()[n]).isEqualTo(o.models().get(n).fullyLocalCut());
+    }
+    assertThat(d.miningShare()).containsExactly(o.apBudget());
+  }
+
+  @Test
+  void refusesAnUnknownPolicyNameNamingTheValidOnes() {
+    SystemParameters parameters =
+        RandomInstances.instance(new SplittableRandom(1), 2, 1, 2, 4).parameters();
+    assertThatThrownBy(() -> Algorithms.named("BEST", parameters, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("BEST")
+        .hasMessageContaining("DPRA, LOCAL_ONLY, FULL_OFFLOAD");
+  }
+
+  @Test
   void decidesEverySlotOfARunAsTheSimulatorsDpra() {
     SplittableRandom random = new SplittableRandom(12);
     SystemParameters parameters = RandomInstances.instance(random, 8, 3, 3, 8).parameters();
@@ -74,6 +121,81 @@ class JointSlotTest {
             .isEqualTo(o.taskSamples()[n] == 0 ? 0 : d / o.taskSamples()[n]);
       }
     }
+  }
+
+  @Test
+  void measuredFixedCostsEnterTheObservationAndTheSolveIsTheSimulatorsOnIt() {
+    SplittableRandom random = new SplittableRandom(21);
+    SystemParameters parameters = RandomInstances.instance(random, 6, 2, 3, 8).parameters();
+    JointSlot joint = new JointSlot(parameters);
+    var simulator = Algorithms.dpra(parameters);
+    for (int t = 0; t < 20; t++) {
+      SlotObservation plain = RandomInstances.instance(random, 6, 2, 3, 8).observation();
+      double[] headRun = new double[6];
+      double[] offload = new double[6];
+      List<GatewayDemand> demands = new ArrayList<>();
+      List<GatewayDemand> withoutCosts = demands(plain);
+      for (int n = 0; n < 6; n++) {
+        headRun[n] = random.nextDouble() * 1e-3;
+        offload[n] = random.nextDouble() * (n % 2 == 0 ? 1e-3 : 5.0);
+        demands.add(
+            withoutCosts
+                .get(n)
+                .withFixedCosts(new GatewayDemand.FixedCosts(headRun[n], offload[n])));
+      }
+      SlotObservation o =
+          new SlotObservation(
+              plain.taskSamples(),
+              plain.models(),
+              plain.servingAp(),
+              plain.uplinkRate(),
+              plain.gatewayFlopsPerSecond(),
+              plain.apBudget(),
+              plain.reputation(),
+              plain.virtualQueue(),
+              headRun,
+              offload);
+      assertThat(JointSlot.observation(demands, aps(plain)).offloadSeconds())
+          .containsExactly(offload);
+      SlotDecision expected = simulator.decide(o);
+      JointSlot.JointDecision got = joint.decide(demands, aps(plain));
+      assertThat(got.decision().cut()).as("slot %d cuts", t).containsExactly(expected.cut());
+      for (int n = 0; n < 6; n++) {
+        GatewayAssignment a = got.assignments().get(n);
+        double d = SlotCost.gatewayLatency(o, parameters, n, a.cut(), a.inferenceShare());
+        assertThat(a.predictedSecondsPerSample())
+            .isEqualTo(o.taskSamples()[n] == 0 ? 0 : d / o.taskSamples()[n]);
+        if (o.taskSamples()[n] > 0) {
+          // the fixed cost of a head run is paid at every cut
+          assertThat(a.predictedSecondsPerSample()).isGreaterThanOrEqualTo(headRun[n]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void anOffloadCostAboveTheWholeModelsLocalTimeKeepsTheTaskLocal() {
+    SplittableRandom random = new SplittableRandom(5);
+    SystemParameters parameters = RandomInstances.instance(random, 1, 1, 3, 8).parameters();
+    SlotObservation o = RandomInstances.instance(random, 1, 1, 3, 8).observation();
+    CostTable table = o.models().get(0);
+    int local = table.fullyLocalCut();
+    double localSeconds = table.cut(local).headFlops() / o.gatewayFlopsPerSecond()[0];
+    GatewayDemand demand =
+        new GatewayDemand("gw0", 1, table, 0, o.uplinkRate()[0], o.gatewayFlopsPerSecond()[0])
+            .withFixedCosts(new GatewayDemand.FixedCosts(0, localSeconds + 1));
+    JointSlot.JointDecision got = new JointSlot(parameters).decide(List.of(demand), aps(o));
+    assertThat(got.assignments().get(0).cut()).isEqualTo(local);
+  }
+
+  @Test
+  void refusesANegativeFixedCostByName() {
+    assertThatThrownBy(() -> new GatewayDemand.FixedCosts(-1e-3, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("headRunSeconds");
+    assertThatThrownBy(() -> new GatewayDemand.FixedCosts(0, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("offloadSeconds");
   }
 
   @Test

@@ -1,0 +1,274 @@
+package io.bdt.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One algorithm's run on the live platform for {@code ./bdt reproduce --live}: starts the platform
+ * on a new data directory (a new chain) with every AP's slot coordinator deciding with the named
+ * policy, checks every AP reports that policy, reads every AP's reputation {@code R_m} from the
+ * chain (JSON-RPC {@code bdt_reputation} on AP 0's node) once per slot, and takes the gateways'
+ * task counters at the end of the warm-up and at the end: the result is what happened in between.
+ */
+final class LiveRun {
+
+  /**
+   * One gateway's part of a run.
+   *
+   * @param name {@code gw1}, ...
+   * @param model the model of its devices
+   * @param computeScale its compute class
+   * @param tasks its counters over the measured window
+   */
+  record GatewayRun(String name, String model, double computeScale, GatewayMetrics tasks) {}
+
+  /** Every AP's {@code R_m} read from the chain at {@code seconds} after the platform was up. */
+  record ReputationSample(double seconds, double[] reputation) {}
+
+  /**
+   * One run's measurements.
+   *
+   * @param policy the coordinator's policy name
+   * @param gateways each gateway's counters over the measured window (after the warm-up)
+   * @param taskList every task finished in the measured window, from the twins' history (empty when
+   *     it could not be read, which the run says)
+   * @param reputation {@code R_m} per slot from the start (warm-up included)
+   * @param startSeconds how long the platform took to come up, seconds
+   */
+  record Result(
+      String policy,
+      List<GatewayRun> gateways,
+      List<TaskHistory.Task> taskList,
+      List<ReputationSample> reputation,
+      double startSeconds) {
+
+    /** Every gateway's counters added. */
+    GatewayMetrics tasks() {
+      GatewayMetrics sum = GatewayMetrics.NONE;
+      for (GatewayRun g : gateways) {
+        sum = sum.plus(g.tasks());
+      }
+      return sum;
+    }
+
+    /** Tasks per cut, per model (a cut index is its model's). */
+    SortedMap<String, SortedMap<Integer, Long>> cutsByModel() {
+      SortedMap<String, SortedMap<Integer, Long>> out = new TreeMap<>();
+      for (GatewayRun g : gateways) {
+        SortedMap<Integer, Long> cuts = out.computeIfAbsent(g.model(), k -> new TreeMap<>());
+        g.tasks().cuts().forEach((k, v) -> cuts.merge(k, v, Long::sum));
+      }
+      return out;
+    }
+
+    /** Each AP's mean {@code R_m} over the samples at or after {@code fromSeconds}. */
+    double[] timeAverageReputation(double fromSeconds) {
+      int aps = reputation.getFirst().reputation().length;
+      double[] sum = new double[aps];
+      int n = 0;
+      for (ReputationSample s : reputation) {
+        if (s.seconds() >= fromSeconds) {
+          for (int m = 0; m < aps; m++) {
+            sum[m] += s.reputation()[m];
+          }
+          n++;
+        }
+      }
+      for (int m = 0; m < aps; m++) {
+        sum[m] = n == 0 ? Double.NaN : sum[m] / n;
+      }
+      return sum;
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient RPC =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private LiveRun() {}
+
+  /**
+   * Runs {@code policy} on a platform with {@code settings} (whose {@code work} must be a new
+   * directory) and the fleet {@code layout} for {@code warmUp + measured}, seed {@code seed} for a
+   * drawing policy.
+   */
+  static Result run(
+      PlatformSettings settings,
+      FleetLayout layout,
+      String policy,
+      long seed,
+      Duration warmUp,
+      Duration measured,
+      PrintStream out)
+      throws Exception {
+    Map<String, String> ap =
+        Map.of("bdt.ap.coordinator.policy", policy, "bdt.ap.coordinator.seed", Long.toString(seed));
+    PlatformSettings withPolicy =
+        new PlatformSettings(
+            settings.root(),
+            settings.work(),
+            settings.aps(),
+            settings.gateways(),
+            settings.devices(),
+            settings.mqttUrl(),
+            settings.kafkaServers(),
+            settings.basePort(),
+            settings.periodMillis(),
+            settings.gatewayFlops(),
+            settings.faults(),
+            settings.mqttPlainPort(),
+            ap,
+            false);
+    long begin = System.nanoTime();
+    try (Platform platform = new Platform(withPolicy, out)) {
+      platform.withFleet(layout);
+      platform.start();
+      double startSeconds = (System.nanoTime() - begin) / 1e9;
+      checkPolicy(platform, policy);
+      List<String> addresses = new ArrayList<>();
+      for (int m = 0; m < settings.aps(); m++) {
+        addresses.add(platform.keys().ap(m).getAddress());
+      }
+      String rpc = "http://127.0.0.1:" + platform.rpcPort(0);
+      List<ReputationSample> samples = new ArrayList<>();
+      long up = System.nanoTime();
+      long warmEnd = up + warmUp.toNanos();
+      long end = warmEnd + measured.toNanos();
+      List<GatewayMetrics> atWarmUp = null;
+      Instant measuredFrom = null;
+      int missed = 0;
+      for (long next = up; System.nanoTime() < end; next += 1_000_000_000L) {
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        if (atWarmUp == null && System.nanoTime() >= warmEnd) {
+          atWarmUp = metrics(platform);
+          measuredFrom = Instant.now();
+        }
+        double[] r = new double[addresses.size()];
+        try {
+          for (int m = 0; m < r.length; m++) {
+            r[m] = reputation(rpc, addresses.get(m));
+          }
+          samples.add(new ReputationSample((System.nanoTime() - up) / 1e9, r));
+        } catch (IOException e) {
+          // a busy node that does not answer in time: this slot has no sample (said once a run)
+          if (missed++ == 0) {
+            out.println("reproduce: a reputation read failed, that slot is not sampled: " + e);
+          }
+        }
+      }
+      List<GatewayMetrics> total = metrics(platform);
+      Instant measuredTo = Instant.now();
+      List<GatewayRun> gateways = new ArrayList<>();
+      for (int n = 0; n < total.size(); n++) {
+        FleetLayout.Gateway g = layout.gateways().get(n);
+        gateways.add(
+            new GatewayRun(
+                platform.gatewayProcesses().get(n).name(),
+                g.devices().model(),
+                g.computeScale(),
+                total.get(n).since(atWarmUp == null ? GatewayMetrics.NONE : atWarmUp.get(n))));
+      }
+      List<TaskHistory.Task> taskList = List.of();
+      try {
+        taskList =
+            TaskHistory.read(
+                platform, layout, measuredFrom == null ? measuredTo : measuredFrom, measuredTo);
+      } catch (IOException e) {
+        out.println("reproduce: the per-task results of " + policy + " are missing: " + e);
+      }
+      return new Result(policy, gateways, taskList, samples, startSeconds);
+    }
+  }
+
+  /**
+   * Waits until every AP's {@code /status} names {@code policy} as its coordinator's (a busy AP may
+   * not answer at once).
+   *
+   * @throws IllegalStateException when an AP names another policy, or does not answer for {@link
+   *     #STATUS_LIMIT}
+   */
+  private static void checkPolicy(Platform platform, String policy) throws InterruptedException {
+    long end = System.nanoTime() + STATUS_LIMIT.toNanos();
+    for (Platform.ApSnapshot s : platform.apStatus()) {
+      JsonNode status = s.status();
+      while (status == null && System.nanoTime() < end) {
+        Thread.sleep(1000);
+        status = platform.getJson(s.url() + "/status");
+      }
+      if (status == null) {
+        throw new IllegalStateException(
+            s.name() + " did not answer /status within " + STATUS_LIMIT);
+      }
+      String running = status.path("coordinatorPolicy").asText();
+      if (!policy.equals(running)) {
+        throw new IllegalStateException(
+            s.name()
+                + " reports coordinator policy '"
+                + running
+                + "', not "
+                + policy
+                + " (an access-point build older than this launcher? rebuild with ./bdt)");
+      }
+    }
+  }
+
+  /** How long an AP may take to answer {@code /status} after the platform is up. */
+  static final Duration STATUS_LIMIT = Duration.ofSeconds(120);
+
+  /** Every gateway's counters, in gateway order. */
+  private static List<GatewayMetrics> metrics(Platform platform)
+      throws IOException, InterruptedException {
+    List<GatewayMetrics> all = new ArrayList<>();
+    for (ServiceProcess gw : platform.gatewayProcesses()) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          all.add(GatewayMetrics.scrape(platform.http(), gw.baseUrl(), platform.adminToken()));
+          break;
+        } catch (IOException e) {
+          if (attempt == 3) {
+            throw e; // the run cannot be measured without the gateway's counters
+          }
+          Thread.sleep(2000);
+        }
+      }
+    }
+    return all;
+  }
+
+  /** {@code R_m} of {@code address} at the head of the chain ({@code bdt_reputation}). */
+  static double reputation(String rpcUrl, String address) throws IOException, InterruptedException {
+    String body =
+        JSON.writeValueAsString(
+            Map.of(
+                "jsonrpc", "2.0", "id", 1, "method", "bdt_reputation", "params", List.of(address)));
+    HttpResponse<String> r =
+        RPC.send(
+            HttpRequest.newBuilder(URI.create(rpcUrl))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode tree = JSON.readTree(r.body());
+    if (tree.has("error") || !tree.path("result").has("reputation")) {
+      throw new IOException("bdt_reputation(" + address + ") at " + rpcUrl + ": " + r.body());
+    }
+    return tree.path("result").path("reputation").asDouble();
+  }
+}

@@ -1,0 +1,124 @@
+package io.bdt.gateway.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.dnn.vibration.MachineState;
+import io.bdt.dnn.vibration.VibrationGenerator;
+import io.bdt.gateway.sim.DeviceSimulator;
+import io.bdt.gateway.twin.TwinEvent;
+import io.bdt.gateway.twin.TwinStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway killed while inference windows wait for a slot: the gateway service (a child JVM) runs
+ * with a one-day slot, so the windows four devices send (each acknowledged at QoS 1) all wait; it
+ * is killed with SIGKILL once every window is queued and started again on its data directory with
+ * 0.1 s slots. Every window must get exactly one result in its twin's {@code health} history: the
+ * windows were kept in the inference window log, not only in memory.
+ */
+class GatewayKilledWithPendingWindowsIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DEVICES = 4;
+  private static final int WINDOWS = 3;
+
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void everyWindowWaitingForASlotWhenTheGatewayIsKilledGetsItsResultAfterTheRestart()
+      throws Exception {
+    Path dataDir = dir.resolve("gateway-data");
+    Path model = dataDir.resolve("models/vibration-seed1/model.onnx"); // the gateway writes it
+    try (TestAccessPoint a = new TestAccessPoint(model);
+        TestAccessPoint b = new TestAccessPoint(model)) {
+      Path longSlots = FaultRig.genesis(dir.resolve("genesis-day.json"), 86_400);
+      Map<String, String> inference = FaultRig.inference(longSlots, a, b);
+      try (FaultRig rig = FaultRig.start(dir, dataDir, inference)) {
+        Map<String, String> secrets = rig.provision(DEVICES);
+        List<DeviceSimulator> devices = rig.devices(secrets);
+        try {
+          VibrationGenerator generator = new VibrationGenerator(7);
+          for (int w = 0; w < WINDOWS; w++) {
+            int i = 0;
+            for (String device : secrets.keySet()) {
+              float[] window = generator.next(MachineState.IMBALANCE).samples();
+              // QoS 1, one window per message: acknowledged once the gateway has it on disk
+              devices
+                  .get(i++)
+                  .publishJson(device, JSON.createObjectNode().put("window", w), window, 1);
+              Thread.sleep(5); // distinct ts per window
+            }
+          }
+        } finally {
+          for (DeviceSimulator d : devices) {
+            d.close();
+          }
+        }
+        int tasks = DEVICES * WINDOWS;
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (rig.metric("bdt_inference_windows_pending") < tasks && System.nanoTime() < end) {
+          Thread.sleep(100);
+        }
+        assertThat(rig.metric("bdt_inference_windows_pending"))
+            .as("every window waits for the one-day slot")
+            .isEqualTo(tasks);
+        assertThat(rig.metric("bdt_inference_latency_measured_seconds_count")).isZero();
+
+        rig.gateway.kill();
+        rig.gateway.set(
+            "bdt.gateway.inference.genesis",
+            FaultRig.genesis(dir.resolve("genesis-fast.json"), 0.1).toString());
+        rig.gateway.start();
+        rig.gateway.awaitReady(Duration.ofSeconds(120));
+        end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (rig.metric("bdt_inference_latency_measured_seconds_count") < tasks
+            && System.nanoTime() < end) {
+          Thread.sleep(200);
+        }
+        double replayedRan = rig.metric("bdt_inference_latency_measured_seconds_count");
+        rig.gateway.stop();
+
+        Map<String, Integer> resultsPerDevice = new HashMap<>();
+        Set<String> windowsWithResult = new HashSet<>();
+        try (TwinStore twins = rig.openTwins()) {
+          for (String device : secrets.keySet()) {
+            int results = 0;
+            for (TwinEvent e :
+                twins.history(
+                    FaultRig.thingId(device),
+                    Instant.EPOCH,
+                    Instant.now().plusSeconds(60),
+                    Integer.MAX_VALUE)) {
+              if (e instanceof TwinEvent.Modified m && "report:health".equals(m.cause())) {
+                JsonNode health = m.twin().features().get("health").properties();
+                windowsWithResult.add(device + "@" + health.path("windowClosedAt").asText());
+                results++;
+              }
+            }
+            resultsPerDevice.put(device, results);
+          }
+        }
+        System.out.printf(
+            "GatewayKilledWithPendingWindowsIT: %d windows waiting at the kill; after the restart"
+                + " %.0f tasks ran, results per device %s%n",
+            tasks, replayedRan, resultsPerDevice);
+        assertThat(resultsPerDevice.values()).as("one result per window").containsOnly(WINDOWS);
+        assertThat(windowsWithResult).hasSize(tasks);
+      }
+    }
+  }
+}
