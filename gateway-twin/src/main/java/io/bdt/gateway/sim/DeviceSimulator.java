@@ -8,9 +8,11 @@ import io.bdt.gateway.access.RequestId;
 import io.bdt.gateway.mqtt.MessageCallback;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -42,6 +45,7 @@ public final class DeviceSimulator implements AutoCloseable {
   private final String gatewayId;
   private final String clientId;
   private volatile CompletableFuture<JsonNode> pendingReply;
+  private volatile Instant lostAt;
   private final List<String> received = new CopyOnWriteArrayList<>();
   private final List<Map.Entry<String, byte[]>> receivedMessages = new CopyOnWriteArrayList<>();
 
@@ -80,6 +84,11 @@ public final class DeviceSimulator implements AutoCloseable {
                 reply.completeExceptionally(e);
               }
             }
+          }
+
+          @Override
+          public void disconnected(MqttDisconnectResponse response) {
+            lostAt = Instant.now();
           }
         });
     MqttConnectionOptions options = new MqttConnectionOptions();
@@ -184,6 +193,11 @@ public final class DeviceSimulator implements AutoCloseable {
   /** Whether the broker still has this client connected. */
   public boolean connected() {
     return client.isConnected();
+  }
+
+  /** When the broker dropped this client's connection, if it did ({@link #close()} is not one). */
+  public Optional<Instant> disconnectedAt() {
+    return Optional.ofNullable(lostAt);
   }
 
   /**
@@ -390,10 +404,19 @@ public final class DeviceSimulator implements AutoCloseable {
   /** How long {@link #close()} waits for the broker to take the DISCONNECT. */
   static final long DISCONNECT_WAIT_MS = 5_000;
 
+  /**
+   * How long a connect, publish or subscribe waits for the broker's acknowledgement before it
+   * fails with {@link MqttException#REASON_CODE_CLIENT_TIMEOUT}. Paho's blocking client waits
+   * without limit by default, and a QoS 1 publish that the broker refuses while it drops the
+   * connection (a revoked device kicked as it publishes) may never be acknowledged nor failed.
+   */
+  static final long OPERATION_WAIT_MS = 30_000;
+
   /** Paho's blocking client with a disconnect whose wait is bounded. */
   private static final class BoundedClient extends MqttClient {
     BoundedClient(String brokerUrl, String clientId) throws MqttException {
       super(brokerUrl, clientId, new MemoryPersistence());
+      setTimeToWait(OPERATION_WAIT_MS);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.bdt.gateway.service;
 
+import static io.restassured.RestAssured.given;
 import static io.restassured.RestAssured.when;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,6 +44,9 @@ abstract class BrokerIdentityClients {
   static final String PROFILE_KEY = IdentityBroker.PROFILE_KEY;
 
   static final String PROFILE_SECRET = IdentityBroker.PROFILE_SECRET;
+
+  /** How long a raw client's connect, publish or subscribe waits (Paho's default: for ever). */
+  static final long OPERATION_WAIT_MS = 30_000;
 
   /** The broker's URL. */
   abstract String url();
@@ -109,6 +114,26 @@ abstract class BrokerIdentityClients {
     }
   }
 
+  /**
+   * Revokes {@code deviceId} through the operator's REST API and asserts that the broker dropped
+   * {@code device} at most 1 s after the request was sent (so a slow request counts against it).
+   */
+  static void revokeAndAssertDisconnectedWithinOneSecond(String deviceId, DeviceSimulator device)
+      throws InterruptedException {
+    // a request first, so the clock below times the revocation and not the test's HTTP client
+    // (RestAssured's first request in a JVM loads Groovy: 1.2 s measured here, where the gateway
+    // took 13 ms from the request to the broker's answer)
+    given().when().get("/devices/" + deviceId).then().statusCode(200);
+    Instant sent = Instant.now();
+    given().when().post("/devices/" + deviceId + "/revoke").then().statusCode(200);
+    Duration request = Duration.between(sent, Instant.now());
+    await("the revoked device disconnected", () -> device.disconnectedAt().isPresent());
+    assertThat(Duration.between(sent, device.disconnectedAt().orElseThrow()))
+        .as("time from the revocation request to the broker dropping the device (request took %s)",
+            request)
+        .isLessThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
   /** {@code bdt_access_refused_total{reason}} as the gateway's /q/metrics shows it. */
   static double metric(String reason) {
     String metrics = when().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -145,6 +170,7 @@ abstract class BrokerIdentityClients {
 
   MqttClient raw(String username, String password) throws MqttException {
     MqttClient client = new MqttClient(url(), "raw-" + UUID.randomUUID(), new MemoryPersistence());
+    client.setTimeToWait(OPERATION_WAIT_MS);
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     if (tls() != null) {
@@ -192,6 +218,7 @@ abstract class BrokerIdentityClients {
   void provisioningClientIsRefused(String filter) throws Exception {
     double before = refused(Refusal.Reason.FOREIGN_REPLY);
     MqttClient client = new MqttClient(url(), "prov-" + UUID.randomUUID(), new MemoryPersistence());
+    client.setTimeToWait(OPERATION_WAIT_MS);
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setUserName(AccessTable.PROVISION_PREFIX + PROFILE_KEY);
     options.setPassword(PROFILE_SECRET.getBytes(StandardCharsets.UTF_8));
