@@ -92,9 +92,10 @@ public record SlotDemand(
   }
 
   /**
-   * The {@code inRange} array ({@code [{"ap": m, "uplinkRate": bit/s}, ...]}): each AP an index of
-   * the genesis, named once, with a finite rate {@code > 0}, the serving AP among them; absent,
-   * only the serving AP at {@code uplinkRate}.
+   * The {@code inRange} array ({@code [{"ap": m, "uplinkRate": bit/s, "apFlopsPerCycle": phi},
+   * ...]}): each AP an index of the genesis, named once, with a finite rate {@code > 0} and
+   * optionally the gateway's measured {@code phi_A} of that AP (absent or 0: not measured), the
+   * serving AP among them; absent, only the serving AP at {@code uplinkRate}.
    */
   private static List<GatewayDemand.ApLink> inRange(
       JsonNode body, int aps, int serving, double rate, List<String> out) {
@@ -112,6 +113,7 @@ public record SlotDemand(
       List<String> problems = new ArrayList<>();
       long ap = whole(links.get(i), "ap", 0, aps - 1L, problems);
       double linkRate = positive(links.get(i), "uplinkRate", problems);
+      double apSpeed = measuredSpeed(links.get(i), problems);
       if (problems.isEmpty() && !seen.add(ap)) {
         problems.add("ap: AP " + ap + " is listed twice");
       }
@@ -119,7 +121,7 @@ public record SlotDemand(
         out.add("inRange[" + i + "]." + p);
       }
       if (problems.isEmpty()) {
-        in.add(new GatewayDemand.ApLink((int) ap, linkRate));
+        in.add(new GatewayDemand.ApLink((int) ap, linkRate, apSpeed));
       }
     }
     if (!seen.contains((long) serving)) {
@@ -150,6 +152,20 @@ public record SlotDemand(
     double d = v.isNumber() ? v.asDouble() : Double.NaN;
     if (!(d >= 0 && d <= MAX_FIXED_SECONDS)) {
       out.add(field + ": must be a number of seconds in [0, " + MAX_FIXED_SECONDS + "], was " + v);
+      return 0;
+    }
+    return d;
+  }
+
+  /** A link's optional measured {@code phi_A}: absent is 0 (not measured), else finite >= 0. */
+  private static double measuredSpeed(JsonNode link, List<String> out) {
+    JsonNode v = link.get("apFlopsPerCycle");
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    double d = v.isNumber() ? v.asDouble() : Double.NaN;
+    if (!(d >= 0) || Double.isInfinite(d)) {
+      out.add("apFlopsPerCycle: must be a finite number >= 0, was " + v);
       return 0;
     }
     return d;

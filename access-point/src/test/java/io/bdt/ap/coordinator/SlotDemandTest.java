@@ -66,6 +66,24 @@ class SlotDemandTest {
   }
 
   @Test
+  void aDemandCarriesTheGatewaysMeasuredApSpeedPerLinkAndRefusesANegativeOne() throws Exception {
+    SlotDemand d =
+        read(
+            "\"servingAp\":1,\"inRange\":[{\"ap\":1,\"uplinkRate\":9e7,\"apFlopsPerCycle\":0.02},"
+                + "{\"ap\":2,\"uplinkRate\":4e7}]");
+
+    assertThat(d.inRange())
+        .containsExactly(
+            new GatewayDemand.ApLink(1, 9e7, 0.02), new GatewayDemand.ApLink(2, 4e7, 0));
+    assertThatThrownBy(
+            () ->
+                read(
+                    "\"servingAp\":1,\"inRange\":[{\"ap\":1,\"uplinkRate\":9e7,"
+                        + "\"apFlopsPerCycle\":-3}]"))
+        .hasMessageContaining("inRange[0].apFlopsPerCycle");
+  }
+
+  @Test
   void anInRangeNamingAnUnknownApTwiceOrWithoutTheServingApIsInvalidNamingEachEntry() {
     assertThatThrownBy(
             () ->

@@ -110,6 +110,8 @@ public class InferenceLoop {
             c.gatewayFlopsPerSecond(),
             c.initialUplinkRate(),
             c.costFitWeight());
+    ApSpeedEstimator apSpeed =
+        new ApSpeedEstimator(Math.max(1, apUrls.size()), c.costFitWeight());
     ECKeyPair key =
         io.bdt.contracts.keys.ChainKey.resolve(
                 "bdt.gateway.inference.signing-key-file",
@@ -126,7 +128,8 @@ public class InferenceLoop {
             : null;
     ApClient aps =
         new ApClient(key, java.time.Clock.systemUTC(), TlsContexts.trusting(c.caFile()), shaper);
-    planner = new SlotPlanner(c, heads, aps, uplink, channel, shaper, chainParameters, registry);
+    planner = new SlotPlanner(
+            c, heads, aps, uplink, apSpeed, channel, shaper, chainParameters, registry);
     runner =
         new TaskRunner(
             config.namespace(),
@@ -134,6 +137,7 @@ public class InferenceLoop {
             c.computeScale(),
             aps,
             uplink,
+            apSpeed,
             signer,
             chainParameters,
             twins,

@@ -40,6 +40,7 @@ final class SlotPlanner {
   private final SplitHeads heads;
   private final ApClient aps;
   private final FixedCostEstimator uplink;
+  private final ApSpeedEstimator apSpeed;
   private final Optional<UplinkChannel> channel;
   private final UplinkShaper shaper;
   private final ChainParameters chainParameters;
@@ -59,6 +60,7 @@ final class SlotPlanner {
       SplitHeads heads,
       ApClient aps,
       FixedCostEstimator uplink,
+      ApSpeedEstimator apSpeed,
       Optional<UplinkChannel> channel,
       UplinkShaper shaper,
       ChainParameters chainParameters,
@@ -67,6 +69,7 @@ final class SlotPlanner {
     this.heads = heads;
     this.aps = aps;
     this.uplink = uplink;
+    this.apSpeed = apSpeed;
     this.channel = channel;
     this.shaper = shaper;
     this.chainParameters = chainParameters;
@@ -132,11 +135,21 @@ final class SlotPlanner {
     demand.put("headRunSeconds", fixed.headRunSeconds());
     demand.put("offloadSeconds", fixed.offloadSeconds());
     // every configured AP is in range: the coordinator chooses among them (docs/dpra.md)
+    // with the AP's speed on this model as measured here (0 while warming up: genesis phi_A)
     ArrayNode inRange = demand.putArray("inRange");
-    inRange.addObject().put("ap", serving).put("uplinkRate", rates[serving]);
+    double[] speed = apSpeed.apFlopsPerCycle();
+    inRange
+        .addObject()
+        .put("ap", serving)
+        .put("uplinkRate", rates[serving])
+        .put("apFlopsPerCycle", speed[serving]);
     for (int m = 0; m < urls.size(); m++) {
       if (m != serving) {
-        inRange.addObject().put("ap", m).put("uplinkRate", rates[m]);
+        inRange
+            .addObject()
+            .put("ap", m)
+            .put("uplinkRate", rates[m])
+            .put("apFlopsPerCycle", m < speed.length ? speed[m] : 0);
       }
     }
     long deadline = System.nanoTime() + Math.round(c.coordinatorTimeoutSeconds() * 1e9);
@@ -232,7 +245,8 @@ final class SlotPlanner {
             reputation,
             queue,
             new double[] {uplink.fixedCosts(serving).headRunSeconds()},
-            new double[] {uplink.fixedCosts(serving).offloadSeconds()});
+            new double[] {uplink.fixedCosts(serving).offloadSeconds()},
+            new double[][] {java.util.Arrays.copyOf(apSpeed.apFlopsPerCycle(), m)});
     if (!servingUp) {
       // no AP to offload to: the only feasible cut
       int cut = heads.fullyLocalCut();

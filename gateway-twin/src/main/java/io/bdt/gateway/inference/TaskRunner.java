@@ -35,6 +35,7 @@ final class TaskRunner {
   private final double computeScale;
   private final ApClient aps;
   private final FixedCostEstimator uplink;
+  private final ApSpeedEstimator apSpeed;
   private final ReceiptSigner signer;
   private final ChainParameters chainParameters;
   private final TwinStore twins;
@@ -48,6 +49,7 @@ final class TaskRunner {
       double computeScale,
       ApClient aps,
       FixedCostEstimator uplink,
+      ApSpeedEstimator apSpeed,
       ReceiptSigner signer,
       ChainParameters chainParameters,
       TwinStore twins,
@@ -57,6 +59,7 @@ final class TaskRunner {
     this.computeScale = computeScale;
     this.aps = aps;
     this.uplink = uplink;
+    this.apSpeed = apSpeed;
     this.signer = signer;
     this.chainParameters = chainParameters;
     this.twins = twins;
@@ -145,6 +148,11 @@ final class TaskRunner {
           frame.length * 8.0,
           offload.roundTripSeconds() - offload.apSeconds(),
           offload.tailLoadSeconds());
+      if (servedBy == serving) {
+        // the share was given by (or claimed on) this AP: its speed at that share
+        apSpeed.record(
+            servedBy, offload.tailFlops(), offload.apSeconds(), share, offload.tailLoadSeconds());
+      }
       label = offload.label();
       probabilities = offload.probabilities();
       // the task is done when its result is back; the receipt below is bookkeeping, not latency

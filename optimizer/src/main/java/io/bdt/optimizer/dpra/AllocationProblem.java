@@ -115,7 +115,10 @@ public record AllocationProblem(
         q);
   }
 
-  /** {@code a_n = V b_n c_k^tail / phi_A}, or 0 when gateway n needs no share at cut k. */
+  /**
+   * {@code a_n = V b_n c_k^tail / phi_A} ({@code phi_A} measured where it is), or 0 when gateway n
+   * needs no share at cut k.
+   */
   static double tailWeight(
       SlotObservation observation, SystemParameters parameters, int n, int cut) {
     CostTable table = observation.models().get(n);
@@ -137,7 +140,7 @@ public record AllocationProblem(
     return parameters.v()
         * observation.taskSamples()[n]
         * table.cut(cut).tailFlops()
-        / parameters.apFlopsPerCycle();
+        / observation.apFlopsPerCycle(n, parameters);
   }
 
   /** {@code w_m = 1 / (psi D_m(R_m))}: blocks per cycle of mining. */

@@ -128,7 +128,8 @@ public record InRange(int[][] accessPoints, double[][] uplinkRate) {
         observation.reputation(),
         observation.virtualQueue(),
         observation.headRunSeconds(),
-        observation.offloadSeconds());
+        observation.offloadSeconds(),
+        observation.apFlopsPerCycle());
   }
 
   /** Checks that this covers {@code observation}'s gateways and names only its APs. */

@@ -21,6 +21,9 @@ import java.util.Objects;
  *     (measured by {@code ./bdt latency}; 0 in the system model)
  * @param offloadSeconds {@code delta_off}: gateway n's fixed cost of one offload per sample (HTTP
  *     request, frame decoding, the AP's per-call runtime cost), s; 0 in the system model
+ * @param apFlopsPerCycle {@code phi_A} as measured for gateway n's model on AP m ({@code [n][m]},
+ *     FLOPs per cycle of its inference share, docs/dpra.md "The AP's measured speed"); 0 where
+ *     nothing is measured yet, which prices that AP's tail at the genesis' {@code phi_A}
  */
 public record SlotObservation(
     int[] taskSamples,
@@ -32,7 +35,8 @@ public record SlotObservation(
     double[] reputation,
     double[] virtualQueue,
     double[] headRunSeconds,
-    double[] offloadSeconds) {
+    double[] offloadSeconds,
+    double[][] apFlopsPerCycle) {
 
   /**
    * Checks the structure (array lengths, AP indices) and the sign rules of every field, so that a
@@ -49,6 +53,7 @@ public record SlotObservation(
     Objects.requireNonNull(virtualQueue, "virtualQueue");
     Objects.requireNonNull(headRunSeconds, "headRunSeconds");
     Objects.requireNonNull(offloadSeconds, "offloadSeconds");
+    Objects.requireNonNull(apFlopsPerCycle, "apFlopsPerCycle");
     models = List.copyOf(models);
     int n = taskSamples.length;
     int m = apBudget.length;
@@ -61,6 +66,7 @@ public record SlotObservation(
     requireLength("gatewayFlopsPerSecond", gatewayFlopsPerSecond.length, n, "N");
     requireLength("headRunSeconds", headRunSeconds.length, n, "N");
     requireLength("offloadSeconds", offloadSeconds.length, n, "N");
+    requireLength("apFlopsPerCycle", apFlopsPerCycle.length, n, "N");
     requireLength("reputation", reputation.length, m, "M");
     requireLength("virtualQueue", virtualQueue.length, m, "M");
     for (int g = 0; g < n; g++) {
@@ -82,6 +88,12 @@ public record SlotObservation(
       }
       if (!(offloadSeconds[g] >= 0) || Double.isInfinite(offloadSeconds[g])) {
         throw invalid("offloadSeconds", g, "must be finite and >= 0 s", offloadSeconds[g]);
+      }
+      requireLength("apFlopsPerCycle[" + g + "]", apFlopsPerCycle[g].length, m, "M");
+      for (double phi : apFlopsPerCycle[g]) {
+        if (!(phi >= 0) || Double.isInfinite(phi)) {
+          throw invalid("apFlopsPerCycle", g, "must be finite and >= 0 FLOPs/cycle", phi);
+        }
       }
       if (models.get(g).cuts().isEmpty()) {
         throw invalid("models", g, "must have at least one cut", 0);
@@ -123,6 +135,41 @@ public record SlotObservation(
         new double[taskSamples.length]);
   }
 
+  /** An observation with fixed costs and no measured AP speed (the genesis' {@code phi_A}). */
+  public SlotObservation(
+      int[] taskSamples,
+      List<CostTable> models,
+      int[] servingAp,
+      double[] uplinkRate,
+      double[] gatewayFlopsPerSecond,
+      double[] apBudget,
+      double[] reputation,
+      double[] virtualQueue,
+      double[] headRunSeconds,
+      double[] offloadSeconds) {
+    this(
+        taskSamples,
+        models,
+        servingAp,
+        uplinkRate,
+        gatewayFlopsPerSecond,
+        apBudget,
+        reputation,
+        virtualQueue,
+        headRunSeconds,
+        offloadSeconds,
+        new double[taskSamples.length][apBudget.length]);
+  }
+
+  /**
+   * {@code phi_A} for gateway {@code n}'s tail on its serving AP, FLOPs per cycle: the measured
+   * value once there is one, else the genesis' ({@code parameters}).
+   */
+  public double apFlopsPerCycle(int n, SystemParameters parameters) {
+    double measured = apFlopsPerCycle[n][servingAp[n]];
+    return measured > 0 ? measured : parameters.apFlopsPerCycle();
+  }
+
   /** The same observation with other virtual queues (the fixed costs and all else kept). */
   public SlotObservation withVirtualQueue(double[] queue) {
     return new SlotObservation(
@@ -135,7 +182,8 @@ public record SlotObservation(
         reputation,
         queue,
         headRunSeconds,
-        offloadSeconds);
+        offloadSeconds,
+        apFlopsPerCycle);
   }
 
   private static void requireLength(String field, int actual, int expected, String symbol) {

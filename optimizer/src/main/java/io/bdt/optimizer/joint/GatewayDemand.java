@@ -65,10 +65,26 @@ public record GatewayDemand(
    *
    * @param ap the AP's index
    * @param uplinkRate {@code r_nm(t)}: the gateway's uplink rate estimate to it, bit/s
+   * @param apFlopsPerCycle {@code phi_A} of the gateway's model on this AP as measured from the
+   *     AP's own compute times (FLOPs per cycle of the share it gave); 0 before the gateway has
+   *     measured it, which prices the AP at the genesis' {@code phi_A}
    */
-  public record ApLink(int ap, double uplinkRate) {
+  public record ApLink(int ap, double uplinkRate, double apFlopsPerCycle) {
+
+    /** A link whose AP speed is not measured yet. */
+    public ApLink(int ap, double uplinkRate) {
+      this(ap, uplinkRate, 0);
+    }
 
     public ApLink {
+      if (!(apFlopsPerCycle >= 0) || Double.isInfinite(apFlopsPerCycle)) {
+        throw new IllegalArgumentException(
+            "inRange.apFlopsPerCycle: must be finite and >= 0, was "
+                + apFlopsPerCycle
+                + " (AP "
+                + ap
+                + ")");
+      }
       if (ap < 0) {
         throw new IllegalArgumentException("inRange.ap: must be an AP index >= 0, was " + ap);
       }

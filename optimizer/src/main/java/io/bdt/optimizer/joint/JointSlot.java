@@ -73,6 +73,7 @@ public final class JointSlot {
     double[] flops = new double[n];
     double[] headRun = new double[n];
     double[] offload = new double[n];
+    double[][] apSpeed = new double[n][m];
     Set<String> seen = new HashSet<>();
     for (int g = 0; g < n; g++) {
       GatewayDemand d = demands.get(g);
@@ -90,6 +91,7 @@ public final class JointSlot {
                   + m
                   + " APs");
         }
+        apSpeed[g][link.ap()] = link.apFlopsPerCycle();
       }
       samples[g] = d.samples();
       models.add(d.model());
@@ -108,7 +110,17 @@ public final class JointSlot {
       queue[a] = Math.max(0, aps.get(a).virtualQueue());
     }
     return new SlotObservation(
-        samples, models, serving, rate, flops, budget, reputation, queue, headRun, offload);
+        samples,
+        models,
+        serving,
+        rate,
+        flops,
+        budget,
+        reputation,
+        queue,
+        headRun,
+        offload,
+        apSpeed);
   }
 
   /** {@code M_n} of every demand, in the order of the demands. */

@@ -103,8 +103,9 @@ public record SlotCost(
    * </pre>
    *
    * with the fixed costs {@code delta_G}, {@code delta_off} of the observation (0 in the system
-   * model, measured on the platform). Fully local: head only. Offloaded with tail work but no
-   * share: {@code +Infinity}.
+   * model, measured on the platform) and {@code phi_A} measured for this gateway's model on its AP
+   * once it is ({@link SlotObservation#apFlopsPerCycle(int, SystemParameters)}). Fully local: head
+   * only. Offloaded with tail work but no share: {@code +Infinity}.
    */
   public static double gatewayLatency(
       SlotObservation observation,
@@ -142,7 +143,10 @@ public record SlotCost(
     }
     double transmit = b * c.bits() == 0 ? 0 : b * c.bits() / uplinkRate;
     double tailWork = b * c.tailFlops();
-    double ap = tailWork == 0 ? 0 : tailWork / (parameters.apFlopsPerCycle() * inferenceShare);
+    double ap =
+        tailWork == 0
+            ? 0
+            : tailWork / (observation.apFlopsPerCycle(n, parameters) * inferenceShare);
     return local + b * observation.offloadSeconds()[n] + transmit + ap;
   }
 

@@ -74,6 +74,51 @@ class SlotCostTest {
         .containsExactly(1.5, 3);
   }
 
+  /** {@code observation(2, 1)} with the measured {@code phi_A} {@code [gateway][AP]}. */
+  static SlotObservation measuredApSpeed(double[][] phi) {
+    SlotObservation o = observation(2, 1);
+    return new SlotObservation(
+        o.taskSamples(),
+        o.models(),
+        o.servingAp(),
+        o.uplinkRate(),
+        o.gatewayFlopsPerSecond(),
+        o.apBudget(),
+        o.reputation(),
+        o.virtualQueue(),
+        o.headRunSeconds(),
+        o.offloadSeconds(),
+        phi);
+  }
+
+  @Test
+  void aMeasuredApSpeedReplacesTheGenesisPhiAInTheTail() {
+    SlotObservation o = measuredApSpeed(new double[][] {{1, 0}, {0, 0}});
+    SlotCost cost = SlotCost.evaluate(o, PARAMS, DECISION);
+    // 2*40/20 + 2*200/400 + 2*60/(1*5): the AP runs the tail at 1 FLOP per cycle, not 4
+    assertThat(cost.gatewayLatency()[0]).isCloseTo(4 + 1 + 24, within(1e-12));
+    // gateway 1 has measured nothing: the genesis' phi_A
+    assertThat(o.apFlopsPerCycle(1, PARAMS)).isEqualTo(4);
+  }
+
+  @Test
+  void aMeasuredApSpeedFollowsTheGatewayToTheApThatServesIt() {
+    SlotObservation o = measuredApSpeed(new double[][] {{1, 0}, {0, 0}});
+    // gateway 0 moved to AP 1, where it has measured nothing: the genesis' phi_A = 4 again
+    SlotObservation moved =
+        new io.bdt.optimizer.dpra.InRange(
+                new int[][] {{0, 1}, {1}}, new double[][] {{400, 400}, {100}})
+            .resolve(o, new int[] {1, 1});
+    assertThat(moved.apFlopsPerCycle(0, PARAMS)).isEqualTo(4);
+  }
+
+  @Test
+  void rejectsANegativeMeasuredApSpeedByName() {
+    assertThatThrownBy(() -> measuredApSpeed(new double[][] {{-1, 0}, {0, 0}}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("apFlopsPerCycle[0]");
+  }
+
   @Test
   void rejectsANegativeOffloadCostByName() {
     SlotObservation o = observation(2, 1);
