@@ -28,6 +28,7 @@ public final class FixedCostEstimator {
 
   private final LinearCostFit head;
   private final LinearCostFit[] offload;
+  private final LinearCostFit[] shapedOffload;
   private long tailLoadsLeftOut;
 
   /**
@@ -47,8 +48,10 @@ public final class FixedCostEstimator {
     }
     head = new LinearCostFit(weight, 1 / gatewayFlops, PRIOR_FLOPS);
     offload = new LinearCostFit[aps];
+    shapedOffload = new LinearCostFit[aps];
     for (int m = 0; m < aps; m++) {
       offload[m] = new LinearCostFit(weight, 1 / uplinkRate, PRIOR_BITS);
+      shapedOffload[m] = new LinearCostFit(weight, 0, PRIOR_BITS);
     }
   }
 
@@ -72,11 +75,28 @@ public final class FixedCostEstimator {
    */
   public synchronized void recordOffload(
       int m, double bits, double seconds, double tailLoadSeconds) {
+    recordOffload(m, bits, seconds, tailLoadSeconds, 0);
+  }
+
+  /**
+   * As {@link #recordOffload(int, double, double, double)}, over an uplink shaped to {@code
+   * shapedRate} bit/s this slot ({@code > 0}; 0: not shaped). The transfer time is then known,
+   * {@code bits / shapedRate}, and {@code delta_off} is the median of what the offload took beyond
+   * it (the request, the frame's coding, the AP's queue): with a fit against bits alone, the
+   * configured rate (10 Mbit/s) is slower than a shaped link of 100 Mbit/s, the fit goes through
+   * the origin and {@code delta_off} is 0, which priced whole MobileNetV2 frames at half their
+   * measured time (2026-12-03, benchmarks.md).
+   */
+  public synchronized void recordOffload(
+      int m, double bits, double seconds, double tailLoadSeconds, double shapedRate) {
     if (tailLoadSeconds > 0) {
       tailLoadsLeftOut++;
       return;
     }
     offload[m].record(bits, seconds);
+    if (shapedRate > 0 && Double.isFinite(shapedRate)) {
+      shapedOffload[m].record(0, Math.max(0, seconds - bits / shapedRate));
+    }
   }
 
   /** Offloads left out of the fit because the AP loaded a tail for them. */
@@ -94,10 +114,13 @@ public final class FixedCostEstimator {
     return rate(offload[m].slope());
   }
 
-  /** {@code delta_G} and {@code delta_off} (to AP {@code m}) per sample, seconds. */
+  /**
+   * {@code delta_G} and {@code delta_off} (to AP {@code m}) per sample, seconds; {@code delta_off}
+   * from the offloads over a shaped uplink once there are any.
+   */
   public synchronized GatewayDemand.FixedCosts fixedCosts(int m) {
-    return new GatewayDemand.FixedCosts(
-        Math.min(head.fixed(), 10), Math.min(offload[m].fixed(), 10));
+    double off = shapedOffload[m].measured() ? shapedOffload[m].fixed() : offload[m].fixed();
+    return new GatewayDemand.FixedCosts(Math.min(head.fixed(), 10), Math.min(off, 10));
   }
 
   private static double rate(double secondsPerUnit) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param serving {@code m(n)}: index of the AP the tasks go to
  * @param predictedSecondsPerSample {@code D_n / b_n}, s
  * @param order the APs an offload tries in turn (the serving AP first) before the task runs locally
+ * @param shapedRates {@code r_nm(t)} per AP, bit/s, when the uplink is shaped to the slot's channel
+ *     draw (the transfer time of a frame is then known); null when it is not shaped
  */
 record OffloadPlan(
     int cut,
@@ -19,4 +21,23 @@ record OffloadPlan(
     Double miningShare,
     int serving,
     double predictedSecondsPerSample,
-    List<Integer> order) {}
+    List<Integer> order,
+    double[] shapedRates) {
+
+  /** A plan for an uplink that is not shaped. */
+  OffloadPlan(
+      int cut,
+      double share,
+      Double miningShare,
+      int serving,
+      double predictedSecondsPerSample,
+      List<Integer> order) {
+    this(cut, share, miningShare, serving, predictedSecondsPerSample, order, null);
+  }
+
+  /** The same plan over an uplink shaped to {@code rates} (null: not shaped). */
+  OffloadPlan withShapedRates(double[] rates) {
+    return new OffloadPlan(
+        cut, share, miningShare, serving, predictedSecondsPerSample, order, rates);
+  }
+}

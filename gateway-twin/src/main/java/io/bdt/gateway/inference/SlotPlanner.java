@@ -93,7 +93,10 @@ final class SlotPlanner {
     int serving = Math.min(config.servingAp(), Math.max(1, urls.size()) - 1);
     double[] rates = uplinkRates(t, urls);
     Optional<OffloadPlan> coordinated = coordinated(t, samples, serving, rates, urls);
-    return coordinated.isPresent() ? coordinated.get() : local(samples, serving, rates, urls);
+    OffloadPlan plan =
+        coordinated.isPresent() ? coordinated.get() : local(samples, serving, rates, urls);
+    // a channel's rates are the ones the offloads are shaped to this slot
+    return plan.withShapedRates(channel.isPresent() ? rates : null);
   }
 
   /**

@@ -147,7 +147,8 @@ final class TaskRunner {
           servedBy,
           frame.length * 8.0,
           offload.roundTripSeconds() - offload.apSeconds(),
-          offload.tailLoadSeconds());
+          offload.tailLoadSeconds(),
+          plan.shapedRates() == null ? 0 : plan.shapedRates()[servedBy]);
       if (servedBy == serving) {
         // the share was given by (or claimed on) this AP: its speed at that share
         apSpeed.record(

@@ -50,6 +50,22 @@ class FixedCostEstimatorTest {
   }
 
   @Test
+  void overAShapedUplinkTheOffloadCostIsWhatTheOffloadTookBeyondTheShapedTransfer() {
+    // whole MobileNetV2 frames (4.8 Mbit) shaped to 80-120 Mbit/s, 60 ms beyond the transfer;
+    // against bits alone the configured 10 Mbit/s is too slow and the fixed cost would be 0
+    FixedCostEstimator e = new FixedCostEstimator(1, 5e10, 1e7, 0.05);
+    FixedCostEstimator unshaped = new FixedCostEstimator(1, 5e10, 1e7, 0.05);
+    for (int i = 0; i < 40; i++) {
+      double rate = 8e7 + (i % 5) * 1e7;
+      double seconds = 0.06 + 4.8e6 / rate;
+      e.recordOffload(0, 4.8e6, seconds, 0, rate);
+      unshaped.recordOffload(0, 4.8e6, seconds, 0);
+    }
+    assertThat(e.fixedCosts(0).offloadSeconds()).isCloseTo(0.06, within(1e-9));
+    assertThat(unshaped.fixedCosts(0).offloadSeconds()).isZero();
+  }
+
+  @Test
   void atOneFrameSizeTheConfiguredRateHoldsAndTheRestIsTheFixedCost() {
     // a gateway that stays at one cut: the configured rate explains 3.3 ms of 5 ms
     FixedCostEstimator e = new FixedCostEstimator(1, 1.2e10, 1e7, 0.05);
