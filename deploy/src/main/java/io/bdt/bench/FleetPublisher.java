@@ -2,6 +2,7 @@ package io.bdt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.pki.TlsContexts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,7 +16,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * The ten-thousand-device load of {@code ./bdt bench-ingest --fleet}: a separate JVM in which every
@@ -25,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * device keeps at most {@code inflight} publishes unacknowledged; the fleet offers {@code rate}
  * msg/s in total (0: as fast as the acknowledgements come back). Each payload carries the device's
  * sequence number and its send time ({@code sentAtMicros}, epoch µs of the machine's clock, which
- * the gateway's JVM shares) so the driver measures twin-update latency.
+ * the gateway's JVM shares) so the driver measures twin-update latency. An {@code ssl://} broker
+ * URL makes every connection TLS ({@link FleetLink#tls}: the broker's certificate checked against
+ * the settings' {@code caFile} and its host name, as the platform's devices check it).
  *
  * <p>Same protocol with the driver as {@link IngestPublisher}: settings from the owner-only file
  * named by its only argument, {@code ready} once every device is connected (with {@code sessions
@@ -42,6 +47,7 @@ public final class FleetPublisher {
 
   /** One device's connection: what is left to write, and its unacknowledged publishes. */
   private static final class Device {
+    final FleetLink link;
     final SocketChannel channel;
     final byte[] topic;
     final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
@@ -51,8 +57,9 @@ public final class FleetPublisher {
     int nextId = 1;
     long seq;
 
-    Device(SocketChannel channel, String topic) {
-      this.channel = channel;
+    Device(FleetLink link, String topic) {
+      this.link = link;
+      this.channel = link.channel;
       this.topic = topic.getBytes(StandardCharsets.UTF_8);
     }
   }
@@ -64,10 +71,16 @@ public final class FleetPublisher {
     }
     JsonNode spec = new ObjectMapper().readTree(Path.of(args[0]).toFile());
     URI url = URI.create(spec.path("url").asText());
-    if (!"tcp".equals(url.getScheme())) {
-      throw new IllegalArgumentException("the fleet publisher speaks plain MQTT only, got " + url);
-    }
-    InetSocketAddress broker = new InetSocketAddress(url.getHost(), url.getPort());
+    Optional<SSLContext> tls =
+        switch (url.getScheme()) {
+          case "tcp" -> Optional.empty();
+          case "ssl" ->
+              Optional.of(
+                  TlsContexts.fromPem(
+                      Path.of(spec.path("caFile").asText()), Optional.empty(), Optional.empty()));
+          default -> throw new IllegalArgumentException("tcp:// or ssl:// broker URL, got " + url);
+        };
+    Broker broker = new Broker(url.getHost(), url.getPort(), tls);
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.path("millis").asLong());
     double rate = spec.path("rate").asDouble(0);
     int maxInflight = Math.max(1, spec.path("inflight").asInt(4));
@@ -101,8 +114,8 @@ public final class FleetPublisher {
         if (key.isValid() && key.isReadable()) {
           read(d);
         }
-        if (key.isValid() && key.isWritable()) {
-          flush(d, key);
+        if (key.isValid() && (key.isWritable() || !d.out.isEmpty())) {
+          flush(d, key); // also what waited for a TLS handshake the read just finished
         }
       }
       selector.selectedKeys().clear();
@@ -126,7 +139,7 @@ public final class FleetPublisher {
    */
   private static int connectAll(
       JsonNode specs,
-      InetSocketAddress broker,
+      Broker broker,
       String clientPrefix,
       Selector selector,
       List<Device> devices)
@@ -139,10 +152,14 @@ public final class FleetPublisher {
     while (devices.stream().filter(d -> d.connected).count() < total) {
       while (opened < total && waiting < CONNECTING) {
         JsonNode s = specs.get(opened++);
-        SocketChannel ch = SocketChannel.open(broker);
+        SocketChannel ch = SocketChannel.open(new InetSocketAddress(broker.host(), broker.port()));
         ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
         ch.configureBlocking(false);
-        Device d = new Device(ch, s.path("topic").asText());
+        FleetLink link =
+            broker.tls().isPresent()
+                ? FleetLink.tls(ch, broker.tls().get(), broker.host(), broker.port())
+                : FleetLink.plain(ch);
+        Device d = new Device(link, s.path("topic").asText());
         ch.register(selector, SelectionKey.OP_READ, d);
         d.out.add(
             MqttPackets.connect(
@@ -160,9 +177,6 @@ public final class FleetPublisher {
       selector.select(100);
       for (SelectionKey key : selector.selectedKeys()) {
         Device d = (Device) key.attachment();
-        if (key.isValid() && key.isWritable()) {
-          flush(d, key);
-        }
         if (key.isValid() && key.isReadable() && !d.connected) {
           int present = readConnack(d);
           if (present >= 0) {
@@ -170,6 +184,9 @@ public final class FleetPublisher {
             sessions += present;
             waiting--;
           }
+        }
+        if (key.isValid() && (key.isWritable() || !d.out.isEmpty())) {
+          flush(d, key); // also the CONNECT that waited for the TLS handshake
         }
       }
       selector.selectedKeys().clear();
@@ -179,7 +196,7 @@ public final class FleetPublisher {
 
   /** Reads a CONNACK: -1 while incomplete, else its session-present flag; throws on a refusal. */
   private static int readConnack(Device d) throws IOException {
-    if (d.channel.read(d.in) < 0) {
+    if (d.link.read(d.in) < 0) {
       throw new IOException("the broker closed a device's connection before its CONNACK");
     }
     if (d.in.position() < 4) {
@@ -197,6 +214,9 @@ public final class FleetPublisher {
     return present;
   }
 
+  /** Where the devices connect, and TLS if the URL is {@code ssl://}. */
+  private record Broker(String host, int port, Optional<SSLContext> tls) {}
+
   private static void publish(Device d, Selector selector) throws IOException {
     int id = d.nextId;
     d.nextId = id == 65535 ? 1 : id + 1;
@@ -212,7 +232,7 @@ public final class FleetPublisher {
 
   /** Reads PUBACKs (and ignores anything else whole). */
   private static void read(Device d) throws IOException {
-    if (d.channel.read(d.in) < 0) {
+    if (d.link.read(d.in) < 0) {
       throw new IOException("the broker closed a device's connection");
     }
     d.in.flip();
@@ -237,9 +257,11 @@ public final class FleetPublisher {
   private static void flush(Device d, SelectionKey key) throws IOException {
     while (!d.out.isEmpty()) {
       ByteBuffer b = d.out.peekFirst();
-      d.channel.write(b);
-      if (b.hasRemaining()) {
-        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+      if (!d.link.write(b)) {
+        key.interestOps(
+            d.link.waitsForWritable()
+                ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
+                : SelectionKey.OP_READ);
         return;
       }
       d.out.pollFirst();

@@ -154,12 +154,21 @@ final class IngestPhase {
       long p1 = published.get();
       long brokerCpu = brokerCpuNanos(rig) - b0;
       long jvmCpu = processCpuNanos() - j0;
-      publisher.getOutputStream().write('\n');
-      publisher.getOutputStream().close();
+      try {
+        publisher.getOutputStream().write('\n');
+        publisher.getOutputStream().close();
+      } catch (IOException ended) {
+        // the publisher is gone already: its exit code and log say why
+      }
       if (!publisher.waitFor(measureMillis + 60_000, TimeUnit.MILLISECONDS)
           || publisher.exitValue() != 0) {
+        // the log goes with the run's directory, so what it says is in the message
         throw new IllegalStateException(
-            "the publisher JVM failed; see " + rig.dir().resolve("publisher.log"));
+            label
+                + ": the publisher JVM failed after "
+                + published.get()
+                + " publishes: "
+                + Files.readString(rig.dir().resolve("publisher.log")).strip());
       }
       reader.join(5_000);
       long drained = drain(rig, consumer, smoke ? 500 : 2_000) - before;
