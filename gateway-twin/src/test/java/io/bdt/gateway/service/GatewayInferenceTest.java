@@ -4,7 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * under its baseline policy when it stops.
  */
 @QuarkusTest
-@QuarkusTestResource(value = EmbeddedBroker.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = EmbeddedBroker.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class GatewayInferenceTest extends GatewayServiceFixture {
   /**

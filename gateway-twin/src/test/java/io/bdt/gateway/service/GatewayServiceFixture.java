@@ -17,6 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
  * What every gateway service test starts from: an operator's REST session (every role; {@link
  * GatewayAuthTest} covers the refusals) and one simulated device on the {@link EmbeddedBroker},
  * opened before each test and closed after it, with the twin store to look into.
+ *
+ * <p>The classes that extend it share one gateway: they name the same test resource in {@link
+ * io.quarkus.test.common.TestResourceScope#MATCHING_RESOURCES} scope, so Quarkus boots once for all
+ * of them. Each test provisions devices of its own and puts back what it changes on the test access
+ * point; only {@link GatewayInferenceTest} runs inference, which trains the gateway's estimator.
  */
 abstract class GatewayServiceFixture {
   static final ObjectMapper JSON = new ObjectMapper();

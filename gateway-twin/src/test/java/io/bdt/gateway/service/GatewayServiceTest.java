@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.ingest.RejectReason;
 import io.bdt.gateway.ingest.TelemetryIngest;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * GatewayProvisioningTest}; inference and slot decisions: {@link GatewayInferenceTest}.
  */
 @QuarkusTest
-@QuarkusTestResource(value = EmbeddedBroker.class, restrictToAnnotatedClass = true)
+@WithTestResource(value = EmbeddedBroker.class, scope = TestResourceScope.MATCHING_RESOURCES)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class GatewayServiceTest extends GatewayServiceFixture {
   @Inject TelemetryIngest ingest;
