@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * <p>VGG-16 is checked at a sample of its 40 cuts ({@link #kindBoundaries}): full offload, fully
  * local, and the first cut between every distinct pair of operator kinds (Conv|Relu, Relu|MaxPool,
  * MaxPool|Flatten, Gemm|Relu, Dropout|Gemm, ...). Nothing is random: the sample follows from the
- * graph. Each of its cuts costs ONNX Runtime sessions holding all 553 MB of weights (8 to 20 s on
+ * graph. Each of its cuts costs ONNX Runtime sessions holding all 553 MB of weights (7 to 24 s on
  * the shared 2-core CI machine, measured; running the model is under 1.5 s), and the cuts it leaves
  * out repeat a pair already checked between layers of other widths, the same code path in {@link
  * ModelSplitter}. {@code ./bdt dnn verify} on the file {@code ./bdt dnn zoo} writes checks every
