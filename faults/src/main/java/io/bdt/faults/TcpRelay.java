@@ -57,15 +57,19 @@ public final class TcpRelay implements AutoCloseable {
    * outliving the cut).
    */
   public synchronized void cut() throws IOException {
-    if (server != null) {
-      server.close();
-      server = null;
-      awaitAcceptorEnd();
+    try {
+      if (server != null) {
+        server.close();
+        server = null;
+        awaitAcceptorEnd();
+      }
+    } finally {
+      // the relayed connections end even when the accepting thread outlived its wait
+      for (Socket socket : open) {
+        closeQuietly(socket);
+      }
+      open.clear();
     }
-    for (Socket socket : open) {
-      socket.close();
-    }
-    open.clear();
   }
 
   private void awaitAcceptorEnd() throws IOException {
