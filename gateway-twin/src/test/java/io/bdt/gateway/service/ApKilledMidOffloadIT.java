@@ -3,19 +3,13 @@ package io.bdt.gateway.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bdt.dnn.vibration.MachineState;
-import io.bdt.dnn.vibration.VibrationGenerator;
-import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.gateway.twin.TwinEvent;
 import io.bdt.gateway.twin.TwinStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApKilledMidOffloadIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DEVICES = 4;
   private static final int WINDOWS = 12;
   private static final int KILL_AT_OFFLOAD = 6;
@@ -54,31 +47,8 @@ class ApKilledMidOffloadIT {
       Map<String, String> inference = FaultRig.inference(genesis, a, b);
       try (FaultRig rig = FaultRig.start(dir, dataDir, inference)) {
         Map<String, String> secrets = rig.provision(DEVICES);
-        List<DeviceSimulator> devices = rig.devices(secrets);
-        try {
-          VibrationGenerator generator = new VibrationGenerator(11);
-          for (int w = 0; w < WINDOWS; w++) {
-            int i = 0;
-            for (String device : secrets.keySet()) {
-              float[] window = generator.next(MachineState.IMBALANCE).samples();
-              for (int part = 0; part < 4; part++) {
-                devices
-                    .get(i)
-                    .publishJson(
-                        device,
-                        JSON.createObjectNode().put("window", w),
-                        Arrays.copyOfRange(window, part * 256, (part + 1) * 256),
-                        1);
-              }
-              i++;
-            }
-            Thread.sleep(250);
-          }
-        } finally {
-          for (DeviceSimulator d : devices) {
-            d.close();
-          }
-        }
+        // each window in four messages; a round every 250 ms spreads the windows over slots
+        rig.publishWindows(secrets, 11, WINDOWS, 4, Duration.ofMillis(250));
         int tasks = DEVICES * WINDOWS;
         awaitResults(rig, tasks, Duration.ofSeconds(180));
         double fallbacks = rig.metric("bdt_inference_offload_fallback_total");

@@ -1,6 +1,9 @@
 package io.bdt.gateway.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.dnn.vibration.MachineState;
+import io.bdt.dnn.vibration.VibrationGenerator;
 import io.bdt.gateway.access.MosquittoDynsec;
 import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.gateway.twin.Twin;
@@ -14,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +100,44 @@ final class FaultRig implements AutoCloseable {
       devices.add(DeviceSimulator.device(broker.url(), GATEWAY, d.getKey(), d.getValue(), null));
     }
     return devices;
+  }
+
+  /**
+   * Each provisioned device ({@link #provision}'s secrets) sends {@code windows} vibration windows
+   * (machine state IMBALANCE, generator seeded {@code seed}), each window in {@code parts} equal
+   * messages with property {@code window} its number, at QoS 1: acknowledged once the gateway has
+   * them on disk. After each round of one window per device it waits {@code pause}.
+   */
+  void publishWindows(
+      Map<String, String> secrets, long seed, int windows, int parts, Duration pause)
+      throws Exception {
+    List<DeviceSimulator> devices = devices(secrets);
+    try {
+      VibrationGenerator generator = new VibrationGenerator(seed);
+      ObjectMapper json = new ObjectMapper();
+      for (int w = 0; w < windows; w++) {
+        int i = 0;
+        for (String device : secrets.keySet()) {
+          float[] window = generator.next(MachineState.IMBALANCE).samples();
+          int part = window.length / parts;
+          for (int p = 0; p < parts; p++) {
+            devices
+                .get(i)
+                .publishJson(
+                    device,
+                    json.createObjectNode().put("window", w),
+                    Arrays.copyOfRange(window, p * part, (p + 1) * part),
+                    1);
+          }
+          i++;
+        }
+        Thread.sleep(pause);
+      }
+    } finally {
+      for (DeviceSimulator d : devices) {
+        d.close();
+      }
+    }
   }
 
   /** {@code name}'s value in the gateway's metrics, 0 when it has none. */

@@ -3,10 +3,6 @@ package io.bdt.gateway.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bdt.dnn.vibration.MachineState;
-import io.bdt.dnn.vibration.VibrationGenerator;
-import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.gateway.twin.TwinEvent;
 import io.bdt.gateway.twin.TwinStore;
 import java.nio.file.Path;
@@ -14,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayKilledWithPendingWindowsIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DEVICES = 4;
   private static final int WINDOWS = 3;
 
@@ -49,25 +43,8 @@ class GatewayKilledWithPendingWindowsIT {
       Map<String, String> inference = FaultRig.inference(longSlots, a, b);
       try (FaultRig rig = FaultRig.start(dir, dataDir, inference)) {
         Map<String, String> secrets = rig.provision(DEVICES);
-        List<DeviceSimulator> devices = rig.devices(secrets);
-        try {
-          VibrationGenerator generator = new VibrationGenerator(7);
-          for (int w = 0; w < WINDOWS; w++) {
-            int i = 0;
-            for (String device : secrets.keySet()) {
-              float[] window = generator.next(MachineState.IMBALANCE).samples();
-              // QoS 1, one window per message: acknowledged once the gateway has it on disk
-              devices
-                  .get(i++)
-                  .publishJson(device, JSON.createObjectNode().put("window", w), window, 1);
-              Thread.sleep(5); // distinct ts per window
-            }
-          }
-        } finally {
-          for (DeviceSimulator d : devices) {
-            d.close();
-          }
-        }
+        // whole windows, one message each; 20 ms between rounds gives each window its own ts
+        rig.publishWindows(secrets, 7, WINDOWS, 1, Duration.ofMillis(20));
         int tasks = DEVICES * WINDOWS;
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (rig.metric("bdt_inference_windows_pending") < tasks && System.nanoTime() < end) {
