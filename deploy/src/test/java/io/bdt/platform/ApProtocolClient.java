@@ -2,28 +2,18 @@ package io.bdt.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bdt.ap.chain.PlatformChain;
 import io.bdt.contracts.gateway.GatewayRequestProof;
 import io.bdt.contracts.receipt.ServiceReceipt;
-import io.bdt.dnn.codec.Frame;
-import io.bdt.dnn.codec.FrameCodec;
-import io.bdt.dnn.codec.Tensor;
-import io.bdt.dnn.graph.GraphAnalyzer;
-import io.bdt.dnn.split.ModelSplitter;
-import io.bdt.dnn.split.SplitModel;
+import io.bdt.dnn.vibration.HeadFrame;
 import io.bdt.dnn.vibration.MachineState;
 import io.bdt.dnn.vibration.VibrationGenerator;
-import io.bdt.dnn.vibration.VibrationModel;
 import io.bdt.dnn.zoo.ModelZoo;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import org.web3j.crypto.Credentials;
@@ -50,29 +40,7 @@ final class ApProtocolClient {
 
   /** The codec frame of the vibration model's head (cut {@link #CUT}) run on {@code window}. */
   static byte[] headFrame(float[] window) throws Exception {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
-    var model = ModelZoo.named("vibration").build();
-    SplitModel split = ModelSplitter.split(GraphAnalyzer.analyze(model, Map.of()), CUT);
-    try (OrtSession head = env.createSession(split.head().toByteArray());
-        OnnxTensor in =
-            OnnxTensor.createTensor(env, FloatBuffer.wrap(window), new long[] {1, window.length});
-        OrtSession.Result r = head.run(Map.of(VibrationModel.INPUT, in))) {
-      OnnxTensor out = (OnnxTensor) r.get(0);
-      FloatBuffer b = out.getFloatBuffer();
-      float[] values = new float[b.remaining()];
-      b.get(values);
-      long[] shape = out.getInfo().getShape();
-      return FrameCodec.encode(
-          new Frame(
-              "vibration",
-              io.bdt.dnn.codec.ModelHash.of(model),
-              CUT,
-              List.of(
-                  Tensor.of(
-                      split.cut().tensorNames().getFirst(),
-                      new int[] {(int) shape[0], (int) shape[1]},
-                      values))));
-    }
+    return HeadFrame.encode(ModelZoo.named("vibration").build(), CUT, window);
   }
 
   /** The slot now on the ledger's clock (chain time), as the gateways number them. */

@@ -3,9 +3,6 @@ package io.bdt.ap.offload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.ModelHash;
@@ -13,13 +10,11 @@ import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
 import io.bdt.dnn.registry.ModelRegistry;
-import io.bdt.dnn.split.ModelSplitter;
-import io.bdt.dnn.split.SplitModel;
+import io.bdt.dnn.vibration.HeadFrame;
 import io.bdt.dnn.vibration.MachineState;
 import io.bdt.dnn.vibration.VibrationGenerator;
 import io.bdt.dnn.vibration.VibrationModel;
 import io.bdt.dnn.zoo.ModelZoo;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +32,6 @@ public class OffloadLaneTest {
   static @TempDir Path cache;
   static TailModels tails;
   static OffloadLane lane;
-  static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
   /** The zoo's vibration classifier's identity (seed {@link VibrationModel#DEFAULT_SEED}). */
   public static final ModelHash VIBRATION = ModelHash.of(ModelZoo.named("vibration").build());
@@ -59,36 +53,7 @@ public class OffloadLaneTest {
 
   /** The frame a gateway running {@code model} sends for {@code window} at cut {@code cut}. */
   public static byte[] headFrame(ModelProto model, int cut, float[] window) throws Exception {
-    SplitModel split = ModelSplitter.split(GraphAnalyzer.analyze(model, Map.of()), cut);
-    if (cut == 0) {
-      return FrameCodec.encode(
-          new Frame(
-              model.getGraph().getName(),
-              ModelHash.of(model),
-              0,
-              List.of(Tensor.of(VibrationModel.INPUT, new int[] {1, window.length}, window))));
-    }
-    try (OrtSession head = ENV.createSession(split.head().toByteArray());
-        OnnxTensor in =
-            OnnxTensor.createTensor(ENV, FloatBuffer.wrap(window), new long[] {1, window.length});
-        OrtSession.Result r = head.run(Map.of(VibrationModel.INPUT, in))) {
-      OnnxTensor out = (OnnxTensor) r.get(0);
-      FloatBuffer b = out.getFloatBuffer();
-      float[] values = new float[b.remaining()];
-      b.get(values);
-      long[] shape = out.getInfo().getShape();
-      int[] dims = new int[shape.length];
-      for (int i = 0; i < dims.length; i++) {
-        dims[i] = (int) shape[i];
-      }
-      String name = split.cut().tensorNames().getFirst();
-      return FrameCodec.encode(
-          new Frame(
-              model.getGraph().getName(),
-              ModelHash.of(model),
-              cut,
-              List.of(Tensor.of(name, dims, values))));
-    }
+    return HeadFrame.encode(model, cut, window);
   }
 
   @Test
