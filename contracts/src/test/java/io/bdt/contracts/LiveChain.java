@@ -18,11 +18,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
@@ -45,9 +44,9 @@ public final class LiveChain {
   public static final long CHAIN_ID = DevNetwork.CHAIN_ID;
 
   /** D_0 (hashes) of the test chain: an AP at reputation 0 mines at 4096 hashes per block. */
-  public static final BigInteger BASE_DIFFICULTY = BigInteger.valueOf(4096);
+  public static final BigInteger BASE_DIFFICULTY = DevNetwork.BASE_DIFFICULTY;
 
-  public static final double ETA = 2.0;
+  public static final double ETA = DevNetwork.ETA;
 
   public static final Credentials ADMIN_1 = key(1);
   public static final Credentials ADMIN_2 = key(2);
@@ -128,30 +127,22 @@ public final class LiveChain {
 
   /** The test genesis: every test account funded, the miner the only AP, the ledger address. */
   public static ChainSpec spec() {
-    Map<String, BigInteger> alloc = new LinkedHashMap<>();
-    BigInteger funds = BigInteger.TEN.pow(24);
-    for (Credentials c :
-        List.of(
-            ADMIN_1,
-            ADMIN_2,
-            ADMIN_3,
-            GATEWAY_1,
-            GATEWAY_2,
-            OUTSIDER,
-            AP_2,
-            LEDGER_DEPLOYER,
-            REGISTRY_ADMIN,
-            MINER)) {
-      alloc.put(c.getAddress(), funds);
-    }
-    return new ChainSpec(
-        CHAIN_ID,
-        30_000_000,
-        BigInteger.valueOf(1_000_000_000L),
-        0,
-        new ChainSpec.DifficultySpec(BASE_DIFFICULTY, ETA),
-        alloc,
-        List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 0.0)),
+    return DevNetwork.spec(
+        Stream.of(
+                ADMIN_1,
+                ADMIN_2,
+                ADMIN_3,
+                GATEWAY_1,
+                GATEWAY_2,
+                OUTSIDER,
+                AP_2,
+                LEDGER_DEPLOYER,
+                REGISTRY_ADMIN,
+                MINER)
+            .map(Credentials::getAddress)
+            .toList(),
+        MINER.getAddress(),
+        0.0,
         GENESIS_LEDGER);
   }
 

@@ -1,6 +1,7 @@
 package io.bdt.explorer;
 
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
@@ -15,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.web3j.crypto.ContractUtils;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
@@ -35,7 +34,7 @@ import org.web3j.utils.Numeric;
  * devices registered and one revoked, an anchored batch of twin records, a reverted call.
  */
 public final class LiveChain implements AutoCloseable {
-  public static final long CHAIN_ID = 1337;
+  public static final long CHAIN_ID = DevNetwork.CHAIN_ID;
   static final Credentials AP = key(100);
   public static final String AP_ADDRESS = AP.getAddress();
   static final Credentials GATEWAY = key(200);
@@ -64,19 +63,13 @@ public final class LiveChain implements AutoCloseable {
     String ledgerAddress =
         Keys.toChecksumAddress(
             ContractUtils.generateContractAddress(DEPLOYER.getAddress(), BigInteger.ZERO));
-    Map<String, BigInteger> alloc = new LinkedHashMap<>();
     List<Credentials> funded = new ArrayList<>(ADMINS);
     funded.addAll(List.of(DEPLOYER, AP, GATEWAY, OUTSIDER));
-    funded.forEach(c -> alloc.put(c.getAddress(), BigInteger.TEN.pow(24)));
     ChainSpec spec =
-        new ChainSpec(
-            CHAIN_ID,
-            30_000_000,
-            BigInteger.valueOf(1_000_000_000L),
-            0,
-            new ChainSpec.DifficultySpec(BigInteger.valueOf(4096), 2.0),
-            alloc,
-            List.of(new ChainSpec.AccessPoint(AP.getAddress(), 0.0)),
+        DevNetwork.spec(
+            funded.stream().map(Credentials::getAddress).toList(),
+            AP.getAddress(),
+            0.0,
             ledgerAddress);
     node =
         new Node(

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.web3j.crypto.Credentials;
@@ -25,6 +26,12 @@ public final class DevNetwork {
 
   /** Balance of the prefunded account: 1,000,000 ether (in wei). */
   public static final BigInteger FUNDS = BigInteger.TEN.pow(24);
+
+  /** D_0 of the dev chain, hashes: an AP at reputation 0 mines at 4096 hashes per block. */
+  public static final BigInteger BASE_DIFFICULTY = BigInteger.valueOf(4096);
+
+  /** eta of the dev chain: how fast difficulty falls with reputation. */
+  public static final double ETA = 2.0;
 
   /** The key files of a dev data directory, under {@code keys/}. */
   public static final String ACCOUNT_KEY_FILE = "keys/dev-account.key";
@@ -76,14 +83,28 @@ public final class DevNetwork {
    * the AP at reputation 1 (so D_m = 554 hashes: blocks in well under a millisecond of hashing).
    */
   public static ChainSpec spec(Keys keys) {
+    return spec(List.of(keys.account().getAddress()), keys.miner().getAddress(), 1.0, null);
+  }
+
+  /**
+   * A genesis with the dev chain's id, gas, fee and difficulty, for tests with accounts of their
+   * own: each of {@code funded} holds {@link #FUNDS}, {@code ap} is the one AP at genesis
+   * reputation {@code apReputation}, and R_m is read from the ReputationLedger at {@code
+   * reputationLedger} once it is deployed (null: the genesis table throughout).
+   */
+  public static ChainSpec spec(
+      List<String> funded, String ap, double apReputation, String reputationLedger) {
+    Map<String, BigInteger> alloc = new LinkedHashMap<>();
+    funded.forEach(account -> alloc.put(account, FUNDS));
     return new ChainSpec(
         CHAIN_ID,
         30_000_000,
         BigInteger.valueOf(1_000_000_000L),
         0,
-        new ChainSpec.DifficultySpec(BigInteger.valueOf(4096), 2.0),
-        Map.of(keys.account().getAddress(), FUNDS),
-        List.of(new ChainSpec.AccessPoint(keys.miner().getAddress(), 1.0)));
+        new ChainSpec.DifficultySpec(BASE_DIFFICULTY, ETA),
+        alloc,
+        List.of(new ChainSpec.AccessPoint(ap, apReputation)),
+        reputationLedger);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.bdt.gateway.chain;
 
 import io.bdt.consensus.chain.ChainSpec;
+import io.bdt.consensus.node.DevNetwork;
 import io.bdt.consensus.node.Node;
 import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
@@ -15,9 +16,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -36,7 +35,7 @@ import org.web3j.utils.Numeric;
  */
 public final class TestChain implements AutoCloseable {
 
-  public static final long CHAIN_ID = 1337;
+  public static final long CHAIN_ID = DevNetwork.CHAIN_ID;
   static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
   static final Credentials DEPLOYER = key(41);
   static final Credentials MINER = key(100);
@@ -124,19 +123,11 @@ public final class TestChain implements AutoCloseable {
       holder.close();
       holder = null;
     }
-    Map<String, BigInteger> alloc = new LinkedHashMap<>();
     List<Credentials> funded = new ArrayList<>(ADMINS);
     funded.addAll(List.of(DEPLOYER, MINER, GATEWAY, OTHER_GATEWAY, OUTSIDER));
-    funded.forEach(c -> alloc.put(c.getAddress(), BigInteger.TEN.pow(24)));
     ChainSpec spec =
-        new ChainSpec(
-            CHAIN_ID,
-            30_000_000,
-            BigInteger.valueOf(1_000_000_000L),
-            0,
-            new ChainSpec.DifficultySpec(BigInteger.valueOf(4096), 2.0),
-            alloc,
-            List.of(new ChainSpec.AccessPoint(MINER.getAddress(), 0.0)));
+        DevNetwork.spec(
+            funded.stream().map(Credentials::getAddress).toList(), MINER.getAddress(), 0.0, null);
     node =
         new Node(
             new NodeConfig(
