@@ -186,15 +186,7 @@ public final class TwinStore implements AutoCloseable {
       }
       ticket = listeners.ticket();
     }
-    boolean synced = false;
-    try {
-      if (durable) {
-        syncTo(end);
-      }
-      synced = true;
-    } finally {
-      listeners.publish(ticket, synced ? event : null);
-    }
+    syncAndPublish(ticket, event, end, durable);
     return event;
   }
 
@@ -217,14 +209,25 @@ public final class TwinStore implements AutoCloseable {
       }
       ticket = listeners.ticket();
     }
+    syncAndPublish(ticket, event, end, true);
+    return Optional.of(event);
+  }
+
+  /**
+   * Waits until the journal is on disk to {@code end} when {@code durable}, then passes {@code
+   * event} to the listeners in its {@code ticket}'s turn; a write whose sync failed still takes its
+   * turn (with no event), or every later writer would wait for it.
+   */
+  private void syncAndPublish(long ticket, TwinEvent event, long end, boolean durable) {
     boolean synced = false;
     try {
-      syncTo(end);
+      if (durable) {
+        syncTo(end);
+      }
       synced = true;
     } finally {
       listeners.publish(ticket, synced ? event : null);
     }
-    return Optional.of(event);
   }
 
   /** Journals and records one event; caller holds the lock. Returns the journal's end. */
