@@ -7,9 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.dnn.vibration.MachineState;
 import io.bdt.dnn.vibration.VibrationGenerator;
 import io.bdt.dnn.vibration.VibrationWindow;
-import io.bdt.gateway.access.RequestId;
-import io.bdt.gateway.mqtt.MessageCallback;
 import io.bdt.gateway.mqtt.PahoReconnect;
+import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.pki.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +30,6 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
 
 /**
  * A simulated fleet of vibration sensors and cameras on MQTT: each device provisions itself at its
@@ -133,8 +129,8 @@ final class SensorFleet implements AutoCloseable {
    * Gives every device its own connection: a device whose secret is in {@code credentials} (from an
    * earlier run) connects with it; any other asks its own gateway to provision it (profile key and
    * secret) on {@code bdt/{gatewayId}/provision/request/{requestId}} (its client id and a fresh
-   * nonce, {@link RequestId}, so no one else can name the reply topic), stores the issued secret in
-   * {@code credentials} (owner-only) and connects with it.
+   * nonce, {@link io.bdt.gateway.access.RequestId}, so no one else can name the reply topic),
+   * stores the issued secret in {@code credentials} (owner-only) and connects with it.
    *
    * @throws IOException naming the device when its gateway refuses it or does not answer
    */
@@ -154,50 +150,36 @@ final class SensorFleet implements AutoCloseable {
     }
   }
 
-  /** One provisioning exchange; returns the issued device secret. */
+  /**
+   * One provisioning exchange, through a {@link DeviceSimulator} provisioning client; returns the
+   * issued device secret.
+   */
   private String provisionOne(Device d, String key, String secret)
       throws IOException, MqttException {
-    String clientId = "prov-" + UUID.randomUUID();
-    String requestId = RequestId.create(clientId, new java.security.SecureRandom());
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-    MqttClient provisioning = connect(clientId, "provision:" + key, secret);
-    try {
-      provisioning.setCallback(new ReplyCallback(reply));
-      provisioning.subscribe(
-          new String[] {"bdt/" + d.gatewayId() + "/provision/reply/" + requestId}, new int[] {1});
-      ObjectNode request = JSON.createObjectNode();
-      request.put("provisioningKey", key);
-      request.put("provisioningSecret", secret);
-      request.put("deviceId", d.id());
-      provisioning.publish(
-          "bdt/" + d.gatewayId() + "/provision/request/" + requestId,
-          JSON.writeValueAsBytes(request),
-          1,
-          false);
-      JsonNode answer = reply.get(30, TimeUnit.SECONDS);
-      if (!"provisioned".equals(answer.path("status").asText())) {
-        throw new IOException(
-            "gateway "
-                + d.gatewayId()
-                + " refused to provision "
-                + d.id()
-                + ": "
-                + answer.path("reason").asText()
-                + " ("
-                + answer.path("detail").asText()
-                + ")");
-      }
-      return answer.path("deviceSecret").asText();
+    JsonNode answer;
+    try (DeviceSimulator provisioning =
+        DeviceSimulator.provisioningClient(brokerUrl, d.gatewayId(), key, secret, tls)) {
+      answer = provisioning.provision(key, secret, d.id());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while provisioning " + d.id(), e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IOException(
           "gateway " + d.gatewayId() + " did not answer " + d.id() + "'s provisioning request", e);
-    } finally {
-      provisioning.disconnect();
-      provisioning.close();
     }
+    if (!"provisioned".equals(answer.path("status").asText())) {
+      throw new IOException(
+          "gateway "
+              + d.gatewayId()
+              + " refused to provision "
+              + d.id()
+              + ": "
+              + answer.path("reason").asText()
+              + " ("
+              + answer.path("detail").asText()
+              + ")");
+    }
+    return answer.path("deviceSecret").asText();
   }
 
   private MqttClient connect(String clientId, String username, String password)
@@ -216,18 +198,6 @@ final class SensorFleet implements AutoCloseable {
     c.setTimeToWait(PUBACK_WAIT_MILLIS);
     c.connect(options);
     return c;
-  }
-
-  /** Completes a future with the first message's JSON. */
-  private record ReplyCallback(CompletableFuture<JsonNode> reply) implements MessageCallback {
-    @Override
-    public void messageArrived(String topic, MqttMessage message) {
-      try {
-        reply.complete(JSON.readTree(message.getPayload()));
-      } catch (IOException e) {
-        reply.completeExceptionally(e);
-      }
-    }
   }
 
   /** Starts publishing one window per device every {@code periodMillis}. */

@@ -246,7 +246,7 @@ public final class DeviceSimulator implements AutoCloseable {
     client.subscribe(new String[] {replyTopic}, new int[] {1});
     try {
       client.publish(requestTopic, payload, 1, false);
-      return reply.get(10, TimeUnit.SECONDS);
+      return reply.get(OPERATION_WAIT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("provisioning reply did not parse", e.getCause());
     } finally {
