@@ -10,6 +10,7 @@ import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
@@ -127,16 +128,7 @@ public final class Charts {
             true,
             false,
             false);
-    CategoryPlot plot = chart.getCategoryPlot();
-    BarRenderer renderer = (BarRenderer) plot.getRenderer();
-    renderer.setBarPainter(new StandardBarPainter());
-    renderer.setShadowVisible(false);
-    renderer.setSeriesPaint(0, new Color(0x1f77b4));
-    renderer.setSeriesPaint(1, new Color(0xff7f0e));
-    CategoryAxis algorithms = plot.getDomainAxis();
-    algorithms.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-    algorithms.setMaximumCategoryLabelWidthRatio(1.6f);
-    save(chart, png);
+    saveBars(chart, List.of(new Color(0x1f77b4), new Color(0xff7f0e)), png);
   }
 
   /**
@@ -253,12 +245,25 @@ public final class Charts {
             true,
             false,
             false);
+    List<Color> colours = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      colours.add(PALETTE[i % PALETTE.length]);
+    }
+    saveBars(chart, colours, png);
+  }
+
+  /**
+   * Saves a bar chart as {@code png}: flat bars (no gradient, no shadow), series {@code i} in
+   * {@code colours.get(i)}, small category labels up to 1.6 category widths wide.
+   */
+  private static void saveBars(JFreeChart chart, List<Color> colours, Path png)
+      throws IOException {
     CategoryPlot plot = chart.getCategoryPlot();
     BarRenderer renderer = (BarRenderer) plot.getRenderer();
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
-    for (int i = 0; i < values.size(); i++) {
-      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    for (int i = 0; i < colours.size(); i++) {
+      renderer.setSeriesPaint(i, colours.get(i));
     }
     CategoryAxis categories = plot.getDomainAxis();
     categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));

@@ -104,8 +104,14 @@ class ReportFilesTest {
     Charts.latencyPerAlgorithm(summaries(), 60, dir.resolve("bars.png"));
     Charts.reputationOverTime(runs.subList(1, 3), 0.3, dir.resolve("rep.png"));
     Charts.latencyVersusParameter(sweep, "V", 1, dir.resolve("sweep.png"));
+    Charts.groupedBars(
+        "grouped",
+        "algorithm",
+        "latency (ms)",
+        Map.of("measured", Map.of("DPRA", 20.0, "GREEDY", 30.0), "predicted", Map.of("DPRA", 18.0)),
+        dir.resolve("grouped.png"));
 
-    for (String name : List.of("v.png", "bars.png", "rep.png", "sweep.png")) {
+    for (String name : List.of("v.png", "bars.png", "rep.png", "sweep.png", "grouped.png")) {
       Path png = dir.resolve(name);
       assertThat(Files.readAllBytes(png)).startsWith(0x89, 'P', 'N', 'G');
       BufferedImage image = ImageIO.read(png.toFile());
