@@ -78,10 +78,13 @@ abstract class FleetLink {
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final SSLEngine engine;
+
     /** Records read from the network, not yet unwrapped (write mode). */
     private final ByteBuffer netIn;
+
     /** Records made, not yet sent (read mode). */
     private final ByteBuffer netOut;
+
     /** Plaintext unwrapped, not yet handed to the caller (write mode). */
     private final ByteBuffer appIn;
 

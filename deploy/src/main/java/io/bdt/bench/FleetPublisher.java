@@ -138,11 +138,7 @@ public final class FleetPublisher {
    * CONNACKs said the broker had kept the device's session.
    */
   private static int connectAll(
-      JsonNode specs,
-      Broker broker,
-      String clientPrefix,
-      Selector selector,
-      List<Device> devices)
+      JsonNode specs, Broker broker, String clientPrefix, Selector selector, List<Device> devices)
       throws IOException {
     int sessions = 0;
     int waiting = 0;

@@ -2,11 +2,11 @@ package io.bdt.gateway.inference;
 
 /**
  * The gateway's estimate, per AP, of the AP's real speed on this gateway's model: {@code phi_A} in
- * the system model's tail term {@code b c_k^tail / (phi_A f^I)}, measured from the AP's own
- * compute times (docs/dpra.md, "The AP's measured speed"). Each offloaded task gives {@code phi =
- * tailFlops / (apSeconds * f^I)} with {@code apSeconds} the time the AP reports for the tail (duty
- * cycle pauses excluded) and {@code f^I} the share it was given, Hz; the estimate is the median of
- * the last {@link #window} tasks, so a task that met a GC pause or a cold path does not move it.
+ * the system model's tail term {@code b c_k^tail / (phi_A f^I)}, measured from the AP's own compute
+ * times (docs/dpra.md, "The AP's measured speed"). Each offloaded task gives {@code phi = tailFlops
+ * / (apSeconds * f^I)} with {@code apSeconds} the time the AP reports for the tail (duty cycle
+ * pauses excluded) and {@code f^I} the share it was given, Hz; the estimate is the median of the
+ * last {@link #window} tasks, so a task that met a GC pause or a cold path does not move it.
  *
  * <p>Warm-up: until {@link #WARM_UP_TASKS} tasks at an AP are measured its speed is 0, which means
  * "not measured" to the slot cost and prices the AP at the genesis' {@code phi_A}. A task whose

@@ -110,8 +110,7 @@ public class InferenceLoop {
             c.gatewayFlopsPerSecond(),
             c.initialUplinkRate(),
             c.costFitWeight());
-    ApSpeedEstimator apSpeed =
-        new ApSpeedEstimator(Math.max(1, apUrls.size()), c.costFitWeight());
+    ApSpeedEstimator apSpeed = new ApSpeedEstimator(Math.max(1, apUrls.size()), c.costFitWeight());
     ECKeyPair key =
         io.bdt.contracts.keys.ChainKey.resolve(
                 "bdt.gateway.inference.signing-key-file",
@@ -128,8 +127,8 @@ public class InferenceLoop {
             : null;
     ApClient aps =
         new ApClient(key, java.time.Clock.systemUTC(), TlsContexts.trusting(c.caFile()), shaper);
-    planner = new SlotPlanner(
-            c, heads, aps, uplink, apSpeed, channel, shaper, chainParameters, registry);
+    planner =
+        new SlotPlanner(c, heads, aps, uplink, apSpeed, channel, shaper, chainParameters, registry);
     runner =
         new TaskRunner(
             config.namespace(),

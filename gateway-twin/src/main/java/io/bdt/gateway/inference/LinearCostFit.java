@@ -9,8 +9,8 @@ import java.util.Arrays;
  * do not move it: a Theil-Sen line over the last {@link #window} tasks (the slope is the median of
  * the slopes between every two tasks whose sizes differ by at least {@code priorUnits}; the fixed
  * cost the median of {@code seconds - slope * units}). Where a mean follows a skewed distribution
- * of times, this follows its median, which is what the per-cut prediction error is measured
- * against (docs/benchmarks.md).
+ * of times, this follows its median, which is what the per-cut prediction error is measured against
+ * (docs/benchmarks.md).
  *
  * <p>While sizes do not vary (fewer such pairs than tasks in the window: a gateway that stays at
  * one cut), the data cannot separate the two parts and the prior slope holds. Both parts are kept

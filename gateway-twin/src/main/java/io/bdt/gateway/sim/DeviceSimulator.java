@@ -405,10 +405,10 @@ public final class DeviceSimulator implements AutoCloseable {
   static final long DISCONNECT_WAIT_MS = 5_000;
 
   /**
-   * How long a connect, publish or subscribe waits for the broker's acknowledgement before it
-   * fails with {@link MqttException#REASON_CODE_CLIENT_TIMEOUT}. Paho's blocking client waits
-   * without limit by default, and a QoS 1 publish that the broker refuses while it drops the
-   * connection (a revoked device kicked as it publishes) may never be acknowledged nor failed.
+   * How long a connect, publish or subscribe waits for the broker's acknowledgement before it fails
+   * with {@link MqttException#REASON_CODE_CLIENT_TIMEOUT}. Paho's blocking client waits without
+   * limit by default, and a QoS 1 publish that the broker refuses while it drops the connection (a
+   * revoked device kicked as it publishes) may never be acknowledged nor failed.
    */
   static final long OPERATION_WAIT_MS = 30_000;
 

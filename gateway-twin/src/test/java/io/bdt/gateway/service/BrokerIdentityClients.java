@@ -129,7 +129,8 @@ abstract class BrokerIdentityClients {
     Duration request = Duration.between(sent, Instant.now());
     await("the revoked device disconnected", () -> device.disconnectedAt().isPresent());
     assertThat(Duration.between(sent, device.disconnectedAt().orElseThrow()))
-        .as("time from the revocation request to the broker dropping the device (request took %s)",
+        .as(
+            "time from the revocation request to the broker dropping the device (request took %s)",
             request)
         .isLessThanOrEqualTo(Duration.ofSeconds(1));
   }

@@ -256,8 +256,7 @@ public final class Charts {
    * Saves a bar chart as {@code png}: flat bars (no gradient, no shadow), series {@code i} in
    * {@code colours.get(i)}, small category labels up to 1.6 category widths wide.
    */
-  private static void saveBars(JFreeChart chart, List<Color> colours, Path png)
-      throws IOException {
+  private static void saveBars(JFreeChart chart, List<Color> colours, Path png) throws IOException {
     CategoryPlot plot = chart.getCategoryPlot();
     BarRenderer renderer = (BarRenderer) plot.getRenderer();
     renderer.setBarPainter(new StandardBarPainter());
