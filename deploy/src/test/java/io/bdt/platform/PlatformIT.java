@@ -259,12 +259,16 @@ class PlatformIT {
     assertThat(counter(metrics, "bdt_ap_coordinator_demands_decided_total"))
         .isGreaterThan(counter(metrics, "bdt_ap_coordinator_slots_total")); // 2 gateways per slot
     for (ServiceProcess gateway : platform.gatewayProcesses()) {
-      assertThat(
+      // a gateway whose demands missed the slots decided so far falls back locally for them; CI
+      // once found gw1 at 0 here while the APs already mined with the coordinator's shares
+      eventually(
+          gateway.name() + "'s slots decided by the coordinator",
+          Duration.ofSeconds(60),
+          () ->
               counter(
-                  probe.get(gateway.baseUrl() + "/q/metrics"),
-                  "bdt_dpra_decisions_total{source=\"coordinator\"}"))
-          .as(gateway.name() + "'s slots decided by the coordinator")
-          .isPositive();
+                      probe.get(gateway.baseUrl() + "/q/metrics"),
+                      "bdt_dpra_decisions_total{source=\"coordinator\"}")
+                  > 0);
     }
 
     JsonNode status = JSON.readTree(probe.get(ap0 + "/status"));
