@@ -44,6 +44,8 @@ public final class OffloadLane {
   private final AtomicLong served = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong overloaded = new AtomicLong();
+  // every tail load's time so far, ns: a task that waited while it grew waited behind a load
+  private final AtomicLong loadNanos = new AtomicLong();
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private volatile double inferenceShareHz;
   private final Map<Reason, AtomicLong> refused = new java.util.concurrent.ConcurrentHashMap<>();
@@ -96,9 +98,11 @@ public final class OffloadLane {
               "queue: " + maxQueue + " tasks already wait at this AP; retry in the next slot"));
     }
     long arrived = System.nanoTime();
+    long loadsBefore = loadNanos.get();
     lane.lock();
     try {
       long started = System.nanoTime();
+      double loadWait = (loadNanos.get() - loadsBefore) / 1e9;
       this.inferenceShareHz = inferenceShareHz;
       // a model not yet loaded is loaded here, in the lane: its tasks wait, nobody else's run
       OffloadResult result =
@@ -107,7 +111,8 @@ public final class OffloadLane {
               frame.cut(),
               share.threads(),
               (TailModels.Tail tail, double loadSeconds) ->
-                  run(taskId, frame, tail, (started - arrived) / 1e9, loadSeconds));
+                  run(taskId, frame, tail, (started - arrived) / 1e9, loadSeconds, loadWait));
+      loadNanos.addAndGet(Math.round(result.tailLoadSeconds() * 1e9));
       served.incrementAndGet();
       servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
       long pauseNanos = (long) (share.pauseAfter(result.apSeconds()) * 1e9);
@@ -139,7 +144,12 @@ public final class OffloadLane {
   }
 
   private OffloadResult run(
-      String taskId, Frame frame, TailModels.Tail tail, double queued, double loadSeconds)
+      String taskId,
+      Frame frame,
+      TailModels.Tail tail,
+      double queued,
+      double loadSeconds,
+      double loadWait)
       throws OrtException {
     OrtSession session = tail.session();
     Map<String, OnnxTensor> inputs = new HashMap<>();
@@ -188,7 +198,8 @@ public final class OffloadLane {
           samples * tail.tailFlops(),
           apSeconds,
           queued,
-          loadSeconds);
+          loadSeconds,
+          loadWait);
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }

@@ -17,6 +17,10 @@ import java.util.List;
  *     session the cache had dropped), seconds; 0 for a warm tail. Neither {@code apSeconds} nor
  *     {@code queueSeconds} includes it, so a gateway that estimates its per-offload cost from the
  *     round trip leaves such a task out (docs/dpra.md, "Fixed costs in the slot cost").
+ * @param loadWaitSeconds the tail loads of other tasks that ended while this task waited in the
+ *     queue (each whole, so it may exceed {@code queueSeconds} for a task that arrived during a
+ *     load), seconds; 0 when none did. Such a task is a cold start too: its round trip carries
+ *     another cut's one-time load.
  */
 public record OffloadResult(
     String taskId,
@@ -25,4 +29,5 @@ public record OffloadResult(
     long tailFlops,
     double apSeconds,
     double queueSeconds,
-    double tailLoadSeconds) {}
+    double tailLoadSeconds,
+    double loadWaitSeconds) {}

@@ -246,6 +246,44 @@ public final class ShareClaims {
     return s != null && s.miningShareHz != null;
   }
 
+  /**
+   * What {@code gateway}, not assigned here in {@code slot}, can claim now without a {@link
+   * Reason#BUDGET_EXCEEDED} refusal, Hz: the budget {@link #claim} checks it against (after the
+   * mining share, the assigned shares and the other gateways' claims); in a slot no coordinator
+   * decided, at most an equal part of {@code F_m - f_m^B} for each gateway that claimed here within
+   * the last {@code recentSlots} slots, {@code gateway} included, so that the first local fallback
+   * does not take the whole budget and leave the others' offloads refused. A gateway that decides
+   * locally reads it ({@code GET /status?slot=t}) and claims no more. 0 outside the ledger's window.
+   */
+  public synchronized double available(long slot, String gateway) {
+    if (!inWindow.test(slot)) {
+      return 0;
+    }
+    Slot s = slots.getOrDefault(slot, new Slot());
+    String g = gateway == null ? "" : gateway.toLowerCase(Locale.ROOT);
+    Claim held = s.claims.get(g);
+    ServingAssignment mine = s.assigned.get(g);
+    if (mine != null || held != null) {
+      return mine != null ? mine.inferenceShare() : held.share(); // what it must claim again
+    }
+    double left = Math.max(0, budgetLeft(s));
+    if (s.miningShareHz == null) {
+      Set<String> claimants = new HashSet<>();
+      claimants.add(g);
+      slots
+          .subMap(slot - recentSlots, true, slot, true)
+          .values()
+          .forEach(
+              recent ->
+                  recent.claims.keySet().stream()
+                      .filter(k -> !recent.assigned.containsKey(k))
+                      .forEach(claimants::add));
+      double free = Math.max(0, budgetHz - decidedMiningHz.getAsDouble());
+      left = Math.min(left, free / claimants.size());
+    }
+    return left;
+  }
+
   private double budgetLeft(Slot s) {
     double mining = s.miningShareHz != null ? s.miningShareHz : decidedMiningHz.getAsDouble();
     double left = budgetHz - mining;

@@ -34,6 +34,9 @@ package io.bdt.ap.status;
  * @param p2p the node's peer URL
  * @param coordinatorPolicy the policy this AP's slot coordinator decides with ({@code DPRA} unless
  *     {@code bdt.ap.coordinator.policy} names a baseline)
+ * @param slotInferenceAvailable for {@code GET /status?slot=t}: the inference share, Hz, the asking
+ *     gateway can claim in slot {@code t} without a budget refusal ({@code ShareClaims.available});
+ *     null without a slot
  */
 public record ApStatus(
     String ap,
@@ -62,4 +65,5 @@ public record ApStatus(
     double hashRate,
     String rpc,
     String p2p,
-    String coordinatorPolicy) {}
+    String coordinatorPolicy,
+    Double slotInferenceAvailable) {}

@@ -50,16 +50,22 @@ public class StatusResource {
   @Operation(summary = "Budget, virtual queue, reputation, shares and counters of this AP")
   @SecurityRequirement(name = "bearer")
   @SecurityRequirement(name = "gatewaySignature")
-  public Response get(@Context HttpHeaders headers) throws IOException {
+  public Response get(@Context HttpHeaders headers, @jakarta.ws.rs.QueryParam("slot") Long slot)
+      throws IOException {
     boolean reader =
         caller != null && (caller.hasRole(Roles.TWIN_READER) || caller.hasRole(Roles.OPERATOR));
+    String gateway = null;
     if (!reader) {
       if (caller != null && !caller.isAnonymous()) {
         return OffloadResource.error(
             403, "GET /status needs the role twin-reader or operator, or a gateway's signature");
       }
-      if (ap.gatewayProofs().check("GET", "/status", new byte[0], headers::getHeaderString)
-          instanceof GatewayProofs.Verdict.Refused r) {
+      GatewayProofs.Verdict proof =
+          ap.gatewayProofs().check("GET", "/status", new byte[0], headers::getHeaderString);
+      if (proof instanceof GatewayProofs.Verdict.Proven p) {
+        gateway = p.gateway();
+      }
+      if (proof instanceof GatewayProofs.Verdict.Refused r) {
         return OffloadResource.error(
             r.reason().status,
             r.reason() == GatewayProofs.Reason.MISSING_PROOF
@@ -68,11 +74,19 @@ public class StatusResource {
                 : r.message());
       }
     }
-    return Response.ok(status()).build();
+    return Response.ok(status(slot, gateway)).build();
   }
 
   /** The status now. */
   public ApStatus status() throws IOException {
+    return status(null, null);
+  }
+
+  /**
+   * The status now, with what {@code gateway} can claim in {@code slot} when a slot is given (a
+   * gateway deciding the slot locally asks, docs/dpra.md "Checking the claimed share").
+   */
+  public ApStatus status(Long slot, String gateway) throws IOException {
     OffloadLane.Counters c = ap.lane().counters();
     double budget = ap.budget();
     double inference = ap.lane().inferenceShareHz();
@@ -106,6 +120,7 @@ public class StatusResource {
         ap.chain().rpc("bdt_hashRate").asDouble(),
         ap.chain().rpcUrl(),
         ap.chain().p2pUrl(),
-        ap.coordinator().policyName());
+        ap.coordinator().policyName(),
+        slot == null ? null : ap.shareClaims().available(slot, gateway));
   }
 }

@@ -95,6 +95,36 @@ public class OffloadLaneTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aTaskQueuedBehindAnotherTasksTailLoadReportsTheWait() throws Exception {
+    float[] window = new VibrationGenerator(10).next(MachineState.NORMAL).samples();
+    byte[] warm = headFrame(CUT, window);
+    lane.serve("0x20", warm, 2e10); // CUT's tail at 2 threads is open from here on
+    boolean waited = false;
+    for (int cut : new int[] {1, 2, 3}) { // cuts no other test of this class opens
+      byte[] cold = headFrame(cut, window);
+      var first =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> lane.serve("0x2" + cut, cold, 2e10));
+      while (lane.counters().waiting() == 0 && !first.isDone()) {
+        Thread.onSpinWait();
+      }
+      OffloadResult behind = lane.serve("0x3" + cut, warm, 2e10);
+      OffloadResult loaded = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(loaded.tailLoadSeconds()).as("cut %d was cold", cut).isPositive();
+      assertThat(loaded.loadWaitSeconds()).isZero();
+      assertThat(behind.tailLoadSeconds()).isZero();
+      // it either ran first, or waited for the whole load
+      if (behind.loadWaitSeconds() > 0) {
+        assertThat(behind.loadWaitSeconds())
+            .isCloseTo(loaded.tailLoadSeconds(), org.assertj.core.api.Assertions.within(1e-6));
+        waited = true;
+      }
+    }
+    assertThat(waited).as("at least one task arrived while a tail loaded").isTrue();
+  }
+
+  @Test
   void tailIsCachedOnDisk() throws Exception {
     lane.serve("0x03", headFrame(CUT, new float[1024]), 2e10);
     assertThat(Files.exists(cache.resolve(VIBRATION.hex()).resolve("cut-" + CUT + ".onnx")))

@@ -1,6 +1,7 @@
 package io.bdt.ap.offload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.bdt.ap.coordinator.ServingAssignment;
 import io.bdt.ap.offload.ShareClaims.Reason;
@@ -118,6 +119,34 @@ class ShareClaimsTest {
     assertThat(refusal(c.claim(HONEST, 300, "0x03", 1.6e10, 1))).isEqualTo(Reason.SHARE_MISMATCH);
     assertThat(refusal(c.claim(HONEST, 300, "0x03", 1.5e10, 4)))
         .isEqualTo(Reason.SLOT_TASKS_MISMATCH);
+  }
+
+  @Test
+  void whatAnUnassignedGatewayCanClaimIsTheBudgetLeftAndInAFallbackSlotAnEqualPart()
+      throws Exception {
+    ShareClaims c = claims(0);
+    c.assigned(200, 1e10, List.of(new ServingAssignment(HONEST, 0, 4e9, 2)));
+    // coordinated: 2e10 - 1e10 mined - 4e9 assigned; the assigned gateway its assignment
+    assertThat(c.available(200, LIAR)).isCloseTo(6e9, within(1.0));
+    assertThat(c.available(200, HONEST)).isEqualTo(4e9);
+    // the coordinator gave the rest of the budget to mining: nothing for a late gateway
+    c.assigned(201, 1.6e10, List.of(new ServingAssignment(HONEST, 0, 4e9, 2)));
+    assertThat(c.available(201, LIAR)).isZero();
+
+    decidedMining.set(5e9);
+    // no coordinator, nobody claimed lately: the whole F_m - f^B
+    assertThat(c.available(300, HONEST)).isCloseTo(1.5e10, within(1.0));
+    assertThat(c.claim(HONEST, 299, "0x01", 7.5e9, 1)).isInstanceOf(Verdict.Taken.class);
+    // HONEST claimed at slot 299: each of the two gets half, and both claims are taken
+    double half = c.available(300, LIAR);
+    assertThat(half).isCloseTo(7.5e9, within(1.0));
+    assertThat(c.claim(LIAR, 300, "0x02", half, 1)).isInstanceOf(Verdict.Taken.class);
+    assertThat(c.claim(HONEST, 300, "0x03", c.available(300, HONEST), 1))
+        .isInstanceOf(Verdict.Taken.class);
+    assertThat(c.refused(Reason.BUDGET_EXCEEDED)).isZero();
+    // a third gateway finds the slot's budget claimed; outside the ledger's window: nothing
+    assertThat(c.available(300, "0xcc")).isZero();
+    assertThat(c.available(50, HONEST)).isZero();
   }
 
   @Test
