@@ -60,8 +60,20 @@ public final class ApClient {
   /** The AP's status; throws if it does not answer within {@code timeout}. */
   public ApStatus status(String baseUrl, Duration timeout)
       throws IOException, InterruptedException {
+    return status(baseUrl, -1, timeout);
+  }
+
+  /**
+   * The AP's status with what this gateway can claim there in slot {@code slot} ({@code < 0}: no
+   * slot, {@link ApStatus#slotInferenceAvailable()} NaN); throws if it does not answer within
+   * {@code timeout}.
+   */
+  public ApStatus status(String baseUrl, long slot, Duration timeout)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/status")).timeout(timeout).GET();
+        HttpRequest.newBuilder(URI.create(baseUrl + "/status" + (slot >= 0 ? "?slot=" + slot : "")))
+            .timeout(timeout)
+            .GET();
     sign(request, "GET", "/status", "", new byte[0]);
     HttpResponse<byte[]> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -76,7 +88,10 @@ public final class ApClient {
         number(body, "reputation", baseUrl),
         body.path("inferenceShare").asDouble(0),
         body.path("miningShare").asDouble(0),
-        body.path("coordinatorPolicy").asText(io.bdt.optimizer.dpra.Dpra.NAME));
+        body.path("coordinatorPolicy").asText(io.bdt.optimizer.dpra.Dpra.NAME),
+        body.path("slotInferenceAvailable").isNumber()
+            ? body.get("slotInferenceAvailable").asDouble()
+            : Double.NaN);
   }
 
   /**
@@ -120,7 +135,8 @@ public final class ApClient {
         body.path("tailFlops").asLong(0),
         body.path("apSeconds").asDouble(0),
         seconds,
-        body.path("tailLoadSeconds").asDouble(0));
+        body.path("tailLoadSeconds").asDouble(0),
+        body.path("loadWaitSeconds").asDouble(0));
   }
 
   /**

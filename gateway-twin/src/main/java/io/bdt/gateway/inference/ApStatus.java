@@ -11,6 +11,8 @@ package io.bdt.gateway.inference;
  * @param miningShare {@code f_m^B}, Hz
  * @param coordinatorPolicy the policy its slot coordinator decides with ({@code DPRA} when the AP
  *     does not say)
+ * @param slotInferenceAvailable the inference share this gateway can claim at the AP in the slot
+ *     asked for without a budget refusal, Hz; NaN when no slot was asked or the AP does not say
  */
 public record ApStatus(
     String ap,
@@ -19,4 +21,5 @@ public record ApStatus(
     double reputation,
     double inferenceShare,
     double miningShare,
-    String coordinatorPolicy) {}
+    String coordinatorPolicy,
+    double slotInferenceAvailable) {}

@@ -48,6 +48,8 @@ final class SlotPlanner {
   private final DpraController controller;
   private final Counter coordinatorDecisions;
   private final Counter localDecisions;
+  private final Counter fallbackShareCut;
+  private final Counter fallbackLocal;
   private volatile boolean fellBack;
 
   /** The local fallback's baseline policies by name (RANDOM's seed: the simulator's default). */
@@ -86,6 +88,20 @@ final class SlotPlanner {
             .description("slots decided: by the slot coordinator's joint decision, or locally")
             .tag("source", "local-fallback")
             .register(registry);
+    fallbackShareCut =
+        Counter.builder("bdt.dpra.fallback.share.limited")
+            .description(
+                "local fallback decisions whose inference share was cut to what the serving AP"
+                    + " had left in the slot, or that ran fully local because it had none")
+            .tag("outcome", "share-cut")
+            .register(registry);
+    fallbackLocal =
+        Counter.builder("bdt.dpra.fallback.share.limited")
+            .description(
+                "local fallback decisions whose inference share was cut to what the serving AP"
+                    + " had left in the slot, or that ran fully local because it had none")
+            .tag("outcome", "fully-local")
+            .register(registry);
   }
 
   /** The plan of slot {@code t} for {@code samples} tasks over the APs at {@code urls}. */
@@ -94,7 +110,7 @@ final class SlotPlanner {
     double[] rates = uplinkRates(t, urls);
     Optional<OffloadPlan> coordinated = coordinated(t, samples, serving, rates, urls);
     OffloadPlan plan =
-        coordinated.isPresent() ? coordinated.get() : local(samples, serving, rates, urls);
+        coordinated.isPresent() ? coordinated.get() : local(t, samples, serving, rates, urls);
     // a channel's rates are the ones the offloads are shaped to this slot
     return plan.withShapedRates(channel.isPresent() ? rates : null);
   }
@@ -199,21 +215,28 @@ final class SlotPlanner {
     return Optional.empty();
   }
 
-  /** This gateway's own DPRA decision ({@code N = 1}) from the APs' reported states. */
-  private OffloadPlan local(int samples, int serving, double[] rates, List<String> urls) {
+  /**
+   * This gateway's own DPRA decision ({@code N = 1}) from the APs' reported states, its inference
+   * share bounded by what the serving AP says this gateway can claim in slot {@code t} ({@link
+   * #fitShare}).
+   */
+  private OffloadPlan local(long t, int samples, int serving, double[] rates, List<String> urls) {
     GatewayConfig.Inference c = config;
     int m = Math.max(1, urls.size());
     double[] budget = new double[m];
     double[] reputation = new double[m];
     double[] queue = new double[m];
     boolean[] down = new boolean[m];
+    double[] available = new double[m];
+    java.util.Arrays.fill(available, Double.NaN);
     String policy = null;
     for (int a = 0; a < m; a++) {
       budget[a] = chainParameters.apBudgetHz();
       down[a] = true;
       if (a < urls.size()) {
         try {
-          ApStatus status = aps.status(urls.get(a), Duration.ofMillis(500));
+          ApStatus status = aps.status(urls.get(a), t, Duration.ofMillis(500));
+          available[a] = status.slotInferenceAvailable();
           budget[a] = status.budget() > 0 ? status.budget() : budget[a];
           reputation[a] = Math.min(1, Math.max(0, status.reputation()));
           queue[a] = Math.max(0, status.queue());
@@ -264,6 +287,18 @@ final class SlotPlanner {
     SlotDecision decision = decide(policy == null ? Dpra.NAME : policy, observation);
     int cut = decision.cut()[0];
     double share = decision.inferenceShare()[0];
+    double fitted = fitShare(share, available[serving], budget[serving]);
+    if (fitted != share) {
+      // the AP would refuse the decided share (BUDGET_EXCEEDED): the slot's budget there is
+      // given, to the coordinator's assignments and mining or to other gateways' fallbacks
+      share = fitted;
+      if (share == 0) {
+        cut = heads.fullyLocalCut();
+        fallbackLocal.increment();
+      } else {
+        fallbackShareCut.increment();
+      }
+    }
     return new OffloadPlan(
         cut,
         share,
@@ -296,6 +331,23 @@ final class SlotPlanner {
             });
     return baseline == null ? controller.decide(observation) : baseline.decide(observation);
   }
+
+  /**
+   * The inference share a local decision of {@code share} Hz claims at an AP where this gateway can
+   * claim {@code available} Hz in the slot (NaN: the AP did not say): the decided share when it
+   * fits, else what is available, and 0 (run fully local) when that is under {@link
+   * #MIN_FALLBACK_SHARE} of the AP's budget, a share that would run the tail at the lane's
+   * smallest duty cycle.
+   */
+  static double fitShare(double share, double available, double budget) {
+    if (Double.isNaN(available) || share <= available * (1 + 1e-6)) {
+      return share;
+    }
+    return available < MIN_FALLBACK_SHARE * budget ? 0 : available;
+  }
+
+  /** Below this fraction of the AP's budget a local fallback does not offload. */
+  static final double MIN_FALLBACK_SHARE = 0.02;
 
   /** The serving AP first, then every other AP not known to be down this slot, by index. */
   private static List<Integer> offloadOrder(int serving, boolean[] down) {

@@ -82,6 +82,7 @@ final class TaskRunner {
     String label;
     double[] probabilities;
     double seconds;
+    double coldStart = 0;
     double headFlops = heads.costTable().cut(cut).headFlops();
     if (cut == heads.fullyLocalCut()) {
       probabilities = runLocally(window);
@@ -141,18 +142,21 @@ final class TaskRunner {
             label(probabilities),
             probabilities,
             predictedSeconds,
-            (System.nanoTime() - start) / 1e9);
+            (System.nanoTime() - start) / 1e9,
+            0);
       }
+      // a task that waited for a tail load (its own or one ahead of it) is a cold start: left out
+      // of the fits, and marked in the twin so the per-cut error reports it apart
+      coldStart = offload.coldStartSeconds();
       uplink.recordOffload(
           servedBy,
           frame.length * 8.0,
           offload.roundTripSeconds() - offload.apSeconds(),
-          offload.tailLoadSeconds(),
+          coldStart,
           plan.shapedRates() == null ? 0 : plan.shapedRates()[servedBy]);
       if (servedBy == serving) {
         // the share was given by (or claimed on) this AP: its speed at that share
-        apSpeed.record(
-            servedBy, offload.tailFlops(), offload.apSeconds(), share, offload.tailLoadSeconds());
+        apSpeed.record(servedBy, offload.tailFlops(), offload.apSeconds(), share, coldStart);
       }
       label = offload.label();
       probabilities = offload.probabilities();
@@ -171,7 +175,8 @@ final class TaskRunner {
             "receipt for task %s not delivered: %s", Numeric.toHexString(taskId), e.getMessage());
       }
     }
-    return finish(t, window, taskId, cut, cut, label, probabilities, predictedSeconds, seconds);
+    return finish(
+        t, window, taskId, cut, cut, label, probabilities, predictedSeconds, seconds, coldStart);
   }
 
   /**
@@ -209,7 +214,8 @@ final class TaskRunner {
   /**
    * Writes the task's result into the device twin's {@code health} feature: the cut it ran at and
    * the one planned ({@code plannedCut}; they differ when no AP took the offload and it ran on the
-   * whole local model, so the prediction, made for the planned cut, is not this cut's).
+   * whole local model, so the prediction, made for the planned cut, is not this cut's), and
+   * {@code coldStartSeconds}, the AP's tail loads the task waited for (0: none).
    */
   private TaskResult finish(
       long t,
@@ -220,7 +226,8 @@ final class TaskRunner {
       String label,
       double[] probabilities,
       double predictedSeconds,
-      double seconds) {
+      double seconds,
+      double coldStartSeconds) {
     ObjectNode health = JsonNodeFactory.instance.objectNode();
     health.put("label", label);
     if (probabilities.length <= MAX_TWIN_PROBABILITIES) {
@@ -239,6 +246,7 @@ final class TaskRunner {
     health.put("taskId", Numeric.toHexString(taskId));
     health.put("predictedLatency", predictedSeconds);
     health.put("measuredLatency", seconds);
+    health.put("coldStartSeconds", coldStartSeconds);
     health.put("windowClosedAt", window.closedAt().toString());
     String thingId = namespace + ":" + window.deviceId();
     twins.apply(thingId, new TwinUpdate.ReportProperties("health", health), false);
