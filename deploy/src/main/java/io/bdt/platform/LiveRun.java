@@ -47,13 +47,25 @@ final class LiveRun {
    *     it could not be read, which the run says)
    * @param reputation {@code R_m} per slot from the start (warm-up included)
    * @param startSeconds how long the platform took to come up, seconds
+   * @param blocks blocks the chain added in the measured window (AP 0's node; -1: not read)
+   * @param measuredSeconds the measured window's length, seconds
    */
   record Result(
       String policy,
       List<GatewayRun> gateways,
       List<TaskHistory.Task> taskList,
       List<ReputationSample> reputation,
-      double startSeconds) {
+      double startSeconds,
+      long blocks,
+      double measuredSeconds) {
+
+    /**
+     * The measured mean block interval, seconds: {@code D^C}'s {@code 1 / sum_m lambda_m} as the
+     * run's chain produced it (NaN when no block was added or the heights were not read).
+     */
+    double meanBlockIntervalSeconds() {
+      return blocks > 0 ? measuredSeconds / blocks : Double.NaN;
+    }
 
     /** Every gateway's counters added. */
     GatewayMetrics tasks() {
@@ -149,6 +161,7 @@ final class LiveRun {
       long end = warmEnd + measured.toNanos();
       List<GatewayMetrics> atWarmUp = null;
       Instant measuredFrom = null;
+      long heightFrom = -1;
       int missed = 0;
       for (long next = up; System.nanoTime() < end; next += 1_000_000_000L) {
         long wait = next - System.nanoTime();
@@ -158,6 +171,7 @@ final class LiveRun {
         if (atWarmUp == null && System.nanoTime() >= warmEnd) {
           atWarmUp = metrics(platform);
           measuredFrom = Instant.now();
+          heightFrom = height(rpc);
         }
         double[] r = new double[addresses.size()];
         try {
@@ -174,6 +188,12 @@ final class LiveRun {
       }
       List<GatewayMetrics> total = metrics(platform);
       Instant measuredTo = Instant.now();
+      long heightTo = height(rpc);
+      long blocks = heightFrom < 0 || heightTo < 0 ? -1 : heightTo - heightFrom;
+      double measuredSeconds =
+          measuredFrom == null
+              ? 0
+              : Duration.between(measuredFrom, measuredTo).toNanos() / 1e9;
       List<GatewayRun> gateways = new ArrayList<>();
       for (int n = 0; n < total.size(); n++) {
         FleetLayout.Gateway g = layout.gateways().get(n);
@@ -192,7 +212,8 @@ final class LiveRun {
       } catch (IOException e) {
         out.println("reproduce: the per-task results of " + policy + " are missing: " + e);
       }
-      return new Result(policy, gateways, taskList, samples, startSeconds);
+      return new Result(
+          policy, gateways, taskList, samples, startSeconds, blocks, measuredSeconds);
     }
   }
 
@@ -251,12 +272,24 @@ final class LiveRun {
     return all;
   }
 
-  /** {@code R_m} of {@code address} at the head of the chain ({@code bdt_reputation}). */
-  static double reputation(String rpcUrl, String address) throws IOException, InterruptedException {
+  /** The head block's number at {@code rpcUrl} ({@code eth_blockNumber}); -1 when not read. */
+  static long height(String rpcUrl) throws InterruptedException {
+    try {
+      JsonNode tree = rpc(rpcUrl, "eth_blockNumber", List.of());
+      if (!tree.path("result").isTextual()) {
+        return -1;
+      }
+      return Long.decode(tree.path("result").asText());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static JsonNode rpc(String rpcUrl, String method, List<?> params)
+      throws IOException, InterruptedException {
     String body =
         JSON.writeValueAsString(
-            Map.of(
-                "jsonrpc", "2.0", "id", 1, "method", "bdt_reputation", "params", List.of(address)));
+            Map.of("jsonrpc", "2.0", "id", 1, "method", method, "params", params));
     HttpResponse<String> r =
         RPC.send(
             HttpRequest.newBuilder(URI.create(rpcUrl))
@@ -265,9 +298,14 @@ final class LiveRun {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    JsonNode tree = JSON.readTree(r.body());
+    return JSON.readTree(r.body());
+  }
+
+  /** {@code R_m} of {@code address} at the head of the chain ({@code bdt_reputation}). */
+  static double reputation(String rpcUrl, String address) throws IOException, InterruptedException {
+    JsonNode tree = rpc(rpcUrl, "bdt_reputation", List.of(address));
     if (tree.has("error") || !tree.path("result").has("reputation")) {
-      throw new IOException("bdt_reputation(" + address + ") at " + rpcUrl + ": " + r.body());
+      throw new IOException("bdt_reputation(" + address + ") at " + rpcUrl + ": " + tree);
     }
     return tree.path("result").path("reputation").asDouble();
   }

@@ -111,6 +111,9 @@ final class LiveSummary {
       a.put("coordinatedSlots", t.coordinatedSlots());
       a.put("localFallbackSlots", t.localSlots());
       a.put("startSeconds", e.run().startSeconds());
+      // D^C measured: the chain's mean block interval over the measured window
+      a.put("blocksInMeasuredWindow", e.run().blocks());
+      finite(a, "meanBlockIntervalSeconds", e.run().meanBlockIntervalSeconds());
       a.put("loadAverageAtEnd", e.loadAverage());
       ObjectNode series = a.putObject("reputationOverTime");
       ArrayNode seconds = series.putArray("seconds");
@@ -147,7 +150,19 @@ final class LiveSummary {
     o.put("measuredMedianSeconds", pe.measuredMedianSeconds());
     o.put("predictedMedianSeconds", pe.predictedMedianSeconds());
     o.put("error", pe.error());
+    o.put("coldStartTasks", pe.coldStartTasks());
+    finite(o, "coldStartMeasuredMedianSeconds", pe.coldStartMeasuredMedianSeconds());
+    finite(o, "coldStartError", pe.coldStartError());
     return o;
+  }
+
+  /** {@code key: v}, or {@code key: null} when {@code v} is not finite (JSON has no NaN). */
+  private static void finite(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
+    }
   }
 
   /** One line per task read from the twins: the raw data of the per-cut errors. */
@@ -155,13 +170,13 @@ final class LiveSummary {
     StringBuilder csv =
         new StringBuilder(
             "algorithm,gateway,model,device,slot,taskId,cut,plannedCut,measuredSeconds,"
-                + "predictedSeconds\n");
+                + "predictedSeconds,coldStartSeconds\n");
     for (Entry e : entries) {
       for (TaskHistory.Task t : e.run().taskList()) {
         csv.append(
             String.format(
                 Locale.ROOT,
-                "%s,%s,%s,%s,%d,%s,%d,%d,%.6f,%.6f%n",
+                "%s,%s,%s,%s,%d,%s,%d,%d,%.6f,%.6f,%.6f%n",
                 e.run().policy(),
                 t.gateway(),
                 t.model(),
@@ -171,7 +186,8 @@ final class LiveSummary {
                 t.cut(),
                 t.plannedCut(),
                 t.measuredSeconds(),
-                t.predictedSeconds()));
+                t.predictedSeconds(),
+                t.coldStartSeconds()));
       }
     }
     Files.writeString(file, csv);
@@ -181,7 +197,10 @@ final class LiveSummary {
   private static void writeErrors(Path file, List<Entry> entries, List<TaskHistory.Task> all)
       throws IOException {
     StringBuilder csv =
-        new StringBuilder("algorithms,model,cut,tasks,measuredMedianMs,predictedMedianMs,error\n");
+        new StringBuilder(
+            "algorithms,model,cut,tasks,measuredMedianMs,predictedMedianMs,error,"
+                + "coldStartTasks,coldStartMeasuredMedianMs,coldStartPredictedMedianMs,"
+                + "coldStartError\n");
     Map<String, List<TaskHistory.Task>> scopes = new LinkedHashMap<>();
     entries.forEach(e -> scopes.put(e.run().policy(), e.run().taskList()));
     scopes.put("all", all);
@@ -191,7 +210,7 @@ final class LiveSummary {
             csv.append(
                 String.format(
                     Locale.ROOT,
-                    "%s,%s,%s,%d,%d,%.3f,%.3f,%.4f%n",
+                    "%s,%s,%s,%d,%d,%.3f,%.3f,%.4f,%d,%.3f,%.3f,%.4f%n",
                     scope,
                     pe.gateway(),
                     pe.model(),
@@ -199,7 +218,11 @@ final class LiveSummary {
                     pe.tasks(),
                     pe.measuredMedianSeconds() * 1000,
                     pe.predictedMedianSeconds() * 1000,
-                    pe.error()));
+                    pe.error(),
+                    pe.coldStartTasks(),
+                    pe.coldStartMeasuredMedianSeconds() * 1000,
+                    pe.coldStartPredictedMedianSeconds() * 1000,
+                    pe.coldStartError()));
           }
         });
     Files.writeString(file, csv);

@@ -18,6 +18,11 @@ import java.util.TreeMap;
  * @param tasks tasks at that cut
  * @param measuredMedianSeconds median measured latency, seconds
  * @param predictedMedianSeconds median predicted latency, seconds
+ * @param coldStartTasks tasks at that cut that waited for the AP to load a tail, not in {@code
+ *     tasks}: their latency carries a one-time load the slot cost does not price, so they are
+ *     reported apart ({@link #coldStartMeasuredMedianSeconds}, {@link #coldStartError()})
+ * @param coldStartMeasuredMedianSeconds their median measured latency, seconds (NaN: none)
+ * @param coldStartPredictedMedianSeconds their median predicted latency, seconds (NaN: none)
  */
 record PredictionError(
     String gateway,
@@ -25,7 +30,17 @@ record PredictionError(
     int cut,
     int tasks,
     double measuredMedianSeconds,
-    double predictedMedianSeconds) {
+    double predictedMedianSeconds,
+    int coldStartTasks,
+    double coldStartMeasuredMedianSeconds,
+    double coldStartPredictedMedianSeconds) {
+
+  /** The cold-start tasks' {@code measured median / predicted median - 1} (NaN: none). */
+  double coldStartError() {
+    return coldStartPredictedMedianSeconds > 0
+        ? coldStartMeasuredMedianSeconds / coldStartPredictedMedianSeconds - 1
+        : Double.NaN;
+  }
 
   /** {@code measured median / predicted median - 1} (NaN when nothing was predicted). */
   double error() {
@@ -36,7 +51,8 @@ record PredictionError(
 
   /**
    * One entry per (gateway, model, cut) of {@code tasks}, in that order, over the tasks that ran at
-   * their planned cut (a failed offload that ran locally was predicted for another cut).
+   * their planned cut (a failed offload that ran locally was predicted for another cut); the error
+   * is over the warm tasks, the cold starts counted and measured apart.
    */
   static List<PredictionError> perCut(Collection<TaskHistory.Task> tasks) {
     Map<List<String>, Map<Integer, List<TaskHistory.Task>>> groups =
@@ -54,16 +70,22 @@ record PredictionError(
     groups.forEach(
         (gatewayModel, cuts) ->
             cuts.forEach(
-                (cut, list) ->
-                    out.add(
-                        new PredictionError(
-                            gatewayModel.get(0),
-                            gatewayModel.get(1),
-                            cut,
-                            list.size(),
-                            median(list.stream().mapToDouble(TaskHistory.Task::measuredSeconds)),
-                            median(
-                                list.stream().mapToDouble(TaskHistory.Task::predictedSeconds))))));
+                (cut, list) -> {
+                  List<TaskHistory.Task> warm =
+                      list.stream().filter(t -> !t.coldStart()).toList();
+                  List<TaskHistory.Task> cold = list.stream().filter(TaskHistory.Task::coldStart).toList();
+                  out.add(
+                      new PredictionError(
+                          gatewayModel.get(0),
+                          gatewayModel.get(1),
+                          cut,
+                          warm.size(),
+                          median(warm.stream().mapToDouble(TaskHistory.Task::measuredSeconds)),
+                          median(warm.stream().mapToDouble(TaskHistory.Task::predictedSeconds)),
+                          cold.size(),
+                          median(cold.stream().mapToDouble(TaskHistory.Task::measuredSeconds)),
+                          median(cold.stream().mapToDouble(TaskHistory.Task::predictedSeconds))));
+                }));
     return out;
   }
 

@@ -246,7 +246,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     return String.format(
         Locale.ROOT,
         "%s: %d tasks, measured %.2f ms, predicted %.2f ms per task, cuts %s, time-average R_m%s"
-            + " (R_min %.2f %s), slots coordinated %d / local %d, up in %.0f s",
+            + " (R_min %.2f %s), slots coordinated %d / local %d, D^C %.3f s (%d blocks),"
+            + " up in %.0f s",
         e.run().policy(),
         t.measuredTasks(),
         t.meanMeasuredSeconds() * 1000,
@@ -257,6 +258,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         e.constraintSatisfied() ? "kept" : "missed",
         t.coordinatedSlots(),
         t.localSlots(),
+        e.run().meanBlockIntervalSeconds(),
+        e.run().blocks(),
         e.run().startSeconds());
   }
 

@@ -31,6 +31,8 @@ final class TaskHistory {
    *     the offload and the task ran on the whole local model (the prediction is the planned cut's)
    * @param measuredSeconds measured end-to-end latency, seconds
    * @param predictedSeconds the deciding policy's prediction per sample, seconds
+   * @param coldStartSeconds the AP's tail loads the task waited for (its own first task at a cut,
+   *     or one ahead of it in the AP's queue), seconds; 0 for a warm task
    */
   record Task(
       String gateway,
@@ -41,7 +43,13 @@ final class TaskHistory {
       int cut,
       int plannedCut,
       double measuredSeconds,
-      double predictedSeconds) {
+      double predictedSeconds,
+      double coldStartSeconds) {
+
+    /** Whether it waited for the AP to load a tail (a cold start, reported apart). */
+    boolean coldStart() {
+      return coldStartSeconds > 0;
+    }
 
     /** Whether it ran at the cut its prediction is for. */
     boolean ranAsPlanned() {
@@ -121,7 +129,9 @@ final class TaskHistory {
               // a gateway before 2026-12-03 did not write it
               h.path("plannedCut").asInt(h.path("cut").asInt()),
               h.path("measuredLatency").asDouble(),
-              h.path("predictedLatency").asDouble()));
+              h.path("predictedLatency").asDouble(),
+              // a gateway before 2026-12-03 22:00 did not write it
+              h.path("coldStartSeconds").asDouble(0)));
     }
     return byId;
   }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 class PredictionErrorTest {
 
   private static TaskHistory.Task task(String model, int cut, double measured, double predicted) {
-    return new TaskHistory.Task("gw1", model, "bdt:x", 1, "0x01", cut, cut, measured, predicted);
+    return new TaskHistory.Task("gw1", model, "bdt:x", 1, "0x01", cut, cut, measured, predicted, 0);
   }
 
   @Test
@@ -31,7 +31,7 @@ class PredictionErrorTest {
             org.assertj.core.groups.Tuple.tuple("mobilenetv2", 0, 3),
             org.assertj.core.groups.Tuple.tuple("vibration", 11, 2));
     TaskHistory.Task otherGateway =
-        new TaskHistory.Task("gw3", "vibration", "bdt:y", 1, "0x09", 11, 11, 0.1, 0.1);
+        new TaskHistory.Task("gw3", "vibration", "bdt:y", 1, "0x09", 11, 11, 0.1, 0.1, 0);
     assertThat(PredictionError.perCut(List.of(task("vibration", 11, 0.002, 0.001), otherGateway)))
         .extracting(PredictionError::gateway)
         .containsExactly("gw1", "gw3");
@@ -47,10 +47,38 @@ class PredictionErrorTest {
         PredictionError.perCut(
             List.of(
                 task("mobilenetv2", 153, 0.060, 0.050),
-                new TaskHistory.Task("gw3", "mobilenetv2", "bdt:c", 2, "0x02", 153, 32, 0.9, 0.1)));
+                new TaskHistory.Task("gw3", "mobilenetv2", "bdt:c", 2, "0x02", 153, 32, 0.9, 0.1, 0)));
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).tasks()).isEqualTo(1);
     assertThat(errors.get(0).error()).isCloseTo(0.2, within(1e-12));
+  }
+
+  @Test
+  void coldStartTasksAreReportedApartFromTheCutsError() {
+    List<PredictionError> errors =
+        PredictionError.perCut(
+            List.of(
+                task("mobilenetv2", 15, 0.012, 0.010),
+                task("mobilenetv2", 15, 0.012, 0.010),
+                new TaskHistory.Task(
+                    "gw1", "mobilenetv2", "bdt:c", 3, "0x03", 15, 15, 0.400, 0.100, 0.35)));
+    assertThat(errors).hasSize(1);
+    PredictionError e = errors.get(0);
+    assertThat(e.tasks()).isEqualTo(2);
+    assertThat(e.error()).isCloseTo(0.2, within(1e-12));
+    assertThat(e.coldStartTasks()).isEqualTo(1);
+    assertThat(e.coldStartMeasuredMedianSeconds()).isEqualTo(0.4);
+    assertThat(e.coldStartError()).isCloseTo(3.0, within(1e-12));
+    // a cut with only cold starts has no warm error, but its cold starts are there
+    PredictionError onlyCold =
+        PredictionError.perCut(
+                List.of(
+                    new TaskHistory.Task(
+                        "gw1", "mobilenetv2", "bdt:c", 3, "0x04", 0, 0, 0.5, 0.1, 0.3)))
+            .get(0);
+    assertThat(onlyCold.tasks()).isZero();
+    assertThat(onlyCold.error()).isNaN();
+    assertThat(onlyCold.coldStartTasks()).isEqualTo(1);
   }
 
   @Test

@@ -50,7 +50,7 @@ class TaskHistoryTest {
     assertThat(tasks.keySet()).containsExactly("0x02", "0x03");
     assertThat(tasks.get("0x03"))
         .isEqualTo(
-            new TaskHistory.Task("gw2", "mobilenetv2", "bdt:cam-2", 7, "0x03", 32, 32, 0.03, 0.05));
+            new TaskHistory.Task("gw2", "mobilenetv2", "bdt:cam-2", 7, "0x03", 32, 32, 0.03, 0.05, 0));
   }
 
   @Test
@@ -73,5 +73,30 @@ class TaskHistoryTest {
             .get("0x05");
     assertThat(t.plannedCut()).isEqualTo(32);
     assertThat(t.ranAsPlanned()).isFalse();
+  }
+
+  @Test
+  void aTaskThatWaitedForATailLoadIsAColdStart() throws Exception {
+    JsonNode history =
+        new ObjectMapper()
+            .readTree(
+                "["
+                    + event("0x06", "2026-12-03T10:00:02Z", 15, 0.4)
+                        .replace("\"cut\": 15,", "\"cut\": 15, \"coldStartSeconds\": 0.31,")
+                    + ","
+                    + event("0x07", "2026-12-03T10:00:03Z", 15, 0.04)
+                    + "]");
+    var tasks =
+        TaskHistory.tasks(
+            "gw3",
+            "mobilenetv2",
+            "bdt:cam-3",
+            history,
+            Instant.parse("2026-12-03T10:00:01Z"),
+            Instant.parse("2026-12-03T10:00:05Z"));
+    assertThat(tasks.get("0x06").coldStartSeconds()).isEqualTo(0.31);
+    assertThat(tasks.get("0x06").coldStart()).isTrue();
+    // a gateway that does not write it: warm
+    assertThat(tasks.get("0x07").coldStart()).isFalse();
   }
 }
