@@ -246,6 +246,13 @@ class LiveMiningShareTest {
         .contains("bdt_ap_p2p_tls_refused_total 0.0")
         .contains("bdt_ap_p2p_handshakes_rejected_total");
 
+    // what a gateway deciding slot 1 locally can claim there: its own claim again, and nothing
+    // for another (1.6e10 + 4e9 is the whole budget); no slot asked: not said
+    assertThat(new StatusResource(ap).status(1L, "0xgw0").slotInferenceAvailable())
+        .isEqualTo(1.6e10);
+    assertThat(new StatusResource(ap).status(1L, "0xgw9").slotInferenceAvailable()).isZero();
+    assertThat(s.slotInferenceAvailable()).isNull();
+
     // the same decision again, next slot: no reconfiguration
     assertThat(offload("2", "1.6e10", "4.0E9").getStatus()).isEqualTo(200);
     assertThat(new StatusResource(ap).status().miningShareChanges()).isEqualTo(1);
