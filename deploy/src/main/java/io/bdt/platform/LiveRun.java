@@ -191,9 +191,7 @@ final class LiveRun {
       long heightTo = height(rpc);
       long blocks = heightFrom < 0 || heightTo < 0 ? -1 : heightTo - heightFrom;
       double measuredSeconds =
-          measuredFrom == null
-              ? 0
-              : Duration.between(measuredFrom, measuredTo).toNanos() / 1e9;
+          measuredFrom == null ? 0 : Duration.between(measuredFrom, measuredTo).toNanos() / 1e9;
       List<GatewayRun> gateways = new ArrayList<>();
       for (int n = 0; n < total.size(); n++) {
         FleetLayout.Gateway g = layout.gateways().get(n);
@@ -212,8 +210,7 @@ final class LiveRun {
       } catch (IOException e) {
         out.println("reproduce: the per-task results of " + policy + " are missing: " + e);
       }
-      return new Result(
-          policy, gateways, taskList, samples, startSeconds, blocks, measuredSeconds);
+      return new Result(policy, gateways, taskList, samples, startSeconds, blocks, measuredSeconds);
     }
   }
 

@@ -71,9 +71,9 @@ record PredictionError(
         (gatewayModel, cuts) ->
             cuts.forEach(
                 (cut, list) -> {
-                  List<TaskHistory.Task> warm =
-                      list.stream().filter(t -> !t.coldStart()).toList();
-                  List<TaskHistory.Task> cold = list.stream().filter(TaskHistory.Task::coldStart).toList();
+                  List<TaskHistory.Task> warm = list.stream().filter(t -> !t.coldStart()).toList();
+                  List<TaskHistory.Task> cold =
+                      list.stream().filter(TaskHistory.Task::coldStart).toList();
                   out.add(
                       new PredictionError(
                           gatewayModel.get(0),

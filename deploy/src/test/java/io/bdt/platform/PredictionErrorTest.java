@@ -47,7 +47,8 @@ class PredictionErrorTest {
         PredictionError.perCut(
             List.of(
                 task("mobilenetv2", 153, 0.060, 0.050),
-                new TaskHistory.Task("gw3", "mobilenetv2", "bdt:c", 2, "0x02", 153, 32, 0.9, 0.1, 0)));
+                new TaskHistory.Task(
+                    "gw3", "mobilenetv2", "bdt:c", 2, "0x02", 153, 32, 0.9, 0.1, 0)));
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).tasks()).isEqualTo(1);
     assertThat(errors.get(0).error()).isCloseTo(0.2, within(1e-12));

@@ -50,7 +50,8 @@ class TaskHistoryTest {
     assertThat(tasks.keySet()).containsExactly("0x02", "0x03");
     assertThat(tasks.get("0x03"))
         .isEqualTo(
-            new TaskHistory.Task("gw2", "mobilenetv2", "bdt:cam-2", 7, "0x03", 32, 32, 0.03, 0.05, 0));
+            new TaskHistory.Task(
+                "gw2", "mobilenetv2", "bdt:cam-2", 7, "0x03", 32, 32, 0.03, 0.05, 0));
   }
 
   @Test

@@ -253,7 +253,8 @@ public final class ShareClaims {
    * decided, at most an equal part of {@code F_m - f_m^B} for each gateway that claimed here within
    * the last {@code recentSlots} slots, {@code gateway} included, so that the first local fallback
    * does not take the whole budget and leave the others' offloads refused. A gateway that decides
-   * locally reads it ({@code GET /status?slot=t}) and claims no more. 0 outside the ledger's window.
+   * locally reads it ({@code GET /status?slot=t}) and claims no more. 0 outside the ledger's
+   * window.
    */
   public synchronized double available(long slot, String gateway) {
     if (!inWindow.test(slot)) {

@@ -336,8 +336,8 @@ final class SlotPlanner {
    * The inference share a local decision of {@code share} Hz claims at an AP where this gateway can
    * claim {@code available} Hz in the slot (NaN: the AP did not say): the decided share when it
    * fits, else what is available, and 0 (run fully local) when that is under {@link
-   * #MIN_FALLBACK_SHARE} of the AP's budget, a share that would run the tail at the lane's
-   * smallest duty cycle.
+   * #MIN_FALLBACK_SHARE} of the AP's budget, a share that would run the tail at the lane's smallest
+   * duty cycle.
    */
   static double fitShare(double share, double available, double budget) {
     if (Double.isNaN(available) || share <= available * (1 + 1e-6)) {

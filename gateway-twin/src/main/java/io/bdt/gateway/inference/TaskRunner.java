@@ -214,8 +214,8 @@ final class TaskRunner {
   /**
    * Writes the task's result into the device twin's {@code health} feature: the cut it ran at and
    * the one planned ({@code plannedCut}; they differ when no AP took the offload and it ran on the
-   * whole local model, so the prediction, made for the planned cut, is not this cut's), and
-   * {@code coldStartSeconds}, the AP's tail loads the task waited for (0: none).
+   * whole local model, so the prediction, made for the planned cut, is not this cut's), and {@code
+   * coldStartSeconds}, the AP's tail loads the task waited for (0: none).
    */
   private TaskResult finish(
       long t,
