@@ -24,9 +24,9 @@ import org.h2.mvstore.MVStoreException;
 
 /**
  * The twin store's checkpointed state in one H2 MVStore file ({@code twins.mv.db}): the twins now
- * (thing id -> twin JSON), their retained history ({@code thingId NUL millis seq} -> event JSON,
- * ordered by time), the equality indexes ({@code path NUL value NUL thingId}) and the journal
- * segment replay starts from. Pages live on disk behind a bounded cache; changes since the last
+ * (thing id -> twin JSON), their retained history ({@link TwinHistory}: an append-ordered log and a
+ * per-twin index), the equality indexes ({@code path NUL value NUL thingId}) and, in {@code meta},
+ * the journal segment replay starts from and the history's layout. Pages live on disk behind a bounded cache; changes since the last
  * {@link #checkpoint} are in memory and also in the journal, so {@link #record} must be idempotent
  * (a replayed record writes the same keys).
  */
@@ -37,26 +37,24 @@ final class TwinTables implements AutoCloseable {
 
   private final MVStore mv;
   private final MVMap<String, byte[]> twins;
-  private final MVMap<String, byte[]> history;
+  private final TwinHistory history;
   private final MVMap<String, Boolean> index;
   private final MVMap<String, Long> meta;
   private final TwinStoreOptions options;
   private final Map<String, Twin> cache;
-  private final java.util.concurrent.atomic.LongAdder trimmed =
-      new java.util.concurrent.atomic.LongAdder();
   private final ExecutorService committer =
       Executors.newSingleThreadExecutor(
           r -> Thread.ofPlatform().daemon().name("twin-tables-commit").unstarted(r));
   private final AtomicBoolean commitQueued = new AtomicBoolean();
   private volatile RuntimeException commitFailure;
 
-  private TwinTables(MVStore mv, TwinStoreOptions options) {
+  private TwinTables(MVStore mv, TwinStoreOptions options, Path file) {
     this.mv = mv;
     this.options = options;
     this.twins = mv.openMap("twins");
-    this.history = mv.openMap("history");
     this.index = mv.openMap("index");
     this.meta = mv.openMap("meta");
+    this.history = TwinHistory.open(mv, meta, options, file);
     int capacity = options.cachedTwins();
     this.cache =
         new LinkedHashMap<>(16, 0.75f, true) {
@@ -67,6 +65,10 @@ final class TwinTables implements AutoCloseable {
         };
   }
 
+  /**
+   * Opens (or creates) the tables in {@code file}, migrating an older history layout ({@link
+   * TwinHistory}); throws {@link IllegalStateException} for a layout this code does not read.
+   */
   static TwinTables open(Path file, TwinStoreOptions options) {
     MVStore mv =
         new MVStore.Builder()
@@ -75,7 +77,12 @@ final class TwinTables implements AutoCloseable {
             .compress()
             .cacheSize(options.cacheMegabytes())
             .open();
-    return new TwinTables(mv, options);
+    try {
+      return new TwinTables(mv, options, file);
+    } catch (RuntimeException e) {
+      mv.closeImmediately();
+      throw e;
+    }
   }
 
   /** The first journal segment not yet contained in the checkpointed tables. */
@@ -126,7 +133,7 @@ final class TwinTables implements AutoCloseable {
   /**
    * Records one accepted event (its journal sequence number {@code seq} and JSON {@code json}): the
    * twin's state, its index entries, a history entry, and the history retention of that twin (ages
-   * measured from the event's instant).
+   * measured from the event's instant). Idempotent: replayed, it writes the same keys.
    *
    * @param before the twin before the event (null if none)
    */
@@ -148,8 +155,7 @@ final class TwinTables implements AutoCloseable {
       remember(id, after);
     }
     reindex(id, before, after);
-    history.put(historyKey(id, event.at().toEpochMilli(), seq), json);
-    trimHistory(id, event.at().toEpochMilli());
+    history.record(id, event.at().toEpochMilli(), seq, json);
     commitAhead();
   }
 
@@ -221,7 +227,9 @@ final class TwinTables implements AutoCloseable {
       if (old != null && !old.equals(now)) {
         index.remove(indexKey(path, old, id));
       }
-      if (now != null) {
+      // a read where the entry is there already (the value rarely changes): a put would dirty the
+      // leaf for the next commit even when it writes what is there
+      if (now != null && !index.containsKey(indexKey(path, now, id))) {
         index.put(indexKey(path, now, id), Boolean.TRUE);
       }
     }
@@ -231,58 +239,9 @@ final class TwinTables implements AutoCloseable {
     return path + '\0' + value + '\0' + id;
   }
 
-  static String historyKey(String id, long millis, long seq) {
-    return id + '\0' + String.format("%016x%016x", millis, seq);
-  }
-
-  private static long millisOf(String historyKey) {
-    int at = historyKey.lastIndexOf('\0') + 1;
-    return Long.parseUnsignedLong(historyKey, at, at + 16, 16);
-  }
-
-  /** Removes this twin's oldest events beyond the count and older than the maximum age. */
-  private void trimHistory(String id, long nowMillis) {
-    String low = id + '\0';
-    String high = id + '\1';
-    long count = insertionPoint(high) - insertionPoint(low);
-    long oldest = nowMillis - options.historyMaxAge().toMillis();
-    while (count > 0) {
-      String first = history.ceilingKey(low);
-      if (first == null || !first.startsWith(low)) {
-        return;
-      }
-      if (count <= options.historyPerTwin() && millisOf(first) >= oldest) {
-        return;
-      }
-      history.remove(first);
-      trimmed.increment();
-      count--;
-    }
-  }
-
-  private long insertionPoint(String absentKey) {
-    long i = history.getKeyIndex(absentKey);
-    return i < 0 ? -i - 1 : i;
-  }
-
   /** Removes every history entry older than the maximum age; returns how many. */
   long sweepHistory(long nowMillis) {
-    long oldest = nowMillis - options.historyMaxAge().toMillis();
-    List<String> expired = new ArrayList<>();
-    long removed = 0;
-    for (Iterator<String> it = history.keyIterator(null); it.hasNext(); ) {
-      String key = it.next();
-      if (millisOf(key) < oldest) {
-        expired.add(key);
-      }
-      if (expired.size() == 10_000 || !it.hasNext()) {
-        expired.forEach(history::remove);
-        removed += expired.size();
-        trimmed.add(expired.size());
-        expired.clear();
-      }
-    }
-    return removed;
+    return history.sweep(nowMillis);
   }
 
   /** This twin's events with {@code from <= at <= to}, oldest first, at most limit, decoded. */
@@ -300,25 +259,17 @@ final class TwinTables implements AutoCloseable {
 
   /** The JSON of this twin's events with {@code from <= at <= to}, oldest first, at most limit. */
   List<byte[]> history(String id, long fromMillis, long toMillis, int limit) {
-    List<byte[]> out = new ArrayList<>();
-    String start = historyKey(id, Math.max(fromMillis, 0), 0);
-    String end = id + '\0' + String.format("%016x", toMillis) + "g";
-    Cursor<String, byte[]> c = history.cursor(start, end, false);
-    while (out.size() < limit && c.hasNext()) {
-      c.next();
-      out.add(c.getValue());
-    }
-    return out;
+    return history.range(id, fromMillis, toMillis, limit);
   }
 
   /** History entries removed by retention (count or age) since open. */
   long historyTrimmed() {
-    return trimmed.sum();
+    return history.trimmed();
   }
 
   /** Number of history entries kept. */
   long historySize() {
-    return history.sizeAsLong();
+    return history.size();
   }
 
   /** Number of twins. */
