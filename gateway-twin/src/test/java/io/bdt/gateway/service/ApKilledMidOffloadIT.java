@@ -3,11 +3,8 @@ package io.bdt.gateway.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bdt.gateway.twin.TwinEvent;
-import io.bdt.gateway.twin.TwinStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -57,24 +54,14 @@ class ApKilledMidOffloadIT {
 
         Map<String, String> cutByTask = new HashMap<>();
         Map<String, Integer> resultsPerDevice = new HashMap<>();
-        try (TwinStore twins = rig.openTwins()) {
-          for (String device : secrets.keySet()) {
-            int results = 0;
-            for (TwinEvent e :
-                twins.history(
-                    FaultRig.thingId(device),
-                    Instant.EPOCH,
-                    Instant.now().plusSeconds(60),
-                    Integer.MAX_VALUE)) {
-              if (e instanceof TwinEvent.Modified m && "report:health".equals(m.cause())) {
-                JsonNode health = m.twin().features().get("health").properties();
-                cutByTask.put(health.path("taskId").asText(), health.path("cut").asText());
-                results++;
-              }
-            }
-            resultsPerDevice.put(device, results);
-          }
-        }
+        rig.healthReports(secrets.keySet())
+            .forEach(
+                (device, reports) -> {
+                  resultsPerDevice.put(device, reports.size());
+                  for (JsonNode health : reports) {
+                    cutByTask.put(health.path("taskId").asText(), health.path("cut").asText());
+                  }
+                });
         Set<String> servedByAps = new HashSet<>(a.served);
         servedByAps.addAll(b.served);
         System.out.printf(

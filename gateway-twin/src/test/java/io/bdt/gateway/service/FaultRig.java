@@ -319,6 +319,32 @@ final class FaultRig implements AutoCloseable {
         TwinStoreOptions.defaults(10).withHistory(HISTORY, Duration.ofDays(1)));
   }
 
+  /**
+   * The inference results in the stopped gateway's twins, per device ({@link #provision}'s ids, in
+   * their order): the {@code health} feature properties of each history entry caused by {@code
+   * report:health}, oldest first.
+   */
+  Map<String, List<JsonNode>> healthReports(Iterable<String> devices) throws IOException {
+    if (gateway.alive()) {
+      throw new IllegalStateException("stop the gateway before reading its twins");
+    }
+    Map<String, List<JsonNode>> reports = new LinkedHashMap<>();
+    try (TwinStore twins = openTwins()) {
+      for (String device : devices) {
+        List<JsonNode> health = new ArrayList<>();
+        for (TwinEvent event :
+            twins.history(
+                thingId(device), Instant.EPOCH, Instant.now().plusSeconds(60), Integer.MAX_VALUE)) {
+          if (event instanceof TwinEvent.Modified m && "report:health".equals(m.cause())) {
+            health.add(m.twin().features().get("health").properties());
+          }
+        }
+        reports.put(device, health);
+      }
+    }
+    return reports;
+  }
+
   /** The twin's {@code telemetry} feature properties in a history entry. */
   private static JsonNode telemetry(TwinEvent event) {
     Twin twin =

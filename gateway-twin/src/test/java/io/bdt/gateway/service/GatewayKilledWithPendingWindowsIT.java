@@ -3,11 +3,8 @@ package io.bdt.gateway.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bdt.gateway.twin.TwinEvent;
-import io.bdt.gateway.twin.TwinStore;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -71,24 +68,14 @@ class GatewayKilledWithPendingWindowsIT {
 
         Map<String, Integer> resultsPerDevice = new HashMap<>();
         Set<String> windowsWithResult = new HashSet<>();
-        try (TwinStore twins = rig.openTwins()) {
-          for (String device : secrets.keySet()) {
-            int results = 0;
-            for (TwinEvent e :
-                twins.history(
-                    FaultRig.thingId(device),
-                    Instant.EPOCH,
-                    Instant.now().plusSeconds(60),
-                    Integer.MAX_VALUE)) {
-              if (e instanceof TwinEvent.Modified m && "report:health".equals(m.cause())) {
-                JsonNode health = m.twin().features().get("health").properties();
-                windowsWithResult.add(device + "@" + health.path("windowClosedAt").asText());
-                results++;
-              }
-            }
-            resultsPerDevice.put(device, results);
-          }
-        }
+        rig.healthReports(secrets.keySet())
+            .forEach(
+                (device, reports) -> {
+                  resultsPerDevice.put(device, reports.size());
+                  for (JsonNode health : reports) {
+                    windowsWithResult.add(device + "@" + health.path("windowClosedAt").asText());
+                  }
+                });
         System.out.printf(
             "GatewayKilledWithPendingWindowsIT: %d windows waiting at the kill; after the restart"
                 + " %.0f tasks ran, results per device %s%n",
