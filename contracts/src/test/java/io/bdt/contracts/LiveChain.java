@@ -10,6 +10,7 @@ import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
 import io.bdt.contracts.receipt.ServiceReceipt;
 import io.bdt.contracts.reputation.FixedPoint;
+import io.bdt.contracts.reputation.LedgerDeployment;
 import io.bdt.contracts.reputation.SlotClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -159,18 +160,13 @@ public final class LiveChain {
   /** Deploys a ledger with admins 1..3, threshold 2 of 3, omega 0.1 and {@code clock}. */
   public ReputationLedger deployLedger(Credentials deployer, SlotClock clock) throws Exception {
     ReputationLedger ledger =
-        ReputationLedger.deploy(
-                web3j,
-                as(deployer),
-                GAS,
-                List.of(ADMIN_1.getAddress(), ADMIN_2.getAddress(), ADMIN_3.getAddress()),
-                BigInteger.TWO,
-                OMEGA,
-                BigInteger.valueOf(clock.epochSeconds()),
-                BigInteger.valueOf(clock.slotSeconds()),
-                BigInteger.valueOf(clock.maxReceiptAgeSlots()),
-                BigInteger.valueOf(clock.maxReceiptLeadSlots()))
-            .send();
+        LedgerDeployment.deployLedger(
+            web3j,
+            as(deployer),
+            GAS,
+            List.of(ADMIN_1.getAddress(), ADMIN_2.getAddress(), ADMIN_3.getAddress()),
+            OMEGA,
+            clock);
     GasReport.record(
         "ReputationLedger", "deploy", ledger.getTransactionReceipt().orElseThrow().getGasUsed());
     return ledger;

@@ -6,9 +6,10 @@ import io.bdt.consensus.node.Node;
 import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
-import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
 import io.bdt.contracts.merkle.MerkleTree;
+import io.bdt.contracts.reputation.LedgerDeployment;
+import io.bdt.contracts.reputation.SlotClock;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,9 @@ public final class LiveChain implements AutoCloseable {
   static final Credentials OUTSIDER = key(300);
   static final Credentials DEPLOYER = key(41);
   static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
+  /** The ledger's slot clock: epoch 0, 1 s slots, receipts up to 60 slots late and 2 ahead. */
+  static final SlotClock CLOCK = new SlotClock(0, 1, 60, 2);
+
   static final StaticGasProvider GAS =
       new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
 
@@ -86,38 +90,21 @@ public final class LiveChain implements AutoCloseable {
 
   /** Deploys the contracts and makes the activity the explorer shows. */
   public LiveChain populate() throws Exception {
-    ReputationLedger l =
-        ReputationLedger.deploy(
-                web3j,
-                as(DEPLOYER),
-                GAS,
-                ADMINS.stream().map(Credentials::getAddress).toList(),
-                BigInteger.TWO,
-                BigInteger.TEN.pow(17),
-                BigInteger.ZERO, // slot clock: epoch 0, 1 s slots, receipts 60 slots late, 2 ahead
-                BigInteger.ONE,
-                BigInteger.valueOf(60),
-                BigInteger.TWO)
-            .send();
-    ledger = l.getContractAddress().toLowerCase();
-    for (Credentials admin : ADMINS.subList(0, 2)) {
-      ReputationLedger.load(ledger, web3j, as(admin), GAS)
-          .approveGateway(GATEWAY.getAddress())
-          .send();
-      ReputationLedger.load(ledger, web3j, as(admin), GAS)
-          .approveAccessPoint(AP.getAddress(), BigInteger.valueOf(2_000_000), BigInteger.ZERO)
-          .send();
-    }
-    twinAnchor =
-        TwinAnchor.deploy(web3j, as(DEPLOYER), GAS, ledger)
-            .send()
-            .getContractAddress()
-            .toLowerCase();
-    registry =
-        DeviceRegistry.deploy(web3j, as(DEPLOYER), GAS, ledger)
-            .send()
-            .getContractAddress()
-            .toLowerCase();
+    LedgerDeployment.Addresses deployed =
+        LedgerDeployment.deployAll(
+            web3j,
+            as(DEPLOYER),
+            GAS,
+            ADMINS.stream().map(Credentials::getAddress).toList(),
+            BigInteger.TEN.pow(17),
+            CLOCK);
+    ledger = deployed.reputationLedger().toLowerCase();
+    twinAnchor = deployed.twinAnchor().toLowerCase();
+    registry = deployed.deviceRegistry().toLowerCase();
+    List<RawTransactionManager> approvers = ADMINS.subList(0, 2).stream().map(this::as).toList();
+    LedgerDeployment.approveGateway(web3j, ledger, GAS, approvers, GATEWAY.getAddress());
+    LedgerDeployment.approveAccessPoint(
+        web3j, ledger, GAS, approvers, AP.getAddress(), BigInteger.valueOf(2_000_000), BigInteger.ZERO);
     DeviceRegistry reg = DeviceRegistry.load(registry, web3j, as(GATEWAY), GAS);
     for (String d : List.of("vib-1", "vib-2")) {
       reg.registerDevice(deviceId(d), Hash.sha3(("secret-" + d).getBytes()), "vibration-sensor")

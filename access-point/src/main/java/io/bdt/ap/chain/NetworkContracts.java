@@ -4,6 +4,7 @@ import io.bdt.consensus.chain.ChainSpec;
 import io.bdt.contracts.generated.DeviceRegistry;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.contracts.reputation.LedgerDeployment;
 import io.bdt.contracts.reputation.SlotClock;
 import io.bdt.parameters.ChainParameters;
 import java.io.IOException;
@@ -118,18 +119,13 @@ public final class NetworkContracts {
     PlatformChain.Contracts at = addresses();
     if (!hasCode(web3j, at.reputationLedger())) {
       expectNonce(web3j, 0, "ReputationLedger", at.reputationLedger());
-      ReputationLedger.deploy(
-              web3j,
-              as(web3j, deployer),
-              GAS,
-              admins.stream().map(Credentials::getAddress).toList(),
-              BigInteger.TWO,
-              ledgerOmega(parameters),
-              BigInteger.valueOf(clock.epochSeconds()),
-              BigInteger.valueOf(clock.slotSeconds()),
-              BigInteger.valueOf(clock.maxReceiptAgeSlots()),
-              BigInteger.valueOf(clock.maxReceiptLeadSlots()))
-          .send();
+      LedgerDeployment.deployLedger(
+          web3j,
+          as(web3j, deployer),
+          GAS,
+          admins.stream().map(Credentials::getAddress).toList(),
+          ledgerOmega(parameters),
+          clock);
       out.println("contracts: deployed ReputationLedger at " + at.reputationLedger());
     }
     for (String gateway : gateways) {

@@ -6,8 +6,9 @@ import io.bdt.consensus.node.Node;
 import io.bdt.consensus.node.NodeConfig;
 import io.bdt.consensus.pow.MiningShare;
 import io.bdt.contracts.generated.DeviceRegistry;
-import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.generated.TwinAnchor;
+import io.bdt.contracts.reputation.LedgerDeployment;
+import io.bdt.contracts.reputation.SlotClock;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -49,6 +50,9 @@ public final class TestChain implements AutoCloseable {
   /** A funded account that is neither a registered gateway nor DeviceRegistry's admin. */
   public static final Credentials OUTSIDER = key(202);
 
+  /** The ledger's slot clock: epoch 0, 1 s slots, receipts up to 60 slots late and 2 ahead. */
+  static final SlotClock CLOCK = new SlotClock(0, 1, 60, 2);
+
   static final StaticGasProvider GAS =
       new StaticGasProvider(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(8_000_000));
 
@@ -86,34 +90,22 @@ public final class TestChain implements AutoCloseable {
     TestChain chain = new TestChain(dir, port);
     chain.start();
     Web3j w = chain.web3j;
-    ReputationLedger ledger =
-        ReputationLedger.deploy(
-                w,
-                chain.as(DEPLOYER),
-                GAS,
-                ADMINS.stream().map(Credentials::getAddress).toList(),
-                BigInteger.TWO,
-                BigInteger.TEN.pow(17),
-                BigInteger.ZERO, // slot clock: epoch 0, 1 s slots, receipts 60 slots late, 2 ahead
-                BigInteger.ONE,
-                BigInteger.valueOf(60),
-                BigInteger.TWO)
-            .send();
-    for (Credentials admin : ADMINS.subList(0, 2)) {
-      ReputationLedger admins =
-          ReputationLedger.load(ledger.getContractAddress(), w, chain.as(admin), GAS);
-      admins.approveGateway(GATEWAY.getAddress()).send();
-      admins.approveGateway(OTHER_GATEWAY.getAddress()).send();
+    LedgerDeployment.Addresses deployed =
+        LedgerDeployment.deployAll(
+            w,
+            chain.as(DEPLOYER),
+            GAS,
+            ADMINS.stream().map(Credentials::getAddress).toList(),
+            BigInteger.TEN.pow(17),
+            CLOCK);
+    List<RawTransactionManager> approvers = ADMINS.subList(0, 2).stream().map(chain::as).toList();
+    for (Credentials gateway : List.of(GATEWAY, OTHER_GATEWAY)) {
+      LedgerDeployment.approveGateway(
+          w, deployed.reputationLedger(), GAS, approvers, gateway.getAddress());
     }
-    chain.reputationLedger = ledger.getContractAddress();
-    chain.twinAnchor =
-        TwinAnchor.deploy(w, chain.as(DEPLOYER), GAS, ledger.getContractAddress())
-            .send()
-            .getContractAddress();
-    chain.deviceRegistry =
-        DeviceRegistry.deploy(w, chain.as(DEPLOYER), GAS, ledger.getContractAddress())
-            .send()
-            .getContractAddress();
+    chain.reputationLedger = deployed.reputationLedger();
+    chain.twinAnchor = deployed.twinAnchor();
+    chain.deviceRegistry = deployed.deviceRegistry();
     return chain;
   }
 
