@@ -10,6 +10,7 @@ import io.bdt.gateway.access.TopicPolicy;
 import io.bdt.gateway.device.DeviceRecord;
 import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.mqtt.MessageCallback;
+import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.pki.Pem;
 import io.bdt.pki.PlatformCa;
 import io.bdt.pki.RevocationList;
@@ -88,8 +89,7 @@ class DeviceCertificateTest {
             .as(file.toString())
             .isEqualTo("rw-------");
       }
-      MqttClient device =
-          new MqttClient(broker.tlsUrl(), "cert-1-" + UUID.randomUUID(), new MemoryPersistence());
+      MqttClient device = DeviceSimulator.boundedClient(broker.tlsUrl(), "cert-1-" + UUID.randomUUID());
       MqttConnectionOptions options = new MqttConnectionOptions();
       options.setSocketFactory(
           TlsContexts.fromPem(pki.caCertificate(), Optional.of(cert), Optional.of(key))
@@ -117,10 +117,7 @@ class DeviceCertificateTest {
         assertThat(device.isConnected()).as("connected after the refused publish").isFalse();
         assertThat(seen).containsExactly("bdt/gw1/devices/cert-1/telemetry");
       } finally {
-        if (device.isConnected()) {
-          device.disconnect();
-        }
-        device.close();
+        DeviceSimulator.disconnectAndClose(device);
         gateway.disconnect().waitForCompletion(5_000);
         gateway.close();
       }
@@ -140,7 +137,7 @@ class DeviceCertificateTest {
       List<String> refusals = new CopyOnWriteArrayList<>();
       MqttAsyncClient gateway = gateway(broker, pki, TopicPolicy.REFUSALS, refusals);
       try {
-        MqttClient intruder = new MqttClient(broker.tlsUrl(), "intruder", new MemoryPersistence());
+        MqttClient intruder = DeviceSimulator.boundedClient(broker.tlsUrl(), "intruder");
         MqttConnectionOptions options = new MqttConnectionOptions();
         // presents its certificate whatever CAs the broker asks for (a JDK client left to choose
         // sends none, and is refused as anonymous; mosquitto_pub and OpenSSL send it anyway)
@@ -148,6 +145,7 @@ class DeviceCertificateTest {
             TlsContexts.presenting(pki.caCertificate(), cert, key).getSocketFactory());
 
         assertThatThrownBy(() -> intruder.connect(options)).isInstanceOf(MqttException.class);
+        DeviceSimulator.disconnectAndClose(intruder);
 
         Instant giveUp = Instant.now().plus(Duration.ofSeconds(15));
         while (refusals.isEmpty() && Instant.now().isBefore(giveUp)) {

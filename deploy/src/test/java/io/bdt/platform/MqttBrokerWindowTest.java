@@ -6,6 +6,7 @@ import io.bdt.gateway.access.ExtensionAccess;
 import io.bdt.gateway.device.DeviceRecord;
 import io.bdt.gateway.device.SecretHash;
 import io.bdt.gateway.mqtt.MessageCallback;
+import io.bdt.gateway.sim.DeviceSimulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ class MqttBrokerWindowTest {
                   Instant.now()),
               secret);
 
-      MqttClient device = new MqttClient(broker.url(), "win-1", new MemoryPersistence());
+      MqttClient device = DeviceSimulator.boundedClient(broker.url(), "win-1");
       MqttConnectionOptions deviceOptions = new MqttConnectionOptions();
       deviceOptions.setUserName("win-1");
       deviceOptions.setPassword(secret.getBytes(StandardCharsets.UTF_8));
@@ -99,8 +100,7 @@ class MqttBrokerWindowTest {
       while (received.size() < MESSAGES + 1 && Instant.now().isBefore(deadline)) {
         Thread.sleep(50);
       }
-      device.disconnect();
-      device.close();
+      DeviceSimulator.disconnectAndClose(device);
       gateway.disconnectForcibly(0, 1_000, false);
       gateway.close(true);
       assertThat(received).hasSize(MESSAGES + 1);

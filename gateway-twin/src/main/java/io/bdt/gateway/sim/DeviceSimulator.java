@@ -41,7 +41,7 @@ public final class DeviceSimulator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-  private final BoundedClient client;
+  private final MqttClient client;
   private final String gatewayId;
   private final String clientId;
   private volatile CompletableFuture<JsonNode> pendingReply;
@@ -68,7 +68,7 @@ public final class DeviceSimulator implements AutoCloseable {
       throws MqttException {
     this.gatewayId = gatewayId;
     this.clientId = clientId;
-    this.client = new BoundedClient(brokerUrl, clientId);
+    this.client = boundedClient(brokerUrl, clientId);
     client.setCallback(
         new MessageCallback() {
           @Override
@@ -383,22 +383,46 @@ public final class DeviceSimulator implements AutoCloseable {
 
   /**
    * Disconnects, waiting at most {@link #DISCONNECT_WAIT_MS} for the broker, then releases the
-   * client. A broker that drops the connection while the DISCONNECT is under way (a revoked device
-   * being kicked) never completes Paho's disconnect token, and {@link MqttClient#disconnect()}
-   * waits for it without limit; the client is then closed forcibly, as it is when the connection is
-   * lost during the DISCONNECT.
+   * client ({@link #disconnectAndClose}).
    */
   @Override
   public void close() throws MqttException {
-    boolean disconnected = true;
-    if (client.isConnected()) {
-      try {
-        client.disconnectWithin(DISCONNECT_WAIT_MS);
-      } catch (MqttException timedOutOrLost) {
-        disconnected = false;
+    disconnectAndClose(client);
+  }
+
+  /**
+   * A Paho blocking client of {@code brokerUrl} (in-memory persistence) whose connect, publish and
+   * subscribe wait at most {@link #OPERATION_WAIT_MS}; release it with {@link #disconnectAndClose}.
+   * Paho's blocking client waits without limit by default, and a QoS 1 publish that the broker
+   * refuses while it drops the connection (a revoked device kicked as it publishes) may never be
+   * acknowledged nor failed.
+   */
+  public static MqttClient boundedClient(String brokerUrl, String clientId) throws MqttException {
+    MqttClient client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
+    client.setTimeToWait(OPERATION_WAIT_MS);
+    return client;
+  }
+
+  /**
+   * Sends DISCONNECT at once when {@code client} is connected, waits at most {@link
+   * #DISCONNECT_WAIT_MS} for it to go out, closes the connection either way and releases the
+   * client. Paho's {@link MqttClient#disconnect()} (and {@code disconnect(quiesce)}) waits for its
+   * token without limit, whatever {@code setTimeToWait} says, and a broker that drops the
+   * connection while the DISCONNECT is under way (a revoked device being kicked) never completes
+   * it. No quiesce: a blocking client's publishes block until they complete, so what is still in
+   * flight at close is a publish the broker refused without an acknowledgement, which Paho's
+   * default 30 s quiesce would wait out.
+   */
+  public static void disconnectAndClose(MqttClient client) throws MqttException {
+    try {
+      if (client.isConnected()) {
+        client.disconnectForcibly(0, DISCONNECT_WAIT_MS, true);
       }
+    } catch (MqttException lostMeanwhile) {
+      // the connection went first: nothing left to disconnect
+    } finally {
+      client.close(true);
     }
-    client.close(!disconnected);
   }
 
   /** How long {@link #close()} waits for the broker to take the DISCONNECT. */
@@ -406,27 +430,7 @@ public final class DeviceSimulator implements AutoCloseable {
 
   /**
    * How long a connect, publish or subscribe waits for the broker's acknowledgement before it fails
-   * with {@link MqttException#REASON_CODE_CLIENT_TIMEOUT}. Paho's blocking client waits without
-   * limit by default, and a QoS 1 publish that the broker refuses while it drops the connection (a
-   * revoked device kicked as it publishes) may never be acknowledged nor failed.
+   * with {@link MqttException#REASON_CODE_CLIENT_TIMEOUT} ({@link #boundedClient}).
    */
-  static final long OPERATION_WAIT_MS = 30_000;
-
-  /** Paho's blocking client with a disconnect whose wait is bounded. */
-  private static final class BoundedClient extends MqttClient {
-    BoundedClient(String brokerUrl, String clientId) throws MqttException {
-      super(brokerUrl, clientId, new MemoryPersistence());
-      setTimeToWait(OPERATION_WAIT_MS);
-    }
-
-    /**
-     * Sends DISCONNECT at once and waits up to {@code millis} for it to complete; throws when the
-     * wait runs out or the connection is lost first. No quiesce: this client's publishes block
-     * until they complete, so what is still in flight at close is a publish the broker refused
-     * without an acknowledgement, which Paho's default 30 s quiesce would wait out.
-     */
-    void disconnectWithin(long millis) throws MqttException {
-      aClient.disconnect(0).waitForCompletion(millis);
-    }
-  }
+  public static final long OPERATION_WAIT_MS = 30_000;
 }

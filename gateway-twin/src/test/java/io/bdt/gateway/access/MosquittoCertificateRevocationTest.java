@@ -3,6 +3,7 @@ package io.bdt.gateway.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bdt.gateway.sim.DeviceSimulator;
 import io.bdt.pki.Pem;
 import io.bdt.pki.PlatformCa;
 import io.bdt.pki.RevocationList;
@@ -17,7 +18,6 @@ import java.util.UUID;
 import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,8 +82,7 @@ class MosquittoCertificateRevocationTest {
   /** Connects to the certificate listener presenting {@code files} (CONNACK 0), then leaves. */
   private static void connectAndClose(Path[] files) throws Exception {
     MqttClient client =
-        new MqttClient(
-            broker.certificateUrl(), "crl-" + UUID.randomUUID(), new MemoryPersistence());
+        DeviceSimulator.boundedClient(broker.certificateUrl(), "crl-" + UUID.randomUUID());
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setConnectionTimeout(10);
     options.setSocketFactory(
@@ -92,9 +91,8 @@ class MosquittoCertificateRevocationTest {
             .getSocketFactory());
     try {
       client.connect(options);
-      client.disconnect();
     } finally {
-      client.close();
+      DeviceSimulator.disconnectAndClose(client);
     }
   }
 }

@@ -217,10 +217,7 @@ abstract class BrokerIdentityCases extends BrokerIdentityClients {
 
       assertThat(seen).isEmpty();
     } finally {
-      if (gateway.isConnected()) {
-        gateway.disconnect();
-      }
-      gateway.close();
+      DeviceSimulator.disconnectAndClose(gateway);
     }
   }
 
@@ -308,8 +305,7 @@ abstract class BrokerIdentityCases extends BrokerIdentityClients {
       // the broker handled the refused publish before this one, and delivers in order
       witness.publishJson("cert-witness", props("genuine", 1), new float[0], 1);
       await("cert-witness's telemetry at the observer", () -> !seen.isEmpty());
-      observer.disconnect();
-      observer.close();
+      DeviceSimulator.disconnectAndClose(observer);
       assertThat(seen).containsExactly("bdt/" + GW + "/devices/cert-witness/telemetry");
       assertThat(twinHas("cert-witness", "forged")).isFalse();
       assertThat(twinHas("cert-1", "afterRevoke")).isFalse();

@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 
 /**
@@ -44,9 +43,6 @@ abstract class BrokerIdentityClients {
   static final String PROFILE_KEY = IdentityBroker.PROFILE_KEY;
 
   static final String PROFILE_SECRET = IdentityBroker.PROFILE_SECRET;
-
-  /** How long a raw client's connect, publish or subscribe waits (Paho's default: for ever). */
-  static final long OPERATION_WAIT_MS = 30_000;
 
   /** The broker's URL. */
   abstract String url();
@@ -170,8 +166,7 @@ abstract class BrokerIdentityClients {
   }
 
   MqttClient raw(String username, String password) throws MqttException {
-    MqttClient client = new MqttClient(url(), "raw-" + UUID.randomUUID(), new MemoryPersistence());
-    client.setTimeToWait(OPERATION_WAIT_MS);
+    MqttClient client = DeviceSimulator.boundedClient(url(), "raw-" + UUID.randomUUID());
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setCleanStart(true);
     if (tls() != null) {
@@ -218,8 +213,7 @@ abstract class BrokerIdentityClients {
   /** A provisioning client subscribing to {@code filter} is refused (and counted). */
   void provisioningClientIsRefused(String filter) throws Exception {
     double before = refused(Refusal.Reason.FOREIGN_REPLY);
-    MqttClient client = new MqttClient(url(), "prov-" + UUID.randomUUID(), new MemoryPersistence());
-    client.setTimeToWait(OPERATION_WAIT_MS);
+    MqttClient client = DeviceSimulator.boundedClient(url(), "prov-" + UUID.randomUUID());
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setUserName(AccessTable.PROVISION_PREFIX + PROFILE_KEY);
     options.setPassword(PROFILE_SECRET.getBytes(StandardCharsets.UTF_8));
@@ -235,10 +229,7 @@ abstract class BrokerIdentityClients {
       }
       awaitCounted(before, Refusal.Reason.FOREIGN_REPLY);
     } finally {
-      if (client.isConnected()) {
-        client.disconnect();
-      }
-      client.close();
+      DeviceSimulator.disconnectAndClose(client);
     }
   }
 
