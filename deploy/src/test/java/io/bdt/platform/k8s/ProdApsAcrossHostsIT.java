@@ -8,6 +8,7 @@ import io.bdt.cli.Bdt;
 import io.bdt.consensus.keys.KeyFile;
 import io.bdt.platform.JvmOptions;
 import io.bdt.platform.contracts.ContractsFile;
+import io.bdt.platform.netns.ChainRpc;
 import io.bdt.platform.netns.NetnsHosts;
 import io.bdt.platform.netns.OverlayPods;
 import io.bdt.platform.netns.ProdNetwork;
@@ -18,22 +19,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
-import org.web3j.crypto.Keys;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 
 /**
  * The {@code prod} overlay's three APs as real access-point services, each on its own host (a
@@ -93,7 +88,7 @@ class ProdApsAcrossHostsIT {
         await(
             "three AP hosts mine one chain over P2P TLS",
             Duration.ofSeconds(420),
-            () -> agreeUpTo(rpc, 3));
+            () -> ChainRpc.agreeUpTo(rpc, 3));
 
         // the contracts Job's own arguments, its mounts mapped to the local files
         String ledgerUrl = "http://" + hosts.host("ap-0.ap").address() + ":8545";
@@ -119,26 +114,26 @@ class ProdApsAcrossHostsIT {
             () -> rpc.stream().allMatch(n -> hasCode(n, planned.addresses().deviceRegistry())));
 
         hosts.cut("ap-2.ap");
-        long before = Math.max(head(rpc.get(0)), head(rpc.get(1)));
+        long before = Math.max(ChainRpc.head(rpc.get(0)), ChainRpc.head(rpc.get(1)));
         Credentials payer = KeyFile.read(network.resolve("admin-3.key"));
-        String tx = transfer(rpc.get(0), payer, planned.chainId());
+        String tx = ChainRpc.transfer(rpc.get(0), payer, planned.chainId());
         await(
             "the two connected APs mine on and include a transaction",
             Duration.ofSeconds(180),
             () ->
-                receipt(rpc.get(0), tx).isPresent()
-                    && receipt(rpc.get(1), tx).isPresent()
-                    && agreeUpTo(rpc.subList(0, 2), before + 3));
+                ChainRpc.receipt(rpc.get(0), tx).isPresent()
+                    && ChainRpc.receipt(rpc.get(1), tx).isPresent()
+                    && ChainRpc.agreeUpTo(rpc.subList(0, 2), before + 3));
 
         hosts.heal("ap-2.ap");
-        long target = Math.max(head(rpc.get(0)), head(rpc.get(1)));
+        long target = Math.max(ChainRpc.head(rpc.get(0)), ChainRpc.head(rpc.get(1)));
         await(
             "the cut AP converges to the same chain",
             Duration.ofSeconds(240),
-            () -> agreeUpTo(rpc, target));
-        TransactionReceipt r = receipt(rpc.get(0), tx).orElseThrow();
+            () -> ChainRpc.agreeUpTo(rpc, target));
+        TransactionReceipt r = ChainRpc.receipt(rpc.get(0), tx).orElseThrow();
         for (Web3j node : rpc) {
-          assertThat(receipt(node, tx).orElseThrow().getBlockHash()).isEqualTo(r.getBlockHash());
+          assertThat(ChainRpc.receipt(node, tx).orElseThrow().getBlockHash()).isEqualTo(r.getBlockHash());
         }
       } finally {
         rpc.forEach(Web3j::shutdown);
@@ -154,33 +149,6 @@ class ProdApsAcrossHostsIT {
     }
   }
 
-  private static boolean agreeUpTo(List<Web3j> nodes, long height) {
-    try {
-      String hash = null;
-      for (Web3j n : nodes) {
-        if (head(n) < height) {
-          return false;
-        }
-        String h =
-            n.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(height)), false)
-                .send()
-                .getBlock()
-                .getHash();
-        if (hash != null && !hash.equals(h)) {
-          return false;
-        }
-        hash = h;
-      }
-      return true;
-    } catch (Exception e) {
-      return false; // a node not up yet
-    }
-  }
-
-  private static long head(Web3j n) throws Exception {
-    return n.ethBlockNumber().send().getBlockNumber().longValueExact();
-  }
-
   private static boolean hasCode(Web3j n, String address) {
     try {
       return NetworkContracts.hasCode(n, address);
@@ -193,33 +161,5 @@ class ProdApsAcrossHostsIT {
     return n.ethGetTransactionCount(address, DefaultBlockParameterName.LATEST)
         .send()
         .getTransactionCount();
-  }
-
-  private static String transfer(Web3j node, Credentials from, long chainId) throws Exception {
-    BigInteger nonce =
-        node.ethGetTransactionCount(from.getAddress(), DefaultBlockParameter.valueOf("pending"))
-            .send()
-            .getTransactionCount();
-    RawTransaction tx =
-        RawTransaction.createEtherTransaction(
-            chainId,
-            nonce,
-            BigInteger.valueOf(21_000),
-            Keys.toChecksumAddress("0x" + "42".repeat(20)),
-            BigInteger.ONE,
-            BigInteger.valueOf(1_000_000_000L),
-            BigInteger.valueOf(10_000_000_000L));
-    byte[] signed = TransactionEncoder.signMessage(tx, chainId, from);
-    var sent = node.ethSendRawTransaction(Numeric.toHexString(signed)).send();
-    assertThat(sent.getError()).as("eth_sendRawTransaction error").isNull();
-    return sent.getTransactionHash();
-  }
-
-  private static Optional<TransactionReceipt> receipt(Web3j node, String tx) {
-    try {
-      return node.ethGetTransactionReceipt(tx).send().getTransactionReceipt();
-    } catch (Exception e) {
-      return Optional.empty();
-    }
   }
 }

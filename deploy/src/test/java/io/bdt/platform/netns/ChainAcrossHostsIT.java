@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,13 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.web3j.utils.Numeric;
 
 /**
  * Three APs' chain nodes, each on its own host (a network namespace with its own address, peers
@@ -87,27 +83,27 @@ class ChainAcrossHostsIT {
             Web3j.build(new HttpService("http://" + hosts.host(APS.get(i)).address() + ":" + RPC)));
       }
 
-      await("three hosts mine one chain", Duration.ofSeconds(180), () -> agreeUpTo(rpc, 3));
+      await("three hosts mine one chain", Duration.ofSeconds(180), () -> ChainRpc.agreeUpTo(rpc, 3));
 
       hosts.cut("ap-2.ap");
-      long before = Math.max(head(rpc.get(0)), head(rpc.get(1)));
-      String tx = sendTransfer(rpc.get(0), user);
+      long before = Math.max(ChainRpc.head(rpc.get(0)), ChainRpc.head(rpc.get(1)));
+      String tx = ChainRpc.transfer(rpc.get(0), user, CHAIN_ID);
       await(
           "the two connected APs mine on and include the transaction",
           Duration.ofSeconds(180),
           () ->
-              receipt(rpc.get(0), tx).isPresent()
-                  && receipt(rpc.get(1), tx).isPresent()
-                  && agreeUpTo(rpc.subList(0, 2), before + 3));
+              ChainRpc.receipt(rpc.get(0), tx).isPresent()
+                  && ChainRpc.receipt(rpc.get(1), tx).isPresent()
+                  && ChainRpc.agreeUpTo(rpc.subList(0, 2), before + 3));
 
       hosts.heal("ap-2.ap");
-      long target = Math.max(head(rpc.get(0)), head(rpc.get(1)));
+      long target = Math.max(ChainRpc.head(rpc.get(0)), ChainRpc.head(rpc.get(1)));
       await(
           "the cut AP converges to the same chain",
           Duration.ofSeconds(240),
-          () -> agreeUpTo(rpc, target));
+          () -> ChainRpc.agreeUpTo(rpc, target));
       for (Web3j node : rpc) {
-        TransactionReceipt r = receipt(node, tx).orElseThrow();
+        TransactionReceipt r = ChainRpc.receipt(node, tx).orElseThrow();
         assertThat(r.isStatusOK()).isTrue();
         assertThat(
                 node.ethGetBlockByNumber(DefaultBlockParameter.valueOf(r.getBlockNumber()), false)
@@ -142,62 +138,6 @@ class ChainAcrossHostsIT {
     ((ObjectNode) config.get("mining")).put("emptyBlockSeconds", 1);
     json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
     return file;
-  }
-
-  /** Whether every node's head is at least {@code height} and all have the same block there. */
-  private static boolean agreeUpTo(List<Web3j> nodes, long height) {
-    try {
-      String hash = null;
-      for (Web3j n : nodes) {
-        if (head(n) < height) {
-          return false;
-        }
-        String h =
-            n.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(height)), false)
-                .send()
-                .getBlock()
-                .getHash();
-        if (hash != null && !hash.equals(h)) {
-          return false;
-        }
-        hash = h;
-      }
-      return true;
-    } catch (Exception e) {
-      return false; // a node not up yet
-    }
-  }
-
-  private static long head(Web3j n) throws Exception {
-    return n.ethBlockNumber().send().getBlockNumber().longValueExact();
-  }
-
-  private static String sendTransfer(Web3j node, Credentials from) throws Exception {
-    BigInteger nonce =
-        node.ethGetTransactionCount(from.getAddress(), DefaultBlockParameter.valueOf("pending"))
-            .send()
-            .getTransactionCount();
-    RawTransaction tx =
-        RawTransaction.createEtherTransaction(
-            CHAIN_ID,
-            nonce,
-            BigInteger.valueOf(21_000),
-            Keys.toChecksumAddress("0x" + "42".repeat(20)),
-            BigInteger.ONE,
-            BigInteger.valueOf(1_000_000_000L),
-            BigInteger.valueOf(10_000_000_000L));
-    byte[] signed = TransactionEncoder.signMessage(tx, CHAIN_ID, from);
-    var sent = node.ethSendRawTransaction(Numeric.toHexString(signed)).send();
-    assertThat(sent.getError()).as("eth_sendRawTransaction error").isNull();
-    return sent.getTransactionHash();
-  }
-
-  private static Optional<TransactionReceipt> receipt(Web3j node, String tx) {
-    try {
-      return node.ethGetTransactionReceipt(tx).send().getTransactionReceipt();
-    } catch (Exception e) {
-      return Optional.empty();
-    }
   }
 
   private static void await(String what, Duration limit, BooleanSupplier condition)
