@@ -89,7 +89,8 @@ class DeviceCertificateTest {
             .as(file.toString())
             .isEqualTo("rw-------");
       }
-      MqttClient device = DeviceSimulator.boundedClient(broker.tlsUrl(), "cert-1-" + UUID.randomUUID());
+      MqttClient device =
+          DeviceSimulator.boundedClient(broker.tlsUrl(), "cert-1-" + UUID.randomUUID());
       MqttConnectionOptions options = new MqttConnectionOptions();
       options.setSocketFactory(
           TlsContexts.fromPem(pki.caCertificate(), Optional.of(cert), Optional.of(key))

@@ -104,7 +104,13 @@ public final class LiveChain implements AutoCloseable {
     List<RawTransactionManager> approvers = ADMINS.subList(0, 2).stream().map(this::as).toList();
     LedgerDeployment.approveGateway(web3j, ledger, GAS, approvers, GATEWAY.getAddress());
     LedgerDeployment.approveAccessPoint(
-        web3j, ledger, GAS, approvers, AP.getAddress(), BigInteger.valueOf(2_000_000), BigInteger.ZERO);
+        web3j,
+        ledger,
+        GAS,
+        approvers,
+        AP.getAddress(),
+        BigInteger.valueOf(2_000_000),
+        BigInteger.ZERO);
     DeviceRegistry reg = DeviceRegistry.load(registry, web3j, as(GATEWAY), GAS);
     for (String d : List.of("vib-1", "vib-2")) {
       reg.registerDevice(deviceId(d), Hash.sha3(("secret-" + d).getBytes()), "vibration-sensor")

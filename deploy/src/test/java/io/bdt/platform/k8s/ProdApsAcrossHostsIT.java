@@ -133,7 +133,8 @@ class ProdApsAcrossHostsIT {
             () -> ChainRpc.agreeUpTo(rpc, target));
         TransactionReceipt r = ChainRpc.receipt(rpc.get(0), tx).orElseThrow();
         for (Web3j node : rpc) {
-          assertThat(ChainRpc.receipt(node, tx).orElseThrow().getBlockHash()).isEqualTo(r.getBlockHash());
+          assertThat(ChainRpc.receipt(node, tx).orElseThrow().getBlockHash())
+              .isEqualTo(r.getBlockHash());
         }
       } finally {
         rpc.forEach(Web3j::shutdown);

@@ -83,7 +83,8 @@ class ChainAcrossHostsIT {
             Web3j.build(new HttpService("http://" + hosts.host(APS.get(i)).address() + ":" + RPC)));
       }
 
-      await("three hosts mine one chain", Duration.ofSeconds(180), () -> ChainRpc.agreeUpTo(rpc, 3));
+      await(
+          "three hosts mine one chain", Duration.ofSeconds(180), () -> ChainRpc.agreeUpTo(rpc, 3));
 
       hosts.cut("ap-2.ap");
       long before = Math.max(ChainRpc.head(rpc.get(0)), ChainRpc.head(rpc.get(1)));
