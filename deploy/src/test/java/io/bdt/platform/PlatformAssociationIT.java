@@ -51,7 +51,9 @@ class PlatformAssociationIT {
                 1000,
                 5e6,
                 Map.of(),
-                Platform.NO_PLAIN_MQTT),
+                Platform.NO_PLAIN_MQTT,
+                Map.of(),
+                false), // no explorer: nothing here reads it, and it would share the 2 cores
             new PrintStream(OutputStream.nullOutputStream()));
     platform.start();
   }

@@ -34,7 +34,9 @@ class PlatformRestartIT {
         500,
         5e6,
         Map.of(),
-        Platform.NO_PLAIN_MQTT);
+        Platform.NO_PLAIN_MQTT,
+        Map.of(),
+        false); // no explorer: the restart checks read the chain and the gateway only
   }
 
   @Test
