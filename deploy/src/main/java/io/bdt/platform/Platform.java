@@ -83,7 +83,13 @@ final class Platform implements AutoCloseable {
   private HttpClient http;
 
   private javax.net.ssl.SSLContext tls;
-  private MqttBroker broker;
+  private volatile MqttBroker broker;
+
+  /** The thread starting {@link #broker} while the APs start; null when the platform has none. */
+  private Thread brokerStarting;
+
+  /** What stopped {@link #brokerStarting}, if anything did. */
+  private volatile Throwable brokerFailure;
   private PlatformPki pki;
   private SensorFleet fleet;
   private int fleetReconnectMaxDelay = SensorFleet.RECONNECT_MAX_DELAY_SECONDS;
@@ -174,6 +180,29 @@ final class Platform implements AutoCloseable {
       apBaseUrls.add("https://127.0.0.1:" + apPorts.get(m));
     }
     services = new ServiceSettings(settings, pki, publicKey, genesisFile, layout);
+    List<String> gatewayIds = new ArrayList<>();
+    for (int n = 0; n < settings.gateways(); n++) {
+      gatewayIds.add("gw" + (n + 1));
+    }
+    if (settings.mqttUrl().isEmpty()) {
+      // the embedded broker comes up while the APs do: it needs the PKI and the gateway ids only
+      brokerStarting =
+          Thread.ofPlatform()
+              .name("mqtt-broker-start")
+              .start(
+                  () -> {
+                    try {
+                      broker =
+                          new MqttBroker(
+                              settings.work().resolve("mqtt"),
+                              settings.mqttPlainPort(),
+                              pki,
+                              gatewayIds);
+                    } catch (Throwable e) {
+                      brokerFailure = e;
+                    }
+                  });
+    }
     for (int m = 0; m < settings.aps(); m++) {
       int port = apPorts.get(m);
       Map<String, String> conf =
@@ -209,10 +238,6 @@ final class Platform implements AutoCloseable {
             + ", DeviceRegistry "
             + contracts.deviceRegistry());
 
-    List<String> gatewayIds = new ArrayList<>();
-    for (int n = 0; n < settings.gateways(); n++) {
-      gatewayIds.add("gw" + (n + 1));
-    }
     if (settings.mqttUrl().isPresent()) {
       mqttUrl = settings.mqttUrl().get();
       out.println(
@@ -221,9 +246,7 @@ final class Platform implements AutoCloseable {
               + " is not managed by the platform: the gateways tell it nothing about device"
               + " identity (bdt.gateway.mqtt.access=none)");
     } else {
-      broker =
-          new MqttBroker(
-              settings.work().resolve("mqtt"), settings.mqttPlainPort(), pki, gatewayIds);
+      awaitBroker();
       mqttUrl = broker.tlsUrl();
       if (broker.url() != null) {
         out.println(
@@ -270,6 +293,10 @@ final class Platform implements AutoCloseable {
         gateways.add(gw);
       }
     }
+    if (settings.explorer()) {
+      // its JVM comes up while the gateways do: it needs AP 0's node and the gateways' URLs only
+      startExplorer();
+    }
     for (ServiceProcess gw : gateways) {
       gw.awaitReady("/q/health/ready", READY_LIMIT);
     }
@@ -279,10 +306,6 @@ final class Platform implements AutoCloseable {
     }
     for (ServiceProcess service : gateways) {
       service.onDeath(reason -> out.println("platform: " + reason));
-    }
-
-    if (settings.explorer()) {
-      startExplorer();
     }
 
     fleet =
@@ -302,9 +325,27 @@ final class Platform implements AutoCloseable {
     }
     settings.faults().forEach(fleet::inject);
     fleet.start(settings.periodMillis());
+    if (explorer != null) {
+      explorer.awaitReady("/q/health/ready", READY_LIMIT);
+    }
   }
 
-  /** The audit explorer (if built), following AP 0's node and auditing the gateways' twins. */
+  /** Waits for {@link #brokerStarting}; rethrows what stopped the broker from starting. */
+  private void awaitBroker() throws IOException, InterruptedException {
+    brokerStarting.join();
+    if (brokerFailure instanceof IOException e) {
+      throw e;
+    }
+    if (brokerFailure != null) {
+      throw new IOException(
+          "the embedded MQTT broker did not start: " + brokerFailure, brokerFailure);
+    }
+  }
+
+  /**
+   * Starts the audit explorer (if built), following AP 0's node and auditing the gateways' twins;
+   * {@link #start} awaits its readiness last.
+   */
   private void startExplorer() throws IOException, InterruptedException {
     Path jar = settings.root().resolve("explorer/target/quarkus-app/quarkus-run.jar");
     if (!Files.exists(jar)) {
@@ -335,7 +376,6 @@ final class Platform implements AutoCloseable {
             Duration.ofDays(7),
             java.time.Instant.now()));
     explorer.start();
-    explorer.awaitReady("/q/health/ready", READY_LIMIT);
   }
 
   /** The explorer's process, if it runs. */
@@ -408,14 +448,15 @@ final class Platform implements AutoCloseable {
     if (fleet != null) {
       fleet.close();
     }
+    // the explorer and the gateways together, then the APs (whose nodes the gateways write to)
+    List<ServiceProcess> readers = new ArrayList<>(gateways);
     if (explorer != null) {
-      explorer.close();
+      readers.add(explorer);
     }
-    for (ServiceProcess gw : gateways) {
-      gw.close();
-    }
-    for (ServiceProcess ap : aps) {
-      ap.close();
+    ServiceProcess.closeAll(readers);
+    ServiceProcess.closeAll(aps);
+    if (brokerStarting != null) {
+      brokerStarting.join(); // a start that failed half-way still closes what it started
     }
     if (broker != null) {
       broker.close();
