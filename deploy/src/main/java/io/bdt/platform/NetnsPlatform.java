@@ -160,8 +160,7 @@ final class NetnsPlatform implements AutoCloseable {
             Integer.toString(KAFKA_CONTROLLER_PORT)),
         Map.of(),
         logs.resolve(KAFKA + ".log"));
-    NetnsMosquitto.awaitListening(
-        hosts, KAFKA, KAFKA_PORT, Duration.ofSeconds(120), logs.resolve(KAFKA + ".log"));
+    // Kafka comes up while the APs do and the contracts are deployed; the gateways need it
 
     Path apJar = settings.root().resolve("access-point/target/quarkus-app/quarkus-run.jar");
     for (int i = 0; i < aps.size(); i++) {
@@ -198,6 +197,8 @@ final class NetnsPlatform implements AutoCloseable {
       throw new IOException("the contracts Job's command failed (its output is above)");
     }
 
+    NetnsMosquitto.awaitListening(
+        hosts, KAFKA, KAFKA_PORT, Duration.ofSeconds(120), logs.resolve(KAFKA + ".log"));
     Path gatewayJar = settings.root().resolve("gateway-twin/target/quarkus-app/quarkus-run.jar");
     for (int n = 0; n < gateways.size(); n++) {
       Map<String, String> env = prod.environment("gateway", "gateway-" + n, files, pods, replaced);
@@ -207,12 +208,13 @@ final class NetnsPlatform implements AutoCloseable {
       ports.put(gateways.get(n), Integer.parseInt(env.get("QUARKUS_HTTP_PORT")));
       hosts.start(gateways.get(n), java(gatewayJar), env, logs.resolve(gateways.get(n) + ".log"));
     }
+    boolean explorer = hosts.hosts().stream().anyMatch(h -> h.name().equals(EXPLORER));
+    if (explorer) {
+      // its JVM comes up while the gateways do (it needs the chain and the gateways' names only)
+      startExplorer(prod, explorerJar, made, files, pods, logs, replaced);
+    }
     for (String gw : gateways) {
       awaitReady(gw, logs);
-    }
-
-    if (hosts.hosts().stream().anyMatch(h -> h.name().equals(EXPLORER))) {
-      startExplorer(prod, explorerJar, made, files, pods, logs, replaced);
     }
 
     Path fleetDir = Files.createDirectories(settings.work().resolve("fleet"));
@@ -239,11 +241,15 @@ final class NetnsPlatform implements AutoCloseable {
     fleet = new FleetProcess(devices, fleetDir.resolve("published"), logs.resolve(FLEET + ".log"));
     fleet.awaitPublishing(Duration.ofSeconds(180));
     settings.faults().forEach(fleet::inject);
+    if (explorer) {
+      awaitReady(EXPLORER, logs);
+    }
   }
 
   /**
-   * The explorer on its host with its pod's environment; its twin-reader token is written where the
-   * {@code bdt-explorer} Secret would hold it ({@code new-network.sh} makes it so).
+   * Starts the explorer on its host with its pod's environment ({@link #start} awaits it last);
+   * its twin-reader token is written where the {@code bdt-explorer} Secret would hold it ({@code
+   * new-network.sh} makes it so).
    */
   private void startExplorer(
       OverlayPods prod,
@@ -266,7 +272,6 @@ final class NetnsPlatform implements AutoCloseable {
     Map<String, String> env = prod.environment(EXPLORER, "explorer-0", files, pods, replaced);
     ports.put(EXPLORER, Integer.parseInt(env.get("QUARKUS_HTTP_PORT")));
     hosts.start(EXPLORER, java(jar), env, logs.resolve(EXPLORER + ".log"));
-    awaitReady(EXPLORER, logs);
   }
 
   /** A JVM on this launcher's class path running {@code main}'s main method with {@code args}. */
