@@ -41,7 +41,7 @@ public final class DeviceSimulator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
-  private final MqttClient client;
+  private final BoundedClient client;
   private final String gatewayId;
   private final String clientId;
   private volatile CompletableFuture<JsonNode> pendingReply;
@@ -68,7 +68,7 @@ public final class DeviceSimulator implements AutoCloseable {
       throws MqttException {
     this.gatewayId = gatewayId;
     this.clientId = clientId;
-    this.client = boundedClient(brokerUrl, clientId);
+    this.client = new BoundedClient(brokerUrl, clientId);
     client.setCallback(
         new MessageCallback() {
           @Override
@@ -398,31 +398,33 @@ public final class DeviceSimulator implements AutoCloseable {
    * acknowledged nor failed.
    */
   public static MqttClient boundedClient(String brokerUrl, String clientId) throws MqttException {
-    MqttClient client = new MqttClient(brokerUrl, clientId, new MemoryPersistence());
-    client.setTimeToWait(OPERATION_WAIT_MS);
-    return client;
+    return new BoundedClient(brokerUrl, clientId);
   }
 
   /**
-   * Sends DISCONNECT at once when {@code client} is connected, waits at most {@link
-   * #DISCONNECT_WAIT_MS} for it to go out, closes the connection either way and releases the
-   * client. Paho's {@link MqttClient#disconnect()} (and {@code disconnect(quiesce)}) waits for its
-   * token without limit, whatever {@code setTimeToWait} says, and a broker that drops the
-   * connection while the DISCONNECT is under way (a revoked device being kicked) never completes
-   * it. No quiesce: a blocking client's publishes block until they complete, so what is still in
-   * flight at close is a publish the broker refused without an acknowledgement, which Paho's
-   * default 30 s quiesce would wait out.
+   * Disconnects {@code client} (one of {@link #boundedClient}'s), waiting at most {@link
+   * #DISCONNECT_WAIT_MS} for the broker, then releases it. A broker that drops the connection while
+   * the DISCONNECT is under way (a revoked device being kicked) never completes Paho's disconnect
+   * token, and {@link MqttClient#disconnect()} (and {@code disconnect(quiesce)}) waits for it
+   * without limit, whatever {@code setTimeToWait} says; the client is then closed forcibly, as it is
+   * when the connection is lost during the DISCONNECT. Another client is disconnected with {@link
+   * MqttClient#disconnectForcibly(long, long, boolean)}, which is bounded too but always waits the
+   * whole {@link #DISCONNECT_WAIT_MS} (its token completes only when the wait ends).
    */
   public static void disconnectAndClose(MqttClient client) throws MqttException {
-    try {
-      if (client.isConnected()) {
-        client.disconnectForcibly(0, DISCONNECT_WAIT_MS, true);
+    boolean disconnected = true;
+    if (client.isConnected()) {
+      try {
+        if (client instanceof BoundedClient bounded) {
+          bounded.disconnectWithin(DISCONNECT_WAIT_MS);
+        } else {
+          client.disconnectForcibly(0, DISCONNECT_WAIT_MS, true);
+        }
+      } catch (MqttException timedOutOrLost) {
+        disconnected = false;
       }
-    } catch (MqttException lostMeanwhile) {
-      // the connection went first: nothing left to disconnect
-    } finally {
-      client.close(true);
     }
+    client.close(!disconnected);
   }
 
   /** How long {@link #close()} waits for the broker to take the DISCONNECT. */
@@ -433,4 +435,22 @@ public final class DeviceSimulator implements AutoCloseable {
    * with {@link MqttException#REASON_CODE_CLIENT_TIMEOUT} ({@link #boundedClient}).
    */
   public static final long OPERATION_WAIT_MS = 30_000;
+
+  /** Paho's blocking client with a disconnect whose wait is bounded. */
+  private static final class BoundedClient extends MqttClient {
+    BoundedClient(String brokerUrl, String clientId) throws MqttException {
+      super(brokerUrl, clientId, new MemoryPersistence());
+      setTimeToWait(OPERATION_WAIT_MS);
+    }
+
+    /**
+     * Sends DISCONNECT at once and waits up to {@code millis} for it to complete; throws when the
+     * wait runs out or the connection is lost first. No quiesce: this client's publishes block
+     * until they complete, so what is still in flight at close is a publish the broker refused
+     * without an acknowledgement, which Paho's default 30 s quiesce would wait out.
+     */
+    void disconnectWithin(long millis) throws MqttException {
+      aClient.disconnect(0).waitForCompletion(millis);
+    }
+  }
 }
