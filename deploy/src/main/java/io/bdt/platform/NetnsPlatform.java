@@ -247,8 +247,8 @@ final class NetnsPlatform implements AutoCloseable {
   }
 
   /**
-   * Starts the explorer on its host with its pod's environment ({@link #start} awaits it last);
-   * its twin-reader token is written where the {@code bdt-explorer} Secret would hold it ({@code
+   * Starts the explorer on its host with its pod's environment ({@link #start} awaits it last); its
+   * twin-reader token is written where the {@code bdt-explorer} Secret would hold it ({@code
    * new-network.sh} makes it so).
    */
   private void startExplorer(

@@ -90,6 +90,7 @@ final class Platform implements AutoCloseable {
 
   /** What stopped {@link #brokerStarting}, if anything did. */
   private volatile Throwable brokerFailure;
+
   private PlatformPki pki;
   private SensorFleet fleet;
   private int fleetReconnectMaxDelay = SensorFleet.RECONNECT_MAX_DELAY_SECONDS;

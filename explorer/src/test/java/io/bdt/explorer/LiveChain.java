@@ -42,6 +42,7 @@ public final class LiveChain implements AutoCloseable {
   static final Credentials OUTSIDER = key(300);
   static final Credentials DEPLOYER = key(41);
   static final List<Credentials> ADMINS = List.of(key(1), key(2), key(3));
+
   /** The ledger's slot clock: epoch 0, 1 s slots, receipts up to 60 slots late and 2 ahead. */
   static final SlotClock CLOCK = new SlotClock(0, 1, 60, 2);
 

@@ -13,9 +13,9 @@ import org.web3j.tx.gas.ContractGasProvider;
  * How a B-DT ReputationLedger is deployed (its admins, a registration needing {@link #APPROVALS} of
  * their votes, {@code omega} and the {@link SlotClock} as its constructor takes them) and how its
  * admins register gateways and APs; and the contracts that name the ledger (TwinAnchor,
- * DeviceRegistry). The one place of that constructor call: the access point's NetworkContracts
- * (the platform and the Kubernetes Job) and the test chains of the contracts, gateway-twin and
- * explorer modules deploy through it.
+ * DeviceRegistry). The one place of that constructor call: the access point's NetworkContracts (the
+ * platform and the Kubernetes Job) and the test chains of the contracts, gateway-twin and explorer
+ * modules deploy through it.
  */
 public final class LedgerDeployment {
 
@@ -65,8 +65,7 @@ public final class LedgerDeployment {
       BigInteger omega,
       SlotClock clock)
       throws Exception {
-    String ledger =
-        deployLedger(web3j, deployer, gas, admins, omega, clock).getContractAddress();
+    String ledger = deployLedger(web3j, deployer, gas, admins, omega, clock).getContractAddress();
     String anchor = TwinAnchor.deploy(web3j, deployer, gas, ledger).send().getContractAddress();
     String registry =
         DeviceRegistry.deploy(web3j, deployer, gas, ledger).send().getContractAddress();

@@ -15,8 +15,8 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
- * What the tests of a chain across hosts (network namespaces, the production overlay) read and
- * send over the nodes' JSON-RPC: heads, agreement on a block, a transfer, receipts.
+ * What the tests of a chain across hosts (network namespaces, the production overlay) read and send
+ * over the nodes' JSON-RPC: heads, agreement on a block, a transfer, receipts.
  */
 public final class ChainRpc {
   private ChainRpc() {}

@@ -406,10 +406,10 @@ public final class DeviceSimulator implements AutoCloseable {
    * #DISCONNECT_WAIT_MS} for the broker, then releases it. A broker that drops the connection while
    * the DISCONNECT is under way (a revoked device being kicked) never completes Paho's disconnect
    * token, and {@link MqttClient#disconnect()} (and {@code disconnect(quiesce)}) waits for it
-   * without limit, whatever {@code setTimeToWait} says; the client is then closed forcibly, as it is
-   * when the connection is lost during the DISCONNECT. Another client is disconnected with {@link
-   * MqttClient#disconnectForcibly(long, long, boolean)}, which is bounded too but always waits the
-   * whole {@link #DISCONNECT_WAIT_MS} (its token completes only when the wait ends).
+   * without limit, whatever {@code setTimeToWait} says; the client is then closed forcibly, as it
+   * is when the connection is lost during the DISCONNECT. Another client is disconnected with
+   * {@link MqttClient#disconnectForcibly(long, long, boolean)}, which is bounded too but always
+   * waits the whole {@link #DISCONNECT_WAIT_MS} (its token completes only when the wait ends).
    */
   public static void disconnectAndClose(MqttClient client) throws MqttException {
     boolean disconnected = true;

@@ -27,11 +27,11 @@ import org.h2.mvstore.MVStore;
  * keys of ~45 bytes) plus the log's last page, and a twin's first and last index leaves (what the
  * retention reads) stay in the page cache. Reading a twin's history costs one log lookup per event.
  *
- * <p>A store of layout 1 is migrated when it is opened (the old map copied into the two new ones and
- * removed, in one commit; interrupted, it runs again from the old map); a store of a newer layout is
- * refused. Every write is idempotent (a replayed event writes the same keys), and a log entry
- * without its index entry or the reverse, which a commit between the two puts can leave after a
- * crash, is skipped by reads and removed by retention or the sweep.
+ * <p>A store of layout 1 is migrated when it is opened (the old map copied into the two new ones
+ * and removed, in one commit; interrupted, it runs again from the old map); a store of a newer
+ * layout is refused. Every write is idempotent (a replayed event writes the same keys), and a log
+ * entry without its index entry or the reverse, which a commit between the two puts can leave after
+ * a crash, is skipped by reads and removed by retention or the sweep.
  */
 final class TwinHistory {
 
@@ -60,7 +60,8 @@ final class TwinHistory {
    * @param file the file's name, for the error when its layout is unknown
    * @throws IllegalStateException when the file has a history layout this code does not read
    */
-  static TwinHistory open(MVStore mv, MVMap<String, Long> meta, TwinStoreOptions options, Object file) {
+  static TwinHistory open(
+      MVStore mv, MVMap<String, Long> meta, TwinStoreOptions options, Object file) {
     Long layout = meta.get(LAYOUT_KEY);
     if (layout != null && layout != LAYOUT) {
       throw new IllegalStateException(
@@ -90,7 +91,10 @@ final class TwinHistory {
       int at = key.lastIndexOf('\0') + 1;
       if (at == 0 || key.length() - at != STAMP) {
         throw new IllegalStateException(
-            file + ": history key '" + key.replace('\0', '|') + "' is not of layout 1; not migrated");
+            file
+                + ": history key '"
+                + key.replace('\0', '|')
+                + "' is not of layout 1; not migrated");
       }
       log.put(key.substring(at), c.getValue());
       byTwin.put(key, Boolean.TRUE);
@@ -154,8 +158,7 @@ final class TwinHistory {
     long removed = 0;
     while (true) {
       List<String> expired = new ArrayList<>();
-      for (Iterator<String> it = log.keyIterator(null);
-          it.hasNext() && expired.size() < 10_000; ) {
+      for (Iterator<String> it = log.keyIterator(null); it.hasNext() && expired.size() < 10_000; ) {
         String key = it.next();
         if (key.compareTo(keep) >= 0) {
           break;

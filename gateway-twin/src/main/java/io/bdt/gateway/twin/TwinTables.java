@@ -26,9 +26,9 @@ import org.h2.mvstore.MVStoreException;
  * The twin store's checkpointed state in one H2 MVStore file ({@code twins.mv.db}): the twins now
  * (thing id -> twin JSON), their retained history ({@link TwinHistory}: an append-ordered log and a
  * per-twin index), the equality indexes ({@code path NUL value NUL thingId}) and, in {@code meta},
- * the journal segment replay starts from and the history's layout. Pages live on disk behind a bounded cache; changes since the last
- * {@link #checkpoint} are in memory and also in the journal, so {@link #record} must be idempotent
- * (a replayed record writes the same keys).
+ * the journal segment replay starts from and the history's layout. Pages live on disk behind a
+ * bounded cache; changes since the last {@link #checkpoint} are in memory and also in the journal,
+ * so {@link #record} must be idempotent (a replayed record writes the same keys).
  */
 final class TwinTables implements AutoCloseable {
 

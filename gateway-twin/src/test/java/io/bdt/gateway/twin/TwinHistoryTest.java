@@ -138,9 +138,7 @@ class TwinHistoryTest {
     for (TwinEvent event : events) {
       twins.put(event.thingId(), TwinCodec.twinBytes(((TwinEvent.Modified) event).twin()));
       history.put(
-          event.thingId()
-              + '\0'
-              + String.format("%016x%016x", event.at().toEpochMilli(), seq++),
+          event.thingId() + '\0' + String.format("%016x%016x", event.at().toEpochMilli(), seq++),
           TwinCodec.toBytes(event));
     }
     meta.put("replayFrom", 1L); // no journal segment to replay
