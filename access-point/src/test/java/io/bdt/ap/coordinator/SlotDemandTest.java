@@ -129,7 +129,15 @@ class SlotDemandTest {
     GatewayDemand g2 =
         read("\"servingAp\":1" + inRange.formatted(1, 0))
             .toDemand("0xg2", BuiltinModels.get("vibration"));
-    c.submit(6, g1).get(10, TimeUnit.SECONDS); // g1 known
+    // both gateways known before slot 7, so its round waits for both: a demand counts the gateway
+    // as recent even when it comes after slot 6 was decided with g1 alone (a LATE refusal)
+    CompletableFuture<GatewayAssignment> first = c.submit(6, g1);
+    try {
+      c.submit(6, g2).get(10, TimeUnit.SECONDS);
+    } catch (SlotCoordinator.Refused decidedWithG1Alone) {
+      // g2 is known either way
+    }
+    first.get(10, TimeUnit.SECONDS);
     CompletableFuture<GatewayAssignment> a1 = c.submit(7, g1);
     CompletableFuture<GatewayAssignment> a2 = c.submit(7, g2);
 
