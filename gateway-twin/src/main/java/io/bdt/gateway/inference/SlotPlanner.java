@@ -88,20 +88,18 @@ final class SlotPlanner {
             .description("slots decided: by the slot coordinator's joint decision, or locally")
             .tag("source", "local-fallback")
             .register(registry);
-    fallbackShareCut =
-        Counter.builder("bdt.dpra.fallback.share.limited")
-            .description(
-                "local fallback decisions whose inference share was cut to what the serving AP"
-                    + " had left in the slot, or that ran fully local because it had none")
-            .tag("outcome", "share-cut")
-            .register(registry);
-    fallbackLocal =
-        Counter.builder("bdt.dpra.fallback.share.limited")
-            .description(
-                "local fallback decisions whose inference share was cut to what the serving AP"
-                    + " had left in the slot, or that ran fully local because it had none")
-            .tag("outcome", "fully-local")
-            .register(registry);
+    fallbackShareCut = fallbackShareLimited(registry, "share-cut");
+    fallbackLocal = fallbackShareLimited(registry, "fully-local");
+  }
+
+  /** The counter of local fallback decisions whose share the serving AP limited, by outcome. */
+  private static Counter fallbackShareLimited(MeterRegistry registry, String outcome) {
+    return Counter.builder("bdt.dpra.fallback.share.limited")
+        .description(
+            "local fallback decisions whose inference share was cut to what the serving AP"
+                + " had left in the slot, or that ran fully local because it had none")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   /** The plan of slot {@code t} for {@code samples} tasks over the APs at {@code urls}. */

@@ -89,32 +89,15 @@ class TwinHistoryTest {
 
   @Test
   void theAgeSweepRemovesOldEventsOfTwinsThatNoLongerChange() throws IOException {
-    Instant[] now = {T0};
-    Clock clock =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return now[0];
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        };
+    SettableClock clock = new SettableClock(T0);
     TwinStoreOptions options = TwinStoreOptions.defaults(5).withHistory(100, Duration.ofHours(1));
     try (TwinStore store = TwinStore.open(dir, clock, options)) {
       store.apply("bdt:quiet-a", report(1), false);
       store.apply("bdt:quiet-b", report(1), false);
       store.apply("bdt:quiet-a", report(2), false);
-      now[0] = T0.plus(Duration.ofMinutes(50));
+      clock.set(T0.plus(Duration.ofMinutes(50)));
       store.apply("bdt:busy", report(1), false);
-      now[0] = T0.plus(Duration.ofMinutes(90));
+      clock.set(T0.plus(Duration.ofMinutes(90)));
       store.apply("bdt:busy", report(2), false);
 
       assertThat(store.tables().sweepHistory(clock.millis())).isEqualTo(3);

@@ -74,29 +74,12 @@ class TwinStoreCheckpointTest {
   @Test
   void historyOlderThanTheMaximumAgeIsRemovedWhenTheTwinChanges() throws IOException {
     Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-    Clock[] now = {Clock.fixed(t0, java.time.ZoneOffset.UTC)};
-    Clock clock =
-        new Clock() {
-          @Override
-          public Instant instant() {
-            return now[0].instant();
-          }
-
-          @Override
-          public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-        };
+    SettableClock clock = new SettableClock(t0);
     TwinStoreOptions options = TwinStoreOptions.defaults(5).withHistory(100, Duration.ofHours(1));
     try (TwinStore store = TwinStore.open(dir, clock, options)) {
       store.apply("bdt:a", report(1), false);
       store.apply("bdt:a", report(2), false);
-      now[0] = Clock.fixed(t0.plus(Duration.ofMinutes(90)), java.time.ZoneOffset.UTC);
+      clock.set(t0.plus(Duration.ofMinutes(90)));
       store.apply("bdt:a", report(3), false);
       assertThat(store.history("bdt:a", Instant.EPOCH, t0.plus(Duration.ofDays(1)), 100))
           .extracting(TwinEvent::revision)
