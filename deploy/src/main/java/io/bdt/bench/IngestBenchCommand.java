@@ -141,6 +141,13 @@ public final class IngestBenchCommand implements Callable<Integer> {
   String gatewayCpus;
 
   @Option(
+      names = "--broker-cpus",
+      description =
+          "taskset CPU list of Mosquitto (default: the gateway's CPUs); e.g. the publisher's CPU,"
+              + " so that the gateway has a core of its own")
+  String brokerCpus;
+
+  @Option(
       names = "--hivemq-persistence",
       description =
           "FILE (as ./bdt platform runs it) or IN_MEMORY: where the embedded broker keeps"
@@ -180,7 +187,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
       brokers = brokers.stream().filter(b -> !b.equals("mosquitto")).toList();
     }
     Map<String, Object> placement = pin(cores, progress);
-    List<String> brokerLauncher = taskset((String) placement.get("gatewayCpus"));
+    List<String> brokerLauncher = taskset((String) placement.get("brokerCpus"));
     List<String> publisherCmd = new ArrayList<>(taskset((String) placement.get("publisherCpus")));
     publisherCmd.add(ProcessHandle.current().info().command().orElse("java"));
     publisherCmd.addAll(JvmOptions.forThisJdk());
@@ -343,14 +350,17 @@ public final class IngestBenchCommand implements Callable<Integer> {
         gatewayCpus != null
             ? gatewayCpus
             : cores >= 3 ? "0-" + (cores - 2) : cores == 2 ? "0" : "none";
+    String broker = brokerCpus != null ? brokerCpus : gw;
     String note;
     if (pub.equals("none") || gw.equals("none")) {
       pub = "none";
       gw = "none";
+      broker = "none";
       note = cores < 2 ? "one CPU: nothing pinned" : "pinning turned off (--publisher-cpus none)";
     } else if (!onPath("taskset")) {
       pub = "none";
       gw = "none";
+      broker = "none";
       note = "taskset not installed: nothing pinned";
     } else {
       String refused =
@@ -362,17 +372,21 @@ public final class IngestBenchCommand implements Callable<Integer> {
             "publisher JVM on CPUs "
                 + pub
                 + "; gateway JVM (with the embedded broker and the bare"
-                + " subscriber) and Mosquitto on CPUs "
-                + gw;
+                + " subscriber) on CPUs "
+                + gw
+                + "; Mosquitto on CPUs "
+                + broker;
       } else {
         note = "taskset refused (" + refused + "): nothing pinned";
         pub = "none";
         gw = "none";
+        broker = "none";
       }
     }
     progress.println("bench-ingest: " + note);
     p.put("publisherCpus", pub);
     p.put("gatewayCpus", gw);
+    p.put("brokerCpus", broker);
     p.put("note", note);
     return p;
   }
