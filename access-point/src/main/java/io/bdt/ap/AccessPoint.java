@@ -281,7 +281,7 @@ public class AccessPoint {
       }
       double reputation;
       try {
-        reputation = chain.reputation(queues.addresses().get(m));
+        reputation = chain.currentReputation(queues.addresses().get(m));
       } catch (IOException e) {
         reputation = queues.track(m).reputation();
       }

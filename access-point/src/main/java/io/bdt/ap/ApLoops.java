@@ -85,14 +85,15 @@ final class ApLoops implements AutoCloseable {
       try {
         queues
             .track(m)
-            .advance(slot, now, chain.height(), chain.reputation(queues.addresses().get(m)));
+            .advance(
+                slot, now, chain.height(), chain.currentReputation(queues.addresses().get(m)));
       } catch (IOException | RuntimeException e) {
         LOG.warn("slot {}: cannot read AP {}'s reputation: {}", slot, m, e.getMessage());
       }
     }
     if (selfIndex < 0) {
       try {
-        track.advance(slot, now, chain.height(), chain.reputation(chain.address()));
+        track.advance(slot, now, chain.height(), chain.currentReputation(chain.address()));
       } catch (IOException | RuntimeException e) {
         LOG.warn("slot {}: cannot read reputation: {}", slot, e.getMessage());
       }

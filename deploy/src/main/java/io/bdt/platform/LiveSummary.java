@@ -30,6 +30,9 @@ final class LiveSummary {
   /** Median measured against median predicted latency per (gateway, model, cut). */
   static final String ERRORS_FILE = "live-prediction-error.csv";
 
+  /** The pooled rows of {@link #ERRORS_FILE} as benchmarks.md's markdown table ({@link PerCutTable}). */
+  static final String TABLE_FILE = "live-prediction-error.md";
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -61,7 +64,8 @@ final class LiveSummary {
    * Writes {@code out/live-summary.json} and the charts for the runs so far; {@code header} holds
    * the command, machine, date, fleet and parameters.
    */
-  static void write(Path out, ObjectNode header, List<Entry> entries, double rMin)
+  static void write(
+      Path out, ObjectNode header, List<Entry> entries, double rMin, double warmUpSeconds)
       throws IOException {
     Files.createDirectories(out);
     ObjectNode root = header.deepCopy();
@@ -137,7 +141,11 @@ final class LiveSummary {
     }
     JSON.writeValue(out.resolve(FILE).toFile(), root);
     writeTasks(out.resolve(TASKS_FILE), entries);
-    writeErrors(out.resolve(ERRORS_FILE), entries, all);
+    Map<String, Double> classes = classes(entries);
+    writeErrors(out.resolve(ERRORS_FILE), entries, all, classes);
+    Files.writeString(
+        out.resolve(TABLE_FILE),
+        PerCutTable.markdown(PredictionError.perCut(all), classes, entries, rMin, warmUpSeconds));
     charts(out, entries, rMin);
   }
 
@@ -193,13 +201,22 @@ final class LiveSummary {
     Files.writeString(file, csv);
   }
 
+  /** Each gateway's compute class by name (the same fleet in every run). */
+  private static Map<String, Double> classes(List<Entry> entries) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    entries.forEach(
+        e -> e.run().gateways().forEach(g -> out.putIfAbsent(g.name(), g.computeScale())));
+    return out;
+  }
+
   /** Per (gateway, model, cut): per algorithm, then pooled over all of them ({@code all}). */
-  private static void writeErrors(Path file, List<Entry> entries, List<TaskHistory.Task> all)
+  private static void writeErrors(
+      Path file, List<Entry> entries, List<TaskHistory.Task> all, Map<String, Double> classes)
       throws IOException {
     StringBuilder csv =
         new StringBuilder(
-            "algorithms,model,cut,tasks,measuredMedianMs,predictedMedianMs,error,"
-                + "coldStartTasks,coldStartMeasuredMedianMs,coldStartPredictedMedianMs,"
+            "algorithms,gateway,computeScale,model,cut,tasks,measuredMedianMs,predictedMedianMs,"
+                + "error,coldStartTasks,coldStartMeasuredMedianMs,coldStartPredictedMedianMs,"
                 + "coldStartError\n");
     Map<String, List<TaskHistory.Task>> scopes = new LinkedHashMap<>();
     entries.forEach(e -> scopes.put(e.run().policy(), e.run().taskList()));
@@ -210,9 +227,10 @@ final class LiveSummary {
             csv.append(
                 String.format(
                     Locale.ROOT,
-                    "%s,%s,%s,%d,%d,%.3f,%.3f,%.4f,%d,%.3f,%.3f,%.4f%n",
+                    "%s,%s,%s,%s,%d,%d,%.3f,%.3f,%.4f,%d,%.3f,%.3f,%.4f%n",
                     scope,
                     pe.gateway(),
+                    classes.getOrDefault(pe.gateway(), Double.NaN),
                     pe.model(),
                     pe.cut(),
                     pe.tasks(),

@@ -170,7 +170,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         entries.add(entry);
         System.out.println("reproduce: " + line(entry, parameters.rMin()));
         header.put("finished", Instant.now().toString());
-        LiveSummary.write(out, header, entries, parameters.rMin());
+        LiveSummary.write(out, header, entries, parameters.rMin(), warmUp);
       }
     } finally {
       if (temporary) {

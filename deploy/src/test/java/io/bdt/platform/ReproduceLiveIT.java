@@ -108,9 +108,15 @@ class ReproduceLiveIT {
             "live-reputation-DPRA.png",
             "live-reputation-LOCAL_ONLY.png",
             LiveSummary.TASKS_FILE,
-            LiveSummary.ERRORS_FILE)) {
+            LiveSummary.ERRORS_FILE,
+            LiveSummary.TABLE_FILE)) {
       assertThat(out.resolve(file)).isNotEmptyFile();
     }
+    assertThat(java.nio.file.Files.readString(out.resolve(LiveSummary.TABLE_FILE)))
+        .as("the per-cut table names each gateway's class and counts the pairs within +-20 %")
+        .contains("| gw1, vibration (1) |")
+        .containsPattern("within \\+-20 %: \\d+ of \\d+")
+        .contains("- DPRA: time-average R_m after the");
   }
 
   private static long total(JsonNode cuts) {

@@ -10,6 +10,12 @@ package io.bdt.ap.offload;
  * lane is busy only {@code dutyCycle = (f / F_m * cores) / threads} of the time (at least {@link
  * #MIN_DUTY_CYCLE}).
  *
+ * <p>The pause is served before the task's answer ({@link #servedSeconds}): a core time-sliced at
+ * share {@code f} would finish a run of {@code busy} seconds on {@code threads} threads after
+ * {@code busy / dutyCycle}, so that is when the task is done and what the AP reports as its compute
+ * time. The CPU pattern is the same (a burst, then idle for mining); the task's latency is the one
+ * the system model prices, {@code c^tail / (phi_A f)} (docs/dpra.md, "The AP's measured speed").
+ *
  * @param threads ONNX Runtime intra-op threads for a run
  * @param dutyCycle fraction of wall time the lane may compute, in (0, 1]
  */
@@ -50,5 +56,13 @@ public record ComputeShare(int threads, double dutyCycle) {
   /** The idle pause (seconds) that keeps a run of {@code busySeconds} within the duty cycle. */
   public double pauseAfter(double busySeconds) {
     return busySeconds * (1 / dutyCycle - 1);
+  }
+
+  /**
+   * The time (seconds) a run of {@code busySeconds} on {@link #threads} threads takes at this
+   * share: the run and its pause, {@code busySeconds / dutyCycle}.
+   */
+  public double servedSeconds(double busySeconds) {
+    return busySeconds + pauseAfter(busySeconds);
   }
 }

@@ -24,7 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Serves offloaded tasks one at a time: decodes the frame, runs the tail with the threads of the
- * task's inference share, then idles for the rest of the share's duty cycle before the next task.
+ * task's inference share, then idles for the rest of the share's duty cycle and answers: a task at
+ * share {@code f} is done when a core time-sliced at {@code f} would have finished it ({@link
+ * ComputeShare#servedSeconds}).
  *
  * <p>One lane, because the share is a slice of the AP's cores: two tasks running side by side would
  * each get more than their share. Tasks wait in a FIFO of at most {@code maxQueue}; beyond that the
@@ -35,10 +37,18 @@ public final class OffloadLane {
   /** Counters since start, for {@code /status} and metrics. */
   public record Counters(long served, long malformed, long overloaded, int waiting) {}
 
+  /** Waits {@code nanos} (the duty cycle's pause); a test passes one that only records it. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleepNanos(long nanos) throws InterruptedException;
+  }
+
   private final TailModels tails;
   private final double budgetHz;
   private final int cores;
   private final int maxQueue;
+  private final Sleeper sleeper;
+  private final ServedSpeed speed = new ServedSpeed();
   private final ReentrantLock lane = new ReentrantLock(true);
   private final AtomicInteger waiting = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
@@ -57,10 +67,17 @@ public final class OffloadLane {
    * @param maxQueue most tasks waiting (not counting the one running)
    */
   public OffloadLane(TailModels tails, double budgetHz, int cores, int maxQueue) {
+    this(tails, budgetHz, cores, maxQueue, TimeUnit.NANOSECONDS::sleep);
+  }
+
+  /** As {@link #OffloadLane(TailModels, double, int, int)}, pausing with {@code sleeper}. */
+  public OffloadLane(
+      TailModels tails, double budgetHz, int cores, int maxQueue, Sleeper sleeper) {
     this.tails = tails;
     this.budgetHz = budgetHz;
     this.cores = cores;
     this.maxQueue = maxQueue;
+    this.sleeper = sleeper;
   }
 
   /**
@@ -105,21 +122,24 @@ public final class OffloadLane {
       double loadWait = (loadNanos.get() - loadsBefore) / 1e9;
       this.inferenceShareHz = inferenceShareHz;
       // a model not yet loaded is loaded here, in the lane: its tasks wait, nobody else's run
-      OffloadResult result =
+      OffloadResult run =
           tails.run(
               model,
               frame.cut(),
               share.threads(),
               (TailModels.Tail tail, double loadSeconds) ->
                   run(taskId, frame, tail, (started - arrived) / 1e9, loadSeconds, loadWait));
-      loadNanos.addAndGet(Math.round(result.tailLoadSeconds() * 1e9));
+      loadNanos.addAndGet(Math.round(run.tailLoadSeconds() * 1e9));
       served.incrementAndGet();
       servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
-      long pauseNanos = (long) (share.pauseAfter(result.apSeconds()) * 1e9);
+      long pauseNanos = (long) (share.pauseAfter(run.busySeconds()) * 1e9);
       if (pauseNanos > 0) {
-        // the lane stays held: the next task starts only after the share's idle time
-        TimeUnit.NANOSECONDS.sleep(pauseNanos);
+        // the lane stays held and the answer waits: the task is done when a core time-sliced at
+        // its share would have finished it, and the next task starts only after the idle time
+        sleeper.sleepNanos(pauseNanos);
       }
+      OffloadResult result = run.servedAt(share);
+      speed.record(frame.modelId(), result, inferenceShareHz);
       return result;
     } catch (ModelRefused e) {
       throw refuse(Reason.valueOf(e.reason().name()), e.getMessage());
@@ -190,13 +210,14 @@ public final class OffloadLane {
         OnnxValue first = result.get(0);
         out = flatten(((OnnxTensor) first).getFloatBuffer());
       }
-      double apSeconds = (System.nanoTime() - t0) / 1e9;
+      double busySeconds = (System.nanoTime() - t0) / 1e9;
       return new OffloadResult(
           taskId,
           label(session, out),
           boxed(out),
           samples * tail.tailFlops(),
-          apSeconds,
+          busySeconds,
+          busySeconds,
           queued,
           loadSeconds,
           loadWait);
@@ -242,6 +263,14 @@ public final class OffloadLane {
 
   private static OffloadRejected.Exception reject(OffloadRejected r) {
     return new OffloadRejected.Exception(r);
+  }
+
+  /**
+   * This AP's speed per model, {@code phi_A} in FLOPs/cycle, from the tasks it served (median of
+   * each model's last ones, {@link ServedSpeed}); a model it has not yet served warm is absent.
+   */
+  public Map<String, Double> apFlopsPerCycle() {
+    return speed.apFlopsPerCycle();
   }
 
   /** The inference share (Hz) of the last task served. */

@@ -10,7 +10,11 @@ import java.util.List;
  *     has none
  * @param probabilities the model's output for the sample, flattened
  * @param tailFlops FLOPs the AP ran for this task ({@code b * c_k^tail})
- * @param apSeconds the AP's compute time for the tail, seconds (pauses of the duty cycle excluded)
+ * @param apSeconds the AP's compute time for the tail at the task's share, seconds: the run and the
+ *     idle pause of the share's duty cycle, both served before this answer ({@link
+ *     ComputeShare#servedSeconds}), so {@code tailFlops / (apSeconds f^I)} is the AP's {@code phi_A}
+ *     whatever the share
+ * @param busySeconds the run's own time on the share's threads, seconds (the pause excluded)
  * @param queueSeconds time the task waited in the AP's queue, seconds
  * @param tailLoadSeconds time this task waited for the AP to split and load the tail of its (model,
  *     cut, threads) because it was the first there (a model not in {@code bdt.ap.warm-models}, or a
@@ -28,6 +32,22 @@ public record OffloadResult(
     List<Float> probabilities,
     long tailFlops,
     double apSeconds,
+    double busySeconds,
     double queueSeconds,
     double tailLoadSeconds,
-    double loadWaitSeconds) {}
+    double loadWaitSeconds) {
+
+  /** This result with {@code apSeconds} the time its run takes at {@code share}. */
+  OffloadResult servedAt(ComputeShare share) {
+    return new OffloadResult(
+        taskId,
+        label,
+        probabilities,
+        tailFlops,
+        share.servedSeconds(busySeconds),
+        busySeconds,
+        queueSeconds,
+        tailLoadSeconds,
+        loadWaitSeconds);
+  }
+}

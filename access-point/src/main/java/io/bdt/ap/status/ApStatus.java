@@ -37,6 +37,9 @@ package io.bdt.ap.status;
  * @param slotInferenceAvailable for {@code GET /status?slot=t}: the inference share, Hz, the asking
  *     gateway can claim in slot {@code t} without a budget refusal ({@code ShareClaims.available});
  *     null without a slot
+ * @param apFlopsPerCycle this AP's speed per model id, {@code phi_A} in FLOPs/cycle, measured by
+ *     its lane on the tasks it served (a gateway's prior while it has not measured the AP itself,
+ *     docs/dpra.md "The AP's measured speed"); a model not yet served warm is absent
  */
 public record ApStatus(
     String ap,
@@ -66,4 +69,5 @@ public record ApStatus(
     String rpc,
     String p2p,
     String coordinatorPolicy,
-    Double slotInferenceAvailable) {}
+    Double slotInferenceAvailable,
+    java.util.Map<String, Double> apFlopsPerCycle) {}

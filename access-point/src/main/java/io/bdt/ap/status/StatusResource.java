@@ -121,6 +121,7 @@ public class StatusResource {
         ap.chain().rpcUrl(),
         ap.chain().p2pUrl(),
         ap.coordinator().policyName(),
-        slot == null ? null : ap.shareClaims().available(slot, gateway));
+        slot == null ? null : ap.shareClaims().available(slot, gateway),
+        ap.lane().apFlopsPerCycle());
   }
 }

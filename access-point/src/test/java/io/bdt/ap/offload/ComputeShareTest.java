@@ -27,6 +27,18 @@ class ComputeShareTest {
   }
 
   @Test
+  void aSmallSharesServedTimeScalesWithOneOverTheShare() {
+    // one thread runs the tail in 10 ms whatever the share; a core time-sliced at the share
+    // finishes it after busy / dutyCycle, so a tenth of a core takes twice a fifth's time
+    double busy = 0.01;
+    double tenth = ComputeShare.of(1e9, 2e10, 2).servedSeconds(busy);
+    double fifth = ComputeShare.of(2e9, 2e10, 2).servedSeconds(busy);
+    assertThat(tenth).isCloseTo(0.1, within(1e-12));
+    assertThat(fifth).isCloseTo(0.05, within(1e-12));
+    assertThat(tenth * 1e9).isCloseTo(fifth * 2e9, within(1e-3));
+  }
+
+  @Test
   void zeroShareStillServesAtTheMinimumDutyCycle() {
     assertThat(ComputeShare.of(0, 2e10, 2).dutyCycle()).isEqualTo(ComputeShare.MIN_DUTY_CYCLE);
   }

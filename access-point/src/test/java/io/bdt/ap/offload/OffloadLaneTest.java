@@ -2,6 +2,7 @@ package io.bdt.ap.offload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
@@ -174,12 +175,29 @@ public class OffloadLaneTest {
   }
 
   @Test
-  void smallShareStretchesTheLaneByItsDutyCycle() throws Exception {
+  void aSmallShareAnswersAfterTheRunAndItsPauseAndReportsThatAsItsComputeTime() throws Exception {
+    List<Long> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, pauses::add);
     byte[] frame = headFrame(0, new VibrationGenerator(9).next(MachineState.NORMAL).samples());
-    lane.serve("0x07", frame, 2e10); // warm the session of one thread
-    long t0 = System.nanoTime();
-    OffloadResult r = lane.serve("0x08", frame, 1e9); // 0.1 of a core: busy 10% of the time
-    double wall = (System.nanoTime() - t0) / 1e9;
-    assertThat(wall).isGreaterThanOrEqualTo(r.apSeconds() * 9);
+    paced.serve("0x07", frame, 2e10); // warm the session of one thread: no pause at one core
+    assertThat(pauses).isEmpty();
+    OffloadResult r = paced.serve("0x08", frame, 1e9); // 0.1 of a core: duty cycle 0.1
+    // the answer waited for the pause (the sleeper ran inside serve) and says the served time
+    assertThat(pauses).hasSize(1);
+    assertThat(r.busySeconds()).isPositive();
+    assertThat(pauses.getFirst() / 1e9).isCloseTo(r.busySeconds() * 9, within(1e-6));
+    assertThat(r.apSeconds()).isCloseTo(r.busySeconds() * 10, within(1e-9));
+  }
+
+  @Test
+  void theLanePublishesItsOwnSpeedPerModelFromItsWarmTasks() throws Exception {
+    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, nanos -> {});
+    assertThat(paced.apFlopsPerCycle()).isEmpty();
+    byte[] frame = headFrame(0, new VibrationGenerator(10).next(MachineState.NORMAL).samples());
+    paced.serve("0x09", frame, 2e10); // may load the tail: a cold task is not counted
+    OffloadResult warm = paced.serve("0x0c", frame, 2e10);
+    assertThat(warm.tailLoadSeconds()).isZero();
+    assertThat(paced.apFlopsPerCycle()).containsOnlyKeys("vibration");
+    assertThat(paced.apFlopsPerCycle().get("vibration")).isPositive().isFinite();
   }
 }

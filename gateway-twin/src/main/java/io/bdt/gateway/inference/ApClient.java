@@ -91,7 +91,21 @@ public final class ApClient {
         body.path("coordinatorPolicy").asText(io.bdt.optimizer.dpra.Dpra.NAME),
         body.path("slotInferenceAvailable").isNumber()
             ? body.get("slotInferenceAvailable").asDouble()
-            : Double.NaN);
+            : Double.NaN,
+        speeds(body.path("apFlopsPerCycle")));
+  }
+
+  /** The numeric entries of a {@code /status} {@code apFlopsPerCycle} object, by model id. */
+  private static Map<String, Double> speeds(JsonNode node) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    node.properties()
+        .forEach(
+            e -> {
+              if (e.getValue().isNumber()) {
+                out.put(e.getKey(), e.getValue().asDouble());
+              }
+            });
+    return out;
   }
 
   /**

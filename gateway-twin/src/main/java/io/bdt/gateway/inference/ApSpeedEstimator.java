@@ -8,8 +8,10 @@ package io.bdt.gateway.inference;
  * pauses excluded) and {@code f^I} the share it was given, Hz; the estimate is the median of the
  * last {@link #window} tasks, so a task that met a GC pause or a cold path does not move it.
  *
- * <p>Warm-up: until {@link #WARM_UP_TASKS} tasks at an AP are measured its speed is 0, which means
- * "not measured" to the slot cost and prices the AP at the genesis' {@code phi_A}. A task whose
+ * <p>Warm-up: until {@link #WARM_UP_TASKS} tasks at an AP are measured its speed is the AP's own
+ * (its {@code /status} {@code apFlopsPerCycle} for this model, {@link #prior}), or 0 when the AP has
+ * not said, which means "not measured" to the slot cost and prices the AP at the genesis' {@code
+ * phi_A}. A task whose
  * tail the AP first split and loaded ({@code tailLoadSeconds > 0}) is left out, as in {@link
  * FixedCostEstimator}. The AP's queue is not in this rate: the gateway's per-offload fixed cost
  * ({@code delta_off}, round trip minus the AP's compute) carries it.
@@ -23,6 +25,7 @@ public final class ApSpeedEstimator {
   private final double[][] speeds;
   private final int[] count;
   private final int[] next;
+  private final double[] prior;
 
   /**
    * @param aps number of APs
@@ -37,6 +40,23 @@ public final class ApSpeedEstimator {
     speeds = new double[aps][window];
     count = new int[aps];
     next = new int[aps];
+    prior = new double[aps];
+  }
+
+  /**
+   * The speed AP {@code m} reports for itself on this gateway's model, FLOPs/cycle: this estimate's
+   * value for {@code m} until {@link #WARM_UP_TASKS} of this gateway's own tasks there are measured.
+   * Ignores a negative or non-finite one; 0 means the AP has not said (the genesis' {@code phi_A}).
+   */
+  public synchronized void prior(int m, double apFlopsPerCycle) {
+    if (apFlopsPerCycle >= 0 && Double.isFinite(apFlopsPerCycle)) {
+      prior[m] = apFlopsPerCycle;
+    }
+  }
+
+  /** Whether fewer than {@link #WARM_UP_TASKS} of this gateway's tasks at AP {@code m} are measured. */
+  public synchronized boolean warmingUp(int m) {
+    return count[m] < WARM_UP_TASKS;
   }
 
   /**
@@ -56,10 +76,13 @@ public final class ApSpeedEstimator {
     count[m] = Math.min(window, count[m] + 1);
   }
 
-  /** {@code phi_A} of AP {@code m} on this gateway's model, FLOPs/cycle; 0 while warming up. */
+  /**
+   * {@code phi_A} of AP {@code m} on this gateway's model, FLOPs/cycle; while warming up the AP's
+   * own ({@link #prior}), 0 if it has not said.
+   */
   public synchronized double apFlopsPerCycle(int m) {
     if (count[m] < WARM_UP_TASKS) {
-      return 0;
+      return prior[m];
     }
     return LinearCostFit.median(speeds[m].clone(), count[m]);
   }

@@ -13,6 +13,8 @@ package io.bdt.gateway.inference;
  *     does not say)
  * @param slotInferenceAvailable the inference share this gateway can claim at the AP in the slot
  *     asked for without a budget refusal, Hz; NaN when no slot was asked or the AP does not say
+ * @param apFlopsPerCycle the AP's own measured speed per model id, {@code phi_A} in FLOPs/cycle
+ *     (empty when it does not say)
  */
 public record ApStatus(
     String ap,
@@ -22,4 +24,5 @@ public record ApStatus(
     double inferenceShare,
     double miningShare,
     String coordinatorPolicy,
-    double slotInferenceAvailable) {}
+    double slotInferenceAvailable,
+    java.util.Map<String, Double> apFlopsPerCycle) {}

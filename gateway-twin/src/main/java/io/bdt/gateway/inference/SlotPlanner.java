@@ -41,6 +41,7 @@ final class SlotPlanner {
   private final ApClient aps;
   private final FixedCostEstimator uplink;
   private final ApSpeedEstimator apSpeed;
+  private final ApSpeedPriors apSpeedPriors;
   private final Optional<UplinkChannel> channel;
   private final UplinkShaper shaper;
   private final ChainParameters chainParameters;
@@ -72,11 +73,12 @@ final class SlotPlanner {
     this.aps = aps;
     this.uplink = uplink;
     this.apSpeed = apSpeed;
+    int m = Math.max(1, config.aps().orElse(List.of()).size());
+    this.apSpeedPriors = new ApSpeedPriors(aps, apSpeed, heads.costTable().model(), m);
     this.channel = channel;
     this.shaper = shaper;
     this.chainParameters = chainParameters;
     this.parameters = SystemParameters.of(chainParameters, config.v());
-    int m = Math.max(1, config.aps().orElse(List.of()).size());
     this.controller = new DpraController(parameters, new double[m]);
     coordinatorDecisions =
         Counter.builder("bdt.dpra.decisions")
@@ -106,6 +108,8 @@ final class SlotPlanner {
   OffloadPlan plan(long t, int samples, List<String> urls) throws InterruptedException {
     int serving = Math.min(config.servingAp(), Math.max(1, urls.size()) - 1);
     double[] rates = uplinkRates(t, urls);
+    // an AP this gateway has not yet measured is priced at its own speed once it has said it
+    apSpeedPriors.refresh(urls);
     Optional<OffloadPlan> coordinated = coordinated(t, samples, serving, rates, urls);
     OffloadPlan plan =
         coordinated.isPresent() ? coordinated.get() : local(t, samples, serving, rates, urls);
@@ -234,6 +238,7 @@ final class SlotPlanner {
       if (a < urls.size()) {
         try {
           ApStatus status = aps.status(urls.get(a), t, Duration.ofMillis(500));
+          apSpeedPriors.take(a, status);
           available[a] = status.slotInferenceAvailable();
           budget[a] = status.budget() > 0 ? status.budget() : budget[a];
           reputation[a] = Math.min(1, Math.max(0, status.reputation()));
