@@ -1,5 +1,7 @@
 package io.bdt.gateway.twin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,6 +78,41 @@ public final class TwinCodec {
               Instant.parse(json.get("at").asText()));
       default -> throw new IOException("unknown twin event type '" + type + "'");
     };
+  }
+
+  /**
+   * The thing id of an event written by {@link #toBytes}, read as a stream up to that field (the
+   * top-level {@code thingId} of a deletion, or the {@code thingId} of its {@code twin}, which
+   * {@link Twin#toJson()} writes first), without building the event; throws {@link IOException}
+   * when there is none.
+   */
+  public static String thingIdOf(byte[] bytes) throws IOException {
+    try (JsonParser p = JSON.getFactory().createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a twin event must be a JSON object");
+      }
+      String id = thingIdField(p, true);
+      if (id == null) {
+        throw new IOException("the twin event names no thingId");
+      }
+      return id;
+    }
+  }
+
+  /** The {@code thingId} of the object {@code p} is in (or of its {@code twin}), else null. */
+  private static String thingIdField(JsonParser p, boolean intoTwin) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (name.equals("thingId") && value == JsonToken.VALUE_STRING) {
+        return p.getText();
+      }
+      if (intoTwin && name.equals("twin") && value == JsonToken.START_OBJECT) {
+        return thingIdField(p, false);
+      }
+      p.skipChildren();
+    }
+    return null;
   }
 
   /** Reads a twin written by {@link Twin#toJson()}. */

@@ -181,7 +181,7 @@ final class TwinHistory {
 
   private static String thingIdOf(byte[] json, String key) {
     try {
-      return TwinCodec.eventFromBytes(json).thingId();
+      return TwinCodec.thingIdOf(json);
     } catch (IOException e) {
       throw new UncheckedIOException("the history entry " + key + " is corrupt", e);
     }
