@@ -149,7 +149,7 @@ public class TwinStoreScaleBenchmark {
                       + i
                       + "}}}}")),
           false);
-      progress("twins", i + 1, start);
+      progress("twins", i + 1, twins, start);
     }
     store.checkpoint();
     long afterTwins = diskBytes();
@@ -163,7 +163,7 @@ public class TwinStoreScaleBenchmark {
               JsonNodeFactory.instance.objectNode().put("rms", random.nextDouble()).put("n", i)),
           false);
       if ((i + 1) % 10_000 == 0) {
-        progress("telemetry updates", i + 1, start);
+        progress("telemetry updates", i + 1, updates, start);
       }
     }
     store.checkpoint();
@@ -187,12 +187,12 @@ public class TwinStoreScaleBenchmark {
     }
   }
 
-  private void progress(String what, int done, long startNanos) {
+  private void progress(String what, int done, int total, long startNanos) {
     if (done % 100_000 == 0 || what.startsWith("telemetry")) {
       double s = (System.nanoTime() - startNanos) / 1e9;
       System.err.printf(
           "twin-scale: %,d/%,d %s in %.1f s (%.0f/s), heap peak %.0f MB%n",
-          done, twins, what, s, done / s, peakHeap());
+          done, total, what, s, done / s, peakHeap());
     }
   }
 
