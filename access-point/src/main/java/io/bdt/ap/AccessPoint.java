@@ -68,6 +68,7 @@ public class AccessPoint {
   private ApChain chain;
   private ReputationTrack track;
   private ApLoops loops;
+  private final SkippedSlots skippedSlots = new SkippedSlots();
   private MiningDecisions mining;
   private ShareClaims shareClaims;
   private GatewayProofs gatewayProofs;
@@ -218,6 +219,7 @@ public class AccessPoint {
             queues,
             selfIndex,
             track,
+            skippedSlots,
             () -> logMiningShare("deferred"));
     LOG.info(
         "AP {} up: budget {} Hz on {} cores, chain RPC {}, p2p {}, peers {}, ledger {}",
@@ -459,6 +461,11 @@ public class AccessPoint {
   /** Offloads refused for a bad share or slot header since start. */
   public long rejectedShareHeaders() {
     return rejectedShareHeaders.get();
+  }
+
+  /** Slots whose virtual queues did not all advance (no reputation read), by reason. */
+  SkippedSlots skippedSlots() {
+    return skippedSlots;
   }
 
   /**

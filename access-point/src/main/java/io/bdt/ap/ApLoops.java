@@ -27,13 +27,15 @@ final class ApLoops implements AutoCloseable {
   private final ApQueues queues;
   private final int selfIndex;
   private final ReputationTrack track;
+  private final SkippedSlots skipped;
   private final int receiptBatch;
   private final Runnable deferredShareApplied;
   private final ScheduledExecutorService loops;
 
   /**
    * Starts the loops of the AP whose index in {@code queues} is {@code selfIndex} ({@code -1}: not
-   * a genesis AP, tracked by {@code track}); {@code deferredShareApplied} runs when a slot's end
+   * a genesis AP, tracked by {@code track}); a slot whose reputations cannot all be read is
+   * counted and logged by {@code skipped}; {@code deferredShareApplied} runs when a slot's end
    * applies a mining share that was waiting for it.
    */
   ApLoops(
@@ -45,6 +47,7 @@ final class ApLoops implements AutoCloseable {
       ApQueues queues,
       int selfIndex,
       ReputationTrack track,
+      SkippedSlots skipped,
       Runnable deferredShareApplied) {
     this.chain = chain;
     this.receipts = receipts;
@@ -52,6 +55,7 @@ final class ApLoops implements AutoCloseable {
     this.queues = queues;
     this.selfIndex = selfIndex;
     this.track = track;
+    this.skipped = skipped;
     this.receiptBatch = config.receiptBatch();
     this.deferredShareApplied = deferredShareApplied;
     loops =
@@ -81,22 +85,29 @@ final class ApLoops implements AutoCloseable {
       LOG.warn("slot {}: cannot apply the mining share: {}", slot, e.getMessage());
     }
     long now = System.currentTimeMillis();
-    for (int m = 0; m < queues.addresses().size(); m++) {
+    int read = 0;
+    int failed = 0;
+    String error = null;
+    for (int m = 0; m <= queues.addresses().size(); m++) {
+      boolean self = m == queues.addresses().size();
+      if (self && selfIndex >= 0) {
+        break; // a genesis AP's own track is one of the queues
+      }
+      ReputationTrack t = self ? track : queues.track(m);
+      String address = self ? chain.address() : queues.addresses().get(m);
       try {
-        queues
-            .track(m)
-            .advance(
-                slot, now, chain.height(), chain.currentReputation(queues.addresses().get(m)));
+        t.advance(slot, now, chain.height(), chain.currentReputation(address));
+        read++;
       } catch (IOException | RuntimeException e) {
-        LOG.warn("slot {}: cannot read AP {}'s reputation: {}", slot, m, e.getMessage());
+        failed++;
+        error = error != null ? error : (self ? "this AP" : "AP " + m) + ": " + e.getMessage();
       }
     }
-    if (selfIndex < 0) {
-      try {
-        track.advance(slot, now, chain.height(), chain.currentReputation(chain.address()));
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("slot {}: cannot read reputation: {}", slot, e.getMessage());
-      }
+    if (read > 0) {
+      skipped.ledgerAnswered(slot);
+    }
+    if (failed > 0) {
+      skipped.skipped(slot, failed, error);
     }
   }
 

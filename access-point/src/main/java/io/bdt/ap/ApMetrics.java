@@ -59,6 +59,13 @@ final class ApMetrics {
     m.counter("bdt_ap_receipts_dropped", receipts, ReceiptBook::droppedCount);
     metrics.gauge("bdt_ap_reputation", track, ReputationTrack::reputation);
     metrics.gauge("bdt_ap_virtual_queue", track, ReputationTrack::queue);
+    m.counters(
+        "bdt_ap_slots_skipped",
+        "reason",
+        SkippedSlots.Reason.values(),
+        r -> r.label,
+        ap.skippedSlots(),
+        SkippedSlots::count);
     metrics.gauge("bdt_ap_block_height", chain, c -> c.height());
     chain
         .node()

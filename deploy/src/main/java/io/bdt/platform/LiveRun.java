@@ -2,6 +2,7 @@ package io.bdt.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bdt.contracts.reputation.CurrentReputation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,13 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
 
 /**
  * One algorithm's run on the live platform for {@code ./bdt reproduce --live}: starts the platform
  * on a new data directory (a new chain) with every AP's slot coordinator deciding with the named
- * policy, checks every AP reports that policy, reads every AP's reputation {@code R_m} from the
- * chain (JSON-RPC {@code bdt_reputation} on AP 0's node) once per slot, and takes the gateways'
- * task counters at the end of the warm-up and at the end: the result is what happened in between.
+ * policy, checks every AP reports that policy, reads every AP's reputation {@code R_m} once per
+ * slot as the ledger's rule makes it at that moment ({@link CurrentReputation}, through AP 0's
+ * node: the reading the APs' slot loops and coordinators take, which decays an AP nobody serves
+ * slot by slot where {@code bdt_reputation} holds it for the receipt window), and takes the
+ * gateways' task counters at the end of the warm-up and at the end: the result is what happened
+ * in between.
  */
 final class LiveRun {
 
@@ -35,7 +41,10 @@ final class LiveRun {
    */
   record GatewayRun(String name, String model, double computeScale, GatewayMetrics tasks) {}
 
-  /** Every AP's {@code R_m} read from the chain at {@code seconds} after the platform was up. */
+  /**
+   * Every AP's {@code R_m} as the ledger's rule makes it ({@link CurrentReputation}) at {@code
+   * seconds} after the platform was up.
+   */
   record ReputationSample(double seconds, double[] reputation) {}
 
   /**
@@ -155,6 +164,9 @@ final class LiveRun {
         addresses.add(platform.keys().ap(m).getAddress());
       }
       String rpc = "http://127.0.0.1:" + platform.rpcPort(0);
+      Web3j web3j = Web3j.build(new HttpService(rpc));
+      CurrentReputation reputation =
+          CurrentReputation.of(web3j, platform.contracts().reputationLedger());
       List<ReputationSample> samples = new ArrayList<>();
       long up = System.nanoTime();
       long warmEnd = up + warmUp.toNanos();
@@ -163,28 +175,32 @@ final class LiveRun {
       Instant measuredFrom = null;
       long heightFrom = -1;
       int missed = 0;
-      for (long next = up; System.nanoTime() < end; next += 1_000_000_000L) {
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-        if (atWarmUp == null && System.nanoTime() >= warmEnd) {
-          atWarmUp = metrics(platform);
-          measuredFrom = Instant.now();
-          heightFrom = height(rpc);
-        }
-        double[] r = new double[addresses.size()];
-        try {
-          for (int m = 0; m < r.length; m++) {
-            r[m] = reputation(rpc, addresses.get(m));
+      try {
+        for (long next = up; System.nanoTime() < end; next += 1_000_000_000L) {
+          long wait = next - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
           }
-          samples.add(new ReputationSample((System.nanoTime() - up) / 1e9, r));
-        } catch (IOException e) {
-          // a busy node that does not answer in time: this slot has no sample (said once a run)
-          if (missed++ == 0) {
-            out.println("reproduce: a reputation read failed, that slot is not sampled: " + e);
+          if (atWarmUp == null && System.nanoTime() >= warmEnd) {
+            atWarmUp = metrics(platform);
+            measuredFrom = Instant.now();
+            heightFrom = height(rpc);
+          }
+          double[] r = new double[addresses.size()];
+          try {
+            for (int m = 0; m < r.length; m++) {
+              r[m] = reputation.read(addresses.get(m));
+            }
+            samples.add(new ReputationSample((System.nanoTime() - up) / 1e9, r));
+          } catch (Exception e) {
+            // a busy node that does not answer in time: this slot has no sample (said once a run)
+            if (missed++ == 0) {
+              out.println("reproduce: a reputation read failed, that slot is not sampled: " + e);
+            }
           }
         }
+      } finally {
+        web3j.shutdown();
       }
       List<GatewayMetrics> total = metrics(platform);
       Instant measuredTo = Instant.now();
@@ -296,14 +312,5 @@ final class LiveRun {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
-  }
-
-  /** {@code R_m} of {@code address} at the head of the chain ({@code bdt_reputation}). */
-  static double reputation(String rpcUrl, String address) throws IOException, InterruptedException {
-    JsonNode tree = rpc(rpcUrl, "bdt_reputation", List.of(address));
-    if (tree.has("error") || !tree.path("result").has("reputation")) {
-      throw new IOException("bdt_reputation(" + address + ") at " + rpcUrl + ": " + tree);
-    }
-    return tree.path("result").path("reputation").asDouble();
   }
 }

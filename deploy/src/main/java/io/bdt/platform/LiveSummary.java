@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * Writes {@code live-summary.json} and the charts of a live reproduction: per algorithm the mean
- * measured and predicted latency per task, each AP's time-average reputation read from the chain
- * after the warm-up, whether every AP keeps {@code R_min}, the cut histogram and the task count
- * (docs/reproduction.md, "Live").
+ * measured and predicted latency per task, each AP's time-average reputation after the warm-up
+ * (read as the ledger's rule makes it each second, {@code CurrentReputation}), whether every AP
+ * keeps {@code R_min}, the cut histogram and the task count (docs/reproduction.md, "Live").
  */
 final class LiveSummary {
 
@@ -283,7 +283,7 @@ final class LiveSummary {
             new double[][] {xs, ys});
       }
       Charts.lines(
-          "Live " + e.run().policy() + ": reputation R_m on chain per AP",
+          "Live " + e.run().policy() + ": reputation R_m per AP (ledger's rule, decayed)",
           "seconds since the platform was up",
           "R_m",
           lines,

@@ -10,8 +10,7 @@ import io.bdt.consensus.p2p.PeerTls;
 import io.bdt.consensus.rpc.RpcLimits;
 import io.bdt.contracts.generated.ReputationLedger;
 import io.bdt.contracts.receipt.ServiceReceipt;
-import io.bdt.contracts.reputation.ApReputation;
-import io.bdt.contracts.reputation.FixedPoint;
+import io.bdt.contracts.reputation.CurrentReputation;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
@@ -47,7 +46,7 @@ public final class ApChain implements AutoCloseable {
   private final Web3j web3j;
   private final ObjectMapper json = new ObjectMapper();
   private final Optional<String> ledger;
-  private volatile BigInteger ledgerOmega;
+  private volatile CurrentReputation current;
   private io.bdt.contracts.reputation.SlotClock slotClock;
   private long slotClockAsked = System.nanoTime() - 10_000_000_000L;
 
@@ -212,46 +211,27 @@ public final class ApChain implements AutoCloseable {
   }
 
   /**
-   * Slots before the ledger's current one whose receipts may still be on their way (the lane, the
-   * submission every {@code bdt.ap.chain.submit-seconds} = 2 s, the block that includes them).
-   */
-  public static final long PENDING_SLOTS = 4;
-
-  /**
-   * {@code R_m} of {@code address} as of {@link #PENDING_SLOTS} slots before the ledger's current
-   * slot: the ledger's record with its open slot and the empty slots since closed up to there, as
-   * the contract's {@code reputationOf} closes them at the end of its receipt window (60 slots).
-   * The slot loop's {@code Q_m} and the coordinator's {@code R_m} read this: an AP nobody serves
-   * decays slot by slot, as {@code R_m(t+1) = (1 - omega) R_m(t)} in the model, where the chain's
-   * read stays at its last settled value for the whole receipt window (docs/dpra.md, "The
-   * reputation the coordinator reads"). Without a ledger, the chain's {@link #reputation}.
+   * {@code R_m} of {@code address} as the ledger's rule makes it now ({@link CurrentReputation}:
+   * the ledger's record with its open slot and the empty slots since closed up to {@link
+   * CurrentReputation#PENDING_SLOTS} slots before the current one). The slot loop's {@code Q_m}
+   * and the coordinator's {@code R_m} read this: an AP nobody serves decays slot by slot, where
+   * the chain's read stays at its last settled value for the whole receipt window (docs/dpra.md,
+   * "The reputation the coordinator reads"). Without a ledger, the chain's {@link #reputation}.
+   *
+   * @throws IOException when the ledger cannot be read (not deployed yet, node busy)
    */
   public double currentReputation(String address) throws IOException {
     if (ledger.isEmpty()) {
       return reputation(address);
     }
     try {
-      ReputationLedger l = contract();
-      ReputationLedger.AccessPoint a = l.accessPoint(address).send();
-      if (!a.registered) {
-        return 0;
+      if (current == null) {
+        current = CurrentReputation.of(web3j, ledger.get());
       }
-      if (ledgerOmega == null) {
-        ledgerOmega = l.omega().send();
-      }
-      long current = l.currentSlot().send().longValueExact();
-      ApReputation stored =
-          new ApReputation(
-              a.capacityFlopsPerSlot, a.reputation, a.openSlot.longValueExact(), a.openSlotFlops);
-      return closedBefore(stored, current - PENDING_SLOTS, ledgerOmega);
+      return current.read(address);
     } catch (Exception e) {
       throw new IOException("reputation of " + address + " from the ledger: " + e.getMessage(), e);
     }
-  }
-
-  /** {@code stored}'s reputation with every slot before {@code nextSlot} closed. */
-  static double closedBefore(ApReputation stored, long nextSlot, BigInteger omega) {
-    return FixedPoint.toDouble(stored.closedUntil(Math.max(0, nextSlot), omega).reputation());
   }
 
   /**
