@@ -68,7 +68,7 @@ final class SkippedSlots {
       waitingSince = slot;
       LOG.info(
           "slot {}: the ledger does not answer yet ({}); every virtual queue holds until it does"
-              + " (bdt_ap_slots_skipped{{reason=ledger_not_ready}})",
+              + " (bdt_ap_slots_skipped{reason=ledger_not_ready})",
           slot,
           error);
       return Logged.INFO;
