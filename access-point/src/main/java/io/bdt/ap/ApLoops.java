@@ -34,9 +34,9 @@ final class ApLoops implements AutoCloseable {
 
   /**
    * Starts the loops of the AP whose index in {@code queues} is {@code selfIndex} ({@code -1}: not
-   * a genesis AP, tracked by {@code track}); a slot whose reputations cannot all be read is
-   * counted and logged by {@code skipped}; {@code deferredShareApplied} runs when a slot's end
-   * applies a mining share that was waiting for it.
+   * a genesis AP, tracked by {@code track}); a slot whose reputations cannot all be read is counted
+   * and logged by {@code skipped}; {@code deferredShareApplied} runs when a slot's end applies a
+   * mining share that was waiting for it.
    */
   ApLoops(
       ApConfig.Chain config,

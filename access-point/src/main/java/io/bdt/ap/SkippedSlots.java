@@ -6,11 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The slots at whose end some virtual queue {@code Q_m} did not advance because its AP's
- * reputation could not be read, counted by reason ({@code bdt_ap_slots_skipped}), and their log:
- * until the ledger first answers (the platform deploys it after the APs start) the wait is logged
- * once at INFO and then at DEBUG; after that every such slot is a WARN (docs/dpra.md, "Before the
- * ledger answers").
+ * The slots at whose end some virtual queue {@code Q_m} did not advance because its AP's reputation
+ * could not be read, counted by reason ({@code bdt_ap_slots_skipped}), and their log: until the
+ * ledger first answers (the platform deploys it after the APs start) the wait is logged once at
+ * INFO and then at DEBUG; after that every such slot is a WARN (docs/dpra.md, "Before the ledger
+ * answers").
  */
 final class SkippedSlots {
   private static final Logger LOG = LoggerFactory.getLogger(SkippedSlots.class);
@@ -61,7 +61,8 @@ final class SkippedSlots {
     Reason reason = ledgerAnswered ? Reason.READ_FAILED : Reason.LEDGER_NOT_READY;
     counts.merge(reason, 1L, Long::sum);
     if (reason == Reason.READ_FAILED) {
-      LOG.warn("slot {}: cannot read {} AP(s)' reputation, their queues hold: {}", slot, aps, error);
+      LOG.warn(
+          "slot {}: cannot read {} AP(s)' reputation, their queues hold: {}", slot, aps, error);
       return Logged.WARN;
     }
     if (waitingSince < 0) {

@@ -26,8 +26,8 @@ import org.web3j.protocol.http.HttpService;
  * slot as the ledger's rule makes it at that moment ({@link CurrentReputation}, through AP 0's
  * node: the reading the APs' slot loops and coordinators take, which decays an AP nobody serves
  * slot by slot where {@code bdt_reputation} holds it for the receipt window), and takes the
- * gateways' task counters at the end of the warm-up and at the end: the result is what happened
- * in between.
+ * gateways' task counters at the end of the warm-up and at the end: the result is what happened in
+ * between.
  */
 final class LiveRun {
 

@@ -30,7 +30,10 @@ final class LiveSummary {
   /** Median measured against median predicted latency per (gateway, model, cut). */
   static final String ERRORS_FILE = "live-prediction-error.csv";
 
-  /** The pooled rows of {@link #ERRORS_FILE} as benchmarks.md's markdown table ({@link PerCutTable}). */
+  /**
+   * The pooled rows of {@link #ERRORS_FILE} as benchmarks.md's markdown table ({@link
+   * PerCutTable}).
+   */
   static final String TABLE_FILE = "live-prediction-error.md";
 
   private static final ObjectMapper JSON =

@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * The markdown table of a live reproduction's per-cut prediction error, as docs/benchmarks.md shows
- * it: one row per (gateway, model, cut) pooled over the run's algorithms, with the gateway's compute
- * class, then how many pairs are within {@link #TOLERANCE} and, per algorithm, whether every AP
- * kept {@code R_min} after the warm-up. Written by {@code ./bdt reproduce --live} as {@code
- * live-prediction-error.md}, so the figure comes from the project's own command.
+ * it: one row per (gateway, model, cut) pooled over the run's algorithms, with the gateway's
+ * compute class, then how many pairs are within {@link #TOLERANCE} and, per algorithm, whether
+ * every AP kept {@code R_min} after the warm-up. Written by {@code ./bdt reproduce --live} as
+ * {@code live-prediction-error.md}, so the figure comes from the project's own command.
  */
 final class PerCutTable {
 

@@ -213,10 +213,10 @@ public final class ApChain implements AutoCloseable {
   /**
    * {@code R_m} of {@code address} as the ledger's rule makes it now ({@link CurrentReputation}:
    * the ledger's record with its open slot and the empty slots since closed up to {@link
-   * CurrentReputation#PENDING_SLOTS} slots before the current one). The slot loop's {@code Q_m}
-   * and the coordinator's {@code R_m} read this: an AP nobody serves decays slot by slot, where
-   * the chain's read stays at its last settled value for the whole receipt window (docs/dpra.md,
-   * "The reputation the coordinator reads"). Without a ledger, the chain's {@link #reputation}.
+   * CurrentReputation#PENDING_SLOTS} slots before the current one). The slot loop's {@code Q_m} and
+   * the coordinator's {@code R_m} read this: an AP nobody serves decays slot by slot, where the
+   * chain's read stays at its last settled value for the whole receipt window (docs/dpra.md, "The
+   * reputation the coordinator reads"). Without a ledger, the chain's {@link #reputation}.
    *
    * @throws IOException when the ledger cannot be read (not deployed yet, node busy)
    */

@@ -71,8 +71,7 @@ public final class OffloadLane {
   }
 
   /** As {@link #OffloadLane(TailModels, double, int, int)}, pausing with {@code sleeper}. */
-  public OffloadLane(
-      TailModels tails, double budgetHz, int cores, int maxQueue, Sleeper sleeper) {
+  public OffloadLane(TailModels tails, double budgetHz, int cores, int maxQueue, Sleeper sleeper) {
     this.tails = tails;
     this.budgetHz = budgetHz;
     this.cores = cores;

@@ -12,8 +12,8 @@ import java.util.List;
  * @param tailFlops FLOPs the AP ran for this task ({@code b * c_k^tail})
  * @param apSeconds the AP's compute time for the tail at the task's share, seconds: the run and the
  *     idle pause of the share's duty cycle, both served before this answer ({@link
- *     ComputeShare#servedSeconds}), so {@code tailFlops / (apSeconds f^I)} is the AP's {@code phi_A}
- *     whatever the share
+ *     ComputeShare#servedSeconds}), so {@code tailFlops / (apSeconds f^I)} is the AP's {@code
+ *     phi_A} whatever the share
  * @param busySeconds the run's own time on the share's threads, seconds (the pause excluded)
  * @param queueSeconds time the task waited in the AP's queue, seconds
  * @param tailLoadSeconds time this task waited for the AP to split and load the tail of its (model,

@@ -7,21 +7,20 @@ import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
- * An AP's reputation {@code R_m} as the ledger's rule makes it now, read from ReputationLedger:
- * the AP's record (reputation, open slot and its FLOPs so far) closed with the contract's own rule
- * ({@link ApReputation#closedUntil}) up to {@link #PENDING_SLOTS} slots before the ledger's
- * current slot. The contract's {@code reputationOf} closes an idle AP's slots only at the end of
- * the receipt window (60 slots); this read decays it slot by slot, as {@code R_m(t+1) = (1 -
- * omega) R_m(t)} in the model. The one place both the AP (slot loop, coordinator) and {@code
- * ./bdt reproduce --live} take this reading from (docs/dpra.md, "The reputation the coordinator
- * reads").
+ * An AP's reputation {@code R_m} as the ledger's rule makes it now, read from ReputationLedger: the
+ * AP's record (reputation, open slot and its FLOPs so far) closed with the contract's own rule
+ * ({@link ApReputation#closedUntil}) up to {@link #PENDING_SLOTS} slots before the ledger's current
+ * slot. The contract's {@code reputationOf} closes an idle AP's slots only at the end of the
+ * receipt window (60 slots); this read decays it slot by slot, as {@code R_m(t+1) = (1 - omega)
+ * R_m(t)} in the model. The one place both the AP (slot loop, coordinator) and {@code ./bdt
+ * reproduce --live} take this reading from (docs/dpra.md, "The reputation the coordinator reads").
  */
 public final class CurrentReputation {
 
   /**
-   * Slots before the ledger's current one whose receipts may still be on their way (the AP's
-   * lane, its submission every {@code bdt.ap.chain.submit-seconds} = 2 s, the block that includes
-   * them): not closed yet.
+   * Slots before the ledger's current one whose receipts may still be on their way (the AP's lane,
+   * its submission every {@code bdt.ap.chain.submit-seconds} = 2 s, the block that includes them):
+   * not closed yet.
    */
   public static final long PENDING_SLOTS = 4;
 
@@ -44,8 +43,7 @@ public final class CurrentReputation {
   }
 
   /**
-   * {@code R_m} of the AP at {@code address} now (0 for an address the ledger has not
-   * registered).
+   * {@code R_m} of the AP at {@code address} now (0 for an address the ledger has not registered).
    *
    * @throws Exception when the ledger cannot be read (not deployed yet, node not answering)
    */

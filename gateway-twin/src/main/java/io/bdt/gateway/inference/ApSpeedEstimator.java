@@ -9,12 +9,11 @@ package io.bdt.gateway.inference;
  * last {@link #window} tasks, so a task that met a GC pause or a cold path does not move it.
  *
  * <p>Warm-up: until {@link #WARM_UP_TASKS} tasks at an AP are measured its speed is the AP's own
- * (its {@code /status} {@code apFlopsPerCycle} for this model, {@link #prior}), or 0 when the AP has
- * not said, which means "not measured" to the slot cost and prices the AP at the genesis' {@code
- * phi_A}. A task whose
- * tail the AP first split and loaded ({@code tailLoadSeconds > 0}) is left out, as in {@link
- * FixedCostEstimator}. The AP's queue is not in this rate: the gateway's per-offload fixed cost
- * ({@code delta_off}, round trip minus the AP's compute) carries it.
+ * (its {@code /status} {@code apFlopsPerCycle} for this model, {@link #prior}), or 0 when the AP
+ * has not said, which means "not measured" to the slot cost and prices the AP at the genesis'
+ * {@code phi_A}. A task whose tail the AP first split and loaded ({@code tailLoadSeconds > 0}) is
+ * left out, as in {@link FixedCostEstimator}. The AP's queue is not in this rate: the gateway's
+ * per-offload fixed cost ({@code delta_off}, round trip minus the AP's compute) carries it.
  */
 public final class ApSpeedEstimator {
 
@@ -45,8 +44,9 @@ public final class ApSpeedEstimator {
 
   /**
    * The speed AP {@code m} reports for itself on this gateway's model, FLOPs/cycle: this estimate's
-   * value for {@code m} until {@link #WARM_UP_TASKS} of this gateway's own tasks there are measured.
-   * Ignores a negative or non-finite one; 0 means the AP has not said (the genesis' {@code phi_A}).
+   * value for {@code m} until {@link #WARM_UP_TASKS} of this gateway's own tasks there are
+   * measured. Ignores a negative or non-finite one; 0 means the AP has not said (the genesis'
+   * {@code phi_A}).
    */
   public synchronized void prior(int m, double apFlopsPerCycle) {
     if (apFlopsPerCycle >= 0 && Double.isFinite(apFlopsPerCycle)) {
@@ -54,7 +54,9 @@ public final class ApSpeedEstimator {
     }
   }
 
-  /** Whether fewer than {@link #WARM_UP_TASKS} of this gateway's tasks at AP {@code m} are measured. */
+  /**
+   * Whether fewer than {@link #WARM_UP_TASKS} of this gateway's tasks at AP {@code m} are measured.
+   */
   public synchronized boolean warmingUp(int m) {
     return count[m] < WARM_UP_TASKS;
   }

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Gives the gateway's {@link ApSpeedEstimator} each AP's own speed on this gateway's model while the
- * gateway has measured fewer than {@link ApSpeedEstimator#WARM_UP_TASKS} tasks there: the AP's
+ * Gives the gateway's {@link ApSpeedEstimator} each AP's own speed on this gateway's model while
+ * the gateway has measured fewer than {@link ApSpeedEstimator#WARM_UP_TASKS} tasks there: the AP's
  * {@code /status} {@code apFlopsPerCycle}, which its lane measures on every task it serves, instead
  * of the genesis' {@code phi_A} (docs/dpra.md, "The AP's measured speed"). Read in the background,
  * at most one request per AP at a time, so a slow AP does not delay the slot's demand.

@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What the history sweep pays per expired event to learn its thing id: decoding the whole event
  * ({@link TwinCodec#eventFromBytes}, what the sweep did) against streaming up to the id ({@link
- * TwinCodec#thingIdOf}, what it does). The event is a telemetry update of a twin shaped like
- * {@link TwinStoreScaleBenchmark}'s (two attributes, a vibration feature with two properties).
+ * TwinCodec#thingIdOf}, what it does). The event is a telemetry update of a twin shaped like {@link
+ * TwinStoreScaleBenchmark}'s (two attributes, a vibration feature with two properties).
  */
 @State(Scope.Benchmark)
 public class EventThingIdBenchmark {

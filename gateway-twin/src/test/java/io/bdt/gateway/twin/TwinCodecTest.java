@@ -20,7 +20,13 @@ class TwinCodecTest {
   private static Twin twin(String id) {
     var attributes = JsonNodeFactory.instance.objectNode().put("thingId", "bdt:not-this-one");
     var properties = JsonNodeFactory.instance.objectNode().put("thingId", "bdt:nor-this");
-    return new Twin(id, attributes, Map.of("f", new Feature(properties, JsonNodeFactory.instance.objectNode())), 3, T0, T0);
+    return new Twin(
+        id,
+        attributes,
+        Map.of("f", new Feature(properties, JsonNodeFactory.instance.objectNode())),
+        3,
+        T0,
+        T0);
   }
 
   @Test
