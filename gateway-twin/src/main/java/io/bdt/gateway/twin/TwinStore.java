@@ -273,7 +273,6 @@ public final class TwinStore implements AutoCloseable {
         }
       }
     }
-    List<Runnable> ready;
     synchronized (this) {
       StorageFault was = fault;
       if (was != null && !was.reopenNeeded() && journal.forced() == journal.written()) {
@@ -282,9 +281,9 @@ public final class TwinStore implements AutoCloseable {
             "twin journal %s takes writes again after %s; accepting updates",
             journal.current(), was.describe());
       }
-      ready = durableWaiters();
+      releaseDurableWaiters();
     }
-    DurableWaiters.run(ready);
+    waiting.runReleased();
   }
 
   /** What failed in {@code e}: the journal's fsync or a write. */
@@ -331,10 +330,11 @@ public final class TwinStore implements AutoCloseable {
   }
 
   /**
-   * Runs {@code action} once every update accepted before this call is on disk: at once (on this
-   * thread) if it already is, else on the thread that next forces the journal (the background flush
-   * within {@code syncIntervalMillis}, or a durable write). Actions must be quick and must not
-   * write to this store.
+   * Runs {@code action} once every update accepted before this call is on disk, and after every
+   * action passed here before it: at once (on this thread) if it already is and no earlier action
+   * is still running, else on the thread that next forces the journal (the background flush within
+   * {@code syncIntervalMillis}, or a durable write) or that runs the earlier actions. Actions must
+   * be quick and must not write to this store.
    */
   public void whenDurable(Runnable action) {
     synchronized (this) {
@@ -345,8 +345,9 @@ public final class TwinStore implements AutoCloseable {
         }
         return;
       }
+      waiting.releaseNow(action); // behind actions released but not yet run: PUBACKs keep order
     }
-    DurableWaiters.run(List.of(action));
+    waiting.runReleased();
   }
 
   /**
@@ -374,9 +375,9 @@ public final class TwinStore implements AutoCloseable {
     }
   }
 
-  /** Removes and returns the waiters whose updates are on disk; caller holds the lock. */
-  private List<Runnable> durableWaiters() {
-    return waiting.upTo(journal.forced(), closed);
+  /** Releases the waiters whose updates are on disk, to run in order; caller holds the lock. */
+  private void releaseDurableWaiters() {
+    waiting.release(journal.forced(), closed);
   }
 
   /** Forces every accepted update to disk. */
@@ -480,7 +481,6 @@ public final class TwinStore implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping the twin journal flusher", e);
     }
-    List<Runnable> ready;
     synchronized (checkpoints.lock()) {
       synchronized (this) {
         if (closed) {
@@ -495,9 +495,9 @@ public final class TwinStore implements AutoCloseable {
           closed = true;
           tables.close();
         }
-        ready = durableWaiters();
+        releaseDurableWaiters();
       }
     }
-    DurableWaiters.run(ready);
+    waiting.runReleased();
   }
 }

@@ -212,7 +212,43 @@ class TwinStoreTest {
       assertThat(ran)
           .containsExactly("first, journal on disk: true", "second, journal on disk: true");
       store.whenDurable(() -> ran.add("nothing pending"));
+      // at once on this thread, or (if the flush thread is still leaving its loop) right after
+      while (ran.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       assertThat(ran).endsWith("nothing pending");
+    }
+  }
+
+  @Test
+  void anActionWhoseUpdatesAreAlreadyDurableWaitsForTheEarlierActionsStillRunning()
+      throws Exception {
+    try (TwinStore store = TwinStore.open(dir, ticking(), 3_600_000)) {
+      List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+      var firstStarted = new java.util.concurrent.CountDownLatch(1);
+      var releaseFirst = new java.util.concurrent.CountDownLatch(1);
+      store.apply("bdt:a", new TwinUpdate.ReportProperties("f", json("{\"x\":1}")), false);
+      store.whenDurable(
+          () -> {
+            firstStarted.countDown();
+            try {
+              releaseFirst.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            ran.add("first");
+          });
+      assertThat(firstStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // the journal is forced now and the flush thread is inside the first action: the second
+      // action's updates are durable, but it must not overtake the first (an out-of-order PUBACK)
+      store.whenDurable(() -> ran.add("second"));
+      assertThat(ran).isEmpty();
+      releaseFirst.countDown();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (ran.size() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(ran).containsExactly("first", "second");
     }
   }
 
