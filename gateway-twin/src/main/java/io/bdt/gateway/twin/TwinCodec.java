@@ -1,15 +1,19 @@
 package io.bdt.gateway.twin;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * JSON form of twins and twin events as stored in the journal and sent on the wire: an event is
@@ -45,22 +49,100 @@ public final class TwinCodec {
     return json;
   }
 
-  /** The event as UTF-8 JSON bytes. */
-  public static byte[] toBytes(TwinEvent event) {
-    try {
-      return JSON.writeValueAsBytes(toJson(event));
+  /**
+   * An event's JSON ({@link #toBytes}) and, for a created or modified twin, that twin's JSON
+   * ({@link #twinBytes}), which is a slice of the event's: the journal record and the history entry
+   * take {@code event}, the state table {@code twin}.
+   *
+   * @param twin null for a deletion
+   */
+  public record Encoded(byte[] event, byte[] twin) {}
+
+  /**
+   * Serializes the event once, streaming (no copy of the twin's JSON trees), and slices the twin's
+   * JSON out of it; the bytes equal {@link #toJson(TwinEvent)} and {@link Twin#toJson()} written by
+   * Jackson.
+   */
+  public static Encoded encode(TwinEvent event) {
+    ByteArrayBuilder out = new ByteArrayBuilder(256);
+    int twinFrom = -1;
+    int twinTo = -1;
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      switch (event) {
+        case TwinEvent.Created created ->
+            twinFrom = writeTwinEvent(g, out, "created", null, created.twin());
+        case TwinEvent.Modified modified ->
+            twinFrom = writeTwinEvent(g, out, "modified", modified.cause(), modified.twin());
+        case TwinEvent.Deleted deleted -> {
+          g.writeStringField("type", "deleted");
+          g.writeStringField("thingId", deleted.thingId());
+          g.writeNumberField("revision", deleted.revision());
+          g.writeStringField("at", deleted.at().toString());
+        }
+      }
+      if (twinFrom >= 0) {
+        g.writeEndObject();
+        g.flush();
+        twinTo = out.size();
+      }
+      g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("a twin event did not serialize", e);
     }
+    byte[] bytes = out.toByteArray();
+    return new Encoded(bytes, twinFrom < 0 ? null : Arrays.copyOfRange(bytes, twinFrom, twinTo));
+  }
+
+  /**
+   * Writes an event's type, its cause (null: none) and its twin's fields, leaving the twin's object
+   * open; returns the offset of the twin's '{' in {@code out}.
+   */
+  private static int writeTwinEvent(
+      JsonGenerator g, ByteArrayBuilder out, String type, String cause, Twin twin)
+      throws IOException {
+    g.writeStringField("type", type);
+    if (cause != null) {
+      g.writeStringField("cause", cause);
+    }
+    g.writeFieldName("twin");
+    g.writeStartObject();
+    g.flush();
+    int from = out.size() - 1;
+    writeTwinFields(g, twin);
+    return from;
+  }
+
+  /** The fields of {@link Twin#toJson()}, in its order, written from the twin's own trees. */
+  private static void writeTwinFields(JsonGenerator g, Twin twin) throws IOException {
+    g.writeStringField("thingId", twin.thingId());
+    g.writeFieldName("attributes");
+    JSON.writeTree(g, twin.attributes());
+    g.writeObjectFieldStart("features");
+    Map<String, Feature> features =
+        twin.features().size() < 2 ? twin.features() : new TreeMap<>(twin.features());
+    for (Map.Entry<String, Feature> f : features.entrySet()) {
+      g.writeObjectFieldStart(f.getKey());
+      g.writeFieldName("properties");
+      JSON.writeTree(g, f.getValue().properties());
+      g.writeFieldName("desiredProperties");
+      JSON.writeTree(g, f.getValue().desiredProperties());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    g.writeNumberField("revision", twin.revision());
+    g.writeStringField("created", twin.created().toString());
+    g.writeStringField("modified", twin.modified().toString());
+  }
+
+  /** The event as UTF-8 JSON bytes. */
+  public static byte[] toBytes(TwinEvent event) {
+    return encode(event).event();
   }
 
   /** The twin as UTF-8 JSON bytes ({@link Twin#toJson()}). */
   public static byte[] twinBytes(Twin twin) {
-    try {
-      return JSON.writeValueAsBytes(twin.toJson());
-    } catch (IOException e) {
-      throw new IllegalStateException("a twin did not serialize", e);
-    }
+    return encode(new TwinEvent.Created(twin)).twin();
   }
 
   /** Reads an event written by {@link #toBytes}; throws {@link IOException} for anything else. */

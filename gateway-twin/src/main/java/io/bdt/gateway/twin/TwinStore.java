@@ -232,9 +232,9 @@ public final class TwinStore implements AutoCloseable {
 
   /** Journals and records one event; caller holds the lock. Returns the journal's end. */
   private long record(TwinEvent event, Twin before) {
-    byte[] json = TwinCodec.toBytes(event);
-    long seq = journal.append(json);
-    tables.record(event, json, seq, before);
+    TwinCodec.Encoded encoded = TwinCodec.encode(event);
+    long seq = journal.append(encoded.event());
+    tables.record(event, encoded, seq, before);
     return journal.written();
   }
 

@@ -131,13 +131,14 @@ final class TwinTables implements AutoCloseable {
   }
 
   /**
-   * Records one accepted event (its journal sequence number {@code seq} and JSON {@code json}): the
-   * twin's state, its index entries, a history entry, and the history retention of that twin (ages
-   * measured from the event's instant). Idempotent: replayed, it writes the same keys.
+   * Records one accepted event (its journal sequence number {@code seq} and its JSON, serialized
+   * once: {@code encoded}): the twin's state, its index entries, a history entry, and the history
+   * retention of that twin (ages measured from the event's instant). Idempotent: replayed, it
+   * writes the same keys.
    *
    * @param before the twin before the event (null if none)
    */
-  void record(TwinEvent event, byte[] json, long seq, Twin before) {
+  void record(TwinEvent event, TwinCodec.Encoded encoded, long seq, Twin before) {
     String id = event.thingId();
     Twin after =
         switch (event) {
@@ -151,11 +152,11 @@ final class TwinTables implements AutoCloseable {
         cache.remove(id);
       }
     } else {
-      twins.put(id, TwinCodec.twinBytes(after));
+      twins.put(id, encoded.twin());
       remember(id, after);
     }
     reindex(id, before, after);
-    history.record(id, event.at().toEpochMilli(), seq, json);
+    history.record(id, event.at().toEpochMilli(), seq, encoded.event());
     commitAhead();
   }
 
@@ -217,7 +218,11 @@ final class TwinTables implements AutoCloseable {
   void replay(TwinJournal.Entry entry) throws IOException {
     TwinEvent event = TwinCodec.eventFromBytes(entry.json());
     Twin before = twin(event.thingId(), true).orElse(null);
-    record(event, entry.json(), entry.seq(), before);
+    record(
+        event,
+        new TwinCodec.Encoded(entry.json(), TwinCodec.encode(event).twin()),
+        entry.seq(),
+        before);
   }
 
   private void reindex(String id, Twin before, Twin after) {

@@ -69,7 +69,7 @@ class TwinHistoryTest {
         Twin next = TwinRules.apply(before, "bdt:r", report(i), T0.plusSeconds(i));
         TwinEvent event =
             before == null ? new TwinEvent.Created(next) : new TwinEvent.Modified(next, "report");
-        tables.record(event, TwinCodec.toBytes(event), 1000 + i, before);
+        tables.record(event, TwinCodec.encode(event), 1000 + i, before);
         events.add(event);
         before = next;
       }
