@@ -15,6 +15,7 @@ final class TwinListeners {
   private final List<Consumer<TwinEvent>> listeners = new CopyOnWriteArrayList<>();
   private long nextTicket; // guarded by the store's lock: the order events were recorded in
   private long publishedTicket; // guarded by this: events before it went to the listeners
+  private int waiting; // guarded by this: writers waiting for their turn
 
   void add(Consumer<TwinEvent> listener) {
     listeners.add(listener);
@@ -35,10 +36,13 @@ final class TwinListeners {
     boolean interrupted = false;
     synchronized (this) {
       while (publishedTicket != ticket) {
+        waiting++;
         try {
           wait();
         } catch (InterruptedException e) {
           interrupted = true; // the turn must still be taken, or every later writer waits forever
+        } finally {
+          waiting--;
         }
       }
     }
@@ -49,7 +53,9 @@ final class TwinListeners {
     } finally {
       synchronized (this) {
         publishedTicket++;
-        notifyAll();
+        if (waiting > 0) { // one writer (the MQTT callback) mostly waits for nobody: no wake-up
+          notifyAll();
+        }
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
