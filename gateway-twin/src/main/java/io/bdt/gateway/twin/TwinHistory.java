@@ -119,24 +119,38 @@ final class TwinHistory {
     trim(id, millis);
   }
 
-  /** Removes this twin's oldest events beyond the count and older than the maximum age. */
+  /**
+   * Removes this twin's oldest events beyond the count and older than the maximum age: the count
+   * from the index's positions, then one walk from the twin's first key up to the first event kept.
+   */
   private void trim(String id, long nowMillis) {
     String low = id + '\0';
-    long count = insertionPoint(id + '\1') - insertionPoint(low);
+    long from = insertionPoint(low);
+    long count = insertionPoint(id + '\1') - from;
+    if (count <= 0) {
+      return;
+    }
     long oldest = nowMillis - options.historyMaxAge().toMillis();
-    while (count > 0) {
-      String first = byTwin.ceilingKey(low);
-      if (first == null || !first.startsWith(low)) {
-        return;
+    int keep = options.historyPerTwin();
+    List<String> expired = null;
+    for (Iterator<String> it = byTwin.keyIterator(low); count > 0 && it.hasNext(); count--) {
+      String key = it.next();
+      if (!key.startsWith(low) || (count <= keep && millisOf(key) >= oldest)) {
+        break;
       }
-      if (count <= options.historyPerTwin() && millisOf(first) >= oldest) {
-        return;
+      if (expired == null) {
+        expired = new ArrayList<>(2);
       }
-      byTwin.remove(first);
-      if (log.remove(first.substring(low.length())) != null) {
+      expired.add(key);
+    }
+    if (expired == null) {
+      return;
+    }
+    for (String key : expired) {
+      byTwin.remove(key);
+      if (log.remove(key.substring(low.length())) != null) {
         trimmed.increment();
       }
-      count--;
     }
   }
 

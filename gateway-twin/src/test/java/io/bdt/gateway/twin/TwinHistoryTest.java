@@ -88,6 +88,29 @@ class TwinHistoryTest {
   }
 
   @Test
+  void oneEventTrimsItsTwinByCountAndAgeTogetherAndLeavesTheNeighbouringTwinsAlone()
+      throws IOException {
+    SettableClock clock = new SettableClock(T0);
+    TwinStoreOptions options = TwinStoreOptions.defaults(5).withHistory(3, Duration.ofHours(1));
+    try (TwinStore store = TwinStore.open(dir, clock, options)) {
+      store.apply("bdt:s", report(0), false); // ids that sort just before and after bdt:t
+      store.apply("bdt:t0", report(0), false);
+      for (int minute = 0; minute <= 20; minute += 10) {
+        clock.set(T0.plus(Duration.ofMinutes(minute)));
+        store.apply("bdt:t", report(minute), false);
+      }
+      clock.set(T0.plus(Duration.ofMinutes(75)));
+      store.apply("bdt:t", report(75), false); // the 4th (count) and minute 10 (age) go
+
+      assertThat(revisions(store, "bdt:t")).containsExactly(3L, 4L);
+      assertThat(revisions(store, "bdt:s")).containsExactly(1L);
+      assertThat(revisions(store, "bdt:t0")).containsExactly(1L);
+      assertThat(store.stats().historyTrimmed()).isEqualTo(2);
+      assertThat(store.stats().historyEntries()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void theAgeSweepRemovesOldEventsOfTwinsThatNoLongerChange() throws IOException {
     SettableClock clock = new SettableClock(T0);
     TwinStoreOptions options = TwinStoreOptions.defaults(5).withHistory(100, Duration.ofHours(1));
