@@ -38,6 +38,9 @@ final class MqttOptions {
       options.setUserName(mqtt.username().orElse(AccessTable.GATEWAY_PREFIX + config.id()));
       options.setPassword(firstLine(mqtt.passwordFile().get()).getBytes(StandardCharsets.UTF_8));
     }
+    if (mqtt.url().orElse("").startsWith("tcp://")) {
+      options.setSocketFactory(new BufferedSocketFactory()); // Paho reads in tiny reads
+    }
     tls(mqtt, options);
     return options;
   }
