@@ -48,7 +48,9 @@ public final class TwinRules {
    * @param current the twin now, or {@code null} if there is none
    */
   public static Twin apply(Twin current, String thingId, TwinUpdate update, Instant now) {
-    requireThingId(thingId);
+    if (current == null || !current.thingId().equals(thingId)) {
+      requireThingId(thingId); // a twin's own id was checked when it was created
+    }
     ObjectNode attributes;
     Map<String, Feature> features;
     switch (update) {
@@ -80,7 +82,9 @@ public final class TwinRules {
         features = featuresOf(merged.get("features"));
       }
       case TwinUpdate.ReportProperties report -> {
-        requireFeatureId("featureId", report.featureId());
+        if (current == null || !current.features().containsKey(report.featureId())) {
+          requireFeatureId("featureId", report.featureId()); // a twin's features were checked
+        }
         attributes = current == null ? JsonNodeFactory.instance.objectNode() : current.attributes();
         features = new HashMap<>(current == null ? Map.of() : current.features());
         Feature before = features.getOrDefault(report.featureId(), Feature.empty());

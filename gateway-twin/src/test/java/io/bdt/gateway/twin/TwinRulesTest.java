@@ -111,6 +111,25 @@ class TwinRulesTest {
   }
 
   @Test
+  void aReportToAnExistingTwinStillChecksANewFeatureIdAndAnIdOtherThanTheTwins()
+      throws IOException {
+    Twin pump = created();
+    var values = (com.fasterxml.jackson.databind.node.ObjectNode) json("{\"p\":1}");
+    assertThatThrownBy(
+            () ->
+                TwinRules.apply(
+                    pump, "bdt:pump", new TwinUpdate.ReportProperties("no/slash", values), T0))
+        .isInstanceOf(InvalidTwinException.class)
+        .hasMessageContaining("feature id");
+    assertThatThrownBy(
+            () ->
+                TwinRules.apply(
+                    pump, "no-namespace", new TwinUpdate.ReportProperties("health", values), T0))
+        .isInstanceOf(InvalidTwinException.class)
+        .hasMessageContaining("namespace:name");
+  }
+
+  @Test
   void reportMergesIntoPropertiesAndLeavesDesiredPropertiesAlone() throws IOException {
     Twin next =
         TwinRules.apply(
