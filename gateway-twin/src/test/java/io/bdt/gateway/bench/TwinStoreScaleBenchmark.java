@@ -80,7 +80,9 @@ public class TwinStoreScaleBenchmark {
     public double diskBytesPerTwin;
     public double diskBytesPerHistoryEntry;
 
-    @Setup(Level.Iteration)
+    // at the iteration's end: JMH zeroes auxiliary counters after the iteration's setups ran (its
+    // generated getById_jmhTest), so values copied in a setup were reported as 0
+    @TearDown(Level.Iteration)
     public void copy() {
       peakHeapMb = TwinStoreScaleBenchmark.peakHeapMb;
       restartSeconds = TwinStoreScaleBenchmark.restartSeconds;
