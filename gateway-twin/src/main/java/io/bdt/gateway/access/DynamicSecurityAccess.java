@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,8 +51,11 @@ import org.jboss.logging.Logger;
  * that failed on the client's certificate ("OpenSSL Error[0]: ... certificate verify failed", error
  * level) as {@link Refusal.Reason#UNTRUSTED_CERTIFICATE}, and a revoked certificate device's
  * connection ("New client connected ... u'<device id>'", notice level) as {@link
- * Refusal.Reason#REVOKED_DEVICE}, after which the gateway disconnects it. Denied PUBLISHes are
- * logged only at debug level and denied SUBSCRIBEs not at all: the gateway cannot count those
+ * Refusal.Reason#REVOKED_DEVICE}, after which the gateway disconnects it. Denied PUBLISHes and
+ * SUBSCRIBEs (the broker logs them only at debug level, or not at all) come from B-DT's own plugin
+ * loaded after dynsec ({@link DenialsPlugin}) on {@link DenialsPlugin#REPORT}, each counted under
+ * {@link TopicPolicy#refusalReason} (as the HiveMQ extension counts them): those of this gateway's
+ * own client and devices, of provisioning clients, and those the plugin aggregated without a name
  * (docs/security.md).
  *
  * <p>A revocation both disables the device's client and takes its role away: Mosquitto 2.0.11 does
@@ -96,6 +100,8 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   private final Consumer<Refusal> refusals;
   private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  // this gateway's devices (granted or synced): their denials are this gateway's to count
+  private final Set<String> devices = ConcurrentHashMap.newKeySet();
   private volatile MqttAsyncClient admin;
 
   /**
@@ -167,6 +173,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   public void sync(MqttAsyncClient mqtt, Collection<DeviceRecord> devices) throws MqttException {
     List<ObjectNode> commands = new ArrayList<>();
     for (DeviceRecord device : devices) {
+      this.devices.add(device.deviceId());
       if (device.revoked()) {
         revoked.add(device.deviceId());
         commands.addAll(revocation(device.deviceId()));
@@ -183,6 +190,7 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   public void grant(MqttAsyncClient mqtt, DeviceRecord device, String deviceSecret)
       throws MqttException {
     ClientRole.Device role = new ClientRole.Device(device.deviceId(), gatewayId);
+    devices.add(device.deviceId());
     List<JsonNode> answers =
         run(
             List.of(
@@ -275,7 +283,8 @@ public final class DynamicSecurityAccess implements BrokerAccess {
 
   private static IMqttToken subscribe(MqttAsyncClient client) throws MqttException {
     return client.subscribe(
-        new String[] {RESPONSE, BROKER_LOG, BROKER_ERRORS}, new int[] {1, 0, 0});
+        new String[] {RESPONSE, BROKER_LOG, BROKER_ERRORS, DenialsPlugin.REPORT},
+        new int[] {1, 0, 0, 1});
   }
 
   /** A refusal in one line of Mosquitto's log, if the line reports one. */
@@ -291,6 +300,54 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     }
     return Optional.of(
         new Refusal(Refusal.Reason.CONNECT_REFUSED, m.group(1), "", logLine.strip()));
+  }
+
+  /**
+   * Counts the denials of one {@link DenialsPlugin} report that concern this gateway: its own
+   * client's, its devices', provisioning clients' and unlisted ones (no name: every gateway on the
+   * broker counts them); another gateway's client or device is that gateway's to count.
+   */
+  void countDenials(byte[] report) {
+    List<DenialsPlugin.Denial> denials;
+    try {
+      denials = DenialsPlugin.parse(report);
+    } catch (IOException e) {
+      LOG.warnf("unreadable denials report: %s", e.getMessage());
+      return;
+    }
+    for (DenialsPlugin.Denial d : denials) {
+      String client = d.username().orElse(d.clientId());
+      Optional<String> gateway = gatewayOf(d.username());
+      if (gateway.isEmpty()) {
+        continue;
+      }
+      Refusal refusal =
+          new Refusal(
+              d.reason(),
+              client.isEmpty() ? "<unlisted>" : client,
+              gateway.get(),
+              d.access().name().toLowerCase(Locale.ROOT) + " " + d.topic());
+      for (long i = 0; i < d.count(); i++) {
+        refusals.accept(refusal);
+      }
+    }
+  }
+
+  /**
+   * The gateway a denied client belongs to: {@code ""} (every gateway's) for a provisioning client,
+   * a client without a username and unlisted denials; empty for another gateway's client or device
+   * and for a username no gateway manages.
+   */
+  private Optional<String> gatewayOf(Optional<String> username) {
+    if (username.isEmpty() || username.get().startsWith(AccessTable.PROVISION_PREFIX)) {
+      return Optional.of("");
+    }
+    String name = username.get();
+    if (name.startsWith(AccessTable.GATEWAY_PREFIX)) {
+      String gateway = name.substring(AccessTable.GATEWAY_PREFIX.length());
+      return gateway.equals(gatewayId) ? Optional.of(gateway) : Optional.empty();
+    }
+    return devices.contains(name) ? Optional.of(gatewayId) : Optional.empty();
   }
 
   /** The username of the client a log line says was let in, if it says so. */
@@ -352,6 +409,8 @@ public final class DynamicSecurityAccess implements BrokerAccess {
     public void messageArrived(String topic, MqttMessage message) {
       if (RESPONSE.equals(topic)) {
         answered(message.getPayload());
+      } else if (DenialsPlugin.REPORT.equals(topic)) {
+        countDenials(message.getPayload());
       } else if (BROKER_LOG.equals(topic) || BROKER_ERRORS.equals(topic)) {
         String line = new String(message.getPayload(), StandardCharsets.UTF_8);
         refusalIn(line).ifPresent(refusals);

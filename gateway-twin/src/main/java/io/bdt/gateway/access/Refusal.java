@@ -32,6 +32,10 @@ public record Refusal(Reason reason, String client, String gatewayId, String det
     PUBLISH_DENIED,
     /** SUBSCRIBE to a filter the client may not use (e.g. {@code #}). */
     SUBSCRIBE_DENIED,
+    /** A message the broker did not deliver to a subscriber (Mosquitto's {@code read} check). */
+    RECEIVE_DENIED,
+    /** UNSUBSCRIBE the broker refused (Mosquitto's {@code unsubscribe} check). */
+    UNSUBSCRIBE_DENIED,
     /** SUBSCRIBE to another client's provisioning reply topic. */
     FOREIGN_REPLY,
     /**

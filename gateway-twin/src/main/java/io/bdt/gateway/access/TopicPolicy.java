@@ -29,6 +29,9 @@ public final class TopicPolicy {
   /** Replies refusing requests on the former shared topic, by request id. */
   static final String UNADDRESSED_REPLIES = "bdt/provision/reply/+";
 
+  /** The levels every provisioning reply topic has. */
+  private static final String REPLY_LEVEL = "/provision/reply/";
+
   private TopicPolicy() {}
 
   /** Gateway {@code gatewayId}'s provisioning replies, by request id. */
@@ -82,6 +85,49 @@ public final class TopicPolicy {
               "spBv1.0/+/DDEATH/" + g.gatewayId() + "/+",
               REFUSALS);
     };
+  }
+
+  /** What a client asked the broker that it refused. */
+  public enum Access {
+    /** A PUBLISH from the client. */
+    PUBLISH,
+    /** A SUBSCRIBE. */
+    SUBSCRIBE,
+    /** A message the broker would have delivered to the client. */
+    RECEIVE,
+    /** An UNSUBSCRIBE. */
+    UNSUBSCRIBE
+  }
+
+  /**
+   * Why a refused {@code access} to {@code topic} (a topic name or filter) is counted: a PUBLISH to
+   * a broker's access-command topic ({@link #accessTopic}, or Mosquitto's {@code $CONTROL/...}) is
+   * a forged access command, a SUBSCRIBE under a provisioning reply topic reaches for another
+   * client's device secret; the rest by what was asked. The one classification both brokers'
+   * reports go through (the HiveMQ extension's and the Mosquitto plugin's).
+   */
+  public static Refusal.Reason refusalReason(Access access, String topic) {
+    return switch (access) {
+      case PUBLISH ->
+          isAccessCommandTopic(topic)
+              ? Refusal.Reason.BAD_ACCESS_COMMAND
+              : Refusal.Reason.PUBLISH_DENIED;
+      case SUBSCRIBE ->
+          topic.contains(REPLY_LEVEL)
+              ? Refusal.Reason.FOREIGN_REPLY
+              : Refusal.Reason.SUBSCRIBE_DENIED;
+      case RECEIVE -> Refusal.Reason.RECEIVE_DENIED;
+      case UNSUBSCRIBE -> Refusal.Reason.UNSUBSCRIBE_DENIED;
+    };
+  }
+
+  /** {@code bdt/<gateway>/access}, or a {@code $CONTROL/} topic (Mosquitto's plugins' commands). */
+  static boolean isAccessCommandTopic(String topic) {
+    if (topic.startsWith("$CONTROL/")) {
+      return true;
+    }
+    String[] levels = topic.split("/", -1);
+    return levels.length == 3 && levels[0].equals("bdt") && levels[2].equals("access");
   }
 
   /** Whether {@code role} may publish to {@code topic} (a topic name, no wildcards). */

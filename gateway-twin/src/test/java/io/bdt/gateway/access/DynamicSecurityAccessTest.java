@@ -2,6 +2,11 @@ package io.bdt.gateway.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 
 class DynamicSecurityAccessTest {
@@ -116,5 +121,36 @@ class DynamicSecurityAccessTest {
               assertThat(c.path("acltype").asText()).isEqualTo("subscribeLiteral");
               assertThat(c.path("allow").asBoolean(true)).isFalse();
             });
+  }
+
+  @Test
+  void countsEachDenialOfAPluginReportOnceUnderItsReasonWhenItConcernsThisGateway() {
+    List<Refusal> counted = new ArrayList<>();
+    var access =
+        new DynamicSecurityAccess(
+            "gw1", "tcp://127.0.0.1:1", new MqttConnectionOptions(), "pw", Map.of(), counted::add);
+    String report =
+        """
+        {"seq":4,"denied":[
+          {"access":"subscribe","username":"gateway:gw1","clientid":"c1","topic":"#","count":2},
+          {"access":"subscribe","username":"gateway:gw2","clientid":"c2","topic":"#","count":5},
+          {"access":"subscribe","username":"provision:vib-key","clientid":"c3",
+           "topic":"bdt/gw9/provision/reply/x.y","count":1},
+          {"access":"write","username":"someone-elses-device","clientid":"c4",
+           "topic":"bdt/gw2/devices/d/telemetry","count":7}],
+         "unlisted":{"read":0,"write":3,"subscribe":0,"unsubscribe":0}}
+        """;
+
+    access.countDenials(report.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(counted)
+        .extracting(r -> r.reason().tag() + " " + r.client() + " " + r.gatewayId())
+        .containsExactly(
+            "subscribe-denied gateway:gw1 gw1",
+            "subscribe-denied gateway:gw1 gw1",
+            "foreign-reply provision:vib-key ",
+            "publish-denied <unlisted> ",
+            "publish-denied <unlisted> ",
+            "publish-denied <unlisted> ");
   }
 }

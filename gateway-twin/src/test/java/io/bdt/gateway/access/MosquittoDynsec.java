@@ -28,9 +28,11 @@ import javax.crypto.spec.PBEKeySpec;
  * #adminPasswordFile}); the plugin file is written here with the hash Mosquitto expects
  * (PBKDF2-HMAC-SHA512, 101 iterations, as {@code mosquitto_ctrl dynsec init} does) so no password
  * appears on a command line. The broker publishes its log on {@code $SYS/broker/log/#} ({@code
- * log_dest topic}) so gateways can count refused CONNECTs. Reusable: {@code start()}, {@link
- * #url()}, {@code close()}. Fault tests {@linkplain #terminate() stop} or {@linkplain #kill() kill}
- * it and {@linkplain #restart() start it again} on the same port, config and persistence.
+ * log_dest topic}) so gateways can count refused CONNECTs, and loads B-DT's {@link DenialsPlugin}
+ * after dynsec (built into {@code target/mosquitto-plugin} when missing) so they count denied
+ * PUBLISHes and SUBSCRIBEs. Reusable: {@code start()}, {@link #url()}, {@code close()}. Fault tests
+ * {@linkplain #terminate() stop} or {@linkplain #kill() kill} it and {@linkplain #restart() start
+ * it again} on the same port, config and persistence.
  *
  * <p>{@link #startWithTls()} adds the two TLS listeners a plant runs (docs/security.md): one for
  * password clients ({@link #tlsUrl()}, server certificate only) and one for certificate devices
@@ -39,7 +41,8 @@ import javax.crypto.spec.PBEKeySpec;
  * ({@link #ca()}); the certificate listener checks client certificates against that CA's {@link
  * RevocationList} (empty at start; {@link #reload()} after a change).
  *
- * <p>Needs {@code mosquitto} (Debian package {@code mosquitto}, 2.0+) and its plugin; {@code
+ * <p>Needs {@code mosquitto} (Debian package {@code mosquitto}, 2.0+) and its plugin, and {@code
+ * gcc} with {@code mosquitto-dev} and {@code libmosquitto-dev} for B-DT's; {@code
  * -Dbdt.test.mosquitto=/path/to/mosquitto} and {@code -Dbdt.test.mosquitto.dynsec=/path/to/.so}
  * override where they are.
  */
@@ -144,6 +147,7 @@ public final class MosquittoDynsec implements AutoCloseable {
             listener %d 127.0.0.1
             plugin %s
             plugin_opt_config_file %s
+            plugin %s
             %s
             """
                 .formatted(
@@ -153,6 +157,7 @@ public final class MosquittoDynsec implements AutoCloseable {
                     port,
                     plugin(),
                     dynsec,
+                    DenialsPlugin.build(Path.of("target", "mosquitto-plugin")),
                     extraConfig));
     MosquittoDynsec broker = new MosquittoDynsec(dir, port, passwordFile);
     broker.tls = Optional.ofNullable(tls);

@@ -73,4 +73,27 @@ class TopicPolicyTest {
     assertThat(TopicPolicy.covers("a/+", "a/b/c")).isFalse();
     assertThat(TopicPolicy.covers("a/#", "a/b/c")).isTrue();
   }
+
+  @Test
+  void countsADeniedPublishToAnAccessCommandTopicAsABadAccessCommand() {
+    assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.PUBLISH, "bdt/gw1/access"))
+        .isEqualTo(Refusal.Reason.BAD_ACCESS_COMMAND);
+    assertThat(
+            TopicPolicy.refusalReason(TopicPolicy.Access.PUBLISH, "$CONTROL/dynamic-security/v1"))
+        .isEqualTo(Refusal.Reason.BAD_ACCESS_COMMAND);
+    assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.PUBLISH, "bdt/gw1/devices/d/access"))
+        .isEqualTo(Refusal.Reason.PUBLISH_DENIED);
+    assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.PUBLISH, "bdt/gw1/devices/d/telemetry"))
+        .isEqualTo(Refusal.Reason.PUBLISH_DENIED);
+  }
+
+  @Test
+  void countsADeniedSubscriptionUnderAReplyTopicAsAForeignReply() {
+    assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.SUBSCRIBE, "bdt/gw1/provision/reply/+"))
+        .isEqualTo(Refusal.Reason.FOREIGN_REPLY);
+    assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.SUBSCRIBE, "bdt/provision/reply/x"))
+        .isEqualTo(Refusal.Reason.FOREIGN_REPLY);
+    assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.SUBSCRIBE, "#"))
+        .isEqualTo(Refusal.Reason.SUBSCRIBE_DENIED);
+  }
 }

@@ -156,7 +156,11 @@ public final class BrokerAccessExtension implements ExtensionMain {
         return;
       }
       report(
-          new Refusal(Refusal.Reason.PUBLISH_DENIED, name(clientId, role), gatewayOf(role), topic));
+          new Refusal(
+              TopicPolicy.refusalReason(TopicPolicy.Access.PUBLISH, topic),
+              name(clientId, role),
+              gatewayOf(role),
+              topic));
       output.failAuthorization(AckReasonCode.NOT_AUTHORIZED, "publish to " + topic + " denied");
     }
 
@@ -170,11 +174,12 @@ public final class BrokerAccessExtension implements ExtensionMain {
         output.authorizeSuccessfully();
         return;
       }
-      Refusal.Reason reason =
-          filter.contains("/provision/reply/")
-              ? Refusal.Reason.FOREIGN_REPLY
-              : Refusal.Reason.SUBSCRIBE_DENIED;
-      report(new Refusal(reason, name(clientId, role), gatewayOf(role), filter));
+      report(
+          new Refusal(
+              TopicPolicy.refusalReason(TopicPolicy.Access.SUBSCRIBE, filter),
+              name(clientId, role),
+              gatewayOf(role),
+              filter));
       output.failAuthorization(
           SubackReasonCode.NOT_AUTHORIZED, "subscription " + filter + " denied");
     }
