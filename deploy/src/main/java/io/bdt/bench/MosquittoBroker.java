@@ -25,12 +25,13 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * A Mosquitto 2 broker of the benchmark's own (never the machine's at 1883): free loopback ports
- * for a plain and a TLS listener, anonymous clients refused, and the dynamic security plugin with
- * its file written here before the start, as the plugin keeps it once the gateways have granted
- * their devices: each gateway's client ({@code gateway:<id>}) and each device's, with a role per
- * client built from {@link TopicPolicy} (the rules both brokers enforce), passwords hashed as the
- * plugin does (PBKDF2-HMAC-SHA512, 101 iterations), so no secret is on a command line. Writing the
- * file beforehand, rather than having the gateways create 10,000 clients through {@code
+ * for a plain and a TLS listener, anonymous clients refused, B-DT's denials plugin after dynsec (as
+ * in production; never asked about allowed traffic), and the dynamic security plugin with its file
+ * written here before the start, as the plugin keeps it once the gateways have granted their
+ * devices: each gateway's client ({@code gateway:<id>}) and each device's, with a role per client
+ * built from {@link TopicPolicy} (the rules both brokers enforce), passwords hashed as the plugin
+ * does (PBKDF2-HMAC-SHA512, 101 iterations), so no secret is on a command line. Writing the file
+ * beforehand, rather than having the gateways create 10,000 clients through {@code
  * $CONTROL/dynamic-security/v1}, is what makes a fleet start in seconds: the plugin rewrites its
  * whole file after every command.
  */
@@ -90,6 +91,8 @@ final class MosquittoBroker implements AutoCloseable {
             "keyfile " + keyFile,
             "plugin " + plugin,
             "plugin_opt_config_file " + dynsec,
+            // after dynsec: asked only for the checks dynsec denied (none in an ingest run)
+            "plugin " + MosquittoPlugin.denials(dir.resolve("plugin")),
             ""));
     List<String> cmd = new ArrayList<>(launcher);
     cmd.addAll(List.of("mosquitto", "-c", conf.toString()));

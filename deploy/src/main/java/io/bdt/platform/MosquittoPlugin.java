@@ -1,11 +1,15 @@
 package io.bdt.platform;
 
+import io.bdt.gateway.access.DenialsPlugin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Where this machine keeps Mosquitto's dynamic security plugin (Debian, the Mosquitto image). */
+/**
+ * Where this machine keeps Mosquitto's dynamic security plugin (Debian, the Mosquitto image), and
+ * B-DT's plugin that reports denied checks ({@link DenialsPlugin}, built here).
+ */
 public final class MosquittoPlugin {
 
   /** Where Debian and the Mosquitto image keep the plugin. */
@@ -24,5 +28,18 @@ public final class MosquittoPlugin {
         .findFirst()
         .orElseThrow(
             () -> new IOException(FILE + " not found in " + DIRS + ": apt-get install mosquitto"));
+  }
+
+  /** B-DT's denials plugin, built into {@code dir} when it is not there yet. */
+  public static Path denials(Path dir) throws IOException {
+    return DenialsPlugin.build(dir);
+  }
+
+  /**
+   * What a {@code plugin} line of the Kubernetes config ({@code deploy/k8s/base/mosquitto.conf})
+   * names on this machine: dynsec where it is installed, B-DT's plugin built into {@code dir}.
+   */
+  public static Path local(String imagePath, Path dir) throws IOException {
+    return imagePath.endsWith("/" + DenialsPlugin.FILE) ? denials(dir) : dynamicSecurity();
   }
 }

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The overlay's Mosquitto on its namespace host for {@link NetnsPlatform}: its configuration with
- * paths mapped, the plugin where this machine has it, run as this user where the pod runs it as uid
- * 1883, and its dynamic security file initialised as the pod's init container does (the admin
- * password read from stdin).
+ * paths mapped, dynsec where this machine has it and B-DT's denials plugin built here, run as this
+ * user where the pod runs it as uid 1883, and its dynamic security file initialised as the pod's
+ * init container does (the admin password read from stdin).
  *
  * @param port the first listener's port (password clients: devices and gateways)
  * @param tls whether that listener is TLS
@@ -33,7 +33,6 @@ record NetnsMosquitto(int port, boolean tls) {
       throws IOException, InterruptedException {
     Map<String, Path> mounts = prod.mounts(HOST, "mosquitto-0", files, pods);
     Path dynsec = Path.of(OverlayPods.local("/mosquitto/data/dynamic-security.json", mounts));
-    String plugin = MosquittoPlugin.dynamicSecurity().toString();
     int port = 0;
     boolean tls = false;
     StringBuilder conf =
@@ -45,7 +44,7 @@ record NetnsMosquitto(int port, boolean tls) {
       }
       tls |= w.length == 2 && w[0].equals("certfile");
       if (w.length == 2 && w[0].equals("plugin")) {
-        line = "plugin " + plugin;
+        line = "plugin " + MosquittoPlugin.local(w[1].strip(), pods.resolve("mosquitto-plugin"));
       } else if (w.length == 2 && !w[0].startsWith("#")) {
         line = w[0] + " " + OverlayPods.local(w[1], mounts);
       }

@@ -67,6 +67,9 @@ class MosquittoManifestTest {
         .contains("allow_anonymous false")
         .contains("plugin /usr/lib/mosquitto_dynamic_security.so")
         .contains("log_dest topic");
+    // B-DT's denials plugin after dynsec: asked only for what dynsec did not allow
+    assertThat(conf.indexOf("\nplugin /usr/lib/mosquitto_bdt_denials.so\n"))
+        .isGreaterThan(conf.indexOf("\nplugin /usr/lib/mosquitto_dynamic_security.so\n"));
   }
 
   @ParameterizedTest
