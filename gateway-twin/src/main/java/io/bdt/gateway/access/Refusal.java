@@ -43,7 +43,10 @@ public record Refusal(Reason reason, String client, String gatewayId, String det
      * wrong password and a disabled (revoked) client read alike).
      */
     CONNECT_REFUSED,
-    /** An access command from a client that is not the gateway it names, or malformed. */
+    /**
+     * An access command ({@code bdt/<gateway>/access}, Mosquitto's {@code $CONTROL/...}) from a
+     * client that may not send it, or malformed.
+     */
     BAD_ACCESS_COMMAND;
 
     /** The lower-case, dash-separated metric tag. */

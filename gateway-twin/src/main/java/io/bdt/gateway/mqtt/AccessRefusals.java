@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
 /**
  * Counts the clients the broker refused that concern this gateway (or no gateway) in {@code
  * bdt_access_refused_total{reason}}: the reports the embedded broker's extension publishes on
- * {@link TopicPolicy#REFUSALS}, and what Mosquitto's log shows (through {@code
- * DynamicSecurityAccess}).
+ * {@link TopicPolicy#REFUSALS}, and what Mosquitto's log and B-DT's denials plugin on it show
+ * (through {@code DynamicSecurityAccess}).
  */
 final class AccessRefusals {
 
