@@ -181,13 +181,13 @@ final class LiveSummary {
     StringBuilder csv =
         new StringBuilder(
             "algorithm,gateway,model,device,slot,taskId,cut,plannedCut,measuredSeconds,"
-                + "predictedSeconds,coldStartSeconds\n");
+                + "predictedSeconds,coldStartSeconds,headSeconds,apSeconds\n");
     for (Entry e : entries) {
       for (TaskHistory.Task t : e.run().taskList()) {
         csv.append(
             String.format(
                 Locale.ROOT,
-                "%s,%s,%s,%s,%d,%s,%d,%d,%.6f,%.6f,%.6f%n",
+                "%s,%s,%s,%s,%d,%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f%n",
                 e.run().policy(),
                 t.gateway(),
                 t.model(),
@@ -198,7 +198,9 @@ final class LiveSummary {
                 t.plannedCut(),
                 t.measuredSeconds(),
                 t.predictedSeconds(),
-                t.coldStartSeconds()));
+                t.coldStartSeconds(),
+                t.headSeconds(),
+                t.apSeconds()));
       }
     }
     Files.writeString(file, csv);

@@ -60,9 +60,10 @@ final class ServiceSettings {
     // keys go to owner-only files the service reads, never on its command line
     conf.put("bdt.ap.key-file", PlatformKeys.apFile(keysDir(), m).toString());
     conf.put("bdt.ap.model-cache", settings.work().resolve("models").toString());
-    // every device class's model; only the vibration classifier's tails are warmed at start
-    // (MobileNetV2 has 154 cuts: each tail loads on its first task)
+    // every device class's model, each warmed at start: all of the vibration classifier's tails,
+    // MobileNetV2's at its deployed cuts (CostTable.warmCuts), so no live task loads a tail
     conf.put("bdt.ap.models", String.join(",", layout.models()));
+    conf.put("bdt.ap.warm-models", String.join(",", layout.models()));
     conf.put("bdt.ap.chain.genesis", genesisFile.toString());
     conf.put("bdt.ap.chain.data", settings.work().resolve("ap" + m + "/chain").toString());
     conf.put("bdt.ap.chain.rpc-port", Integer.toString(rpcPorts.get(m)));

@@ -31,8 +31,13 @@ final class TaskHistory {
    *     the offload and the task ran on the whole local model (the prediction is the planned cut's)
    * @param measuredSeconds measured end-to-end latency, seconds
    * @param predictedSeconds the deciding policy's prediction per sample, seconds
-   * @param coldStartSeconds the AP's tail loads the task waited for (its own first task at a cut,
-   *     or one ahead of it in the AP's queue), seconds; 0 for a warm task
+   * @param coldStartSeconds the head and tail loads the task waited for (a head the gateway had not
+   *     warmed, its own first task at a cut on the AP, or one ahead of it in the AP's queue),
+   *     seconds; 0 for a warm task
+   * @param headSeconds the head's time at the gateway's compute class, seconds (NaN: a gateway
+   *     before 2026-12-04 10:00 did not write it)
+   * @param apSeconds the AP's served time for the tail, seconds (0 at the fully local cut; NaN: not
+   *     written)
    */
   record Task(
       String gateway,
@@ -44,7 +49,36 @@ final class TaskHistory {
       int plannedCut,
       double measuredSeconds,
       double predictedSeconds,
-      double coldStartSeconds) {
+      double coldStartSeconds,
+      double headSeconds,
+      double apSeconds) {
+
+    /** A task without its time split into head and AP (NaN for both). */
+    Task(
+        String gateway,
+        String model,
+        String device,
+        long slot,
+        String taskId,
+        int cut,
+        int plannedCut,
+        double measuredSeconds,
+        double predictedSeconds,
+        double coldStartSeconds) {
+      this(
+          gateway,
+          model,
+          device,
+          slot,
+          taskId,
+          cut,
+          plannedCut,
+          measuredSeconds,
+          predictedSeconds,
+          coldStartSeconds,
+          Double.NaN,
+          Double.NaN);
+    }
 
     /** Whether it waited for the AP to load a tail (a cold start, reported apart). */
     boolean coldStart() {
@@ -131,7 +165,9 @@ final class TaskHistory {
               h.path("measuredLatency").asDouble(),
               h.path("predictedLatency").asDouble(),
               // a gateway before 2026-12-03 22:00 did not write it
-              h.path("coldStartSeconds").asDouble(0)));
+              h.path("coldStartSeconds").asDouble(0),
+              h.path("headSeconds").asDouble(Double.NaN),
+              h.path("apSeconds").asDouble(Double.NaN)));
     }
     return byId;
   }

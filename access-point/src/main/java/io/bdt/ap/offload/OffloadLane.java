@@ -48,6 +48,7 @@ public final class OffloadLane {
   private final int cores;
   private final int maxQueue;
   private final Sleeper sleeper;
+  private final java.util.function.LongSupplier cpuNanos;
   private final ServedSpeed speed = new ServedSpeed();
   private final ReentrantLock lane = new ReentrantLock(true);
   private final AtomicInteger waiting = new AtomicInteger();
@@ -67,11 +68,21 @@ public final class OffloadLane {
    * @param maxQueue most tasks waiting (not counting the one running)
    */
   public OffloadLane(TailModels tails, double budgetHz, int cores, int maxQueue) {
-    this(tails, budgetHz, cores, maxQueue, TimeUnit.NANOSECONDS::sleep);
+    this(tails, budgetHz, cores, maxQueue, TimeUnit.NANOSECONDS::sleep, threadCpuClock());
   }
 
-  /** As {@link #OffloadLane(TailModels, double, int, int)}, pausing with {@code sleeper}. */
-  public OffloadLane(TailModels tails, double budgetHz, int cores, int maxQueue, Sleeper sleeper) {
+  /**
+   * As {@link #OffloadLane(TailModels, double, int, int)}, pausing with {@code sleeper} and reading
+   * the lane thread's CPU time (nanoseconds) from {@code cpuNanos}.
+   */
+  public OffloadLane(
+      TailModels tails,
+      double budgetHz,
+      int cores,
+      int maxQueue,
+      Sleeper sleeper,
+      java.util.function.LongSupplier cpuNanos) {
+    this.cpuNanos = cpuNanos;
     this.tails = tails;
     this.budgetHz = budgetHz;
     this.cores = cores;
@@ -131,13 +142,13 @@ public final class OffloadLane {
       loadNanos.addAndGet(Math.round(run.tailLoadSeconds() * 1e9));
       served.incrementAndGet();
       servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
-      long pauseNanos = (long) (share.pauseAfter(run.busySeconds()) * 1e9);
+      OffloadResult result = run.servedAt(share);
+      long pauseNanos = (long) ((result.apSeconds() - result.busySeconds()) * 1e9);
       if (pauseNanos > 0) {
         // the lane stays held and the answer waits: the task is done when a core time-sliced at
         // its share would have finished it, and the next task starts only after the idle time
         sleeper.sleepNanos(pauseNanos);
       }
-      OffloadResult result = run.servedAt(share);
       speed.record(frame.modelId(), result, inferenceShareHz);
       return result;
     } catch (ModelRefused e) {
@@ -204,18 +215,21 @@ public final class OffloadLane {
               ? 1
               : Math.max(1, frame.tensors().getFirst().shape()[0]);
       long t0 = System.nanoTime();
+      long cpu0 = cpuNanos.getAsLong();
       float[] out;
       try (OrtSession.Result result = session.run(inputs)) {
         OnnxValue first = result.get(0);
         out = flatten(((OnnxTensor) first).getFloatBuffer());
       }
+      double cpuSeconds = (cpuNanos.getAsLong() - cpu0) / 1e9;
       double busySeconds = (System.nanoTime() - t0) / 1e9;
       return new OffloadResult(
           taskId,
           label(session, out),
           boxed(out),
           samples * tail.tailFlops(),
-          busySeconds,
+          // the run's work until servedAt makes it the time at the share
+          cpuSeconds,
           busySeconds,
           queued,
           loadSeconds,
@@ -223,6 +237,19 @@ public final class OffloadLane {
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
+  }
+
+  /** The calling thread's CPU time, nanoseconds (the wall clock where the JVM cannot read it). */
+  static java.util.function.LongSupplier threadCpuClock() {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    if (!threads.isCurrentThreadCpuTimeSupported()) {
+      return System::nanoTime;
+    }
+    if (!threads.isThreadCpuTimeEnabled()) {
+      threads.setThreadCpuTimeEnabled(true);
+    }
+    return threads::getCurrentThreadCpuTime;
   }
 
   private static float[] flatten(FloatBuffer b) {

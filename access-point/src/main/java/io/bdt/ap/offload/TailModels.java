@@ -141,9 +141,10 @@ public final class TailModels implements AutoCloseable {
   }
 
   /**
-   * Splits and opens every offloadable tail of the registered model {@code name} for 1..{@code
-   * maxThreads} intra-op threads and runs each once on zeros, so the first task at any cut and
-   * share pays none of it.
+   * Splits and opens the offloadable tails of the registered model {@code name} ({@link
+   * io.bdt.optimizer.cost.CostTable#warmCuts})
+   * for 1..{@code maxThreads} intra-op threads and runs each once on zeros, so the first task at a
+   * deployed cut and any share pays none of it.
    *
    * @return the number of sessions warmed
    * @throws IllegalArgumentException naming the model when none of that name is registered
@@ -163,12 +164,13 @@ public final class TailModels implements AutoCloseable {
                             + "' (registered: "
                             + registry.entries().stream().map(ModelRegistry.Entry::name).toList()
                             + ")"));
-    int offloadable;
+    java.util.List<Integer> cuts;
     synchronized (this) {
-      offloadable = analysis(model).cuts().size() - 1;
+      io.bdt.optimizer.cost.CostTable table = analysis(model).costTable(model.name());
+      cuts = table.warmCuts().stream().filter(k -> k < table.fullyLocalCut()).toList();
     }
     int warmed = 0;
-    for (int k = 0; k < offloadable; k++) {
+    for (int k : cuts) {
       for (int threads = 1; threads <= maxThreads; threads++) {
         run(model, k, threads, this::runOnZeros);
         warmed++;

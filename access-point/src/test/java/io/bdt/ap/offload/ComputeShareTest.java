@@ -39,6 +39,23 @@ class ComputeShareTest {
   }
 
   @Test
+  void onOneThreadTheServedTimeIsTheRunsCpuTimeOverTheDutyCycleNotItsWaitForACore() {
+    ComputeShare tenth = ComputeShare.of(1e9, 2e10, 2);
+    // 10 ms of work that took 25 ms of wall time on a busy host: 100 ms at a tenth of a core, not
+    // the 250 ms the wall time over the duty cycle would make it
+    assertThat(tenth.servedSeconds(0.025, 0.010)).isCloseTo(0.1, within(1e-12));
+    // a host so busy that the run took longer than its slice would have: its wall time
+    assertThat(tenth.servedSeconds(0.2, 0.010)).isEqualTo(0.2);
+  }
+
+  @Test
+  void onSeveralThreadsTheCallingThreadsCpuTimeIsNotTheRunsWork() {
+    ComputeShare share = ComputeShare.of(3e10, 4e10, 4); // 3 threads at duty 1
+    assertThat(share.threads()).isEqualTo(3);
+    assertThat(share.servedSeconds(0.02, 0.001)).isEqualTo(share.servedSeconds(0.02));
+  }
+
+  @Test
   void zeroShareStillServesAtTheMinimumDutyCycle() {
     assertThat(ComputeShare.of(0, 2e10, 2).dutyCycle()).isEqualTo(ComputeShare.MIN_DUTY_CYCLE);
   }

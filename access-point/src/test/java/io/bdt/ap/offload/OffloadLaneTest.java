@@ -175,23 +175,42 @@ public class OffloadLaneTest {
   }
 
   @Test
-  void aSmallShareAnswersAfterTheRunAndItsPauseAndReportsThatAsItsComputeTime() throws Exception {
+  void aSmallShareAnswersAfterTheRunsWorkOverTheDutyCycleAndReportsThatAsItsComputeTime()
+      throws Exception {
     List<Long> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
-    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, pauses::add);
+    // every run used 50 ms of the lane thread's CPU, whatever its wall time
+    java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
+    OffloadLane paced =
+        new OffloadLane(tails, 2e10, 2, 4, pauses::add, () -> cpu.getAndAdd(50_000_000));
     byte[] frame = headFrame(0, new VibrationGenerator(9).next(MachineState.NORMAL).samples());
-    paced.serve("0x07", frame, 2e10); // warm the session of one thread: no pause at one core
-    assertThat(pauses).isEmpty();
+    paced.serve("0x07", frame, 2e10); // warm the session of one thread
+    pauses.clear();
     OffloadResult r = paced.serve("0x08", frame, 1e9); // 0.1 of a core: duty cycle 0.1
-    // the answer waited for the pause (the sleeper ran inside serve) and says the served time
+    // the answer waited for the pause (the sleeper ran inside serve) and says the served time:
+    // the run's work (CPU) over the duty cycle, not its wall time, which a busy host stretches
     assertThat(pauses).hasSize(1);
-    assertThat(r.busySeconds()).isPositive();
-    assertThat(pauses.getFirst() / 1e9).isCloseTo(r.busySeconds() * 9, within(1e-6));
-    assertThat(r.apSeconds()).isCloseTo(r.busySeconds() * 10, within(1e-9));
+    assertThat(r.busySeconds()).isPositive().isLessThan(0.5);
+    assertThat(r.apSeconds()).isCloseTo(0.5, within(1e-9));
+    assertThat(pauses.getFirst() / 1e9).isCloseTo(0.5 - r.busySeconds(), within(1e-6));
+  }
+
+  @Test
+  void aRunThatTookLongerThanItsShareAllowsIsNotPaused() throws Exception {
+    List<Long> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // a nanosecond of CPU per run: the host kept the run waiting for longer than the share's
+    // slice would have taken, so its wall time is what the task took
+    java.util.concurrent.atomic.AtomicLong cpu = new java.util.concurrent.atomic.AtomicLong();
+    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, pauses::add, cpu::getAndIncrement);
+    byte[] frame = headFrame(0, new VibrationGenerator(11).next(MachineState.NORMAL).samples());
+    paced.serve("0x0a", frame, 2e10);
+    OffloadResult r = paced.serve("0x0b", frame, 1e9);
+    assertThat(pauses).isEmpty();
+    assertThat(r.apSeconds()).isEqualTo(r.busySeconds());
   }
 
   @Test
   void theLanePublishesItsOwnSpeedPerModelFromItsWarmTasks() throws Exception {
-    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, nanos -> {});
+    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, nanos -> {}, OffloadLane.threadCpuClock());
     assertThat(paced.apFlopsPerCycle()).isEmpty();
     byte[] frame = headFrame(0, new VibrationGenerator(10).next(MachineState.NORMAL).samples());
     paced.serve("0x09", frame, 2e10); // may load the tail: a cold task is not counted

@@ -36,13 +36,19 @@ import java.util.Map;
  *
  * <p>Cut 0 sends the window itself; the last cut runs the whole model and yields probabilities.
  * {@link #warm} opens every session and runs it once ahead of the first task, for a model of at
- * most {@link #WARM_ALL_CUTS} cuts; a larger model's heads open on first use and at most {@link
- * #MAX_SESSIONS} stay open (MobileNetV2 has 154 cuts: every head open would hold about a gigabyte).
+ * most {@link #WARM_ALL_CUTS} cuts; a larger model warms its deployed cuts ({@link
+ * CostTable#deployedCuts}, the only ones a slot decision picks: MobileNetV2's 154 reduce to 6), any
+ * other head opens on first use ({@link #open} says how long that took, a cold start) and at most
+ * {@link #MAX_SESSIONS} stay open (every MobileNetV2 head open would hold about a gigabyte).
+ *
+ * <p>Every head runs on one ONNX Runtime thread, the calling one: its CPU time is then the head's
+ * compute, which the gateway's compute class paces ({@link HeadPacer}), and a run is not stretched
+ * by a second pool thread waiting for a core at every operator on a shared host.
  */
 public final class SplitHeads implements AutoCloseable {
 
   /** Models with at most this many cuts get every head warmed at start. */
-  static final int WARM_ALL_CUTS = 16;
+  static final int WARM_ALL_CUTS = CostTable.WARM_ALL_CUTS;
 
   /** Head sessions kept open at most; the least recently used closes. */
   static final int MAX_SESSIONS = 16;
@@ -116,21 +122,43 @@ public final class SplitHeads implements AutoCloseable {
   /**
    * Splits and opens the head of every cut {@code 1..K} (cut {@code K}: the whole model) and runs
    * each once on a zero window, so that no task pays ONNX Runtime's session start or first run; a
-   * model of more than {@link #WARM_ALL_CUTS} cuts warms the whole model only.
+   * model of more than {@link #WARM_ALL_CUTS} cuts warms its deployed cuts only ({@link
+   * CostTable#deployedCuts}).
    *
    * @return the number of sessions warmed
    */
   public synchronized int warm() throws OrtException, IOException {
     float[] zeros = new float[inputLength()];
     int warmed = 1;
-    if (fullyLocalCut() <= WARM_ALL_CUTS) {
-      for (int k = 1; k < fullyLocalCut(); k++) {
+    for (int k : costTable.warmCuts()) {
+      if (k > 0 && k < fullyLocalCut()) {
         head(k, zeros);
         warmed++;
       }
     }
     local(zeros);
     return warmed;
+  }
+
+  /**
+   * Opens the session of cut {@code k} if it is not open (splitting its head first if not cached
+   * on disk) and runs it once, as {@link #warm} does.
+   *
+   * @return the seconds that took: 0 for an open session or cut 0, else a cold start the caller
+   *     reports apart
+   */
+  public synchronized double open(int k) throws OrtException, IOException {
+    if (k == 0 || sessions.containsKey(k)) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    float[] zeros = new float[inputLength()];
+    if (k == fullyLocalCut()) {
+      local(zeros);
+    } else {
+      head(k, zeros);
+    }
+    return Math.max(1e-9, (System.nanoTime() - start) / 1e9);
   }
 
   /** The registered model's name, which frames carry ({@code vibration}, {@code mobilenetv2}). */
@@ -236,7 +264,9 @@ public final class SplitHeads implements AutoCloseable {
         OnnxModels.write(model, file);
       }
     }
-    session = env.createSession(model.toByteArray(), SplitPipeline.sessionOptions());
+    OrtSession.SessionOptions options = SplitPipeline.sessionOptions();
+    options.setIntraOpNumThreads(1);
+    session = env.createSession(model.toByteArray(), options);
     sessions.put(k, session);
     if (sessions.size() > MAX_SESSIONS) {
       var eldest = sessions.entrySet().iterator().next();

@@ -32,7 +32,7 @@ final class TaskRunner {
 
   private final String namespace;
   private final SplitHeads heads;
-  private final double computeScale;
+  private final HeadPacer pacer;
   private final ApClient aps;
   private final FixedCostEstimator uplink;
   private final ApSpeedEstimator apSpeed;
@@ -56,7 +56,7 @@ final class TaskRunner {
       MeterRegistry registry) {
     this.namespace = namespace;
     this.heads = heads;
-    this.computeScale = computeScale;
+    this.pacer = HeadPacer.system(computeScale);
     this.aps = aps;
     this.uplink = uplink;
     this.apSpeed = apSpeed;
@@ -82,17 +82,23 @@ final class TaskRunner {
     String label;
     double[] probabilities;
     double seconds;
-    double coldStart = 0;
     double headFlops = heads.costTable().cut(cut).headFlops();
+    // a head not deployed (warmed) at start opens now: a cold start, not paced, not in the fit
+    double coldStart = heads.open(cut);
+    double headSeconds;
+    double apSeconds = 0;
     if (cut == heads.fullyLocalCut()) {
+      HeadPacer.Run run = pacer.start();
       probabilities = runLocally(window);
+      headSeconds = pacer.finish(run);
       label = label(probabilities);
       seconds = (System.nanoTime() - start) / 1e9;
-      uplink.recordHead(headFlops, seconds);
+      recordHead(headFlops, headSeconds, coldStart);
     } else {
+      HeadPacer.Run run = pacer.start();
       byte[] frame = FrameCodec.encode(heads.head(cut, window.samples()));
-      paceHead(start);
-      uplink.recordHead(headFlops, (System.nanoTime() - start) / 1e9);
+      headSeconds = pacer.finish(run);
+      recordHead(headFlops, headSeconds, coldStart);
       Map<String, String> headers = new HashMap<>();
       headers.put("X-Bdt-Task-Id", Numeric.toHexString(taskId));
       headers.put("X-Bdt-Gateway", signer.address());
@@ -132,7 +138,9 @@ final class TaskRunner {
         // that needs no AP), and is counted
         LOG.warnf("task %s runs locally: no AP took it", Numeric.toHexString(taskId));
         offloadFallbacks.increment();
+        HeadPacer.Run local = pacer.start();
         probabilities = runLocally(window);
+        headSeconds += pacer.finish(local);
         return finish(
             t,
             window,
@@ -143,20 +151,24 @@ final class TaskRunner {
             probabilities,
             predictedSeconds,
             (System.nanoTime() - start) / 1e9,
+            coldStart,
+            headSeconds,
             0);
       }
       // a task that waited for a tail load (its own or one ahead of it) is a cold start: left out
       // of the fits, and marked in the twin so the per-cut error reports it apart
-      coldStart = offload.coldStartSeconds();
+      double tailLoad = offload.coldStartSeconds();
+      coldStart += tailLoad;
+      apSeconds = offload.apSeconds();
       uplink.recordOffload(
           servedBy,
           frame.length * 8.0,
           offload.roundTripSeconds() - offload.apSeconds(),
-          coldStart,
+          tailLoad,
           plan.shapedRates() == null ? 0 : plan.shapedRates()[servedBy]);
       if (servedBy == serving) {
         // the share was given by (or claimed on) this AP: its speed at that share
-        apSpeed.record(servedBy, offload.tailFlops(), offload.apSeconds(), share, coldStart);
+        apSpeed.record(servedBy, offload.tailFlops(), offload.apSeconds(), share, tailLoad);
       }
       label = offload.label();
       probabilities = offload.probabilities();
@@ -176,26 +188,30 @@ final class TaskRunner {
       }
     }
     return finish(
-        t, window, taskId, cut, cut, label, probabilities, predictedSeconds, seconds, coldStart);
+        t,
+        window,
+        taskId,
+        cut,
+        cut,
+        label,
+        probabilities,
+        predictedSeconds,
+        seconds,
+        coldStart,
+        headSeconds,
+        apSeconds);
   }
 
-  /**
-   * Stretches the head run that began at {@code startNanos} to {@code measured / computeScale}: the
-   * gateway's compute class on a host that is faster than it.
-   */
-  private void paceHead(long startNanos) throws InterruptedException {
-    if (computeScale < 1) {
-      long ran = System.nanoTime() - startNanos;
-      long extra = Math.round(ran * (1 / computeScale - 1));
-      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(extra);
+  /** A warm head run's time goes into the fit of {@code delta_G} and the gateway's rate. */
+  private void recordHead(double headFlops, double headSeconds, double headLoadSeconds) {
+    if (headLoadSeconds == 0) {
+      uplink.recordHead(headFlops, headSeconds);
     }
   }
 
-  /** The whole model on this gateway (paced to its compute class): the class probabilities. */
+  /** The whole model on this gateway (the caller paces it): the class probabilities. */
   private double[] runLocally(SensorWindow window) throws Exception {
-    long start = System.nanoTime();
     float[] p = heads.local(window.samples());
-    paceHead(start);
     double[] probabilities = new double[p.length];
     for (int i = 0; i < p.length; i++) {
       probabilities[i] = p[i];
@@ -215,7 +231,9 @@ final class TaskRunner {
    * Writes the task's result into the device twin's {@code health} feature: the cut it ran at and
    * the one planned ({@code plannedCut}; they differ when no AP took the offload and it ran on the
    * whole local model, so the prediction, made for the planned cut, is not this cut's), and {@code
-   * coldStartSeconds}, the AP's tail loads the task waited for (0: none).
+   * coldStartSeconds}, the head's and the AP's tail loads the task waited for (0: none), and where
+   * its time went: {@code headSeconds} (the head at the compute class, the frame's encoding
+   * included) and {@code apSeconds} (the AP's served time; 0 at the fully local cut).
    */
   private TaskResult finish(
       long t,
@@ -227,7 +245,9 @@ final class TaskRunner {
       double[] probabilities,
       double predictedSeconds,
       double seconds,
-      double coldStartSeconds) {
+      double coldStartSeconds,
+      double headSeconds,
+      double apSeconds) {
     ObjectNode health = JsonNodeFactory.instance.objectNode();
     health.put("label", label);
     if (probabilities.length <= MAX_TWIN_PROBABILITIES) {
@@ -247,6 +267,8 @@ final class TaskRunner {
     health.put("predictedLatency", predictedSeconds);
     health.put("measuredLatency", seconds);
     health.put("coldStartSeconds", coldStartSeconds);
+    health.put("headSeconds", headSeconds);
+    health.put("apSeconds", apSeconds);
     health.put("windowClosedAt", window.closedAt().toString());
     String thingId = namespace + ":" + window.deviceId();
     twins.apply(thingId, new TwinUpdate.ReportProperties("health", health), false);

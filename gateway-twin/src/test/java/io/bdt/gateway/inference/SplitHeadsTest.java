@@ -58,7 +58,15 @@ class SplitHeadsTest {
 
       int warmed = heads.warm();
 
-      assertThat(warmed).as("only the whole model: 153 heads would hold a gigabyte").isEqualTo(1);
+      java.util.List<Integer> deployed = heads.costTable().deployedCuts();
+      assertThat(deployed).as("153 heads would hold a gigabyte").hasSizeLessThan(12);
+      // the deployed cuts but cut 0 (no head) are open and warm; the others open on first use
+      assertThat(warmed).isEqualTo(deployed.size() - 1);
+      assertThat(deployed.stream().filter(k -> k > 0)).allMatch(heads::isOpen);
+      assertThat(heads.isOpen(30)).isFalse();
+      assertThat(heads.open(deployed.get(1))).as("warm: no cold start").isZero();
+      assertThat(heads.open(30)).as("cut 30 opens now: a cold start").isPositive();
+      assertThat(heads.open(30)).isZero();
       float[] frame = new float[heads.inputLength()];
       var sent = heads.head(0, frame);
       assertThat(sent.modelId()).isEqualTo("mobilenetv2");

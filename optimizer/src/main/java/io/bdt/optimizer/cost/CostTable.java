@@ -65,6 +65,65 @@ public record CostTable(String model, double inputBits, double outputBits, List<
     return cuts.get(k);
   }
 
+  /**
+   * The cuts a slot decision can choose under the slot cost, in order: every cut {@code k < K} on
+   * the lower convex hull of the points {@code (headFlops, bits)}, and {@code K}.
+   *
+   * <p>Why no other cut: for any rates, fixed costs and shares, a cut {@code k < K} costs {@code
+   * g(headFlops) + w bits} with {@code w > 0} (the transfer at the uplink rate) and {@code g}
+   * concave in {@code headFlops}: the head's time is linear in it, and the tail's part, {@code
+   * c^tail = total - headFlops}, enters linearly (its time at a given share) or through {@code
+   * sqrt(c^tail)} (the KKT allocation's {@code (sum sqrt(a))^2}), both concave. A point strictly
+   * above the hull segment between two cuts then costs more than one of them, so DPRA, its cut
+   * search and the latency-minimising baselines never pick it. The platform deploys (splits, opens
+   * and warms) the heads and tails of these cuts only: MobileNetV2's 154 cuts reduce to 6.
+   */
+  public java.util.List<Integer> deployedCuts() {
+    int full = fullyLocalCut();
+    java.util.List<Integer> hull = new java.util.ArrayList<>();
+    for (int k = 0; k < full; k++) {
+      Cut c = cuts.get(k);
+      // a later cut of the same head FLOPs and no fewer bits adds nothing
+      if (!hull.isEmpty() && cuts.get(hull.getLast()).headFlops() == c.headFlops()) {
+        if (cuts.get(hull.getLast()).bits() <= c.bits()) {
+          continue;
+        }
+        hull.removeLast();
+      }
+      while (hull.size() >= 2 && !below(cuts.get(hull.get(hull.size() - 2)), cuts.get(hull.getLast()), c)) {
+        hull.removeLast();
+      }
+      hull.add(k);
+    }
+    java.util.List<Integer> out = new java.util.ArrayList<>(hull);
+    out.add(full);
+    return java.util.List.copyOf(out);
+  }
+
+  /** Tables with at most this many cut indices beyond 0 have every cut warmed. */
+  public static final int WARM_ALL_CUTS = 16;
+
+  /**
+   * The cuts whose head (gateway) and tail (AP) are opened and run once before the first slot, so
+   * no task pays ONNX Runtime's session start: every cut of a small model (the vibration
+   * classifier's 12, cheap, and a baseline such as RANDOM may pick any), else {@link
+   * #deployedCuts} (MobileNetV2: 6 of 154, where every head and tail open would hold gigabytes).
+   */
+  public java.util.List<Integer> warmCuts() {
+    if (fullyLocalCut() <= WARM_ALL_CUTS) {
+      return java.util.stream.IntStream.rangeClosed(0, fullyLocalCut()).boxed().toList();
+    }
+    return deployedCuts();
+  }
+
+  /** Whether {@code b} lies strictly below the segment from {@code a} to {@code c}. */
+  private static boolean below(Cut a, Cut b, Cut c) {
+    double cross =
+        (b.headFlops() - a.headFlops()) * (c.bits() - a.bits())
+            - (b.bits() - a.bits()) * (c.headFlops() - a.headFlops());
+    return cross > 0;
+  }
+
   /** Total FLOPs per sample of the whole model. */
   public double totalFlops() {
     Cut first = cuts.get(0);
