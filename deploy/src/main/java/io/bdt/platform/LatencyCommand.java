@@ -350,7 +350,9 @@ public final class LatencyCommand implements Callable<Integer> {
                   liveRate,
                   liveFlops,
                   fixed.headRunSeconds(),
-                  fixed.offloadSeconds()));
+                  fixed.offloadSeconds(),
+                  Double.NaN,
+                  Double.NaN));
         }
       }
       if ((round + 1) % step == 0 || round + 1 == rounds) {

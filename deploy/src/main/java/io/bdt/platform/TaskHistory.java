@@ -53,33 +53,6 @@ final class TaskHistory {
       double headSeconds,
       double apSeconds) {
 
-    /** A task without its time split into head and AP (NaN for both). */
-    Task(
-        String gateway,
-        String model,
-        String device,
-        long slot,
-        String taskId,
-        int cut,
-        int plannedCut,
-        double measuredSeconds,
-        double predictedSeconds,
-        double coldStartSeconds) {
-      this(
-          gateway,
-          model,
-          device,
-          slot,
-          taskId,
-          cut,
-          plannedCut,
-          measuredSeconds,
-          predictedSeconds,
-          coldStartSeconds,
-          Double.NaN,
-          Double.NaN);
-    }
-
     /** Whether it waited for the AP to load a tail (a cold start, reported apart). */
     boolean coldStart() {
       return coldStartSeconds > 0;

@@ -13,7 +13,18 @@ class PerCutTableTest {
 
   private static TaskHistory.Task task(String gateway, int cut, double measured, double cold) {
     return new TaskHistory.Task(
-        gateway, "mobilenetv2", "bdt:c", 1, "0x01", cut, cut, measured, 0.100, cold);
+        gateway,
+        "mobilenetv2",
+        "bdt:c",
+        1,
+        "0x01",
+        cut,
+        cut,
+        measured,
+        0.100,
+        cold,
+        Double.NaN,
+        Double.NaN);
   }
 
   @Test

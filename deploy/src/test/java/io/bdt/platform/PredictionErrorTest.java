@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
 class PredictionErrorTest {
 
   private static TaskHistory.Task task(String model, int cut, double measured, double predicted) {
-    return new TaskHistory.Task("gw1", model, "bdt:x", 1, "0x01", cut, cut, measured, predicted, 0);
+    return new TaskHistory.Task(
+        "gw1", model, "bdt:x", 1, "0x01", cut, cut, measured, predicted, 0, Double.NaN, Double.NaN);
   }
 
   @Test
@@ -31,7 +32,8 @@ class PredictionErrorTest {
             org.assertj.core.groups.Tuple.tuple("mobilenetv2", 0, 3),
             org.assertj.core.groups.Tuple.tuple("vibration", 11, 2));
     TaskHistory.Task otherGateway =
-        new TaskHistory.Task("gw3", "vibration", "bdt:y", 1, "0x09", 11, 11, 0.1, 0.1, 0);
+        new TaskHistory.Task(
+            "gw3", "vibration", "bdt:y", 1, "0x09", 11, 11, 0.1, 0.1, 0, Double.NaN, Double.NaN);
     assertThat(PredictionError.perCut(List.of(task("vibration", 11, 0.002, 0.001), otherGateway)))
         .extracting(PredictionError::gateway)
         .containsExactly("gw1", "gw3");
@@ -48,7 +50,18 @@ class PredictionErrorTest {
             List.of(
                 task("mobilenetv2", 153, 0.060, 0.050),
                 new TaskHistory.Task(
-                    "gw3", "mobilenetv2", "bdt:c", 2, "0x02", 153, 32, 0.9, 0.1, 0)));
+                    "gw3",
+                    "mobilenetv2",
+                    "bdt:c",
+                    2,
+                    "0x02",
+                    153,
+                    32,
+                    0.9,
+                    0.1,
+                    0,
+                    Double.NaN,
+                    Double.NaN)));
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0).tasks()).isEqualTo(1);
     assertThat(errors.get(0).error()).isCloseTo(0.2, within(1e-12));
@@ -62,7 +75,18 @@ class PredictionErrorTest {
                 task("mobilenetv2", 15, 0.012, 0.010),
                 task("mobilenetv2", 15, 0.012, 0.010),
                 new TaskHistory.Task(
-                    "gw1", "mobilenetv2", "bdt:c", 3, "0x03", 15, 15, 0.400, 0.100, 0.35)));
+                    "gw1",
+                    "mobilenetv2",
+                    "bdt:c",
+                    3,
+                    "0x03",
+                    15,
+                    15,
+                    0.400,
+                    0.100,
+                    0.35,
+                    Double.NaN,
+                    Double.NaN)));
     assertThat(errors).hasSize(1);
     PredictionError e = errors.get(0);
     assertThat(e.tasks()).isEqualTo(2);
@@ -75,7 +99,18 @@ class PredictionErrorTest {
         PredictionError.perCut(
                 List.of(
                     new TaskHistory.Task(
-                        "gw1", "mobilenetv2", "bdt:c", 3, "0x04", 0, 0, 0.5, 0.1, 0.3)))
+                        "gw1",
+                        "mobilenetv2",
+                        "bdt:c",
+                        3,
+                        "0x04",
+                        0,
+                        0,
+                        0.5,
+                        0.1,
+                        0.3,
+                        Double.NaN,
+                        Double.NaN)))
             .get(0);
     assertThat(onlyCold.tasks()).isZero();
     assertThat(onlyCold.error()).isNaN();

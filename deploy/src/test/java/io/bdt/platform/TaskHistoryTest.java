@@ -51,7 +51,18 @@ class TaskHistoryTest {
     assertThat(tasks.get("0x03"))
         .isEqualTo(
             new TaskHistory.Task(
-                "gw2", "mobilenetv2", "bdt:cam-2", 7, "0x03", 32, 32, 0.03, 0.05, 0));
+                "gw2",
+                "mobilenetv2",
+                "bdt:cam-2",
+                7,
+                "0x03",
+                32,
+                32,
+                0.03,
+                0.05,
+                0,
+                Double.NaN,
+                Double.NaN));
   }
 
   @Test

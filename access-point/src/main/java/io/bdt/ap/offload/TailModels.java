@@ -142,9 +142,8 @@ public final class TailModels implements AutoCloseable {
 
   /**
    * Splits and opens the offloadable tails of the registered model {@code name} ({@link
-   * io.bdt.optimizer.cost.CostTable#warmCuts})
-   * for 1..{@code maxThreads} intra-op threads and runs each once on zeros, so the first task at a
-   * deployed cut and any share pays none of it.
+   * io.bdt.optimizer.cost.CostTable#warmCuts}) for 1..{@code maxThreads} intra-op threads and runs
+   * each once on zeros, so the first task at a deployed cut and any share pays none of it.
    *
    * @return the number of sessions warmed
    * @throws IllegalArgumentException naming the model when none of that name is registered

@@ -210,7 +210,8 @@ public class OffloadLaneTest {
 
   @Test
   void theLanePublishesItsOwnSpeedPerModelFromItsWarmTasks() throws Exception {
-    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, nanos -> {}, OffloadLane.threadCpuClock());
+    OffloadLane paced =
+        new OffloadLane(tails, 2e10, 2, 4, nanos -> {}, OffloadLane.threadCpuClock());
     assertThat(paced.apFlopsPerCycle()).isEmpty();
     byte[] frame = headFrame(0, new VibrationGenerator(10).next(MachineState.NORMAL).samples());
     paced.serve("0x09", frame, 2e10); // may load the tail: a cold task is not counted

@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Why CPU time and not the run's wall time: on a shared host the wall time of a run includes the
  * time it waited for a core while other services ran, and stretching that by {@code 1 / scale}
  * multiplies the host's contention (at class 0.25 a 10 ms wait became 40 ms) into a device that in
- * the system model has its own processor. The CPU time is the head's work; a run that already
- * took longer than {@code cpu / scale} in wall time (a host so busy that the class is slower than
- * the slice it got) is not stretched further. At class 1 nothing is paced: the host is the device.
- * The head sessions run on the calling thread ({@link SplitHeads}), so its CPU time is all of the
+ * the system model has its own processor. The CPU time is the head's work; a run that already took
+ * longer than {@code cpu / scale} in wall time (a host so busy that the class is slower than the
+ * slice it got) is not stretched further. At class 1 nothing is paced: the host is the device. The
+ * head sessions run on the calling thread ({@link SplitHeads}), so its CPU time is all of the
  * run's.
  */
 final class HeadPacer {

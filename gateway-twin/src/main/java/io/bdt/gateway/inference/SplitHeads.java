@@ -141,8 +141,8 @@ public final class SplitHeads implements AutoCloseable {
   }
 
   /**
-   * Opens the session of cut {@code k} if it is not open (splitting its head first if not cached
-   * on disk) and runs it once, as {@link #warm} does.
+   * Opens the session of cut {@code k} if it is not open (splitting its head first if not cached on
+   * disk) and runs it once, as {@link #warm} does.
    *
    * @return the seconds that took: 0 for an open session or cut 0, else a cold start the caller
    *     reports apart

@@ -90,7 +90,8 @@ public record CostTable(String model, double inputBits, double outputBits, List<
         }
         hull.removeLast();
       }
-      while (hull.size() >= 2 && !below(cuts.get(hull.get(hull.size() - 2)), cuts.get(hull.getLast()), c)) {
+      while (hull.size() >= 2
+          && !below(cuts.get(hull.get(hull.size() - 2)), cuts.get(hull.getLast()), c)) {
         hull.removeLast();
       }
       hull.add(k);
@@ -106,8 +107,8 @@ public record CostTable(String model, double inputBits, double outputBits, List<
   /**
    * The cuts whose head (gateway) and tail (AP) are opened and run once before the first slot, so
    * no task pays ONNX Runtime's session start: every cut of a small model (the vibration
-   * classifier's 12, cheap, and a baseline such as RANDOM may pick any), else {@link
-   * #deployedCuts} (MobileNetV2: 6 of 154, where every head and tail open would hold gigabytes).
+   * classifier's 12, cheap, and a baseline such as RANDOM may pick any), else {@link #deployedCuts}
+   * (MobileNetV2: 6 of 154, where every head and tail open would hold gigabytes).
    */
   public java.util.List<Integer> warmCuts() {
     if (fullyLocalCut() <= WARM_ALL_CUTS) {
