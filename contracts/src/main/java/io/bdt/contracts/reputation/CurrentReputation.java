@@ -3,8 +3,6 @@ package io.bdt.contracts.reputation;
 import io.bdt.contracts.generated.ReputationLedger;
 import java.math.BigInteger;
 import org.web3j.protocol.Web3j;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
  * An AP's reputation {@code R_m} as the ledger's rule makes it now, read from ReputationLedger: the
@@ -34,12 +32,7 @@ public final class CurrentReputation {
 
   /** Reads the ledger at {@code address} through {@code web3j}, with calls only. */
   public static CurrentReputation of(Web3j web3j, String address) {
-    return new CurrentReputation(
-        ReputationLedger.load(
-            address,
-            web3j,
-            new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"),
-            new DefaultGasProvider()));
+    return new CurrentReputation(ReadOnlyLedger.of(web3j, address));
   }
 
   /**

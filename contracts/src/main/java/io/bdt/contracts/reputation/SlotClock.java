@@ -4,8 +4,6 @@ import io.bdt.contracts.generated.ReputationLedger;
 import java.time.Clock;
 import java.time.Instant;
 import org.web3j.protocol.Web3j;
-import org.web3j.tx.ReadonlyTransactionManager;
-import org.web3j.tx.gas.DefaultGasProvider;
 
 /**
  * ReputationLedger's slot clock, which every party shares: slot {@code t} covers chain time
@@ -62,12 +60,7 @@ public record SlotClock(
 
   /** The clock of the ledger at {@code ledger}, read through {@code web3j}. */
   public static SlotClock read(Web3j web3j, String ledger) throws Exception {
-    ReputationLedger l =
-        ReputationLedger.load(
-            ledger,
-            web3j,
-            new ReadonlyTransactionManager(web3j, "0x0000000000000000000000000000000000000000"),
-            new DefaultGasProvider());
+    ReputationLedger l = ReadOnlyLedger.of(web3j, ledger);
     return new SlotClock(
         l.epoch().send().longValueExact(),
         l.slotSeconds().send().longValueExact(),
