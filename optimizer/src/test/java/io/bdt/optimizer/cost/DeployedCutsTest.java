@@ -23,16 +23,18 @@ class DeployedCutsTest {
     return new CostTable("m", bits[0], 32, cuts);
   }
 
+  /**
+   * Cut 1 widens (above the hull), 2 narrows, 3 sits above the segment 2..4; 5 and 6 send more bits
+   * than 4 but save tail work: the hull's rising side, kept for a slow AP.
+   */
+  private static final CostTable WIDENING_AND_NARROWING =
+      table(
+          new double[] {0, 10, 20, 30, 40, 50, 60, 100},
+          new double[] {800, 1600, 300, 290, 100, 120, 400, 0});
+
   @Test
   void keepsTheLowerHullOfHeadFlopsAndBitsAndTheLocalCut() {
-    CostTable t =
-        table(
-            new double[] {0, 10, 20, 30, 40, 50, 60, 100},
-            // cut 1 widens (above the hull), 2 narrows, 3 sits above the segment 2..4; 5 and 6
-            // send more bits than 4 but save tail work: the hull's rising side, kept for a slow AP
-            new double[] {800, 1600, 300, 290, 100, 120, 400, 0});
-
-    assertThat(t.deployedCuts()).containsExactly(0, 2, 4, 5, 6, 7);
+    assertThat(WIDENING_AND_NARROWING.deployedCuts()).containsExactly(0, 2, 4, 5, 6, 7);
   }
 
   @Test
@@ -44,10 +46,7 @@ class DeployedCutsTest {
 
   @Test
   void dpraNeverChoosesACutOutsideTheDeployedOnesWhateverTheRates() {
-    CostTable t =
-        table(
-            new double[] {0, 10, 20, 30, 40, 50, 60, 100},
-            new double[] {800, 1600, 300, 290, 100, 130, 400, 0});
+    CostTable t = WIDENING_AND_NARROWING;
     List<Integer> deployed = t.deployedCuts();
     SystemParameters p = io.bdt.optimizer.scenario.Scenario.defaults().systemParameters();
     Random random = new Random(7);
