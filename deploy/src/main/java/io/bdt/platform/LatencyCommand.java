@@ -350,9 +350,7 @@ public final class LatencyCommand implements Callable<Integer> {
                   liveRate,
                   liveFlops,
                   fixed.headRunSeconds(),
-                  fixed.offloadSeconds(),
-                  Double.NaN,
-                  Double.NaN));
+                  fixed.offloadSeconds()));
         }
       }
       if ((round + 1) % step == 0 || round + 1 == rounds) {
