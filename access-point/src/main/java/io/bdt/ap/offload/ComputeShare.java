@@ -1,5 +1,7 @@
 package io.bdt.ap.offload;
 
+import io.bdt.dnn.pacing.CoreSlice;
+
 /**
  * How a compute share in Hz becomes something the operating system enforces: intra-op threads and a
  * duty cycle.
@@ -70,18 +72,13 @@ public record ComputeShare(int threads, double dutyCycle) {
    * The time (seconds) a run that took {@code busySeconds} of wall time and {@code cpuSeconds} of
    * the calling thread's CPU takes at this share. On one thread (ONNX Runtime then runs on the
    * calling thread, so its CPU time is all of the run's work): {@code cpuSeconds / dutyCycle}, at
-   * least {@code busySeconds}; on several (whose work the calling thread's clock does not see):
-   * {@link #servedSeconds(double)}.
-   *
-   * <p>Why CPU time: a share is a slice of a core reserved for the task, and the run's wall time on
-   * a shared host includes waiting for a core while other services ran; divided by a small duty
-   * cycle that wait was multiplied (at a tenth of a core, a 5 ms wait became 50 ms of served time),
-   * so the tasks that met a busy host, e.g. the first of every slot, when every gateway starts at
-   * once, took several times what the share prices.
+   * least {@code busySeconds}, the run on a {@link CoreSlice} of the duty cycle (which says why CPU
+   * time: a share is a slice of a core reserved for the task); on several (whose work the calling
+   * thread's clock does not see): {@link #servedSeconds(double)}.
    */
   public double servedSeconds(double busySeconds, double cpuSeconds) {
     if (threads == 1 && cpuSeconds > 0) {
-      return Math.max(busySeconds, cpuSeconds / dutyCycle);
+      return new CoreSlice(dutyCycle).runSeconds(busySeconds, cpuSeconds);
     }
     return servedSeconds(busySeconds);
   }

@@ -10,6 +10,7 @@ import io.bdt.dnn.codec.Frame;
 import io.bdt.dnn.codec.FrameCodec;
 import io.bdt.dnn.codec.FrameException;
 import io.bdt.dnn.codec.Tensor;
+import io.bdt.dnn.pacing.CoreSlice;
 import io.bdt.dnn.registry.ModelRefused;
 import io.bdt.dnn.registry.ModelRegistry;
 import java.nio.FloatBuffer;
@@ -68,12 +69,13 @@ public final class OffloadLane {
    * @param maxQueue most tasks waiting (not counting the one running)
    */
   public OffloadLane(TailModels tails, double budgetHz, int cores, int maxQueue) {
-    this(tails, budgetHz, cores, maxQueue, TimeUnit.NANOSECONDS::sleep, threadCpuClock());
+    this(tails, budgetHz, cores, maxQueue, TimeUnit.NANOSECONDS::sleep, CoreSlice.threadCpuNanos());
   }
 
   /**
    * As {@link #OffloadLane(TailModels, double, int, int)}, pausing with {@code sleeper} and reading
-   * the lane thread's CPU time (nanoseconds) from {@code cpuNanos}.
+   * the lane thread's CPU time (nanoseconds) from {@code cpuNanos} (the AP's is {@link
+   * CoreSlice#threadCpuNanos}).
    */
   public OffloadLane(
       TailModels tails,
@@ -237,19 +239,6 @@ public final class OffloadLane {
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
-  }
-
-  /** The calling thread's CPU time, nanoseconds (the wall clock where the JVM cannot read it). */
-  static java.util.function.LongSupplier threadCpuClock() {
-    java.lang.management.ThreadMXBean threads =
-        java.lang.management.ManagementFactory.getThreadMXBean();
-    if (!threads.isCurrentThreadCpuTimeSupported()) {
-      return System::nanoTime;
-    }
-    if (!threads.isThreadCpuTimeEnabled()) {
-      threads.setThreadCpuTimeEnabled(true);
-    }
-    return threads::getCurrentThreadCpuTime;
   }
 
   private static float[] flatten(FloatBuffer b) {

@@ -10,6 +10,7 @@ import io.bdt.dnn.codec.ModelHash;
 import io.bdt.dnn.codec.Tensor;
 import io.bdt.dnn.graph.GraphAnalyzer;
 import io.bdt.dnn.onnx.proto.Onnx.ModelProto;
+import io.bdt.dnn.pacing.CoreSlice;
 import io.bdt.dnn.registry.ModelRegistry;
 import io.bdt.dnn.vibration.HeadFrame;
 import io.bdt.dnn.vibration.MachineState;
@@ -210,8 +211,7 @@ public class OffloadLaneTest {
 
   @Test
   void theLanePublishesItsOwnSpeedPerModelFromItsWarmTasks() throws Exception {
-    OffloadLane paced =
-        new OffloadLane(tails, 2e10, 2, 4, nanos -> {}, OffloadLane.threadCpuClock());
+    OffloadLane paced = new OffloadLane(tails, 2e10, 2, 4, nanos -> {}, CoreSlice.threadCpuNanos());
     assertThat(paced.apFlopsPerCycle()).isEmpty();
     byte[] frame = headFrame(0, new VibrationGenerator(10).next(MachineState.NORMAL).samples());
     paced.serve("0x09", frame, 2e10); // may load the tail: a cold task is not counted

@@ -1,22 +1,16 @@
 package io.bdt.gateway.inference;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import io.bdt.dnn.pacing.CoreSlice;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Makes a head run on the host take as long as on a gateway of compute class {@code scale} (a
  * fraction of one host core, in (0, 1]): the run's CPU time on the calling thread divided by the
- * class, by sleeping after the run for what is left of it (seconds in, nanoseconds on the clocks).
- *
- * <p>Why CPU time and not the run's wall time: on a shared host the wall time of a run includes the
- * time it waited for a core while other services ran, and stretching that by {@code 1 / scale}
- * multiplies the host's contention (at class 0.25 a 10 ms wait became 40 ms) into a device that in
- * the system model has its own processor. The CPU time is the head's work; a run that already took
- * longer than {@code cpu / scale} in wall time (a host so busy that the class is slower than the
- * slice it got) is not stretched further. At class 1 nothing is paced: the host is the device. The
- * head sessions run on the calling thread ({@link SplitHeads}), so its CPU time is all of the
- * run's.
+ * class, at least its wall time ({@link CoreSlice#runSeconds}, which says why CPU time and not wall
+ * time), by sleeping after the run for what is left of it (seconds in, nanoseconds on the clocks).
+ * At class 1 nothing is paced: the host is the device. The head sessions run on the calling thread
+ * ({@link SplitHeads}), so its CPU time is all of the run's.
  */
 final class HeadPacer {
 
@@ -33,24 +27,17 @@ final class HeadPacer {
   /** A run that started at these readings. */
   record Run(long wallNanos, long cpuNanos) {}
 
-  private final double scale;
+  private final CoreSlice computeClass;
   private final Clocks clocks;
 
   HeadPacer(double scale, Clocks clocks) {
-    if (!(scale > 0 && scale <= 1)) {
-      throw new IllegalArgumentException("compute class must be in (0, 1], got " + scale);
-    }
-    this.scale = scale;
+    this.computeClass = new CoreSlice(scale);
     this.clocks = clocks;
   }
 
-  /** A pacer on this JVM's clocks (the wall clock for CPU time where the JVM cannot read it). */
+  /** A pacer on this JVM's clocks ({@link CoreSlice#threadCpuNanos} for CPU time). */
   static HeadPacer system(double scale) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    boolean cpu = threads.isCurrentThreadCpuTimeSupported();
-    if (cpu && !threads.isThreadCpuTimeEnabled()) {
-      threads.setThreadCpuTimeEnabled(true);
-    }
+    LongSupplier cpu = CoreSlice.threadCpuNanos();
     return new HeadPacer(
         scale,
         new Clocks() {
@@ -61,7 +48,7 @@ final class HeadPacer {
 
           @Override
           public long cpuNanos() {
-            return cpu ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+            return cpu.getAsLong();
           }
 
           @Override
@@ -73,7 +60,7 @@ final class HeadPacer {
 
   /** Marks the start of a run on the calling thread. */
   Run start() {
-    return new Run(clocks.wallNanos(), scale < 1 ? clocks.cpuNanos() : 0);
+    return new Run(clocks.wallNanos(), paced() ? clocks.cpuNanos() : 0);
   }
 
   /**
@@ -83,13 +70,18 @@ final class HeadPacer {
    * @return the run's time at this compute class, the sleep included, seconds
    */
   double finish(Run run) throws InterruptedException {
-    if (scale < 1) {
+    if (paced()) {
       long cpu = clocks.cpuNanos() - run.cpuNanos();
-      long left = Math.round(cpu / scale) - (clocks.wallNanos() - run.wallNanos());
+      long wall = clocks.wallNanos() - run.wallNanos();
+      long left = Math.round(computeClass.runSeconds(wall / 1e9, cpu / 1e9) * 1e9) - wall;
       if (left > 0) {
         clocks.sleepNanos(left);
       }
     }
     return (clocks.wallNanos() - run.wallNanos()) / 1e9;
+  }
+
+  private boolean paced() {
+    return computeClass.fraction() < 1;
   }
 }

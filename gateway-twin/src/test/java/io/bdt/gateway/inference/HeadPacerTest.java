@@ -84,8 +84,8 @@ class HeadPacerTest {
   @Test
   void rejectsAClassOutsideZeroToOne() {
     assertThatThrownBy(() -> new HeadPacer(0, new FakeClocks()))
-        .hasMessageContaining("compute class");
+        .hasMessageContaining("must be in (0, 1]");
     assertThatThrownBy(() -> new HeadPacer(1.5, new FakeClocks()))
-        .hasMessageContaining("compute class");
+        .hasMessageContaining("must be in (0, 1]");
   }
 }
