@@ -1,5 +1,6 @@
 package io.bdt.ap;
 
+import io.bdt.optimizer.dpra.SystemParameters;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -180,7 +181,7 @@ public interface ApConfig {
   /** How this AP decides the slots of the gateways that post their demand to it. */
   interface Coordinator {
     /** Lyapunov weight {@code V} of the joint decision (the gateways' fallback has its own). */
-    @WithDefault("10")
+    @WithDefault(SystemParameters.LIVE_V)
     double v();
 
     /**

@@ -253,7 +253,7 @@ public final class LatencyCommand implements Callable<Integer> {
     }
     // the parameter set of the chain the AP runs (its genesis' system section)
     SystemParameters parameters =
-        SystemParameters.of(io.bdt.consensus.chain.ChainSpec.read(genesis).parameters(), 10);
+        SystemParameters.live(io.bdt.consensus.chain.ChainSpec.read(genesis).parameters());
     // The gateway's estimator, kept per cut: what a gateway that stays at cut k (as the platform's
     // do) would have measured. "mixed": one estimate fed by every cut's frames in turn.
     io.bdt.contracts.reputation.SlotClock slots =

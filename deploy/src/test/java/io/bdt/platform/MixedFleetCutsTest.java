@@ -59,7 +59,7 @@ class MixedFleetCutsTest {
                     .toArray(),
                 n + 1L));
       }
-      JointSlot coordinator = new JointSlot(SystemParameters.of(PlatformChain.PARAMETERS, 10));
+      JointSlot coordinator = new JointSlot(SystemParameters.live(PlatformChain.PARAMETERS));
       List<ApState> apStates = new ArrayList<>();
       for (int m = 0; m < aps; m++) {
         apStates.add(new ApState(PlatformChain.PARAMETERS.apBudgetHz(), 0.5, 0));

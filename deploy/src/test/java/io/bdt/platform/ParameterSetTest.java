@@ -37,7 +37,7 @@ class ParameterSetTest {
 
     ChainParameters ap = ChainSpec.read(genesis).parameters();
     ChainParameters gateway = ChainParameters.readGenesis(genesis);
-    SystemParameters coordinator = SystemParameters.of(ap, 10);
+    SystemParameters coordinator = SystemParameters.live(ap);
 
     assertThat(ap).isEqualTo(spec.parameters()).isEqualTo(gateway);
     // the chain validates difficulties with the same D_0 and eta

@@ -1,5 +1,6 @@
 package io.bdt.gateway;
 
+import io.bdt.optimizer.dpra.SystemParameters;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.List;
@@ -293,7 +294,7 @@ public interface GatewayConfig {
     long modelSeed();
 
     /** Lyapunov weight {@code V} of the local (fallback) decision. */
-    @WithDefault("10")
+    @WithDefault(SystemParameters.LIVE_V)
     double v();
 
     /**

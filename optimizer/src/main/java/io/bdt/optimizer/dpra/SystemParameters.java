@@ -27,6 +27,17 @@ public record SystemParameters(
     double rMin,
     double consensusOverheadSeconds) {
 
+  /**
+   * The running platform's default {@code V}, for the slot coordinator ({@code
+   * bdt.ap.coordinator.v}) and the gateways' fallback ({@code bdt.gateway.inference.v}); text, for
+   * their configuration defaults. Live slot latencies are tens of milliseconds, so the virtual
+   * queue at which an offload that costs {@code Delta D} more pays for the reputation it earns,
+   * {@code Q* ~ V Delta D / (omega x)}, is about 1 at {@code V = 1} and is reached within a few
+   * slots of a deficit; at {@code V = 10} it took 40 s live and the APs missed {@code R_min}
+   * (docs/dpra.md, "Choosing V for the live platform").
+   */
+  public static final String LIVE_V = "1";
+
   public SystemParameters {
     requireFinite("v", v, v > 0, "> 0");
     requireFinite("apFlopsPerCycle", apFlopsPerCycle, apFlopsPerCycle > 0, "> 0");
@@ -63,6 +74,14 @@ public record SystemParameters(
         chain.omega(),
         chain.rMin(),
         chain.consensusOverheadSeconds());
+  }
+
+  /**
+   * The controller's parameters for a {@code chain} parameter set at the platform's {@link
+   * #LIVE_V}.
+   */
+  public static SystemParameters live(ChainParameters chain) {
+    return of(chain, Double.parseDouble(LIVE_V));
   }
 
   /** These parameters with {@code V = v}. */
