@@ -67,13 +67,17 @@ public final class DenialsPlugin {
     for (JsonNode d : root.path("denied")) {
       TopicPolicy.Access access = access(d.path("access").asText(""));
       JsonNode username = d.path("username");
+      long count = d.path("count").asLong(0);
+      if (count < 1) {
+        throw new IOException("a listed denial counted " + count + " times in a denials report");
+      }
       denials.add(
           new Denial(
               access,
               username.isTextual() ? Optional.of(username.asText()) : Optional.empty(),
               d.path("clientid").asText(""),
               d.path("topic").asText(""),
-              d.path("count").asLong(0)));
+              count));
     }
     var unlisted = root.path("unlisted").fields();
     while (unlisted.hasNext()) {

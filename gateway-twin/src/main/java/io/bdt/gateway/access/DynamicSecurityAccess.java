@@ -305,9 +305,10 @@ public final class DynamicSecurityAccess implements BrokerAccess {
   /**
    * Counts the denials of one {@link DenialsPlugin} report that concern this gateway: its own
    * client's, its devices', provisioning clients' and unlisted ones (no name: every gateway on the
-   * broker counts them); another gateway's client or device is that gateway's to count.
+   * broker counts them); another gateway's client or device is that gateway's to count. Each listed
+   * entry and each access's unlisted denials make one {@link Refusal} of their count.
    */
-  void countDenials(byte[] report) {
+  public void countDenials(byte[] report) {
     List<DenialsPlugin.Denial> denials;
     try {
       denials = DenialsPlugin.parse(report);
@@ -321,15 +322,13 @@ public final class DynamicSecurityAccess implements BrokerAccess {
       if (gateway.isEmpty()) {
         continue;
       }
-      Refusal refusal =
+      refusals.accept(
           new Refusal(
               d.reason(),
               client.isEmpty() ? "<unlisted>" : client,
               gateway.get(),
-              d.access().name().toLowerCase(Locale.ROOT) + " " + d.topic());
-      for (long i = 0; i < d.count(); i++) {
-        refusals.accept(refusal);
-      }
+              d.access().name().toLowerCase(Locale.ROOT) + " " + d.topic(),
+              d.count()));
     }
   }
 

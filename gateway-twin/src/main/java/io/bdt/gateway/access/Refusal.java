@@ -4,16 +4,26 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One client the broker refused: why, which client (its username or id, never its password), and
- * the gateway concerned ({@code ""} when none is known, e.g. an anonymous connect).
+ * What the broker refused one client {@code count} times alike: why, which client (its username or
+ * id, never its password), and the gateway concerned ({@code ""} when none is known, e.g. an
+ * anonymous connect). {@code count} is 1 but for the denials a broker reports aggregated (B-DT's
+ * Mosquitto plugin, {@link DenialsPlugin}).
  */
-public record Refusal(Reason reason, String client, String gatewayId, String detail) {
+public record Refusal(Reason reason, String client, String gatewayId, String detail, long count) {
 
   public Refusal {
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(gatewayId, "gatewayId");
     Objects.requireNonNull(detail, "detail");
+    if (count < 1) {
+      throw new IllegalArgumentException("a refusal is counted at least once, not " + count);
+    }
+  }
+
+  /** One refusal. */
+  public Refusal(Reason reason, String client, String gatewayId, String detail) {
+    this(reason, client, gatewayId, detail, 1);
   }
 
   /** Why a client was refused; the metric tag is {@link #tag()}. */

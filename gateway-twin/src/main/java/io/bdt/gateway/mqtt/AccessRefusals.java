@@ -48,10 +48,10 @@ final class AccessRefusals {
     }
   }
 
-  /** Counts {@code refusal} if it concerns this gateway (or no gateway). */
+  /** Counts {@code refusal} ({@link Refusal#count} times) if it concerns this gateway (or none). */
   void count(Refusal refusal) {
     if (refusal.gatewayId().isEmpty() || refusal.gatewayId().equals(gatewayId)) {
-      counter(refusal.reason().tag()).increment();
+      counter(refusal.reason().tag()).increment(refusal.count());
       LOG.debugf("broker refused %s", refusal);
     }
   }

@@ -45,4 +45,14 @@ class DenialsPluginTest {
                         .getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IOException.class);
   }
+
+  @Test
+  void refusesAReportListingADenialCountedNoTimes() {
+    assertThatThrownBy(
+            () ->
+                DenialsPlugin.parse(
+                    "{\"denied\":[{\"access\":\"write\",\"clientid\":\"c1\",\"topic\":\"t\"}]}"
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IOException.class);
+  }
 }

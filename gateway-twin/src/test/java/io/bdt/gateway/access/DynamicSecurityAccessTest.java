@@ -124,7 +124,7 @@ class DynamicSecurityAccessTest {
   }
 
   @Test
-  void countsEachDenialOfAPluginReportOnceUnderItsReasonWhenItConcernsThisGateway() {
+  void passesEachDenialOfAPluginReportOnWithItsCountWhenItConcernsThisGateway() {
     List<Refusal> counted = new ArrayList<>();
     var access =
         new DynamicSecurityAccess(
@@ -144,13 +144,11 @@ class DynamicSecurityAccessTest {
     access.countDenials(report.getBytes(StandardCharsets.UTF_8));
 
     assertThat(counted)
-        .extracting(r -> r.reason().tag() + " " + r.client() + " " + r.gatewayId())
+        .extracting(
+            r -> r.reason().tag() + " " + r.client() + " " + r.gatewayId() + " x" + r.count())
         .containsExactly(
-            "subscribe-denied gateway:gw1 gw1",
-            "subscribe-denied gateway:gw1 gw1",
-            "foreign-reply provision:vib-key ",
-            "publish-denied <unlisted> ",
-            "publish-denied <unlisted> ",
-            "publish-denied <unlisted> ");
+            "subscribe-denied gateway:gw1 gw1 x2",
+            "foreign-reply provision:vib-key  x1",
+            "publish-denied <unlisted>  x3");
   }
 }
