@@ -18,7 +18,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.tuweni.bytes.Bytes32;
 
 /**
@@ -26,7 +29,9 @@ import org.apache.tuweni.bytes.Bytes32;
  * canonical chain by the fork-choice rule <em>most blocks wins, ties keep the current head</em>.
  * Reputation lowers an AP's difficulty, so chain length, not summed difficulty, is what reputation
  * weights (see docs/consensus.md). A reorganisation rewrites the canonical indexes in the same
- * batch as the block, and the state of the new head is the one its own import committed.
+ * batch as the block, and the state of the new head is the one its own import committed. Whoever
+ * finds a block through the canonical indexes ({@link #transaction}, {@link #canonicalHash}) finds
+ * the head at that block or a later one.
  */
 public final class Blockchain {
   /** What importing a block did. */
@@ -47,6 +52,12 @@ public final class Blockchain {
   private final List<Consumer<Block>> headListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<List<Block>>> reorgListeners = new CopyOnWriteArrayList<>();
   private volatile BlockHeader head;
+  // The store makes a block's canonical indexes (its number, its transactions) readable when the
+  // import writes them, a moment before the head moves to the block. Readers of those indexes hold
+  // the read side and an import holds the write side across both steps, so whoever finds a block
+  // there finds the head (what "latest" reads) at that block or a later one.
+  private final ReadWriteLock publication = new ReentrantReadWriteLock();
+  private volatile Consumer<Block> headWritten = b -> {};
 
   public Blockchain(
       ChainSpec spec,
@@ -112,6 +123,14 @@ public final class Blockchain {
   /** Calls {@code listener} with the blocks that left the canonical chain in a reorganisation. */
   public void onReorg(Consumer<List<Block>> listener) {
     reorgListeners.add(listener);
+  }
+
+  /**
+   * For tests: calls {@code hook} on the importing thread after a new head block is written to the
+   * store and before the head moves to it.
+   */
+  void onHeadWritten(Consumer<Block> hook) {
+    headWritten = hook;
   }
 
   /** The environment a block with {@code header} executes in. */
@@ -192,20 +211,24 @@ public final class Blockchain {
     validator.checkExecution(block, execution);
     BigInteger td =
         store.totalDifficulty(parent.hash()).orElseThrow().add(block.header().difficulty());
-    boolean newHead = block.header().number() > head.number();
-    Optional<ChainStore.CanonicalChange> change =
-        newHead ? Optional.of(canonicalChange(block)) : Optional.empty();
-    store.put(block, execution.receipts(), td, change);
-    if (newHead) {
-      head = block.header();
-      List<Block> removed = change.get().removed();
-      if (!removed.isEmpty()) {
-        reorgListeners.forEach(l -> l.accept(removed));
-      }
-      headListeners.forEach(l -> l.accept(block));
-      return ImportResult.NEW_HEAD;
+    if (block.header().number() <= head.number()) {
+      store.put(block, execution.receipts(), td, Optional.empty());
+      return ImportResult.SIDE_BRANCH;
     }
-    return ImportResult.SIDE_BRANCH;
+    ChainStore.CanonicalChange change = canonicalChange(block);
+    publication.writeLock().lock();
+    try {
+      store.put(block, execution.receipts(), td, Optional.of(change));
+      headWritten.accept(block);
+      head = block.header();
+    } finally {
+      publication.writeLock().unlock();
+    }
+    if (!change.removed().isEmpty()) {
+      reorgListeners.forEach(l -> l.accept(change.removed()));
+    }
+    headListeners.forEach(l -> l.accept(block));
+    return ImportResult.NEW_HEAD;
   }
 
   private ChainStore.CanonicalChange canonicalChange(Block newHead) {
@@ -230,7 +253,33 @@ public final class Blockchain {
 
   /** The canonical block at {@code number}. */
   public Optional<Block> blockByNumber(long number) {
-    return store.canonicalHash(number).flatMap(store::block);
+    return canonicalHash(number).flatMap(store::block);
+  }
+
+  /**
+   * The hash of the canonical block at {@code number}: a block on the chain that ends at {@link
+   * #head}, never one whose import has written it but not yet made it the head.
+   */
+  public Optional<Bytes32> canonicalHash(long number) {
+    return published(() -> store.canonicalHash(number));
+  }
+
+  /**
+   * Where canonical transaction {@code txHash} is: in a block on the chain that ends at {@link
+   * #head}, never in one whose import has written it but not yet made it the head, so a client that
+   * has the transaction's receipt reads its effects at {@code latest}.
+   */
+  public Optional<ChainStore.TxLocation> transaction(Bytes32 txHash) {
+    return published(() -> store.transaction(txHash));
+  }
+
+  private <T> T published(Supplier<T> read) {
+    publication.readLock().lock();
+    try {
+      return read.get();
+    } finally {
+      publication.readLock().unlock();
+    }
   }
 
   /** Receipts of block {@code hash}. */

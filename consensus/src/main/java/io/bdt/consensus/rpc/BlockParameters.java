@@ -38,7 +38,7 @@ final class BlockParameters {
       return head;
     }
     // the header alone: reading the block would decode every transaction in it
-    return chain.store().canonicalHash(n).flatMap(chain.store()::header).orElse(null);
+    return chain.canonicalHash(n).flatMap(chain.store()::header).orElse(null);
   }
 
   /** Like {@link #header}, but a block that does not exist is a {@code -32000} error. */

@@ -130,7 +130,7 @@ final class ChainJson {
 
   /** The receipt of canonical transaction {@code hash}, or null if it is not in a block. */
   JsonNode receipt(Bytes32 hash) {
-    Optional<ChainStore.TxLocation> at = chain.store().transaction(hash);
+    Optional<ChainStore.TxLocation> at = chain.transaction(hash);
     if (at.isEmpty()) {
       return NullNode.getInstance();
     }

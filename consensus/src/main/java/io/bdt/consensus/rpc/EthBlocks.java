@@ -139,7 +139,7 @@ final class EthBlocks implements RpcNamespace {
 
   private JsonNode transactionByHash(ArrayNode p) {
     Bytes32 hash = hash(p, 0, "transactionHash");
-    Optional<ChainStore.TxLocation> at = chain.store().transaction(hash);
+    Optional<ChainStore.TxLocation> at = chain.transaction(hash);
     if (at.isPresent()) {
       BlockHeader h = chain.store().header(at.get().blockHash()).orElseThrow();
       Block b = chain.store().block(h.hash()).orElseThrow();
