@@ -55,7 +55,23 @@ public final class Bdt implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    quietLogbackStatus();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Keeps Logback's own status lines off the console. HiveMQ reconfigures Logback from its
+   * configuration folder while the embedded Kafka is logging, and Logback then reports "no
+   * appenders present" and, with it, every status line of both configurations (about 40 lines of
+   * "|-INFO in ch.qos.logback..." before the platform's own output). A status listener in the
+   * context makes Logback leave the printing to it; Logback installs the one this property names at
+   * every configuration. An operator's own {@code -Dlogback.statusListenerClass} wins.
+   */
+  static void quietLogbackStatus() {
+    if (System.getProperty("logback.statusListenerClass") == null) {
+      System.setProperty(
+          "logback.statusListenerClass", "ch.qos.logback.core.status.NopStatusListener");
+    }
   }
 
   /** The configured command line, for tests. */
