@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bdt.gateway.access.AccessTable;
 import io.bdt.gateway.access.ClientRole;
+import io.bdt.gateway.access.DenialsPlugin;
 import io.bdt.gateway.access.TopicPolicy;
 import io.bdt.pki.Pem;
 import io.bdt.platform.MosquittoPlugin;
@@ -92,7 +93,7 @@ final class MosquittoBroker implements AutoCloseable {
             "plugin " + plugin,
             "plugin_opt_config_file " + dynsec,
             // after dynsec: asked only for the checks dynsec denied (none in an ingest run)
-            "plugin " + MosquittoPlugin.denials(dir.resolve("plugin")),
+            "plugin " + DenialsPlugin.build(dir.resolve("plugin")),
             ""));
     List<String> cmd = new ArrayList<>(launcher);
     cmd.addAll(List.of("mosquitto", "-c", conf.toString()));

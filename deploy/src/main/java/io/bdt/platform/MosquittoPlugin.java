@@ -30,16 +30,13 @@ public final class MosquittoPlugin {
             () -> new IOException(FILE + " not found in " + DIRS + ": apt-get install mosquitto"));
   }
 
-  /** B-DT's denials plugin, built into {@code dir} when it is not there yet. */
-  public static Path denials(Path dir) throws IOException {
-    return DenialsPlugin.build(dir);
-  }
-
   /**
    * What a {@code plugin} line of the Kubernetes config ({@code deploy/k8s/base/mosquitto.conf})
    * names on this machine: dynsec where it is installed, B-DT's plugin built into {@code dir}.
    */
   public static Path local(String imagePath, Path dir) throws IOException {
-    return imagePath.endsWith("/" + DenialsPlugin.FILE) ? denials(dir) : dynamicSecurity();
+    return imagePath.endsWith("/" + DenialsPlugin.FILE)
+        ? DenialsPlugin.build(dir)
+        : dynamicSecurity();
   }
 }

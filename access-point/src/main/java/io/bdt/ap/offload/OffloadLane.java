@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Serves offloaded tasks one at a time: decodes the frame, runs the tail with the threads of the
@@ -49,7 +50,7 @@ public final class OffloadLane {
   private final int cores;
   private final int maxQueue;
   private final Sleeper sleeper;
-  private final java.util.function.LongSupplier cpuNanos;
+  private final LongSupplier cpuNanos;
   private final ServedSpeed speed = new ServedSpeed();
   private final ReentrantLock lane = new ReentrantLock(true);
   private final AtomicInteger waiting = new AtomicInteger();
@@ -83,7 +84,7 @@ public final class OffloadLane {
       int cores,
       int maxQueue,
       Sleeper sleeper,
-      java.util.function.LongSupplier cpuNanos) {
+      LongSupplier cpuNanos) {
     this.cpuNanos = cpuNanos;
     this.tails = tails;
     this.budgetHz = budgetHz;
@@ -134,17 +135,23 @@ public final class OffloadLane {
       double loadWait = (loadNanos.get() - loadsBefore) / 1e9;
       this.inferenceShareHz = inferenceShareHz;
       // a model not yet loaded is loaded here, in the lane: its tasks wait, nobody else's run
-      OffloadResult run =
+      OffloadResult result =
           tails.run(
               model,
               frame.cut(),
               share.threads(),
               (TailModels.Tail tail, double loadSeconds) ->
-                  run(taskId, frame, tail, (started - arrived) / 1e9, loadSeconds, loadWait));
-      loadNanos.addAndGet(Math.round(run.tailLoadSeconds() * 1e9));
+                  run(
+                      taskId,
+                      frame,
+                      tail,
+                      share,
+                      (started - arrived) / 1e9,
+                      loadSeconds,
+                      loadWait));
+      loadNanos.addAndGet(Math.round(result.tailLoadSeconds() * 1e9));
       served.incrementAndGet();
       servedByCut.computeIfAbsent(frame.cut(), k -> new AtomicLong()).incrementAndGet();
-      OffloadResult result = run.servedAt(share);
       long pauseNanos = (long) ((result.apSeconds() - result.busySeconds()) * 1e9);
       if (pauseNanos > 0) {
         // the lane stays held and the answer waits: the task is done when a core time-sliced at
@@ -175,10 +182,12 @@ public final class OffloadLane {
     return reject(new OffloadRejected.BadRequest(reason, message));
   }
 
+  /** Runs the tail of {@code frame} once; its {@code apSeconds} are its time at {@code share}. */
   private OffloadResult run(
       String taskId,
       Frame frame,
       TailModels.Tail tail,
+      ComputeShare share,
       double queued,
       double loadSeconds,
       double loadWait)
@@ -230,8 +239,7 @@ public final class OffloadLane {
           label(session, out),
           boxed(out),
           samples * tail.tailFlops(),
-          // the run's work until servedAt makes it the time at the share
-          cpuSeconds,
+          share.servedSeconds(busySeconds, cpuSeconds),
           busySeconds,
           queued,
           loadSeconds,

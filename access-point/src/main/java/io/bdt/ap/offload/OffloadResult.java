@@ -35,23 +35,4 @@ public record OffloadResult(
     double busySeconds,
     double queueSeconds,
     double tailLoadSeconds,
-    double loadWaitSeconds) {
-
-  /**
-   * This result with {@code apSeconds} the time its run takes at {@code share} ({@link
-   * ComputeShare#servedSeconds(double, double)}); before, {@code apSeconds} is the run's CPU time
-   * on the lane's thread, its work.
-   */
-  OffloadResult servedAt(ComputeShare share) {
-    return new OffloadResult(
-        taskId,
-        label,
-        probabilities,
-        tailFlops,
-        share.servedSeconds(busySeconds, apSeconds),
-        busySeconds,
-        queueSeconds,
-        tailLoadSeconds,
-        loadWaitSeconds);
-  }
-}
+    double loadWaitSeconds) {}

@@ -14,6 +14,7 @@ import io.bdt.dnn.registry.ModelRefused;
 import io.bdt.dnn.registry.ModelRegistry;
 import io.bdt.dnn.split.ModelSplitter;
 import io.bdt.dnn.split.SplitPipeline;
+import io.bdt.optimizer.cost.CostTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
@@ -142,8 +143,8 @@ public final class TailModels implements AutoCloseable {
 
   /**
    * Splits and opens the offloadable tails of the registered model {@code name} ({@link
-   * io.bdt.optimizer.cost.CostTable#warmCuts}) for 1..{@code maxThreads} intra-op threads and runs
-   * each once on zeros, so the first task at a deployed cut and any share pays none of it.
+   * CostTable#warmCuts}) for 1..{@code maxThreads} intra-op threads and runs each once on zeros, so
+   * the first task at a deployed cut and any share pays none of it.
    *
    * @return the number of sessions warmed
    * @throws IllegalArgumentException naming the model when none of that name is registered
@@ -163,9 +164,9 @@ public final class TailModels implements AutoCloseable {
                             + "' (registered: "
                             + registry.entries().stream().map(ModelRegistry.Entry::name).toList()
                             + ")"));
-    java.util.List<Integer> cuts;
+    List<Integer> cuts;
     synchronized (this) {
-      io.bdt.optimizer.cost.CostTable table = analysis(model).costTable(model.name());
+      CostTable table = analysis(model).costTable(model.name());
       cuts = table.warmCuts().stream().filter(k -> k < table.fullyLocalCut()).toList();
     }
     int warmed = 0;

@@ -15,8 +15,8 @@ class ServedSpeedTest {
 
   /** A warm task of {@code flops} whose run took {@code busy} s on one thread, served at share. */
   static OffloadResult served(long flops, double busy, double shareHz, double load) {
-    return new OffloadResult("0x01", "0", List.of(), flops, busy, busy, 0, load, 0)
-        .servedAt(ComputeShare.of(shareHz, BUDGET, 2));
+    double apSeconds = ComputeShare.of(shareHz, BUDGET, 2).servedSeconds(busy, busy);
+    return new OffloadResult("0x01", "0", List.of(), flops, apSeconds, busy, 0, load, 0);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.bdt.gateway.access;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which topics each {@link ClientRole} may publish to and subscribe to (pure; both brokers apply
@@ -123,11 +124,15 @@ public final class TopicPolicy {
 
   /** {@code bdt/<gateway>/access}, or a {@code $CONTROL/} topic (Mosquitto's plugins' commands). */
   static boolean isAccessCommandTopic(String topic) {
-    if (topic.startsWith("$CONTROL/")) {
-      return true;
-    }
+    return topic.startsWith("$CONTROL/") || accessTopicGateway(topic).isPresent();
+  }
+
+  /** The gateway whose {@link #accessTopic} {@code topic} is, if it is one. */
+  public static Optional<String> accessTopicGateway(String topic) {
     String[] levels = topic.split("/", -1);
-    return levels.length == 3 && levels[0].equals("bdt") && levels[2].equals("access");
+    return levels.length == 3 && levels[0].equals("bdt") && levels[2].equals("access")
+        ? Optional.of(levels[1])
+        : Optional.empty();
   }
 
   /** Whether {@code role} may publish to {@code topic} (a topic name, no wildcards). */

@@ -36,7 +36,7 @@ import java.util.Map;
  *
  * <p>Cut 0 sends the window itself; the last cut runs the whole model and yields probabilities.
  * {@link #warm} opens every session and runs it once ahead of the first task, for a model of at
- * most {@link #WARM_ALL_CUTS} cuts; a larger model warms its deployed cuts ({@link
+ * most {@link CostTable#WARM_ALL_CUTS} cuts; a larger model warms its deployed cuts ({@link
  * CostTable#deployedCuts}, the only ones a slot decision picks: MobileNetV2's 154 reduce to 6), any
  * other head opens on first use ({@link #open} says how long that took, a cold start) and at most
  * {@link #MAX_SESSIONS} stay open (every MobileNetV2 head open would hold about a gigabyte).
@@ -46,9 +46,6 @@ import java.util.Map;
  * by a second pool thread waiting for a core at every operator on a shared host.
  */
 public final class SplitHeads implements AutoCloseable {
-
-  /** Models with at most this many cuts get every head warmed at start. */
-  static final int WARM_ALL_CUTS = CostTable.WARM_ALL_CUTS;
 
   /** Head sessions kept open at most; the least recently used closes. */
   static final int MAX_SESSIONS = 16;
@@ -122,7 +119,7 @@ public final class SplitHeads implements AutoCloseable {
   /**
    * Splits and opens the head of every cut {@code 1..K} (cut {@code K}: the whole model) and runs
    * each once on a zero window, so that no task pays ONNX Runtime's session start or first run; a
-   * model of more than {@link #WARM_ALL_CUTS} cuts warms its deployed cuts only ({@link
+   * model of more than {@link CostTable#WARM_ALL_CUTS} cuts warms its deployed cuts only ({@link
    * CostTable#deployedCuts}).
    *
    * @return the number of sessions warmed

@@ -96,4 +96,12 @@ class TopicPolicyTest {
     assertThat(TopicPolicy.refusalReason(TopicPolicy.Access.SUBSCRIBE, "#"))
         .isEqualTo(Refusal.Reason.SUBSCRIBE_DENIED);
   }
+
+  @Test
+  void anAccessTopicNamesItsGatewayAndNothingElseIsOne() {
+    assertThat(TopicPolicy.accessTopicGateway(TopicPolicy.accessTopic("gw1"))).contains("gw1");
+    assertThat(TopicPolicy.accessTopicGateway("bdt/gw1/devices/d/access")).isEmpty();
+    assertThat(TopicPolicy.accessTopicGateway("bdt/access")).isEmpty();
+    assertThat(TopicPolicy.accessTopicGateway(TopicPolicy.REFUSALS)).isEmpty();
+  }
 }

@@ -3,6 +3,7 @@ package io.bdt.gateway.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bdt.dnn.vibration.VibrationGenerator;
+import io.bdt.optimizer.cost.CostTable;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class SplitHeadsTest {
     try (SplitHeads heads = SplitHeads.of("mobilenetv2", models, 1)) {
       assertThat(heads.modelName()).isEqualTo("mobilenetv2");
       assertThat(heads.inputLength()).isEqualTo(3 * 224 * 224);
-      assertThat(heads.fullyLocalCut()).isGreaterThan(SplitHeads.WARM_ALL_CUTS);
+      assertThat(heads.fullyLocalCut()).isGreaterThan(CostTable.WARM_ALL_CUTS);
 
       int warmed = heads.warm();
 

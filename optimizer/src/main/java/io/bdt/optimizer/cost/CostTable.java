@@ -1,8 +1,10 @@
 package io.bdt.optimizer.cost;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.stream.IntStream;
 
 /**
  * The per-sample costs of one DNN at each of its cut points: the table the optimizer plans with.
@@ -78,9 +80,9 @@ public record CostTable(String model, double inputBits, double outputBits, List<
    * search and the latency-minimising baselines never pick it. The platform deploys (splits, opens
    * and warms) the heads and tails of these cuts only: MobileNetV2's 154 cuts reduce to 6.
    */
-  public java.util.List<Integer> deployedCuts() {
+  public List<Integer> deployedCuts() {
     int full = fullyLocalCut();
-    java.util.List<Integer> hull = new java.util.ArrayList<>();
+    List<Integer> hull = new ArrayList<>();
     for (int k = 0; k < full; k++) {
       Cut c = cuts.get(k);
       // a later cut of the same head FLOPs and no fewer bits adds nothing
@@ -96,9 +98,9 @@ public record CostTable(String model, double inputBits, double outputBits, List<
       }
       hull.add(k);
     }
-    java.util.List<Integer> out = new java.util.ArrayList<>(hull);
+    List<Integer> out = new ArrayList<>(hull);
     out.add(full);
-    return java.util.List.copyOf(out);
+    return List.copyOf(out);
   }
 
   /** Tables with at most this many cut indices beyond 0 have every cut warmed. */
@@ -110,9 +112,9 @@ public record CostTable(String model, double inputBits, double outputBits, List<
    * classifier's 12, cheap, and a baseline such as RANDOM may pick any), else {@link #deployedCuts}
    * (MobileNetV2: 6 of 154, where every head and tail open would hold gigabytes).
    */
-  public java.util.List<Integer> warmCuts() {
+  public List<Integer> warmCuts() {
     if (fullyLocalCut() <= WARM_ALL_CUTS) {
-      return java.util.stream.IntStream.rangeClosed(0, fullyLocalCut()).boxed().toList();
+      return IntStream.rangeClosed(0, fullyLocalCut()).boxed().toList();
     }
     return deployedCuts();
   }

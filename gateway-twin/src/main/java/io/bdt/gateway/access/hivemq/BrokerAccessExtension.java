@@ -59,7 +59,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BrokerAccessExtension implements ExtensionMain {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ACCESS_SUFFIX = "/access";
   private static final String ROLE = "bdt.role";
 
   private final AccessTable table;
@@ -188,12 +187,13 @@ public final class BrokerAccessExtension implements ExtensionMain {
   /** Applies a gateway's access command; nobody receives it. */
   private void command(PublishInboundInput input, PublishInboundOutput output) {
     String topic = input.getPublishPacket().getTopic();
-    if (!topic.startsWith("bdt/") || !topic.endsWith(ACCESS_SUFFIX)) {
+    Optional<String> addressed = TopicPolicy.accessTopicGateway(topic);
+    if (addressed.isEmpty()) {
       return;
     }
     String clientId = input.getClientInformation().getClientId();
     ClientRole role = role(input.getConnectionInformation());
-    String gatewayId = topic.substring("bdt/".length(), topic.length() - ACCESS_SUFFIX.length());
+    String gatewayId = addressed.get();
     if (!(role instanceof ClientRole.Gateway g) || !g.gatewayId().equals(gatewayId)) {
       report(
           new Refusal(
