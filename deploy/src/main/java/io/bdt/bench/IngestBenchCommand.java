@@ -2,6 +2,7 @@ package io.bdt.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bdt.platform.FileTrees;
 import io.bdt.platform.JvmOptions;
 import io.bdt.platform.MqttBroker;
 import io.bdt.platform.PlatformPki;
@@ -16,14 +17,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -276,7 +275,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
         }
       }
     } finally {
-      deleteTree(work);
+      FileTrees.deleteTree(work);
     }
     List<Double> loadAfter = RunRecord.loadAverage();
     if (smoke) {
@@ -418,13 +417,5 @@ public final class IngestBenchCommand implements Callable<Integer> {
       }
     }
     return false;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

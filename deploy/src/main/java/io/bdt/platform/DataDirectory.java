@@ -7,12 +7,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -80,7 +77,7 @@ record DataDirectory(Path path) {
                 + LOCK_FILE
                 + ", so it is not a B-DT data directory; not deleting it");
       }
-      deleteContents(dir);
+      FileTrees.deleteContents(dir);
     }
     Files.createDirectories(dir);
     return new DataDirectory(dir);
@@ -176,29 +173,5 @@ record DataDirectory(Path path) {
     try (Stream<Path> s = Files.list(dir)) {
       return s.findAny().isEmpty();
     }
-  }
-
-  private static void deleteContents(Path dir) throws IOException {
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            if (!d.equals(dir)) {
-              Files.delete(d);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

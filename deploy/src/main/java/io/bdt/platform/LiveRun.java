@@ -54,7 +54,9 @@ final class LiveRun {
    * @param gateways each gateway's counters over the measured window (after the warm-up)
    * @param taskList every task finished in the measured window, from the twins' history (empty when
    *     it could not be read, which the run says)
-   * @param reputation {@code R_m} per slot from the start (warm-up included)
+   * @param aps the number of APs
+   * @param reputation {@code R_m} per slot from the start (warm-up included); a slot whose read
+   *     failed has no sample
    * @param startSeconds how long the platform took to come up, seconds
    * @param blocks blocks the chain added in the measured window (AP 0's node; -1: not read)
    * @param measuredSeconds the measured window's length, seconds
@@ -63,6 +65,7 @@ final class LiveRun {
       String policy,
       List<GatewayRun> gateways,
       List<TaskHistory.Task> taskList,
+      int aps,
       List<ReputationSample> reputation,
       double startSeconds,
       long blocks,
@@ -95,9 +98,11 @@ final class LiveRun {
       return out;
     }
 
-    /** Each AP's mean {@code R_m} over the samples at or after {@code fromSeconds}. */
+    /**
+     * Each AP's mean {@code R_m} over the samples at or after {@code fromSeconds} (NaN, which no
+     * {@code R_min} is kept by, when there is none).
+     */
     double[] timeAverageReputation(double fromSeconds) {
-      int aps = reputation.getFirst().reputation().length;
       double[] sum = new double[aps];
       int n = 0;
       for (ReputationSample s : reputation) {
@@ -226,7 +231,18 @@ final class LiveRun {
       } catch (IOException e) {
         out.println("reproduce: the per-task results of " + policy + " are missing: " + e);
       }
-      return new Result(policy, gateways, taskList, samples, startSeconds, blocks, measuredSeconds);
+      if (samples.isEmpty()) {
+        out.println("reproduce: no reputation read of " + policy + " succeeded; R_m is not known");
+      }
+      return new Result(
+          policy,
+          gateways,
+          taskList,
+          addresses.size(),
+          samples,
+          startSeconds,
+          blocks,
+          measuredSeconds);
     }
   }
 
@@ -275,7 +291,7 @@ final class LiveRun {
           all.add(GatewayMetrics.scrape(platform.http(), gw.baseUrl(), platform.adminToken()));
           break;
         } catch (IOException e) {
-          if (attempt == 3) {
+          if (attempt == 5) {
             throw e; // the run cannot be measured without the gateway's counters
           }
           Thread.sleep(2000);

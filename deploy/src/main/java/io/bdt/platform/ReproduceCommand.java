@@ -12,13 +12,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -174,7 +172,12 @@ public final class ReproduceCommand implements Callable<Integer> {
       }
     } finally {
       if (temporary) {
-        deleteTree(runs);
+        try {
+          FileTrees.deleteTree(runs);
+        } catch (IOException e) {
+          // the runs are measured and written: a temporary directory left behind is only said
+          System.err.println("reproduce: could not delete " + runs + ": " + e);
+        }
       }
     }
     System.out.println("reproduce: wrote " + out.resolve(LiveSummary.FILE) + " and its charts");
@@ -265,13 +268,5 @@ public final class ReproduceCommand implements Callable<Integer> {
 
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      System.err.println("reproduce: could not delete " + dir + ": " + e.getMessage());
-    }
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bdt.cli.Bdt;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
 
 /**
  * A short live reproduction: {@code ./bdt reproduce --live} with DPRA and LOCAL_ONLY, 20 s each
@@ -39,22 +42,25 @@ class ReproduceLiveIT {
         "the gateway app is not built (gateway-twin/target/quarkus-app)");
     System.setProperty("bdt.root", root.toString());
     Path out = Files.createTempDirectory("bdt-reproduce-it-");
+    // what made the command fail goes into the assertion, not only into the test's report
+    StringWriter errors = new StringWriter();
+    CommandLine command = Bdt.commandLine();
+    command.setErr(new PrintWriter(errors, true));
     int status =
-        Bdt.commandLine()
-            .execute(
-                "reproduce",
-                "--live",
-                "--algorithms",
-                "DPRA,LOCAL_ONLY",
-                "--duration",
-                "20",
-                "--warm-up",
-                "5",
-                "--devices",
-                "4",
-                "--out",
-                out.toString());
-    assertThat(status).isZero();
+        command.execute(
+            "reproduce",
+            "--live",
+            "--algorithms",
+            "DPRA,LOCAL_ONLY",
+            "--duration",
+            "20",
+            "--warm-up",
+            "5",
+            "--devices",
+            "4",
+            "--out",
+            out.toString());
+    assertThat(status).as("./bdt reproduce's exit status; its error output:%n%s", errors).isZero();
     JsonNode summary = new ObjectMapper().readTree(out.resolve(LiveSummary.FILE).toFile());
     assertThat(summary.path("fleet").path("layout").asText()).isEqualTo("mixed");
     JsonNode dpra = summary.path("algorithms").get(0);
@@ -112,7 +118,7 @@ class ReproduceLiveIT {
             LiveSummary.TABLE_FILE)) {
       assertThat(out.resolve(file)).isNotEmptyFile();
     }
-    assertThat(java.nio.file.Files.readString(out.resolve(LiveSummary.TABLE_FILE)))
+    assertThat(Files.readString(out.resolve(LiveSummary.TABLE_FILE)))
         .as("the per-cut table names each gateway's class and counts the pairs within +-20 %")
         .contains("| gw1, vibration (1) |")
         .containsPattern("within \\+-20 %: \\d+ of \\d+")
