@@ -159,7 +159,8 @@ final class LiveRun {
             ap,
             false);
     long begin = System.nanoTime();
-    try (Platform platform = new Platform(withPolicy, out)) {
+    Platform platform = new Platform(withPolicy, out);
+    try {
       platform.withFleet(layout);
       platform.start();
       double startSeconds = (System.nanoTime() - begin) / 1e9;
@@ -243,6 +244,13 @@ final class LiveRun {
           startSeconds,
           blocks,
           measuredSeconds);
+    } finally {
+      try {
+        platform.close();
+      } catch (Exception e) {
+        // the run is measured by now (or failed with its own exception, which this must not hide)
+        out.println("reproduce: the platform of " + policy + " did not stop cleanly: " + e);
+      }
     }
   }
 
