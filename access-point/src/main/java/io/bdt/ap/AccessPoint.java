@@ -127,7 +127,8 @@ public class AccessPoint {
     queues =
         new ApQueues(
             spec.accessPoints().stream().map(ChainSpec.AccessPoint::address).toList(),
-            parameters.rMin());
+            parameters.rMin(),
+            parameters.slotSeconds());
     selfIndex = queues.indexOf(key.getAddress());
     track = selfIndex >= 0 ? queues.track(selfIndex) : new ReputationTrack(parameters.rMin());
     Optional<String> ledger =
@@ -373,6 +374,7 @@ public class AccessPoint {
    * f_m^B}, validated by the caller; applied to the running miner by {@link MiningDecisions}' rule.
    */
   public MiningDecisions.Outcome decidedMiningShare(String gateway, long slot, double hz) {
+    queues.demandSeen(System.currentTimeMillis());
     MiningDecisions.Outcome outcome = mining.offer(gateway, slot, hz);
     if (outcome == MiningDecisions.Outcome.APPLIED) {
       logMiningShare("gateway " + gateway + ", slot " + slot);
@@ -395,6 +397,7 @@ public class AccessPoint {
    * the running miner by {@link MiningDecisions}' rule (it wins over the gateways' own decisions).
    */
   public MiningDecisions.Outcome jointMiningShare(long slot, double hz, String coordinator) {
+    queues.demandSeen(System.currentTimeMillis());
     MiningDecisions.Outcome outcome = mining.joint(slot, hz, coordinator);
     if (outcome == MiningDecisions.Outcome.APPLIED) {
       logMiningShare("joint decision of slot " + slot + " by " + coordinator);

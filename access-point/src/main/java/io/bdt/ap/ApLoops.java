@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access point's periodic work, on two threads: at the end of each slot, a deferred mining
- * share applied and every AP's virtual queue advanced from its reputation on chain; every {@code
- * bdt.ap.chain.submit-seconds} the pending receipts submitted; every {@code
- * bdt.ap.chain.settle-seconds} the decay of idle APs settled on chain.
+ * share applied and every AP's virtual queue advanced from its reputation on chain (over a slot
+ * with gateway demand, {@link ApQueues}); every {@code bdt.ap.chain.submit-seconds} the pending
+ * receipts submitted; every {@code bdt.ap.chain.settle-seconds} the decay of idle APs settled on
+ * chain.
  */
 final class ApLoops implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApLoops.class);
@@ -85,6 +86,7 @@ final class ApLoops implements AutoCloseable {
       LOG.warn("slot {}: cannot apply the mining share: {}", slot, e.getMessage());
     }
     long now = System.currentTimeMillis();
+    boolean demand = queues.hasDemand(now);
     int read = 0;
     int failed = 0;
     String error = null;
@@ -96,7 +98,7 @@ final class ApLoops implements AutoCloseable {
       ReputationTrack t = self ? track : queues.track(m);
       String address = self ? chain.address() : queues.addresses().get(m);
       try {
-        t.advance(slot, now, chain.height(), chain.currentReputation(address));
+        t.advance(slot, now, chain.height(), chain.currentReputation(address), demand);
         read++;
       } catch (IOException | RuntimeException e) {
         failed++;
@@ -105,6 +107,7 @@ final class ApLoops implements AutoCloseable {
     }
     if (read > 0) {
       skipped.ledgerAnswered(slot);
+      skipped.demand(slot, demand);
     }
     if (failed > 0) {
       skipped.skipped(slot, failed, error);

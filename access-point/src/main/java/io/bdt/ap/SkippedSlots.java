@@ -6,11 +6,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The slots at whose end some virtual queue {@code Q_m} did not advance because its AP's reputation
- * could not be read, counted by reason ({@code bdt_ap_slots_skipped}), and their log: until the
+ * The slots at whose end some virtual queue {@code Q_m} did not advance, counted by reason ({@code
+ * bdt_ap_slots_skipped}), and their log. Because its AP's reputation could not be read: until the
  * ledger first answers (the platform deploys it after the APs start) the wait is logged once at
  * INFO and then at DEBUG; after that every such slot is a WARN (docs/dpra.md, "Before the ledger
- * answers").
+ * answers"). Because no gateway demanded anything: the start of such a stretch and its end are
+ * logged once each at INFO (docs/dpra.md, "Q_m over slots with demand").
  */
 final class SkippedSlots {
   private static final Logger LOG = LoggerFactory.getLogger(SkippedSlots.class);
@@ -20,7 +21,9 @@ final class SkippedSlots {
     /** No reputation read has succeeded since the AP started: the ledger is not deployed yet. */
     LEDGER_NOT_READY("ledger_not_ready"),
     /** A read failed after the ledger had answered (node busy, RPC error). */
-    READ_FAILED("read_failed");
+    READ_FAILED("read_failed"),
+    /** No gateway demand within the last slots: there was nothing for {@code R_min} to bound. */
+    NO_DEMAND("no_demand");
 
     final String label;
 
@@ -31,6 +34,7 @@ final class SkippedSlots {
 
   /** How a skipped slot was logged. */
   enum Logged {
+    NONE,
     INFO,
     DEBUG,
     WARN
@@ -39,6 +43,8 @@ final class SkippedSlots {
   private final Map<Reason, Long> counts = new EnumMap<>(Reason.class);
   private boolean ledgerAnswered;
   private long waitingSince = -1;
+  private long idleSince = -1;
+  private boolean demandSeen;
 
   /** A reputation read succeeded: from now on a failed read is {@link Reason#READ_FAILED}. */
   synchronized void ledgerAnswered(long slot) {
@@ -76,6 +82,37 @@ final class SkippedSlots {
     }
     LOG.debug("slot {}: still no ledger ({}), queues hold", slot, error);
     return Logged.DEBUG;
+  }
+
+  /**
+   * Slot {@code slot}, whose reputations were read, had {@code demand} or not: a slot without is
+   * counted ({@link Reason#NO_DEMAND}); the first of a stretch of them and the slot that ends it
+   * are logged.
+   */
+  synchronized Logged demand(long slot, boolean demand) {
+    if (demand) {
+      demandSeen = true;
+      if (idleSince < 0) {
+        return Logged.NONE;
+      }
+      LOG.info(
+          "slot {}: gateways demand again after {} slot(s) without; virtual queues advance",
+          slot,
+          slot - idleSince);
+      idleSince = -1;
+      return Logged.INFO;
+    }
+    counts.merge(Reason.NO_DEMAND, 1L, Long::sum);
+    if (idleSince >= 0) {
+      return Logged.NONE;
+    }
+    idleSince = slot;
+    LOG.info(
+        "slot {}: {}; virtual queues hold until a gateway demands (bdt_ap_slots_skipped"
+            + "{reason=no_demand})",
+        slot,
+        demandSeen ? "no gateway demand any more" : "no gateway demand yet");
+    return Logged.INFO;
   }
 
   /** Slots skipped for {@code reason} since start. */

@@ -32,4 +32,16 @@ class SkippedSlotsTest {
     assertThat(s.count(Reason.LEDGER_NOT_READY)).isEqualTo(1);
     assertThat(s.count(Reason.READ_FAILED)).isEqualTo(2);
   }
+
+  @Test
+  void aStretchWithoutDemandIsCountedAndLoggedAtItsStartAndEnd() {
+    SkippedSlots s = new SkippedSlots();
+    assertThat(s.demand(0, false)).isEqualTo(Logged.INFO); // no gateway demand yet
+    assertThat(s.demand(1, false)).isEqualTo(Logged.NONE);
+    assertThat(s.demand(2, true)).isEqualTo(Logged.INFO); // demand again after 2 slots
+    assertThat(s.demand(3, true)).isEqualTo(Logged.NONE);
+    assertThat(s.demand(4, false)).isEqualTo(Logged.INFO); // no demand any more
+    assertThat(s.count(Reason.NO_DEMAND)).isEqualTo(3);
+    assertThat(s.count(Reason.READ_FAILED)).isZero();
+  }
 }

@@ -66,6 +66,7 @@ public class CoordinatorResource {
       } catch (IOException | IllegalArgumentException e) {
         throw coordinator.refuse(SlotCoordinator.Refusal.INVALID, e.getMessage());
       }
+      ap.queues().demandSeen(System.currentTimeMillis());
       GatewayAssignment a =
           coordinator
               .submit(demand.slot(), demand.toDemand(gateway, ap.modelCosts(demand)))

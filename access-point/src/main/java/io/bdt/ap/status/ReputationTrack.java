@@ -7,14 +7,20 @@ import java.util.List;
 
 /**
  * This AP's reputation over time and its virtual queue {@code Q_m(t+1) = max(Q_m(t) + R_min -
- * R_m(t+1), 0)} (system-model.md, "Lyapunov method"), advanced once per slot with the reputation
- * the chain records.
+ * R_m(t+1), 0)} (system-model.md, "Lyapunov method"), advanced once per slot with demand with the
+ * reputation the chain records; over a slot without demand the reputation is recorded and the queue
+ * holds (docs/dpra.md, "Q_m over slots with demand").
  */
 public final class ReputationTrack {
 
-  /** One slot's observation. */
+  /** One slot's observation; {@code demand}: whether the queue advanced in it. */
   public record Point(
-      long slot, long epochMillis, long blockNumber, double reputation, double queue) {}
+      long slot,
+      long epochMillis,
+      long blockNumber,
+      double reputation,
+      double queue,
+      boolean demand) {}
 
   private static final int KEEP = 3600;
   private final double reputationFloor;
@@ -33,11 +39,17 @@ public final class ReputationTrack {
     this.reputationFloor = reputationFloor;
   }
 
-  /** Closes slot {@code slot} with the chain's reputation {@code reputation} at {@code block}. */
-  public synchronized Point advance(long slot, long epochMillis, long block, double reputation) {
+  /**
+   * Closes slot {@code slot} with the chain's reputation {@code reputation} at {@code block}; the
+   * queue advances only when the slot had {@code demand}.
+   */
+  public synchronized Point advance(
+      long slot, long epochMillis, long block, double reputation, boolean demand) {
     this.reputation = reputation;
-    queue = Math.max(queue + reputationFloor - reputation, 0);
-    Point p = new Point(slot, epochMillis, block, reputation, queue);
+    if (demand) {
+      queue = Math.max(queue + reputationFloor - reputation, 0);
+    }
+    Point p = new Point(slot, epochMillis, block, reputation, queue, demand);
     history.addLast(p);
     if (history.size() > KEEP) {
       history.removeFirst();

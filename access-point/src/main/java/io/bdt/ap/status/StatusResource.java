@@ -74,6 +74,9 @@ public class StatusResource {
                 : r.message());
       }
     }
+    if (gateway != null && slot != null) {
+      ap.queues().demandSeen(System.currentTimeMillis()); // a gateway deciding this slot locally
+    }
     return Response.ok(status(slot, gateway)).build();
   }
 
