@@ -91,13 +91,15 @@ final class SkippedSlots {
    */
   synchronized Logged demand(long slot, boolean demand) {
     if (demand) {
+      boolean first = !demandSeen;
       demandSeen = true;
       if (idleSince < 0) {
         return Logged.NONE;
       }
       LOG.info(
-          "slot {}: gateways demand again after {} slot(s) without; virtual queues advance",
+          "slot {}: {} after {} slot(s) without; virtual queues advance",
           slot,
+          first ? "the first gateway demand" : "gateways demand again",
           slot - idleSince);
       idleSince = -1;
       return Logged.INFO;
