@@ -94,8 +94,6 @@ class SoakIT {
     assertThat(json.path("totals").path("anchorsMissing").asLong(-1)).isZero();
     assertThat(json.path("totals").path("anchorsDuplicated").asLong(-1)).isZero();
     assertThat(out.resolve("soak.html")).exists();
-    try (var files = Files.walk(out)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    FileTrees.deleteTree(out);
   }
 }
